@@ -1,0 +1,14 @@
+namespace Misty.Grains.Interfaces;
+
+/// <summary>Names shared by every producer and consumer of Misty's Orleans streams.</summary>
+public static class MistyStreams
+{
+    public const string Provider = "misty";
+
+    public const string Stock = "stock";
+    public const string Orders = "orders";
+    public const string Fraud = "fraud";
+    public const string Cases = "cases";
+    public const string Workflows = "workflows";
+    public const string Metrics = "metrics";
+}

@@ -1,0 +1,32 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Misty.Grains.Storage;
+
+namespace Misty.Silo.Commands;
+
+internal static class MigrateCommand
+{
+    public static Command Create()
+    {
+        var connection = ConnectionOption.Create();
+        var command = new Command("migrate", "Applies the pending schema migrations (Orleans tables and the relational schema). Safe to run twice or concurrently.")
+        {
+            connection,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (ConnectionOption.Resolve(parse, connection) is not { } connectionString)
+            {
+                return 2;
+            }
+
+            using var logging = LoggerFactory.Create(log => log.AddSimpleConsole(console => console.SingleLine = true));
+            var result = await new MistyMigrator(connectionString, logging.CreateLogger("migrate")).MigrateAsync(cancellationToken);
+            Console.WriteLine(result.Applied.Count == 0
+                ? "Schema is up to date; nothing to apply."
+                : $"Applied {result.Applied.Count} migration(s): {string.Join(", ", result.Applied)}");
+            return 0;
+        });
+        return command;
+    }
+}

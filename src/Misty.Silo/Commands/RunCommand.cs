@@ -1,0 +1,56 @@
+using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Misty.Grains.Hosting;
+using Misty.Grains.Storage;
+using Npgsql;
+
+namespace Misty.Silo.Commands;
+
+/// <summary>The headless silo: the same cluster member as Misty.Web, without HTTP, for adding grain capacity.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("run", "Runs a headless silo that joins the cluster named by MISTY_DB, MISTY_CLUSTER_ID and the silo ports (the default verb).");
+        command.SetAction((_, cancellationToken) => RunAsync([], cancellationToken));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(args);
+        MistyOptions options;
+        try
+        {
+            options = MistyOptions.FromConfiguration(builder.Configuration);
+        }
+        catch (MistyConfigurationException ex)
+        {
+            await Console.Error.WriteLineAsync($"Misty.Silo cannot start: {ex.Message}");
+            return 2;
+        }
+
+        NpgsqlDataSource? database = null;
+        if (options.Database is not null)
+        {
+            using var logging = LoggerFactory.Create(log => log.AddSimpleConsole(console => console.SingleLine = true));
+            await new MistyMigrator(options.Database, logging.CreateLogger("migrate")).MigrateAsync(cancellationToken);
+            database = MistyDatabase.CreateDataSource(options.Database);
+            builder.Services.AddMistyDatabase(database);
+        }
+
+        builder.UseOrleans(silo => silo.UseMisty(options, database));
+        using var host = builder.Build();
+        if (database is null)
+        {
+            host.Services.GetRequiredService<ILogger<MistyOptions>>().LogWarning(
+                "*** MISTY_DB is not set: this silo runs an EMBEDDED IN-MEMORY single-node cluster that nothing else can join. ***");
+        }
+
+        await host.RunAsync(cancellationToken);
+        return 0;
+    }
+}

@@ -1,0 +1,11 @@
+using System.CommandLine;
+using Misty.Silo.Commands;
+
+var root = new RootCommand("Misty.Silo: a headless Misty cluster member, and the maintenance verbs.")
+{
+    RunCommand.Create(),
+    MigrateCommand.Create(),
+};
+// With no verb, run the silo.
+root.SetAction((_, cancellationToken) => RunCommand.RunAsync([], cancellationToken));
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Logging.Abstractions;
+using Misty.Grains.Hosting;
+using Misty.Grains.Storage;
+using Misty.Web.Health;
+using Misty.Web.Security;
+using Npgsql;
+
+namespace Misty.Web;
+
+/// <summary>Builds the Misty.Web process: HTTP API, health checks and a co-hosted silo. Tests build it the same way.</summary>
+public static class MistyWebApp
+{
+    public const string DefaultUrls = "http://127.0.0.1:5080";
+
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        var options = MistyOptions.FromConfiguration(builder.Configuration);
+        builder.WebHost.UseUrls(builder.Configuration["MISTY_URLS"] is { Length: > 0 } urls ? urls : DefaultUrls);
+
+        NpgsqlDataSource? database = null;
+        if (options.Database is not null)
+        {
+            var migrator = new MistyMigrator(options.Database, NullLogger.Instance);
+            // Orleans reads its queries from the database when the silo starts, so the schema must be current first.
+            await migrator.MigrateAsync();
+            database = MistyDatabase.CreateDataSource(options.Database);
+            builder.Services.AddMistyDatabase(database);
+            builder.Services.AddSingleton(new MistyMigrator(options.Database, NullLogger.Instance));
+            builder.Services.AddSingleton<ICredentialStore, PostgresCredentialStore>();
+            builder.Services.AddDataProtection().SetApplicationName("misty")
+                .AddKeyManagementOptions(keys => keys.XmlRepository = new PostgresXmlRepository(database));
+        }
+        else
+        {
+            builder.Services.AddSingleton<ICredentialStore, InMemoryCredentialStore>();
+        }
+
+        builder.UseOrleans(silo => silo.UseMisty(options, database));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IPasswordHasher<StaffAccount>, PasswordHasher<StaffAccount>>();
+        builder.Services.AddSingleton<FirstRunBootstrap>();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.AddMistyAuthentication();
+        builder.Services.AddMistyHealthChecks(options.UsesDatabase);
+
+        var app = builder.Build();
+        if (!options.UsesDatabase)
+        {
+            app.Logger.LogWarning(
+                "*** MISTY_DB is not set: running the EMBEDDED IN-MEMORY default (localhost clustering, in-memory storage). " +
+                "Nothing is persisted and everything is lost on exit. Use ./run.sh or set MISTY_DB for the real system. ***");
+        }
+
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapMistyHealthChecks();
+        app.MapOpenApi().RequireAuthorization(MistyPolicies.Storefront);
+        app.MapAuthApi();
+
+        await app.Services.GetRequiredService<FirstRunBootstrap>().RunAsync(CancellationToken.None);
+        return app;
+    }
+}

@@ -1,0 +1,58 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Authorization;
+
+namespace Misty.Web.Security;
+
+public static class MistyAuthentication
+{
+    public const string Scheme = "misty";
+    public const string BearerScheme = BearerTokenDefaults.AuthenticationScheme;
+    public const string ApiKeyScheme = "ApiKey";
+    public static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Staff bearer tokens (protected by ASP.NET Core Data Protection, so every node that shares the key ring accepts
+    /// them) and storefront API keys, behind one scheme that picks by header. Every endpoint needs one of them unless
+    /// it says AllowAnonymous.
+    /// </summary>
+    public static IServiceCollection AddMistyAuthentication(this IServiceCollection services)
+    {
+        services.AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "Staff token or storefront key", policy =>
+                policy.ForwardDefaultSelector = context =>
+                    context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName) ? ApiKeyScheme : BearerScheme)
+            .AddBearerToken(BearerScheme, bearer =>
+            {
+                bearer.BearerTokenExpiration = TokenLifetime;
+                // Browsers cannot set headers on WebSocket requests: SignalR sends the token as access_token.
+                bearer.Events.OnMessageReceived = context =>
+                {
+                    if (context.Request.Path.StartsWithSegments("/hubs") &&
+                        context.Request.Query.TryGetValue("access_token", out var token))
+                    {
+                        context.Token = token;
+                    }
+
+                    return Task.CompletedTask;
+                };
+            })
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyScheme, null);
+
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(Scheme).RequireAuthenticatedUser().Build())
+            .AddPolicy(MistyPolicies.Staff, policy => policy.AddAuthenticationSchemes(Scheme)
+                .RequireRole(StaffRoles.Admin, StaffRoles.Manager, StaffRoles.Staff, StaffRoles.System))
+            .AddPolicy(MistyPolicies.Manager, policy => policy.AddAuthenticationSchemes(Scheme)
+                .RequireRole(StaffRoles.Admin, StaffRoles.Manager))
+            .AddPolicy(MistyPolicies.Admin, policy => policy.AddAuthenticationSchemes(Scheme)
+                .RequireRole(StaffRoles.Admin))
+            .AddPolicy(MistyPolicies.Storefront, policy => policy.AddAuthenticationSchemes(Scheme)
+                .RequireAssertion(context => IsStorefront(context.User) || StaffRoles.All.Any(context.User.IsInRole)));
+        return services;
+    }
+
+    public static bool IsStorefront(ClaimsPrincipal user) =>
+        user.HasClaim(ApiKeyAuthenticationHandler.CallerClaim, ApiKeyAuthenticationHandler.StorefrontCaller);
+}

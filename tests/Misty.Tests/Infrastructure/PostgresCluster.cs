@@ -1,0 +1,51 @@
+using Misty.Grains.Hosting;
+using Misty.Grains.Storage;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.TestingHost;
+
+namespace Misty.Tests.Infrastructure;
+
+/// <summary>
+/// An in-process Orleans test cluster configured exactly as Misty's silos are (ADO.NET clustering, storage and
+/// reminders on PostgreSQL), with the client finding gateways through the same membership table.
+/// </summary>
+public static class PostgresCluster
+{
+    public static async Task<InProcessTestCluster> StartAsync(
+        NpgsqlDataSource database, string connectionString, short silos = 1, string serviceId = "misty-test", Action<ISiloBuilder>? configure = null)
+    {
+        var builder = new InProcessTestClusterBuilder(silos);
+        builder.Options.ServiceId = serviceId;
+        var clusterId = builder.Options.ClusterId;
+        builder.ConfigureSilo((siloOptions, silo) =>
+        {
+            silo.UseMisty(new MistyOptions
+            {
+                Database = connectionString,
+                ClusterId = clusterId,
+                ServiceId = serviceId,
+                SiloPort = siloOptions.SiloPort,
+                GatewayPort = siloOptions.GatewayPort,
+            }, database);
+            silo.Services.AddMistyDatabase(database);
+            configure?.Invoke(silo);
+        });
+        builder.ConfigureClient(client =>
+        {
+            client.Configure<ClusterOptions>(cluster =>
+            {
+                cluster.ClusterId = clusterId;
+                cluster.ServiceId = serviceId;
+            });
+            client.UseAdoNetClustering(clustering =>
+            {
+                clustering.Invariant = MistyDatabase.Invariant;
+                clustering.DataSource = database;
+            });
+        });
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
+    }
+}

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Misty.Tests.Infrastructure;
+
+/// <summary>
+/// A throwaway PostgreSQL server in a temporary folder, listening on 127.0.0.1 on a free port.
+/// PostgreSQL refuses to run as root, so under root the server runs as the 'postgres' system user.
+/// </summary>
+public sealed class PostgresServer : IAsyncDisposable
+{
+    private readonly string _dataDirectory;
+    private readonly string _binDirectory;
+
+    private PostgresServer(string dataDirectory, string binDirectory, int port)
+    {
+        _dataDirectory = dataDirectory;
+        _binDirectory = binDirectory;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public string ConnectionString(string database) =>
+        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=30;Timeout=30";
+
+    public static async Task<PostgresServer> StartAsync()
+    {
+        var bin = FindBinDirectory();
+        var root = Path.Combine(Path.GetTempPath(), "misty-pg-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(root);
+        var data = Path.Combine(root, "data");
+        var port = FreePort();
+        if (Environment.UserName == "root")
+        {
+            await RunAsync("chown", $"postgres {root}", asPostgres: false);
+        }
+
+        await RunAsync(Path.Combine(bin, "initdb"), $"-D {data} -U postgres -A trust -E UTF8 --no-sync", asPostgres: true);
+        // fsync off: test databases are throwaway; durability is measured in the benchmarks, not here.
+        var options = $"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={root} -c fsync=off " +
+                      "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=128MB";
+        await RunAsync(Path.Combine(bin, "pg_ctl"), $"-D {data} -l {root}/server.log -o \"{options}\" -w -t 60 start", asPostgres: true);
+        return new PostgresServer(data, bin, port);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await RunAsync(Path.Combine(_binDirectory, "pg_ctl"), $"-D {_dataDirectory} -m immediate -w stop", asPostgres: true);
+        try
+        {
+            Directory.Delete(Path.GetDirectoryName(_dataDirectory)!, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless; the server is already stopped.
+        }
+    }
+
+    private static string FindBinDirectory()
+    {
+        var fromPath = (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .FirstOrDefault(dir => File.Exists(Path.Combine(dir, "initdb")) && File.Exists(Path.Combine(dir, "pg_ctl")));
+        if (fromPath is not null)
+        {
+            return fromPath;
+        }
+
+        var installed = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").Select(v => Path.Combine(v, "bin")).Where(Directory.Exists).Order().LastOrDefault()
+            : null;
+        return installed ?? throw new InvalidOperationException(
+            "PostgreSQL server binaries (initdb, pg_ctl) were not found: install them with 'apt-get install -y postgresql'.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task RunAsync(string program, string arguments, bool asPostgres)
+    {
+        var runAsPostgres = asPostgres && Environment.UserName == "root";
+        var start = new ProcessStartInfo(runAsPostgres ? "runuser" : program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (runAsPostgres)
+        {
+            start.ArgumentList.Add("-u");
+            start.ArgumentList.Add("postgres");
+            start.ArgumentList.Add("--");
+            start.ArgumentList.Add("sh");
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add($"{program} {arguments}");
+        }
+        else
+        {
+            start.Arguments = arguments;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{program} {arguments} failed ({process.ExitCode}): {await stdout}{await stderr}");
+        }
+    }
+}
