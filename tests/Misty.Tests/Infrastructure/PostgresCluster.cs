@@ -17,6 +17,7 @@ public static class PostgresCluster
     {
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ServiceId = serviceId;
+        UseRealMembership(builder.Options);
         var clusterId = builder.Options.ClusterId;
         builder.ConfigureSilo((siloOptions, silo) =>
         {
@@ -48,4 +49,11 @@ public static class PostgresCluster
         await cluster.DeployAsync();
         return cluster;
     }
+
+    // InProcessTestClusterOptions.UseTestClusterMembership is internal in 10.4.2 and defaults to an in-memory
+    // membership table, which would bypass the ADO.NET clustering these tests exist to exercise.
+    private static void UseRealMembership(InProcessTestClusterOptions options) =>
+        typeof(InProcessTestClusterOptions)
+            .GetProperty("UseTestClusterMembership", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!
+            .SetValue(options, false);
 }

@@ -1,0 +1,79 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Misty.Web;
+
+namespace Misty.Tests.Infrastructure;
+
+/// <summary>A real Misty.Web process-in-a-test: Kestrel on 127.0.0.1 on a free port, with its co-hosted silo.</summary>
+public sealed class MistyWebNode : IAsyncDisposable
+{
+    public const string AdminEmail = "admin@test.misty";
+    public const string AdminPassword = "correct horse battery staple";
+    public const string StorefrontKey = "msk_test_storefront_key";
+
+    private readonly WebApplication _app;
+
+    private MistyWebNode(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <param name="connectionString">The database, or null for the embedded in-memory mode.</param>
+    public static async Task<MistyWebNode> StartAsync(string? connectionString, string clusterId = "misty-web-test")
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["MISTY_DB"] = connectionString,
+            ["MISTY_URLS"] = "http://127.0.0.1:0",
+            ["MISTY_CLUSTER_ID"] = clusterId,
+            ["MISTY_SILO_PORT"] = FreePort().ToString(),
+            ["MISTY_GATEWAY_PORT"] = FreePort().ToString(),
+            ["MISTY_ADMIN_EMAIL"] = AdminEmail,
+            ["MISTY_ADMIN_PASSWORD"] = AdminPassword,
+            ["MISTY_STOREFRONT_KEY"] = StorefrontKey,
+        };
+        var app = await MistyWebApp.BuildAsync([], builder => builder.Configuration.AddInMemoryCollection(settings));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new MistyWebNode(app, new Uri(address));
+    }
+
+    public HttpClient CreateClient() => new() { BaseAddress = Address };
+
+    public async Task<HttpClient> CreateStaffClientAsync()
+    {
+        var client = CreateClient();
+        var response = await client.PostAsJsonAsync("/api/auth/login", new { email = AdminEmail, password = AdminPassword });
+        response.EnsureSuccessStatusCode();
+        var login = await response.Content.ReadFromJsonAsync<LoginBody>();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", login!.AccessToken);
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private sealed record LoginBody(string AccessToken, DateTimeOffset ExpiresAt);
+}
