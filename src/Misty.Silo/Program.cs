@@ -5,6 +5,7 @@ var root = new RootCommand("Misty.Silo: a headless Misty cluster member, and the
 {
     RunCommand.Create(),
     MigrateCommand.Create(),
+    SeedCommand.Create(),
 };
 // With no verb, run the silo.
 root.SetAction((_, cancellationToken) => RunCommand.RunAsync([], cancellationToken));
