@@ -3,7 +3,10 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging.Abstractions;
 using Misty.Grains.Hosting;
 using Misty.Grains.Storage;
+using Misty.Web.Catalog;
 using Misty.Web.Health;
+using Misty.Web.Inventory;
+using Misty.Web.Reservations;
 using Misty.Web.Security;
 using Npgsql;
 
@@ -31,6 +34,7 @@ public static class MistyWebApp
             builder.Services.AddMistyDatabase(database);
             builder.Services.AddSingleton(new MistyMigrator(options.Database, NullLogger.Instance));
             builder.Services.AddSingleton<ICredentialStore, PostgresCredentialStore>();
+            builder.Services.AddSingleton<AlbumCatalog>();
             builder.Services.AddDataProtection().SetApplicationName("misty")
                 .AddKeyManagementOptions(keys => keys.XmlRepository = new PostgresXmlRepository(database));
         }
@@ -64,6 +68,9 @@ public static class MistyWebApp
         app.MapMistyHealthChecks();
         app.MapOpenApi().RequireAuthorization(MistyPolicies.Storefront);
         app.MapAuthApi();
+        app.MapInventoryApi();
+        app.MapReservationsApi();
+        app.MapAlbumsApi();
 
         await app.Services.GetRequiredService<FirstRunBootstrap>().RunAsync(CancellationToken.None);
         return app;

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Misty.Grains.Interfaces;
+using Misty.Grains.Inventory;
 using Misty.Grains.Storage;
 using Npgsql;
 using Orleans.Configuration;
@@ -58,6 +60,16 @@ public static class MistySiloBuilderExtensions
 
         // Grain state keeps Orleans' default JSON storage serializer, so orleansstorage rows can be read with SQL.
         silo.AddMemoryStreams(MistyStreams.Provider);
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        if (database is null)
+        {
+            silo.Services.AddSingleton<IInventoryStore, EmbeddedInventoryStore>();
+        }
+        else
+        {
+            silo.Services.AddSingleton<IInventoryStore>(new PostgresInventoryStore(database));
+        }
+
         return silo;
     }
 }

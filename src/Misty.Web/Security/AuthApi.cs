@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using Misty.Web.Api;
 
 namespace Misty.Web.Security;
 
@@ -31,20 +32,12 @@ public static class AuthApi
         TimeProvider clock,
         CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(request.Email))
+        var errors = new FieldErrors()
+            .Check(!string.IsNullOrWhiteSpace(request.Email), "email", "An email is required.")
+            .Check(!string.IsNullOrEmpty(request.Password), "password", "A password is required.");
+        if (!errors.IsEmpty)
         {
-            errors["email"] = ["An email is required."];
-        }
-
-        if (string.IsNullOrEmpty(request.Password))
-        {
-            errors["password"] = ["A password is required."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
+            return errors.ToProblem();
         }
 
         var account = await credentials.FindUserByEmailAsync(request.Email!.Trim(), cancellationToken);

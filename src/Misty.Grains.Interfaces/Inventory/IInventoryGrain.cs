@@ -1,0 +1,30 @@
+namespace Misty.Grains.Interfaces.Inventory;
+
+/// <summary>
+/// The live inventory of one album (key: album_id): stock on hand, holds for reservations and the stock ledger.
+/// Every answered change is stored: concurrent calls are written together (group commit), never acknowledged early.
+/// </summary>
+[Alias("Misty.IInventoryGrain")]
+public interface IInventoryGrain : IGrainWithGuidKey
+{
+    /// <returns>The current stock, or null when the album does not exist.</returns>
+    [Alias("Get")]
+    Task<InventorySnapshot?> GetAsync();
+
+    [Alias("Hold")]
+    Task<HoldOutcome> HoldAsync(Guid reservationId, int quantity, DateTimeOffset expiresAt);
+
+    [Alias("Release")]
+    Task<HoldOutcome> ReleaseAsync(Guid reservationId);
+
+    /// <summary>Turns a hold into a sale: the units leave stock and a sale row joins the ledger.</summary>
+    [Alias("CommitHold")]
+    Task<HoldOutcome> CommitHoldAsync(Guid reservationId, Guid? orderId, decimal? unitPrice);
+
+    [Alias("Extend")]
+    Task<HoldOutcome> ExtendAsync(Guid reservationId, DateTimeOffset expiresAt);
+
+    /// <summary>Applies a restock, adjustment or return: a change of quantity on hand with its ledger row.</summary>
+    [Alias("ChangeStock")]
+    Task<StockChangeOutcome> ChangeStockAsync(StockChange change);
+}

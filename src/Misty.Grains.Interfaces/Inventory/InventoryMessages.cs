@@ -1,0 +1,71 @@
+namespace Misty.Grains.Interfaces.Inventory;
+
+[GenerateSerializer, Immutable, Alias("Misty.InventorySnapshot")]
+public sealed record InventorySnapshot(
+    [property: Id(0)] Guid AlbumId,
+    [property: Id(1)] string Sku,
+    [property: Id(2)] int Quantity,
+    [property: Id(3)] int Reserved,
+    [property: Id(4)] int ReorderPoint,
+    [property: Id(5)] int OptimalStockLevel,
+    [property: Id(6)] long Version,
+    [property: Id(7)] DateTimeOffset? LastRestockDate)
+{
+    public int Available => Quantity - Reserved;
+}
+
+/// <summary>The inventory_transactions.transaction_type values that change quantity on hand.</summary>
+[GenerateSerializer, Alias("Misty.StockChangeKind")]
+public enum StockChangeKind
+{
+    Restock,
+    Sale,
+    Adjustment,
+    Return,
+}
+
+/// <param name="Delta">Units added (positive) or removed (negative).</param>
+/// <param name="UserId">The staff member who made the change; null for the system and the storefront.</param>
+[GenerateSerializer, Immutable, Alias("Misty.StockChange")]
+public sealed record StockChange(
+    [property: Id(0)] StockChangeKind Kind,
+    [property: Id(1)] int Delta,
+    [property: Id(2)] decimal? UnitPrice,
+    [property: Id(3)] string? Notes,
+    [property: Id(4)] Guid? UserId,
+    [property: Id(5)] Guid? OrderId);
+
+[GenerateSerializer, Alias("Misty.HoldStatus")]
+public enum HoldStatus
+{
+    /// <summary>The hold is (still) in place.</summary>
+    Held,
+    Released,
+    Committed,
+    Expired,
+    /// <summary>Not enough available stock; nothing was held.</summary>
+    Insufficient,
+    UnknownAlbum,
+    /// <summary>No such hold on this album.</summary>
+    NotFound,
+}
+
+[GenerateSerializer, Immutable, Alias("Misty.HoldOutcome")]
+public sealed record HoldOutcome(
+    [property: Id(0)] HoldStatus Status,
+    [property: Id(1)] int Available,
+    [property: Id(2)] DateTimeOffset? ExpiresAt);
+
+[GenerateSerializer, Alias("Misty.StockChangeStatus")]
+public enum StockChangeStatus
+{
+    Applied,
+    UnknownAlbum,
+    /// <summary>The change would take quantity on hand below zero or below what is reserved.</summary>
+    WouldGoNegative,
+}
+
+[GenerateSerializer, Immutable, Alias("Misty.StockChangeOutcome")]
+public sealed record StockChangeOutcome(
+    [property: Id(0)] StockChangeStatus Status,
+    [property: Id(1)] InventorySnapshot? Inventory);

@@ -1,0 +1,258 @@
+using Microsoft.Extensions.Logging;
+using Misty.Grains.Infrastructure;
+using Misty.Grains.Interfaces;
+using Misty.Grains.Interfaces.Inventory;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+using Orleans.Streams;
+
+namespace Misty.Grains.Inventory;
+
+/// <summary>
+/// One album's live stock. Reentrant so that concurrent requests share storage writes (group commit): each call
+/// checks and changes the state in one turn, without awaiting in between, then waits for the write that stores it.
+/// Events are published, and rows projected, only after the state that caused them is stored.
+/// </summary>
+[Reentrant]
+[GrainType("inventory")]
+public sealed class InventoryGrain(
+    [PersistentState("inventory")] IPersistentState<InventoryState> state,
+    IInventoryStore store,
+    TimeProvider clock,
+    ILogger<InventoryGrain> logger) : Grain, IInventoryGrain, IRemindable
+{
+    private const string ExpiryReminder = "expire-holds";
+    private static readonly TimeSpan ExpirySweepPeriod = TimeSpan.FromMinutes(1);
+
+    /// <summary>The live state the rules change; storage gets a copy, because it may serialize off the grain's thread.</summary>
+    private InventoryState _live = null!;
+    private StockBook _book = null!;
+    private readonly Queue<IStockEvent> _unpublished = new();
+    private List<IStockEvent> _awaitingWrite = [];
+    private GroupCommit? _commit;
+    /// <summary>The last state known to be stored: the only state that may be projected to rows.</summary>
+    private (InventorySnapshot Snapshot, List<LedgerEntry> Ledger)? _stored;
+    private long _projectedVersion = -1;
+    private IAsyncStream<IStockEvent>? _stream;
+    private bool _publishing;
+    private bool _projecting;
+    private bool _reminderRegistered;
+
+    private Guid AlbumId => this.GetPrimaryKey();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Storage loaded the state before activation, so the book is made here, not at construction.
+        _live = state.State;
+        _book = new StockBook(_live, clock);
+        _commit = new GroupCommit(WriteAsync);
+        _stream = this.GetStreamProvider(MistyStreams.Provider).GetStream<IStockEvent>(StreamId.Create(MistyStreams.Stock, AlbumId));
+        if (!state.RecordExists && await store.LoadAsync(AlbumId, cancellationToken) is { } row)
+        {
+            // First activation for this album: start from its catalog row (seeded or created through the API).
+            var initial = _live;
+            initial.Exists = true;
+            initial.Sku = row.Sku;
+            initial.Quantity = row.Quantity;
+            initial.ReorderPoint = row.ReorderPoint;
+            initial.OptimalStockLevel = row.OptimalStockLevel;
+            initial.LastRestockDate = row.LastRestockDate;
+            initial.LowStockAnnounced = _book.Available <= row.ReorderPoint;
+        }
+
+        if (_live.Holds.Count > 0)
+        {
+            await EnsureExpiryReminderAsync();
+        }
+
+        if (state.RecordExists)
+        {
+            // A crash may have come between storing a change and projecting it; replaying is idempotent.
+            _stored = (_book.Snapshot(AlbumId), _live.PendingLedger.ToList());
+            StartProjecting();
+        }
+    }
+
+    public Task<InventorySnapshot?> GetAsync() =>
+        Task.FromResult(_live.Exists ? _book.Snapshot(AlbumId) : null);
+
+    public Task<HoldOutcome> HoldAsync(Guid reservationId, int quantity, DateTimeOffset expiresAt) =>
+        _live.Exists ? ApplyAsync(() => _book.Hold(reservationId, quantity, expiresAt)) : UnknownAlbum();
+
+    public Task<HoldOutcome> ReleaseAsync(Guid reservationId) =>
+        _live.Exists ? ApplyAsync(() => _book.Release(reservationId)) : UnknownAlbum();
+
+    public Task<HoldOutcome> CommitHoldAsync(Guid reservationId, Guid? orderId, decimal? unitPrice) =>
+        _live.Exists ? ApplyAsync(() => _book.Commit(reservationId, orderId, unitPrice)) : UnknownAlbum();
+
+    public Task<HoldOutcome> ExtendAsync(Guid reservationId, DateTimeOffset expiresAt) =>
+        _live.Exists ? ApplyAsync(() => _book.Extend(reservationId, expiresAt)) : UnknownAlbum();
+
+    public Task<StockChangeOutcome> ChangeStockAsync(StockChange change) =>
+        _live.Exists
+            ? ApplyAsync(() => _book.Change(AlbumId, change))
+            : Task.FromResult(new StockChangeOutcome(StockChangeStatus.UnknownAlbum, null));
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != ExpiryReminder)
+        {
+            return;
+        }
+
+        await ApplyAsync(_book.ExpireDue);
+        if (_live.Holds.Count == 0 && await this.GetReminder(ExpiryReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+            _reminderRegistered = false;
+        }
+    }
+
+    /// <summary>Runs one rule of the stock book and, when it changed the state, waits until that change is stored.</summary>
+    private async Task<T> ApplyAsync<T>(Func<T> rule)
+    {
+        if (_commit!.HasFailed)
+        {
+            throw new InvalidOperationException("The inventory grain is reloading after a failed write; retry.");
+        }
+
+        var version = _live.Version;
+        var result = rule();
+        if (_live.Version != version)
+        {
+            var snapshot = _book.Snapshot(AlbumId);
+            var now = clock.GetUtcNow();
+            _awaitingWrite.Add(new StockChanged(AlbumId, snapshot.Sku, snapshot.Quantity, snapshot.Reserved, snapshot.Available, snapshot.Version, now));
+            if (_book.CrossedReorderPoint())
+            {
+                _awaitingWrite.Add(new LowStock(AlbumId, snapshot.Sku, snapshot.Available, snapshot.ReorderPoint, snapshot.Version, now));
+            }
+
+            await _commit.CommitAsync();
+        }
+
+        return result;
+    }
+
+    private async Task WriteAsync()
+    {
+        // Everything changed before this point is in this write; later changes wait for the next one.
+        var events = _awaitingWrite;
+        _awaitingWrite = [];
+        var snapshot = _book.Snapshot(AlbumId);
+        var ledger = _live.PendingLedger.ToList();
+        try
+        {
+            if (_live.Holds.Count > 0)
+            {
+                await EnsureExpiryReminderAsync();
+            }
+
+            state.State = _live.Copy();
+            await state.WriteStateAsync();
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Storing inventory of album {AlbumId} failed; reloading from storage.", AlbumId);
+            DeactivateOnIdle();
+            throw;
+        }
+
+        _stored = (snapshot, ledger);
+        foreach (var stockEvent in events)
+        {
+            _unpublished.Enqueue(stockEvent);
+        }
+
+        StartPublishing();
+        StartProjecting();
+    }
+
+    private async Task EnsureExpiryReminderAsync()
+    {
+        if (!_reminderRegistered)
+        {
+            // Expired holds already never count; the reminder releases them durably, even if this silo is gone.
+            await this.RegisterOrUpdateReminder(ExpiryReminder, ExpirySweepPeriod, ExpirySweepPeriod);
+            _reminderRegistered = true;
+        }
+    }
+
+    private void StartPublishing()
+    {
+        if (!_publishing && _unpublished.Count > 0)
+        {
+            _ = PublishAsync();
+        }
+    }
+
+    private async Task PublishAsync()
+    {
+        _publishing = true;
+        try
+        {
+            while (_unpublished.TryDequeue(out var stockEvent))
+            {
+                try
+                {
+                    await _stream!.OnNextAsync(stockEvent);
+                }
+                catch (Exception ex)
+                {
+                    // Subscribers see the gap in versions and re-read a snapshot; the state itself is stored.
+                    logger.LogWarning(ex, "Publishing {Event} v{Version} for album {AlbumId} failed.", stockEvent.GetType().Name, stockEvent.Version, AlbumId);
+                }
+            }
+        }
+        finally
+        {
+            _publishing = false;
+        }
+    }
+
+    private void StartProjecting()
+    {
+        if (!_projecting)
+        {
+            _ = ProjectAsync();
+        }
+    }
+
+    /// <summary>Brings the inventory row and ledger up to the last stored state; retries until it succeeds.</summary>
+    private async Task ProjectAsync()
+    {
+        _projecting = true;
+        try
+        {
+            var delay = TimeSpan.FromMilliseconds(200);
+            while (_stored is { } stored && stored.Snapshot.Version > _projectedVersion)
+            {
+                try
+                {
+                    await store.ProjectAsync(stored.Snapshot, stored.Ledger, CancellationToken.None);
+                }
+                catch (Exception ex)
+                {
+                    logger.LogWarning(ex, "Projecting inventory of album {AlbumId} failed; retrying in {Delay}.", AlbumId, delay);
+                    await Task.Delay(delay);
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+                    continue;
+                }
+
+                _projectedVersion = stored.Snapshot.Version;
+                if (stored.Ledger.Count > 0)
+                {
+                    // Projected entries leave the outbox with the next write; until then a replay is harmless.
+                    var done = stored.Ledger.Select(entry => entry.TransactionId).ToHashSet();
+                    _live.PendingLedger.RemoveAll(entry => done.Contains(entry.TransactionId));
+                }
+            }
+        }
+        finally
+        {
+            _projecting = false;
+        }
+    }
+
+    private static Task<HoldOutcome> UnknownAlbum() => Task.FromResult(new HoldOutcome(HoldStatus.UnknownAlbum, 0, null));
+}

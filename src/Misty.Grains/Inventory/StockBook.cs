@@ -1,0 +1,190 @@
+using Misty.Grains.Interfaces.Inventory;
+
+namespace Misty.Grains.Inventory;
+
+/// <summary>
+/// The rules of one album's stock, as plain logic over <see cref="InventoryState"/>: holds never exceed what is
+/// available, expired holds never count, every change of quantity is a ledger entry, and every change of state
+/// raises the version by exactly one.
+/// </summary>
+public sealed class StockBook(InventoryState state, TimeProvider clock)
+{
+    /// <summary>How many ended holds are remembered for retries; bounded so the state stays small.</summary>
+    public const int EndedHoldsKept = 128;
+
+    public InventoryState State => state;
+
+    public int Reserved
+    {
+        get
+        {
+            var now = clock.GetUtcNow();
+            var reserved = 0;
+            foreach (var hold in state.Holds.Values)
+            {
+                if (hold.ExpiresAt > now)
+                {
+                    reserved += hold.Quantity;
+                }
+            }
+
+            return reserved;
+        }
+    }
+
+    public int Available => state.Quantity - Reserved;
+
+    public InventorySnapshot Snapshot(Guid albumId) =>
+        new(albumId, state.Sku, state.Quantity, Reserved, state.ReorderPoint, state.OptimalStockLevel, state.Version, state.LastRestockDate);
+
+    public HoldOutcome Hold(Guid reservationId, int quantity, DateTimeOffset expiresAt)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(quantity);
+        var now = clock.GetUtcNow();
+        if (state.Holds.TryGetValue(reservationId, out var existing) && existing.ExpiresAt > now)
+        {
+            return new HoldOutcome(HoldStatus.Held, Available, existing.ExpiresAt);
+        }
+
+        if (state.Ended.TryGetValue(reservationId, out var ended))
+        {
+            return new HoldOutcome(ended.Status, Available, null);
+        }
+
+        if (existing is not null)
+        {
+            // A retry after its own hold expired: that hold ends, and the retry is judged like a new request.
+            End(reservationId, HoldStatus.Expired, now);
+        }
+
+        var available = Available;
+        if (available < quantity)
+        {
+            return new HoldOutcome(HoldStatus.Insufficient, available, null);
+        }
+
+        state.Holds[reservationId] = new StockHold(quantity, expiresAt);
+        state.Version++;
+        return new HoldOutcome(HoldStatus.Held, available - quantity, expiresAt);
+    }
+
+    public HoldOutcome Release(Guid reservationId) => EndHold(reservationId, HoldStatus.Released, commit: null);
+
+    public HoldOutcome Commit(Guid reservationId, Guid? orderId, decimal? unitPrice) =>
+        EndHold(reservationId, HoldStatus.Committed, (orderId, unitPrice));
+
+    public HoldOutcome Extend(Guid reservationId, DateTimeOffset expiresAt)
+    {
+        var now = clock.GetUtcNow();
+        if (!state.Holds.TryGetValue(reservationId, out var hold))
+        {
+            return Ended(reservationId);
+        }
+
+        if (hold.ExpiresAt <= now)
+        {
+            End(reservationId, HoldStatus.Expired, now);
+            state.Version++;
+            return new HoldOutcome(HoldStatus.Expired, Available, null);
+        }
+
+        state.Holds[reservationId] = hold with { ExpiresAt = expiresAt };
+        state.Version++;
+        return new HoldOutcome(HoldStatus.Held, Available, expiresAt);
+    }
+
+    public StockChangeOutcome Change(Guid albumId, StockChange change)
+    {
+        if (change.Kind == StockChangeKind.Sale)
+        {
+            throw new ArgumentException("Sales come from committed holds.", nameof(change));
+        }
+
+        var quantity = state.Quantity + change.Delta;
+        if (change.Delta == 0 || quantity < Reserved)
+        {
+            return new StockChangeOutcome(StockChangeStatus.WouldGoNegative, Snapshot(albumId));
+        }
+
+        var now = clock.GetUtcNow();
+        state.Quantity = quantity;
+        if (change.Kind == StockChangeKind.Restock)
+        {
+            state.LastRestockDate = now;
+        }
+
+        state.PendingLedger.Add(new LedgerEntry(Guid.NewGuid(), change.Kind, change.Delta, change.UnitPrice, change.Notes, change.UserId, change.OrderId, now));
+        state.Version++;
+        return new StockChangeOutcome(StockChangeStatus.Applied, Snapshot(albumId));
+    }
+
+    /// <summary>Ends every hold whose time is up; returns how many ended.</summary>
+    public int ExpireDue()
+    {
+        var now = clock.GetUtcNow();
+        var due = state.Holds.Where(hold => hold.Value.ExpiresAt <= now).Select(hold => hold.Key).ToList();
+        foreach (var reservationId in due)
+        {
+            End(reservationId, HoldStatus.Expired, now);
+        }
+
+        if (due.Count > 0)
+        {
+            state.Version++;
+        }
+
+        return due.Count;
+    }
+
+    /// <summary>
+    /// Whether available stock is now at or below the reorder point when it was not before; announces once per
+    /// crossing, and re-arms when stock rises above the point again.
+    /// </summary>
+    public bool CrossedReorderPoint()
+    {
+        var low = Available <= state.ReorderPoint;
+        var crossed = low && !state.LowStockAnnounced;
+        state.LowStockAnnounced = low;
+        return crossed;
+    }
+
+    private HoldOutcome EndHold(Guid reservationId, HoldStatus outcome, (Guid? OrderId, decimal? UnitPrice)? commit)
+    {
+        var now = clock.GetUtcNow();
+        if (!state.Holds.TryGetValue(reservationId, out var hold))
+        {
+            return Ended(reservationId);
+        }
+
+        if (hold.ExpiresAt <= now)
+        {
+            End(reservationId, HoldStatus.Expired, now);
+            state.Version++;
+            return new HoldOutcome(HoldStatus.Expired, Available, null);
+        }
+
+        End(reservationId, outcome, now);
+        if (commit is { } sale)
+        {
+            state.Quantity -= hold.Quantity;
+            state.PendingLedger.Add(new LedgerEntry(Guid.NewGuid(), StockChangeKind.Sale, -hold.Quantity, sale.UnitPrice,
+                $"reservation {reservationId}", null, sale.OrderId, now));
+        }
+
+        state.Version++;
+        return new HoldOutcome(outcome, Available, null);
+    }
+
+    private HoldOutcome Ended(Guid reservationId) =>
+        new(state.Ended.TryGetValue(reservationId, out var ended) ? ended.Status : HoldStatus.NotFound, Available, null);
+
+    private void End(Guid reservationId, HoldStatus status, DateTimeOffset now)
+    {
+        state.Holds.Remove(reservationId);
+        state.Ended[reservationId] = new EndedHold(status, now);
+        if (state.Ended.Count > EndedHoldsKept)
+        {
+            state.Ended.Remove(state.Ended.MinBy(entry => entry.Value.EndedAt).Key);
+        }
+    }
+}

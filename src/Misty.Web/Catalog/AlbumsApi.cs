@@ -1,0 +1,169 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Misty.Web.Api;
+using Misty.Web.Security;
+
+namespace Misty.Web.Catalog;
+
+public static class AlbumsApi
+{
+    public const int DefaultPageSize = 25;
+    public const int MaxPageSize = 100;
+    public const int EarliestReleaseYear = 1900;
+    /// <summary>Far above any record's price, far below numeric(12,2)'s limit: larger amounts are typing mistakes.</summary>
+    public const decimal MaxAmount = 10_000_000m;
+    private const int MaxDescriptionLength = 10_000;
+    private const int MaxFilterLength = 300;
+
+    /// <summary>The Goldmine grades of the albums.condition CHECK, best first.</summary>
+    public static readonly IReadOnlyList<string> Grades = ["M", "NM", "VG+", "VG", "G+", "G", "F", "P"];
+
+    public static IEndpointRouteBuilder MapAlbumsApi(this IEndpointRouteBuilder routes)
+    {
+        var albums = routes.MapGroup("/api/albums").WithTags("Albums");
+        // The catalogue is relational rows: the embedded in-memory mode has no tables to keep it in.
+        if (routes.ServiceProvider.GetService<AlbumCatalog>() is null)
+        {
+            albums.MapMethods("/{**path}", [HttpMethods.Get, HttpMethods.Post], CatalogUnavailable)
+                .RequireAuthorization(MistyPolicies.Storefront)
+                .ExcludeFromDescription();
+            return routes;
+        }
+
+        albums.MapPost("", CreateAsync)
+            .RequireAuthorization(MistyPolicies.Manager)
+            .WithSummary("Adds an album to the catalogue, with its genre and label (created when new) and an empty inventory.")
+            .Produces<AlbumResponse>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        albums.MapGet("/{albumId:guid}", GetAsync)
+            .RequireAuthorization(MistyPolicies.Storefront)
+            .WithSummary("One album of the catalogue.")
+            .Produces<AlbumResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        albums.MapGet("", ListAsync)
+            .RequireAuthorization(MistyPolicies.Storefront)
+            .WithSummary("Searches the catalogue (title, artist or sku), optionally by genre and artist, a page at a time.")
+            .Produces<AlbumPage>()
+            .ProducesValidationProblem();
+        return routes;
+    }
+
+    private static async Task<IResult> CreateAsync(
+        CreateAlbumRequest request, AlbumCatalog catalog, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        var album = Validate(request, clock.GetUtcNow().Year, errors);
+        if (album is null)
+        {
+            return errors.ToProblem();
+        }
+
+        var created = await catalog.TryCreateAsync(album, cancellationToken);
+        return created is null
+            ? TypedResults.Problem(
+                title: "The sku is already in the catalogue.",
+                detail: $"Another album already has sku '{album.Sku}'.",
+                statusCode: StatusCodes.Status409Conflict)
+            : TypedResults.Created($"/api/albums/{created.AlbumId}", created);
+    }
+
+    private static async Task<IResult> GetAsync(Guid albumId, AlbumCatalog catalog, CancellationToken cancellationToken) =>
+        await catalog.FindAsync(albumId, cancellationToken) is { } album
+            ? TypedResults.Ok(album)
+            : TypedResults.Problem(title: "No such album.", detail: $"There is no album {albumId}.", statusCode: StatusCodes.Status404NotFound);
+
+    // Paging arrives as text so that a non-number is reported against its field like any other bad value.
+    private static async Task<IResult> ListAsync(
+        string? search, string? genre, string? artist, string? page, string? pageSize, AlbumCatalog catalog, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        var query = new AlbumQuery(
+            Search: Filter(search, "search", errors),
+            Genre: Filter(genre, "genre", errors),
+            Artist: Filter(artist, "artist", errors),
+            Page: PageNumber(page, "page", 1, int.MaxValue, errors),
+            PageSize: PageNumber(pageSize, "pageSize", DefaultPageSize, MaxPageSize, errors));
+        return errors.IsEmpty ? TypedResults.Ok(await catalog.ListAsync(query, cancellationToken)) : errors.ToProblem();
+    }
+
+    private static ProblemHttpResult CatalogUnavailable() =>
+        TypedResults.Problem(
+            title: "The album catalog needs PostgreSQL (MISTY_DB).",
+            detail: "This node runs the embedded in-memory mode; start it with MISTY_DB (or ./run.sh) to use the catalogue.",
+            statusCode: StatusCodes.Status503ServiceUnavailable);
+
+    /// <returns>The normalized album, or null when <paramref name="errors"/> names at least one bad field.</returns>
+    private static NewAlbum? Validate(CreateAlbumRequest request, int currentYear, FieldErrors errors)
+    {
+        // Lengths are the schema's column sizes.
+        var sku = RequiredText(request.Sku, "sku", 64, errors);
+        var title = RequiredText(request.Title, "title", 300, errors);
+        var artist = RequiredText(request.Artist, "artist", 300, errors);
+        var genre = RequiredText(request.Genre, "genre", 100, errors);
+        var label = RequiredText(request.Label, "label", 200, errors);
+        var description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim();
+        errors.Check(description is null || description.Length <= MaxDescriptionLength, "description",
+            $"At most {MaxDescriptionLength} characters.");
+        // A release announced for next year may be catalogued (pre-orders).
+        var latestYear = currentYear + 1;
+        errors.Check(request.ReleaseYear is { } year && year >= EarliestReleaseYear && year <= latestYear, "releaseYear",
+            $"A release year from {EarliestReleaseYear} to {latestYear} is required.");
+        CheckAmount(request.Price, "price", required: true, errors);
+        CheckAmount(request.Cost, "cost", required: true, errors);
+        CheckAmount(request.EstimatedValue, "estimatedValue", required: false, errors);
+        var grade = request.Condition?.Trim();
+        var condition = Grades.FirstOrDefault(known => string.Equals(known, grade, StringComparison.OrdinalIgnoreCase));
+        errors.Check(condition is not null, "condition", $"A Goldmine grade is required: one of {string.Join(", ", Grades)}.");
+
+        return errors.IsEmpty
+            ? new NewAlbum(sku!, title!, artist!, genre!, label!, request.ReleaseYear!.Value, request.Price!.Value, request.Cost!.Value,
+                condition!, description, request.IsRare ?? false, request.EstimatedValue)
+            : null;
+    }
+
+    private static string? RequiredText(string? value, string field, int maxLength, FieldErrors errors)
+    {
+        var text = value?.Trim();
+        if (string.IsNullOrEmpty(text))
+        {
+            errors.Add(field, "Required, and not blank.");
+            return null;
+        }
+
+        errors.Check(text.Length <= maxLength, field, $"At most {maxLength} characters.");
+        return text;
+    }
+
+    /// <summary>Money columns are numeric(12,2): more decimals would be rounded away silently.</summary>
+    private static void CheckAmount(decimal? value, string field, bool required, FieldErrors errors)
+    {
+        if (value is not { } amount)
+        {
+            errors.Check(!required, field, "Required.");
+            return;
+        }
+
+        errors.Check(amount >= 0 && amount <= MaxAmount && decimal.Round(amount, 2) == amount, field,
+            $"An amount from 0 to {MaxAmount.ToString("N0", CultureInfo.InvariantCulture)} with at most two decimals.");
+    }
+
+    private static string? Filter(string? value, string field, FieldErrors errors)
+    {
+        var text = value?.Trim();
+        errors.Check(text is null || text.Length <= MaxFilterLength, field, $"At most {MaxFilterLength} characters.");
+        return string.IsNullOrEmpty(text) ? null : text;
+    }
+
+    private static int PageNumber(string? value, string field, int fallback, int max, FieldErrors errors)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return fallback;
+        }
+
+        var valid = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= 1 && number <= max;
+        errors.Check(valid, field, max == int.MaxValue ? "A whole number of at least 1." : $"A whole number from 1 to {max}.");
+        return number;
+    }
+}

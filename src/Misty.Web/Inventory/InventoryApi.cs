@@ -1,0 +1,71 @@
+using System.Security.Claims;
+using Misty.Grains.Interfaces.Inventory;
+using Misty.Web.Api;
+using Misty.Web.Security;
+
+namespace Misty.Web.Inventory;
+
+public static class InventoryApi
+{
+    private const int MaxUnitsPerChange = 1_000_000;
+    private const int MaxTextLength = 1_000;
+
+    public static IEndpointRouteBuilder MapInventoryApi(this IEndpointRouteBuilder routes)
+    {
+        var inventory = routes.MapGroup("/api/inventory/{albumId:guid}").WithTags("Inventory");
+        inventory.MapGet("", GetAsync).RequireAuthorization(MistyPolicies.Storefront);
+        inventory.MapPost("/restock", RestockAsync).RequireAuthorization(MistyPolicies.Staff);
+        inventory.MapPost("/adjust", AdjustAsync).RequireAuthorization(MistyPolicies.Manager);
+        return routes;
+    }
+
+    private static async Task<IResult> GetAsync(Guid albumId, IGrainFactory grains) =>
+        await grains.GetGrain<IInventoryGrain>(albumId).GetAsync() is { } snapshot
+            ? TypedResults.Ok(InventoryResponse.From(snapshot))
+            : AlbumNotFound(albumId);
+
+    private static async Task<IResult> RestockAsync(Guid albumId, RestockRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var errors = new FieldErrors()
+            .Check(request.Quantity is > 0 and <= MaxUnitsPerChange, "quantity", $"A whole number of units from 1 to {MaxUnitsPerChange} is required.")
+            .Check(request.UnitCost is null or (>= 0 and <= 1_000_000), "unitCost", "Must be from 0 to 1,000,000.")
+            .Check(request.UnitCost is null || decimal.Round(request.UnitCost.Value, 2) == request.UnitCost, "unitCost", "At most two decimals.")
+            .Check(request.Notes is null || request.Notes.Length <= MaxTextLength, "notes", $"At most {MaxTextLength} characters.");
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        var change = new StockChange(StockChangeKind.Restock, request.Quantity!.Value, request.UnitCost, request.Notes, Callers.StaffUserId(user), null);
+        return ToResult(albumId, await grains.GetGrain<IInventoryGrain>(albumId).ChangeStockAsync(change));
+    }
+
+    private static async Task<IResult> AdjustAsync(Guid albumId, AdjustRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var errors = new FieldErrors()
+            .Check(request.Delta is not null and not 0 and >= -MaxUnitsPerChange and <= MaxUnitsPerChange, "delta",
+                $"A non-zero whole number of units from -{MaxUnitsPerChange} to {MaxUnitsPerChange} is required.")
+            .Check(!string.IsNullOrWhiteSpace(request.Reason), "reason", "Say why the stock is adjusted.")
+            .Check(request.Reason is null || request.Reason.Length <= MaxTextLength, "reason", $"At most {MaxTextLength} characters.");
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        var change = new StockChange(StockChangeKind.Adjustment, request.Delta!.Value, null, request.Reason!.Trim(), Callers.StaffUserId(user), null);
+        return ToResult(albumId, await grains.GetGrain<IInventoryGrain>(albumId).ChangeStockAsync(change));
+    }
+
+    private static IResult ToResult(Guid albumId, StockChangeOutcome outcome) => outcome.Status switch
+    {
+        StockChangeStatus.Applied => TypedResults.Ok(InventoryResponse.From(outcome.Inventory!)),
+        StockChangeStatus.UnknownAlbum => AlbumNotFound(albumId),
+        _ => TypedResults.Problem(
+            title: "Stock cannot go below what is on hold.",
+            detail: $"Album {albumId} has {outcome.Inventory!.Quantity} on hand, {outcome.Inventory.Reserved} of them reserved.",
+            statusCode: StatusCodes.Status409Conflict),
+    };
+
+    public static IResult AlbumNotFound(Guid albumId) =>
+        TypedResults.Problem(title: "No such album.", detail: $"Album {albumId} does not exist.", statusCode: StatusCodes.Status404NotFound);
+}
