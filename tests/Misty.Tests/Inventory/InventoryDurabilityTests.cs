@@ -1,0 +1,78 @@
+using Microsoft.Extensions.DependencyInjection;
+using Misty.Grains.Interfaces.Inventory;
+using Misty.Grains.Interfaces.Reservations;
+using Misty.Grains.Storage;
+using Misty.Tests.Infrastructure;
+using Orleans.Streams;
+
+namespace Misty.Tests.Inventory;
+
+[Collection(PostgresCollection.Name)]
+public sealed class InventoryDurabilityTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task Acknowledged_reservations_survive_a_killed_silo_and_a_full_restart_and_retries_hold_once()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        await using var database = MistyDatabase.CreateDataSource(connectionString);
+        var album = await TestAlbums.InsertAsync(connectionString, quantity: 10);
+        var requests = Enumerable.Range(0, 6)
+            .Select(i => (Id: Guid.NewGuid(), Request: new ReservationRequest([new ReservationLine(album, 1)], TimeSpan.FromMinutes(15), "key:crash", $"hash-{i}")))
+            .ToList();
+
+        await using (var first = await PostgresCluster.StartAsync(database, connectionString))
+        {
+            var outcomes = await Task.WhenAll(requests.Select(r => first.Client.GetGrain<IReservationGrain>(r.Id).CreateAsync(r.Request)));
+            Assert.All(outcomes, outcome => Assert.Equal(ReservationResult.Ok, outcome.Result));
+            // No graceful shutdown: nothing gets a chance to write anything more.
+            await first.KillSiloAsync(first.Silos[0]);
+        }
+
+        await using var second = await PostgresCluster.StartAsync(database, connectionString);
+        var inventory = second.Client.GetGrain<IInventoryGrain>(album);
+        Assert.Equal(6, (await inventory.GetAsync())!.Reserved);
+        foreach (var (id, _) in requests)
+        {
+            Assert.Equal(ReservationStatus.Held, (await second.Client.GetGrain<IReservationGrain>(id).GetAsync())!.Status);
+        }
+
+        var retries = await Task.WhenAll(requests.Select(r => second.Client.GetGrain<IReservationGrain>(r.Id).CreateAsync(r.Request)));
+        Assert.All(retries, retry => Assert.Equal(ReservationResult.Ok, retry.Result));
+        Assert.Equal(6, (await inventory.GetAsync())!.Reserved);
+        Assert.Equal(4, (await inventory.GetAsync())!.Available);
+    }
+
+    [Fact]
+    public async Task Stock_changes_are_published_in_version_order_with_low_stock_on_the_crossing()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        var album = await TestAlbums.InsertAsync(connectionString, quantity: 4, reorderPoint: 2);
+        await using var node = await MistyWebNode.StartAsync(connectionString);
+        var client = node.Services.GetRequiredService<IClusterClient>();
+        var received = new List<IStockEvent>();
+        var stream = client.GetStreamProvider(Grains.Interfaces.MistyStreams.Provider)
+            .GetStream<IStockEvent>(StreamId.Create(Grains.Interfaces.MistyStreams.Stock, album));
+        var subscription = await stream.SubscribeAsync((stockEvent, _) =>
+        {
+            lock (received)
+            {
+                received.Add(stockEvent);
+            }
+
+            return Task.CompletedTask;
+        });
+
+        var reservations = client.GetGrain<IReservationGrain>(Guid.NewGuid());
+        Assert.Equal(ReservationResult.Ok, (await reservations.CreateAsync(new ReservationRequest([new ReservationLine(album, 2)], TimeSpan.FromMinutes(5), "key:e", "h"))).Result);
+        Assert.Equal(ReservationResult.Ok, (await reservations.CommitAsync(null)).Result);
+
+        Assert.True(await TestAlbums.EventuallyAsync(() => Task.FromResult(received.OfType<StockChanged>().Count() >= 2), seconds: 10));
+        await subscription.UnsubscribeAsync();
+        var changes = received.OfType<StockChanged>().ToList();
+        Assert.Equal([1L, 2L], changes.Select(change => change.Version));
+        Assert.Equal((4, 2, 2), (changes[0].Quantity, changes[0].Reserved, changes[0].Available));
+        Assert.Equal((2, 0, 2), (changes[1].Quantity, changes[1].Reserved, changes[1].Available));
+        var low = Assert.Single(received.OfType<LowStock>());
+        Assert.Equal((2, 2, 1L), (low.Available, low.ReorderPoint, low.Version));
+    }
+}
