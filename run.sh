@@ -101,7 +101,7 @@ if [ -n "${MISTY_DB:-}" ]; then
   $silo seed
 fi
 
-dotnet src/Misty.Web/bin/Release/net10.0/Misty.Web.dll --contentRoot src/Misty.Web &
+dotnet src/Misty.Web/bin/Release/net10.0/Misty.Web.dll --contentRoot "$root/src/Misty.Web" &
 web_pid=$!
 
 for _ in $(seq 1 240); do

@@ -6,6 +6,7 @@ var root = new RootCommand("Misty.Silo: a headless Misty cluster member, and the
     RunCommand.Create(),
     MigrateCommand.Create(),
     SeedCommand.Create(),
+    SentimentCommand.Create(),
 };
 // With no verb, run the silo.
 root.SetAction((_, cancellationToken) => RunCommand.RunAsync([], cancellationToken));

@@ -20,7 +20,8 @@ internal static class MigrateCommand
                 return 2;
             }
 
-            using var logging = LoggerFactory.Create(log => log.AddSimpleConsole(console => console.SingleLine = true));
+            // DbUp narrates every step at Information; the summary below says what matters.
+            using var logging = LoggerFactory.Create(log => log.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
             var result = await new MistyMigrator(connectionString, logging.CreateLogger("migrate")).MigrateAsync(cancellationToken);
             Console.WriteLine(result.Applied.Count == 0
                 ? "Schema is up to date; nothing to apply."

@@ -36,7 +36,7 @@ internal static class RunCommand
         NpgsqlDataSource? database = null;
         if (options.Database is not null)
         {
-            using var logging = LoggerFactory.Create(log => log.AddSimpleConsole(console => console.SingleLine = true));
+            using var logging = LoggerFactory.Create(log => log.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
             await new MistyMigrator(options.Database, logging.CreateLogger("migrate")).MigrateAsync(cancellationToken);
             database = MistyDatabase.CreateDataSource(options.Database);
             builder.Services.AddMistyDatabase(database);
