@@ -24,7 +24,8 @@ as_pg_owner() {
 cleanup() {
   trap - EXIT INT TERM
   if [ -n "$web_pid" ] && kill -0 "$web_pid" 2>/dev/null; then
-    kill -INT "$web_pid" 2>/dev/null || true
+    # Background jobs of a script ignore SIGINT; SIGTERM is what asks ASP.NET Core to shut down gracefully.
+    kill -TERM "$web_pid" 2>/dev/null || true
     wait "$web_pid" 2>/dev/null || true
   fi
   if [ -n "$started_pg" ]; then
