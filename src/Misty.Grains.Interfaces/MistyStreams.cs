@@ -11,4 +11,10 @@ public static class MistyStreams
     public const string Cases = "cases";
     public const string Workflows = "workflows";
     public const string Metrics = "metrics";
+
+    /// <summary>
+    /// The key of each namespace's feed of events about all its entities (e.g. every LowStock, every CaseChanged),
+    /// for dashboards; per-entity streams are keyed by the entity's id.
+    /// </summary>
+    public const string AllKey = "all";
 }

@@ -34,6 +34,7 @@ public sealed class InventoryGrain(
     private (InventorySnapshot Snapshot, List<LedgerEntry> Ledger)? _stored;
     private long _projectedVersion = -1;
     private IAsyncStream<IStockEvent>? _stream;
+    private IAsyncStream<IStockEvent>? _allStocks;
     private bool _publishing;
     private bool _projecting;
     private bool _reminderRegistered;
@@ -46,7 +47,9 @@ public sealed class InventoryGrain(
         _live = state.State;
         _book = new StockBook(_live, clock);
         _commit = new GroupCommit(WriteAsync);
-        _stream = this.GetStreamProvider(MistyStreams.Provider).GetStream<IStockEvent>(StreamId.Create(MistyStreams.Stock, AlbumId));
+        var streams = this.GetStreamProvider(MistyStreams.Provider);
+        _stream = streams.GetStream<IStockEvent>(StreamId.Create(MistyStreams.Stock, AlbumId));
+        _allStocks = streams.GetStream<IStockEvent>(StreamId.Create(MistyStreams.Stock, MistyStreams.AllKey));
         if (!state.RecordExists && await store.LoadAsync(AlbumId, cancellationToken) is { } row)
         {
             // First activation for this album: start from its catalog row (seeded or created through the API).
@@ -196,6 +199,11 @@ public sealed class InventoryGrain(
                 try
                 {
                     await _stream!.OnNextAsync(stockEvent);
+                    if (stockEvent is LowStock)
+                    {
+                        // Dashboards watch every album's low stock without subscribing to each album.
+                        await _allStocks!.OnNextAsync(stockEvent);
+                    }
                 }
                 catch (Exception ex)
                 {
