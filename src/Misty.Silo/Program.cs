@@ -7,6 +7,7 @@ var root = new RootCommand("Misty.Silo: a headless Misty cluster member, and the
     MigrateCommand.Create(),
     SeedCommand.Create(),
     SentimentCommand.Create(),
+    RebuildProjectionsCommand.Create(),
 };
 // With no verb, run the silo.
 root.SetAction((_, cancellationToken) => RunCommand.RunAsync([], cancellationToken));

@@ -27,4 +27,8 @@ public interface IInventoryGrain : IGrainWithGuidKey
     /// <summary>Applies a restock, adjustment or return: a change of quantity on hand with its ledger row.</summary>
     [Alias("ChangeStock")]
     Task<StockChangeOutcome> ChangeStockAsync(StockChange change);
+
+    /// <summary>Rewrites the album's inventory row from the stored grain state; false when there is no stored state.</summary>
+    [Alias("RebuildProjection")]
+    Task<bool> RebuildProjectionAsync();
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Misty.Grains.Interfaces;
 using Misty.Grains.Inventory;
 using Misty.Grains.Storage;
+using Misty.Grains.Storage.Projections;
 using Npgsql;
 using Orleans.Configuration;
 
@@ -68,6 +69,8 @@ public static class MistySiloBuilderExtensions
         else
         {
             silo.Services.AddSingleton<IInventoryStore>(new PostgresInventoryStore(database));
+            silo.Services.AddSingleton(new StoredGrainKeys(database));
+            silo.Services.AddSingleton<IProjectionRebuilder, InventoryProjectionRebuilder>();
         }
 
         return silo;

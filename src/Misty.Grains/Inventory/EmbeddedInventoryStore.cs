@@ -7,5 +7,6 @@ public sealed class EmbeddedInventoryStore : IInventoryStore
 {
     public Task<InventoryRow?> LoadAsync(Guid albumId, CancellationToken cancellationToken) => Task.FromResult<InventoryRow?>(null);
 
-    public Task ProjectAsync(InventorySnapshot snapshot, IReadOnlyList<LedgerEntry> ledger, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task ProjectAsync(InventorySnapshot snapshot, IReadOnlyList<LedgerEntry> ledger, bool overwrite, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
 }

@@ -14,6 +14,9 @@ public interface IInventoryStore
     /// <returns>The album's inventory row, or null when the album does not exist.</returns>
     Task<InventoryRow?> LoadAsync(Guid albumId, CancellationToken cancellationToken);
 
-    /// <summary>Writes the ledger entries and the row as of <paramref name="snapshot"/>; idempotent, so a replay changes nothing.</summary>
-    Task ProjectAsync(InventorySnapshot snapshot, IReadOnlyList<LedgerEntry> ledger, CancellationToken cancellationToken);
+    /// <summary>
+    /// Writes the ledger entries and the row as of <paramref name="snapshot"/>; idempotent, so a replay changes nothing.
+    /// The row only moves forward in version, unless <paramref name="overwrite"/> rebuilds it from the grain whatever it holds.
+    /// </summary>
+    Task ProjectAsync(InventorySnapshot snapshot, IReadOnlyList<LedgerEntry> ledger, bool overwrite, CancellationToken cancellationToken);
 }

@@ -16,11 +16,12 @@ namespace Misty.Grains.Inventory;
 [Reentrant]
 [GrainType("inventory")]
 public sealed class InventoryGrain(
-    [PersistentState("inventory")] IPersistentState<InventoryState> state,
+    [PersistentState(InventoryGrain.StateName)] IPersistentState<InventoryState> state,
     IInventoryStore store,
     TimeProvider clock,
     ILogger<InventoryGrain> logger) : Grain, IInventoryGrain, IRemindable
 {
+    public const string StateName = "inventory";
     private const string ExpiryReminder = "expire-holds";
     private static readonly TimeSpan ExpirySweepPeriod = TimeSpan.FromMinutes(1);
 
@@ -95,6 +96,17 @@ public sealed class InventoryGrain(
         _live.Exists
             ? ApplyAsync(() => _book.Change(AlbumId, change))
             : Task.FromResult(new StockChangeOutcome(StockChangeStatus.UnknownAlbum, null));
+
+    public async Task<bool> RebuildProjectionAsync()
+    {
+        if (_stored is not { } stored)
+        {
+            return false;
+        }
+
+        await store.ProjectAsync(stored.Snapshot, stored.Ledger, overwrite: true, CancellationToken.None);
+        return true;
+    }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -237,7 +249,7 @@ public sealed class InventoryGrain(
             {
                 try
                 {
-                    await store.ProjectAsync(stored.Snapshot, stored.Ledger, CancellationToken.None);
+                    await store.ProjectAsync(stored.Snapshot, stored.Ledger, overwrite: false, CancellationToken.None);
                 }
                 catch (Exception ex)
                 {

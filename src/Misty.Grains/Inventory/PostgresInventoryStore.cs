@@ -25,7 +25,7 @@ public sealed class PostgresInventoryStore(NpgsqlDataSource database) : IInvento
             reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4));
     }
 
-    public async Task ProjectAsync(InventorySnapshot snapshot, IReadOnlyList<LedgerEntry> ledger, CancellationToken cancellationToken)
+    public async Task ProjectAsync(InventorySnapshot snapshot, IReadOnlyList<LedgerEntry> ledger, bool overwrite, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -59,8 +59,9 @@ public sealed class PostgresInventoryStore(NpgsqlDataSource database) : IInvento
                 """
                 UPDATE inventory
                 SET quantity = @quantity, reserved_quantity = @reserved, last_restock_date = @restocked, version = @version
-                WHERE album_id = @album AND version < @version
+                WHERE album_id = @album AND (version < @version OR @overwrite)
                 """);
+            update.Parameters.AddWithValue("overwrite", overwrite);
             update.Parameters.AddWithValue("album", snapshot.AlbumId);
             update.Parameters.AddWithValue("quantity", snapshot.Quantity);
             update.Parameters.AddWithValue("reserved", snapshot.Reserved);

@@ -39,11 +39,9 @@ internal static class RunCommand
             using var logging = LoggerFactory.Create(log => log.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
             await new MistyMigrator(options.Database, logging.CreateLogger("migrate")).MigrateAsync(cancellationToken);
             database = MistyDatabase.CreateDataSource(options.Database);
-            builder.Services.AddMistyDatabase(database);
         }
 
-        builder.UseOrleans(silo => silo.UseMisty(options, database));
-        using var host = builder.Build();
+        using var host = BuildSilo(builder, options, database);
         if (database is null)
         {
             host.Services.GetRequiredService<ILogger<MistyOptions>>().LogWarning(
@@ -52,5 +50,17 @@ internal static class RunCommand
 
         await host.RunAsync(cancellationToken);
         return 0;
+    }
+
+    /// <summary>A host with one Misty cluster member, as every verb that needs grains builds it.</summary>
+    public static IHost BuildSilo(HostApplicationBuilder builder, MistyOptions options, NpgsqlDataSource? database)
+    {
+        if (database is not null)
+        {
+            builder.Services.AddMistyDatabase(database);
+        }
+
+        builder.UseOrleans(silo => silo.UseMisty(options, database));
+        return builder.Build();
     }
 }

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -8,6 +6,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Misty.Web;
+using Misty.Grains.Hosting;
 
 namespace Misty.Tests.Infrastructure;
 
@@ -38,8 +37,8 @@ public sealed class MistyWebNode : IAsyncDisposable
             ["MISTY_DB"] = connectionString,
             ["MISTY_URLS"] = "http://127.0.0.1:0",
             ["MISTY_CLUSTER_ID"] = clusterId,
-            ["MISTY_SILO_PORT"] = FreePort().ToString(),
-            ["MISTY_GATEWAY_PORT"] = FreePort().ToString(),
+            ["MISTY_SILO_PORT"] = LoopbackPorts.Free().ToString(),
+            ["MISTY_GATEWAY_PORT"] = LoopbackPorts.Free().ToString(),
             ["MISTY_ADMIN_EMAIL"] = AdminEmail,
             ["MISTY_ADMIN_PASSWORD"] = AdminPassword,
             ["MISTY_STOREFRONT_KEY"] = StorefrontKey,
@@ -68,12 +67,6 @@ public sealed class MistyWebNode : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private sealed record LoginBody(string AccessToken, DateTimeOffset ExpiresAt);
 }

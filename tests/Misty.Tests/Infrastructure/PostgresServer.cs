@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using Misty.Grains.Hosting;
 
 namespace Misty.Tests.Infrastructure;
 
@@ -31,7 +30,7 @@ public sealed class PostgresServer : IAsyncDisposable
         var root = Path.Combine(Path.GetTempPath(), "misty-pg-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(root);
         var data = Path.Combine(root, "data");
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         if (Environment.UserName == "root")
         {
             await RunAsync("chown", $"postgres {root}", asPostgres: false);
@@ -75,12 +74,6 @@ public sealed class PostgresServer : IAsyncDisposable
             "PostgreSQL server binaries (initdb, pg_ctl) were not found: install them with 'apt-get install -y postgresql'.");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static async Task RunAsync(string program, string arguments, bool asPostgres)
     {

@@ -1,0 +1,59 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Misty.Grains.Hosting;
+using Misty.Grains.Storage;
+using Misty.Grains.Storage.Projections;
+
+namespace Misty.Silo.Commands;
+
+/// <summary>
+/// Rewrites the relational projections (inventory rows, ...) from the grains' stored state. It joins the cluster as
+/// a short-lived silo, so grains that are live elsewhere answer from where they are and nothing is written twice.
+/// </summary>
+internal static class RebuildProjectionsCommand
+{
+    public static Command Create()
+    {
+        var connection = ConnectionOption.Create();
+        var command = new Command("rebuild-projections", "Rebuilds the relational rows that mirror grain state (inventory, ...) from the stored grain state.")
+        {
+            connection,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (ConnectionOption.Resolve(parse, connection) is not { } connectionString)
+            {
+                return 2;
+            }
+
+            var builder = Host.CreateApplicationBuilder();
+            // Its own free ports, so it can join a cluster that already runs on this machine.
+            var options = MistyOptions.FromConfiguration(builder.Configuration) with
+            {
+                Database = connectionString,
+                SiloPort = LoopbackPorts.Free(),
+                GatewayPort = LoopbackPorts.Free(),
+            };
+            await using var database = MistyDatabase.CreateDataSource(connectionString);
+            using var host = RunCommand.BuildSilo(builder, options, database);
+            await host.StartAsync(cancellationToken);
+            try
+            {
+                foreach (var rebuilder in host.Services.GetServices<IProjectionRebuilder>())
+                {
+                    var count = await rebuilder.RebuildAsync(cancellationToken);
+                    Console.WriteLine($"{rebuilder.Name}: rebuilt {count} from grain state.");
+                }
+            }
+            finally
+            {
+                await host.StopAsync(CancellationToken.None);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+}
