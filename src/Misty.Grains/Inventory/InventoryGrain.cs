@@ -24,6 +24,7 @@ public sealed class InventoryGrain(
     public const string StateName = "inventory";
     private const string ExpiryReminder = "expire-holds";
     private static readonly TimeSpan ExpirySweepPeriod = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan ProjectionCoalescing = TimeSpan.FromMilliseconds(50);
 
     /// <summary>The live state the rules change; storage gets a copy, because it may serialize off the grain's thread.</summary>
     private InventoryState _live = null!;
@@ -245,8 +246,11 @@ public sealed class InventoryGrain(
         try
         {
             var delay = TimeSpan.FromMilliseconds(200);
-            while (_stored is { } stored && stored.Snapshot.Version > _projectedVersion)
+            while (_stored is { } && _stored.Value.Snapshot.Version > _projectedVersion)
             {
+                // Rows may lag the grain a little: under load, one projection then covers many stored changes.
+                await Task.Delay(ProjectionCoalescing);
+                var stored = _stored.Value;
                 try
                 {
                     await store.ProjectAsync(stored.Snapshot, stored.Ledger, overwrite: false, CancellationToken.None);
