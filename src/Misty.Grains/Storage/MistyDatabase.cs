@@ -12,6 +12,14 @@ public static class MistyDatabase
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         builder.ConnectionStringBuilder.ApplicationName ??= "misty";
+        // Orleans opens a pooled connection per storage call; Misty keeps no session state on pooled connections,
+        // so skip the DISCARD ALL on every return and keep prepared statements of the hot queries alive.
+        builder.ConnectionStringBuilder.NoResetOnClose = true;
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            builder.ConnectionStringBuilder.AutoPrepareMinUsages = 3;
+        }
         return builder.Build();
     }
 

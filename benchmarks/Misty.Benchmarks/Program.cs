@@ -1,0 +1,21 @@
+using Misty.Benchmarks;
+
+// Each mode measures one thing; add further benchmarks as further entries.
+var modes = new Dictionary<string, (string Description, Func<string[], int> Run)>(StringComparer.OrdinalIgnoreCase)
+{
+    ["sentiment"] = ("Sentiment analyzer: messages/second on one thread, and quality on the development sets.", SentimentBenchmark.Run),
+    ["reservations"] = ("Flash-sale reservations over HTTP: Misty against a plain-PostgreSQL baseline.", Misty.Benchmarks.Reservations.ReservationBenchmark.Run),
+};
+
+if (args.Length == 0 || !modes.TryGetValue(args[0], out var mode))
+{
+    Console.Error.WriteLine("usage: dotnet run -c Release --project benchmarks/Misty.Benchmarks -- <mode> [--markdown <file>]");
+    foreach (var (name, (description, _)) in modes)
+    {
+        Console.Error.WriteLine($"  {name,-12} {description}");
+    }
+
+    return 2;
+}
+
+return mode.Run(args[1..]);

@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Npgsql;
+
+namespace Misty.Benchmarks.Reservations;
+
+/// <summary>Misty.Web with its co-hosted silo, as ./run.sh starts it, on its own database.</summary>
+public sealed class MistyTarget() : ReservationTarget("misty")
+{
+    private const string AdminEmail = "bench@misty.local";
+    private readonly string _adminPassword = "bench-" + Guid.NewGuid().ToString("N");
+
+    public override Task<ServiceProcess> StartAsync(BenchmarkWorkspace workspace, CancellationToken cancellationToken)
+    {
+        var port = Loopback.FreePort();
+        var environment = new Dictionary<string, string>
+        {
+            ["MISTY_DB"] = workspace.Postgres.ConnectionString(DatabaseName),
+            ["MISTY_URLS"] = $"http://127.0.0.1:{port}",
+            ["MISTY_ADMIN_EMAIL"] = AdminEmail,
+            ["MISTY_ADMIN_PASSWORD"] = _adminPassword,
+            ["MISTY_STOREFRONT_KEY"] = StorefrontKey,
+            ["MISTY_SILO_PORT"] = Loopback.FreePort().ToString(CultureInfo.InvariantCulture),
+            ["MISTY_GATEWAY_PORT"] = Loopback.FreePort().ToString(CultureInfo.InvariantCulture),
+            // One storefront key sends all the load (two requests per reservation): measure reservations, not the
+            // per-key rate limit, which the baseline does not have either.
+            ["MISTY_STOREFRONT_RATE_LIMIT"] = "1000000",
+        };
+        return ServiceProcess.StartAsync(
+            Path.Combine(workspace.RepositoryRoot, "src/Misty.Web/bin/Release/net10.0/Misty.Web.dll"),
+            // Absolute: a relative content root resolves against the dll's folder, not the working directory.
+            ["--contentRoot", Path.Combine(workspace.RepositoryRoot, "src/Misty.Web")],
+            workspace.RepositoryRoot,
+            environment,
+            new Uri($"http://127.0.0.1:{port}"),
+            Path.Combine(workspace.LogDirectory, "misty.log"),
+            cancellationToken);
+    }
+
+    public override async Task<IReadOnlyList<Guid>> CreateAlbumsAsync(
+        ServiceProcess service, int count, int quantity, CancellationToken cancellationToken)
+    {
+        // Staff only: Misty answers 403 to a staff call that also carries a storefront key.
+        using var client = CreateClient(service, connections: 8);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await LoginAsync(client, cancellationToken));
+        var batch = Guid.NewGuid().ToString("N")[..8];
+        return await CreateInParallelAsync(count, async (i, token) =>
+        {
+            var album = new
+            {
+                sku = $"BENCH-{batch}-{i:D5}",
+                title = $"Flash Sale {i}",
+                artist = "The Benchmarks",
+                genre = "Rock",
+                label = "Misty Records",
+                releaseYear = 2026,
+                price = 24.99m,
+                cost = 12.50m,
+                condition = "NM",
+            };
+            using var created = await client.PostAsJsonAsync("/api/albums", album, token);
+            await EnsureSuccessAsync(created, token);
+            var albumId = (await created.Content.ReadFromJsonAsync<CreatedAlbum>(token))!.AlbumId;
+            using var restocked = await client.PostAsJsonAsync($"/api/inventory/{albumId}/restock", new { quantity }, token);
+            await EnsureSuccessAsync(restocked, token);
+            return albumId;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reservation grains' stored states. Their id is the grain key, which Orleans' ADO.NET storage keeps as the
+    /// Guid's two 8-byte halves (grainidn0, grainidn1) in the order of <see cref="Guid.ToByteArray()"/>.
+    /// </summary>
+    public override async Task<IReadOnlySet<Guid>> StoredReservationIdsAsync(NpgsqlDataSource database, CancellationToken cancellationToken)
+    {
+        var ids = new HashSet<Guid>();
+        await using var command = database.CreateCommand(
+            "SELECT grainidn0, grainidn1 FROM orleansstorage WHERE graintypestring = 'reservation' AND payloadbinary IS NOT NULL");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var bytes = new byte[16];
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            BitConverter.TryWriteBytes(bytes.AsSpan(0, 8), reader.GetInt64(0));
+            BitConverter.TryWriteBytes(bytes.AsSpan(8, 8), reader.GetInt64(1));
+            ids.Add(new Guid(bytes));
+        }
+
+        return ids;
+    }
+
+    private async Task<string> LoginAsync(HttpClient client, CancellationToken cancellationToken)
+    {
+        using var response = await client.PostAsJsonAsync("/api/auth/login", new { email = AdminEmail, password = _adminPassword }, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        return (await response.Content.ReadFromJsonAsync<Login>(cancellationToken))!.AccessToken;
+    }
+
+    private sealed record Login(string AccessToken);
+
+    private sealed record CreatedAlbum(Guid AlbumId);
+}
