@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Misty.Grains.Audit;
 using Misty.Grains.Interfaces.Inventory;
 using Misty.Web.Api;
 using Misty.Web.Security;
@@ -40,7 +41,7 @@ public static class InventoryApi
         return ToResult(albumId, await grains.GetGrain<IInventoryGrain>(albumId).ChangeStockAsync(change));
     }
 
-    private static async Task<IResult> AdjustAsync(Guid albumId, AdjustRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<IResult> AdjustAsync(Guid albumId, AdjustRequest request, ClaimsPrincipal user, IGrainFactory grains, IAuditLog audit)
     {
         var errors = new FieldErrors()
             .Check(request.Delta is not null and not 0 and >= -MaxUnitsPerChange and <= MaxUnitsPerChange, "delta",
@@ -53,7 +54,24 @@ public static class InventoryApi
         }
 
         var change = new StockChange(StockChangeKind.Adjustment, request.Delta!.Value, null, request.Reason!.Trim(), Callers.StaffUserId(user), null);
-        return ToResult(albumId, await grains.GetGrain<IInventoryGrain>(albumId).ChangeStockAsync(change));
+        var outcome = await grains.GetGrain<IInventoryGrain>(albumId).ChangeStockAsync(change);
+        if (outcome.Status == StockChangeStatus.Applied)
+        {
+            await audit.RecordAsync(new AuditEntry("inventory.adjusted", Callers.Id(user),
+                $"Stock of album {albumId} adjusted by {change.Delta} to {outcome.Inventory!.Quantity}: {change.Notes}")
+            {
+                Details = new Dictionary<string, object?>
+                {
+                    ["albumId"] = albumId,
+                    ["delta"] = change.Delta,
+                    ["quantity"] = outcome.Inventory.Quantity,
+                    ["reason"] = change.Notes,
+                    ["version"] = outcome.Inventory.Version,
+                },
+            });
+        }
+
+        return ToResult(albumId, outcome);
     }
 
     private static IResult ToResult(Guid albumId, StockChangeOutcome outcome) => outcome.Status switch

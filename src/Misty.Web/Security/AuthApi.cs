@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using Misty.Grains.Audit;
 using Misty.Web.Api;
 
 namespace Misty.Web.Security;
@@ -13,46 +14,81 @@ public sealed record LoginResponse(string AccessToken, DateTimeOffset ExpiresAt,
 
 public static class AuthApi
 {
+    public const int MaxEmailLength = 320;
+    /// <summary>Far above any passphrase; longer input would only make the password hash slower to compute.</summary>
+    public const int MaxPasswordLength = 1_024;
+
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/api/auth/login", LoginAsync)
             .AllowAnonymous()
+            .RequireRateLimiting(MistyRateLimiting.LoginPolicy)
             .WithTags("Auth")
             .WithSummary("Exchanges a staff email and password for a short-lived bearer token.")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return routes;
     }
 
     private static async Task<IResult> LoginAsync(
         LoginRequest request,
+        HttpContext http,
         ICredentialStore credentials,
         IPasswordHasher<StaffAccount> hasher,
         IOptionsMonitor<BearerTokenOptions> bearerOptions,
+        IAuditLog audit,
         TimeProvider clock,
         CancellationToken cancellationToken)
     {
         var errors = new FieldErrors()
             .Check(!string.IsNullOrWhiteSpace(request.Email), "email", "An email is required.")
-            .Check(!string.IsNullOrEmpty(request.Password), "password", "A password is required.");
+            .Check(request.Email is null || request.Email.Length <= MaxEmailLength, "email", $"At most {MaxEmailLength} characters.")
+            .Check(!string.IsNullOrEmpty(request.Password), "password", "A password is required.")
+            .Check(request.Password is null || request.Password.Length <= MaxPasswordLength, "password", $"At most {MaxPasswordLength} characters.");
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();
         }
 
         var account = await credentials.FindUserByEmailAsync(request.Email!.Trim(), cancellationToken);
-        // Verify against a fixed hash when the account is unknown, so timing does not reveal which emails exist.
-        var verification = hasher.VerifyHashedPassword(account ?? UnknownAccount, account?.PasswordHash ?? UnknownAccountHash, request.Password!);
-        if (account is not { Active: true } || verification == PasswordVerificationResult.Failed)
+        var now = clock.GetUtcNow();
+        // Verify against a fixed hash when there is no usable hash, so timing does not reveal which emails exist.
+        var usable = account is { HasPassword: true };
+        var verification = hasher.VerifyHashedPassword(usable ? account! : UnknownAccount, usable ? account!.PasswordHash : UnknownAccountHash, request.Password!);
+        var refusal = account switch
         {
-            return TypedResults.Problem(title: "Invalid email or password.", statusCode: StatusCodes.Status401Unauthorized);
+            null => "unknown_account",
+            { HasPassword: false } => "no_password",
+            _ when LoginLockout.IsLocked(account, now) => "locked",
+            _ when verification == PasswordVerificationResult.Failed => "wrong_password",
+            { Active: false } => "inactive",
+            _ => null,
+        };
+        if (refusal is not null)
+        {
+            // A lock ends after LoginLockout.Duration; attempts while it holds do not extend it.
+            var lockedUntil = refusal == "wrong_password"
+                ? await credentials.RecordFailedLoginAsync(account!.UserId, now, LoginLockout.Default, CancellationToken.None)
+                : account?.LockedUntil;
+            await audit.RecordAsync(LoginRefused(account, refusal, lockedUntil > now ? lockedUntil : null, http));
+            // One answer for every refusal, so that it tells a guesser nothing about the account.
+            return TypedResults.Problem(
+                title: "Invalid email or password.",
+                detail: "The email or password is wrong, or the account is locked for a while after repeated failures.",
+                statusCode: StatusCodes.Status401Unauthorized);
         }
 
-        var now = clock.GetUtcNow();
+        if (verification == PasswordVerificationResult.SuccessRehashNeeded)
+        {
+            await credentials.UpdateUserAsync(account!.UserId,
+                new StaffAccountChange(null, null, null, null, hasher.HashPassword(account, request.Password!)), cancellationToken);
+        }
+
         var expiresAt = now + MistyAuthentication.TokenLifetime;
         var identity = new ClaimsIdentity(
             [
-                new Claim(ClaimTypes.NameIdentifier, account.UserId.ToString()),
+                new Claim(ClaimTypes.NameIdentifier, account!.UserId.ToString()),
                 new Claim(ClaimTypes.Name, account.Email),
                 new Claim(ClaimTypes.Role, account.Role),
             ],
@@ -61,9 +97,32 @@ public static class AuthApi
         var ticket = new AuthenticationTicket(new ClaimsPrincipal(identity), properties, MistyAuthentication.BearerScheme);
         var token = bearerOptions.Get(MistyAuthentication.BearerScheme).BearerTokenProtector.Protect(ticket);
 
-        await credentials.RecordLoginAsync(account.UserId, now, cancellationToken);
+        await credentials.RecordLoginAsync(account.UserId, now, CancellationToken.None);
+        await audit.RecordAsync(new AuditEntry("auth.login", $"user:{account.UserId}", $"{account.Email} logged in.")
+        {
+            Details = new Dictionary<string, object?> { ["userId"] = account.UserId, ["role"] = account.Role, ["ip"] = Callers.ClientAddress(http) },
+        });
         return TypedResults.Ok(new LoginResponse(token, expiresAt, account.Role));
     }
+
+    /// <summary>
+    /// The audit row of a refused login. The typed email is kept only when it names an account: text that matches no
+    /// account may be a password typed into the wrong field.
+    /// </summary>
+    private static AuditEntry LoginRefused(StaffAccount? account, string reason, DateTimeOffset? lockedUntil, HttpContext http) =>
+        new("auth.login_failed", "anonymous",
+            account is null ? "A login for an unknown email was refused." : $"A login as {account.Email} was refused ({reason}).")
+        {
+            Severity = AuditSeverity.Warning,
+            Details = new Dictionary<string, object?>
+            {
+                ["reason"] = reason,
+                ["userId"] = account?.UserId,
+                ["email"] = account?.Email,
+                ["lockedUntil"] = lockedUntil,
+                ["ip"] = Callers.ClientAddress(http),
+            },
+        };
 
     private static readonly StaffAccount UnknownAccount = new(Guid.Empty, "", "", "", "", StaffRoles.Staff, false);
     private static readonly string UnknownAccountHash = new PasswordHasher<StaffAccount>().HashPassword(UnknownAccount, Guid.NewGuid().ToString());

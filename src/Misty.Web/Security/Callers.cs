@@ -4,6 +4,12 @@ namespace Misty.Web.Security;
 
 public static class Callers
 {
+    /// <summary>
+    /// The customers.customer_id a caller acts as, for a future customer sign-in. No credential issues it yet, so
+    /// today customers' data goes to staff only.
+    /// </summary>
+    public const string CustomerClaim = "misty:customer_id";
+
     /// <summary>A stable name for who is calling: "user:&lt;id&gt;" for staff, "key:&lt;id&gt;" for a storefront key.</summary>
     public static string Id(ClaimsPrincipal user) =>
         (MistyAuthentication.IsStorefront(user) ? "key:" : "user:") + user.FindFirstValue(ClaimTypes.NameIdentifier);
@@ -13,4 +19,16 @@ public static class Callers
         !MistyAuthentication.IsStorefront(user) && Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
 
     public static bool IsStaff(ClaimsPrincipal user) => StaffRoles.All.Any(user.IsInRole);
+
+    /// <summary>
+    /// The rule for customers' data (a customers row, and every order, payment, shipment, case, message, review,
+    /// interaction, segment or recommendation of that customer): it goes only to staff or to that customer. A storefront
+    /// key is not the customer: it may be shown what it submitted itself (as reservations are), never look customers
+    /// up. An endpoint that returns such data checks this and answers 404, not 403, so that ids cannot be probed.
+    /// </summary>
+    public static bool MaySeeCustomer(ClaimsPrincipal user, Guid customerId) =>
+        IsStaff(user) || (Guid.TryParse(user.FindFirstValue(CustomerClaim), out var own) && own == customerId);
+
+    /// <summary>The client's address (the proxy's, unless forwarded headers are configured), for audit rows and rate limits.</summary>
+    public static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 }

@@ -1,18 +1,82 @@
 namespace Misty.Web.Security;
 
-public sealed record StaffAccount(Guid UserId, string Email, string PasswordHash, string FirstName, string LastName, string Role, bool Active);
+/// <param name="PasswordHash">Identity's password hash; empty for a system account, which cannot log in with a password.</param>
+public sealed record StaffAccount(Guid UserId, string Email, string PasswordHash, string FirstName, string LastName, string Role, bool Active)
+{
+    /// <summary>Password logins are refused until then, after repeated failures; null or past when not locked.</summary>
+    public DateTimeOffset? LockedUntil { get; init; }
+
+    public DateTimeOffset? LastLogin { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public bool HasPassword => PasswordHash.Length > 0;
+
+    public bool IsActiveAdmin => Active && Role == StaffRoles.Admin;
+}
+
+/// <summary>An admin's change to an account; null members stay as they are.</summary>
+/// <param name="PasswordHash">A new hash (a password reset), which also lifts a lockout.</param>
+public sealed record StaffAccountChange(string? FirstName, string? LastName, string? Role, bool? Active, string? PasswordHash)
+{
+    public StaffAccount ApplyTo(StaffAccount account) => account with
+    {
+        FirstName = FirstName ?? account.FirstName,
+        LastName = LastName ?? account.LastName,
+        Role = Role ?? account.Role,
+        Active = Active ?? account.Active,
+        PasswordHash = PasswordHash ?? account.PasswordHash,
+        LockedUntil = PasswordHash is null ? account.LockedUntil : null,
+    };
+
+    /// <summary>True when the change would leave the store without an active admin, were this account the last one.</summary>
+    public static bool RemovesAdmin(StaffAccount before, StaffAccount after) => before.IsActiveAdmin && !after.IsActiveAdmin;
+}
+
+public enum StaffChangeStatus
+{
+    Updated,
+    NotFound,
+    /// <summary>Refused: it would demote or deactivate the last active admin, and nobody could manage accounts.</summary>
+    LastAdmin,
+}
+
+public sealed record StaffChangeOutcome(StaffChangeStatus Status, StaffAccount? Before = null, StaffAccount? After = null);
 
 public sealed record StorefrontKey(Guid ApiKeyId, string Name, string Scope);
+
+/// <summary>A storefront key as admins see it: never the key itself, which only its creator saw, once.</summary>
+public sealed record ApiKeyRecord(Guid ApiKeyId, string Name, string KeyPrefix, string Scope, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
 
 /// <summary>Where staff accounts and storefront keys live: PostgreSQL, or memory in the embedded mode.</summary>
 public interface ICredentialStore
 {
     Task<StaffAccount?> FindUserByEmailAsync(string email, CancellationToken cancellationToken);
+    Task<StaffAccount?> FindUserAsync(Guid userId, CancellationToken cancellationToken);
+    Task<IReadOnlyList<StaffAccount>> ListUsersAsync(CancellationToken cancellationToken);
     Task<bool> AnyAdminAsync(CancellationToken cancellationToken);
-    Task AddUserAsync(StaffAccount account, CancellationToken cancellationToken);
+
+    /// <returns>False, writing nothing, when another account has the email (whatever its case).</returns>
+    Task<bool> AddUserAsync(StaffAccount account, CancellationToken cancellationToken);
+
+    /// <summary>Applies the change atomically, refusing one that would remove the last active admin.</summary>
+    Task<StaffChangeOutcome> UpdateUserAsync(Guid userId, StaffAccountChange change, CancellationToken cancellationToken);
+
+    /// <summary>A successful login: records last_login and clears the failure count and any lockout.</summary>
     Task RecordLoginAsync(Guid userId, DateTimeOffset at, CancellationToken cancellationToken);
 
+    /// <summary>Counts a failed password check atomically, locking the account when <paramref name="lockout"/> says so.</summary>
+    /// <returns>The account's lockout end after this failure (null when it is not locked).</returns>
+    Task<DateTimeOffset?> RecordFailedLoginAsync(Guid userId, DateTimeOffset at, LoginLockout lockout, CancellationToken cancellationToken);
+
     Task<StorefrontKey?> FindApiKeyAsync(byte[] keyHash, CancellationToken cancellationToken);
+
+    /// <summary>Whether a key was ever created, revoked ones included: only the very first key is seeded from settings.</summary>
     Task<bool> AnyApiKeyAsync(CancellationToken cancellationToken);
-    Task AddApiKeyAsync(StorefrontKey key, string keyPrefix, byte[] keyHash, CancellationToken cancellationToken);
+
+    Task<ApiKeyRecord> AddApiKeyAsync(StorefrontKey key, string keyPrefix, byte[] keyHash, CancellationToken cancellationToken);
+    Task<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync(CancellationToken cancellationToken);
+
+    /// <returns>The key, revoked (at its first revocation's time when it already was), or null when there is no such key.</returns>
+    Task<ApiKeyRecord?> RevokeApiKeyAsync(Guid apiKeyId, DateTimeOffset at, CancellationToken cancellationToken);
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 
 namespace Misty.Web.Security;
@@ -21,7 +20,7 @@ public sealed class FirstRunBootstrap(
         {
             var email = configuration["MISTY_ADMIN_EMAIL"] is { Length: > 0 } configuredEmail ? configuredEmail.Trim() : DefaultAdminEmail;
             var configuredPassword = configuration["MISTY_ADMIN_PASSWORD"];
-            var password = string.IsNullOrEmpty(configuredPassword) ? GenerateSecret(18) : configuredPassword;
+            var password = string.IsNullOrEmpty(configuredPassword) ? StorefrontKeys.RandomToken(18) : configuredPassword;
             var draft = new StaffAccount(Guid.NewGuid(), email, "", "Misty", "Admin", StaffRoles.Admin, true);
             await credentials.AddUserAsync(draft with { PasswordHash = hasher.HashPassword(draft, password) }, cancellationToken);
             logger.LogWarning("Created the first admin account {Email}.", email);
@@ -35,9 +34,9 @@ public sealed class FirstRunBootstrap(
         if (!await credentials.AnyApiKeyAsync(cancellationToken))
         {
             var configuredKey = configuration["MISTY_STOREFRONT_KEY"];
-            var key = string.IsNullOrEmpty(configuredKey) ? "msk_" + GenerateSecret(24) : configuredKey;
+            var key = string.IsNullOrEmpty(configuredKey) ? StorefrontKeys.Generate() : configuredKey;
             await credentials.AddApiKeyAsync(new StorefrontKey(Guid.NewGuid(), "storefront", ApiKeyAuthenticationHandler.StorefrontCaller),
-                key[..Math.Min(8, key.Length)], ApiKeyAuthenticationHandler.Hash(key), cancellationToken);
+                StorefrontKeys.PrefixOf(key), ApiKeyAuthenticationHandler.Hash(key), cancellationToken);
             logger.LogWarning("Created the first storefront API key.");
             if (string.IsNullOrEmpty(configuredKey))
             {
@@ -45,7 +44,4 @@ public sealed class FirstRunBootstrap(
             }
         }
     }
-
-    private static string GenerateSecret(int bytes) =>
-        Convert.ToBase64String(RandomNumberGenerator.GetBytes(bytes)).Replace('+', '-').Replace('/', '_').TrimEnd('=');
 }

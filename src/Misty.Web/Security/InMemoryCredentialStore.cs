@@ -1,35 +1,165 @@
-using System.Collections.Concurrent;
-
 namespace Misty.Web.Security;
 
 /// <summary>The embedded mode's credentials: gone when the process stops, like the rest of its state.</summary>
-public sealed class InMemoryCredentialStore : ICredentialStore
+public sealed class InMemoryCredentialStore(TimeProvider clock) : ICredentialStore
 {
-    private readonly ConcurrentDictionary<string, StaffAccount> _users = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<string, StorefrontKey> _keys = new(StringComparer.Ordinal);
+    // One lock for everything: the embedded mode has a handful of accounts and keys, and changes must be atomic.
+    private readonly Lock _gate = new();
+    private readonly Dictionary<Guid, StaffAccount> _users = [];
+    private readonly Dictionary<Guid, int> _failedLogins = [];
+    private readonly Dictionary<string, StorefrontKey> _keysByHash = new(StringComparer.Ordinal);
+    private readonly Dictionary<Guid, ApiKeyRecord> _keys = [];
 
-    public Task<StaffAccount?> FindUserByEmailAsync(string email, CancellationToken cancellationToken) =>
-        Task.FromResult(_users.GetValueOrDefault(email));
-
-    public Task<bool> AnyAdminAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(_users.Values.Any(user => user.Role == StaffRoles.Admin));
-
-    public Task AddUserAsync(StaffAccount account, CancellationToken cancellationToken)
+    public Task<StaffAccount?> FindUserByEmailAsync(string email, CancellationToken cancellationToken)
     {
-        _users[account.Email] = account;
-        return Task.CompletedTask;
+        lock (_gate)
+        {
+            return Task.FromResult(_users.Values.FirstOrDefault(user => string.Equals(user.Email, email, StringComparison.OrdinalIgnoreCase)));
+        }
     }
 
-    public Task RecordLoginAsync(Guid userId, DateTimeOffset at, CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task<StorefrontKey?> FindApiKeyAsync(byte[] keyHash, CancellationToken cancellationToken) =>
-        Task.FromResult(_keys.GetValueOrDefault(Convert.ToHexString(keyHash)));
-
-    public Task<bool> AnyApiKeyAsync(CancellationToken cancellationToken) => Task.FromResult(!_keys.IsEmpty);
-
-    public Task AddApiKeyAsync(StorefrontKey key, string keyPrefix, byte[] keyHash, CancellationToken cancellationToken)
+    public Task<StaffAccount?> FindUserAsync(Guid userId, CancellationToken cancellationToken)
     {
-        _keys[Convert.ToHexString(keyHash)] = key;
-        return Task.CompletedTask;
+        lock (_gate)
+        {
+            return Task.FromResult(_users.GetValueOrDefault(userId));
+        }
+    }
+
+    public Task<IReadOnlyList<StaffAccount>> ListUsersAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<StaffAccount>>(
+                [.. _users.Values.OrderBy(user => user.Email, StringComparer.OrdinalIgnoreCase)]);
+        }
+    }
+
+    public Task<bool> AnyAdminAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_users.Values.Any(user => user.Role == StaffRoles.Admin));
+        }
+    }
+
+    public Task<bool> AddUserAsync(StaffAccount account, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_users.Values.Any(user => string.Equals(user.Email, account.Email, StringComparison.OrdinalIgnoreCase)))
+            {
+                return Task.FromResult(false);
+            }
+
+            _users[account.UserId] = account with { CreatedAt = clock.GetUtcNow() };
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<StaffChangeOutcome> UpdateUserAsync(Guid userId, StaffAccountChange change, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (!_users.TryGetValue(userId, out var before))
+            {
+                return Task.FromResult(new StaffChangeOutcome(StaffChangeStatus.NotFound));
+            }
+
+            var after = change.ApplyTo(before);
+            if (StaffAccountChange.RemovesAdmin(before, after) && !_users.Values.Any(user => user.UserId != userId && user.IsActiveAdmin))
+            {
+                return Task.FromResult(new StaffChangeOutcome(StaffChangeStatus.LastAdmin, before));
+            }
+
+            _users[userId] = after;
+            if (change.PasswordHash is not null)
+            {
+                _failedLogins.Remove(userId);
+            }
+
+            return Task.FromResult(new StaffChangeOutcome(StaffChangeStatus.Updated, before, after));
+        }
+    }
+
+    public Task RecordLoginAsync(Guid userId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_users.TryGetValue(userId, out var account))
+            {
+                _users[userId] = account with { LastLogin = at, LockedUntil = null };
+                _failedLogins.Remove(userId);
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
+    public Task<DateTimeOffset?> RecordFailedLoginAsync(Guid userId, DateTimeOffset at, LoginLockout lockout, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (!_users.TryGetValue(userId, out var account))
+            {
+                return Task.FromResult<DateTimeOffset?>(null);
+            }
+
+            var (failedLogins, lockedUntil) = lockout.AfterFailure(_failedLogins.GetValueOrDefault(userId), account.LockedUntil, at);
+            _failedLogins[userId] = failedLogins;
+            _users[userId] = account with { LockedUntil = lockedUntil };
+            return Task.FromResult(lockedUntil);
+        }
+    }
+
+    public Task<StorefrontKey?> FindApiKeyAsync(byte[] keyHash, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_keysByHash.TryGetValue(Convert.ToHexString(keyHash), out var key) && _keys[key.ApiKeyId].RevokedAt is null
+                ? key
+                : null);
+        }
+    }
+
+    public Task<bool> AnyApiKeyAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_keys.Count > 0);
+        }
+    }
+
+    public Task<ApiKeyRecord> AddApiKeyAsync(StorefrontKey key, string keyPrefix, byte[] keyHash, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var record = new ApiKeyRecord(key.ApiKeyId, key.Name, keyPrefix, key.Scope, clock.GetUtcNow(), null);
+            _keysByHash.Add(Convert.ToHexString(keyHash), key);
+            _keys.Add(key.ApiKeyId, record);
+            return Task.FromResult(record);
+        }
+    }
+
+    public Task<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<ApiKeyRecord>>([.. _keys.Values.OrderBy(key => key.CreatedAt)]);
+        }
+    }
+
+    public Task<ApiKeyRecord?> RevokeApiKeyAsync(Guid apiKeyId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (!_keys.TryGetValue(apiKeyId, out var record))
+            {
+                return Task.FromResult<ApiKeyRecord?>(null);
+            }
+
+            _keys[apiKeyId] = record = record with { RevokedAt = record.RevokedAt ?? at };
+            return Task.FromResult<ApiKeyRecord?>(record);
+        }
     }
 }

@@ -14,15 +14,13 @@ public static class MistyAuthentication
 
     /// <summary>
     /// Staff bearer tokens (protected by ASP.NET Core Data Protection, so every node that shares the key ring accepts
-    /// them) and storefront API keys, behind one scheme that picks by header. Every endpoint needs one of them unless
-    /// it says AllowAnonymous.
+    /// them) and storefront API keys, behind one scheme that picks by header and holds tokens to their account's current
+    /// state. Every endpoint needs one of them unless it says AllowAnonymous.
     /// </summary>
     public static IServiceCollection AddMistyAuthentication(this IServiceCollection services)
     {
         services.AddAuthentication(Scheme)
-            .AddPolicyScheme(Scheme, "Staff token or storefront key", policy =>
-                policy.ForwardDefaultSelector = context =>
-                    context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName) ? ApiKeyScheme : BearerScheme)
+            .AddScheme<AuthenticationSchemeOptions, CallerAuthenticationHandler>(Scheme, "Staff token or storefront key", null)
             .AddBearerToken(BearerScheme, bearer =>
             {
                 bearer.BearerTokenExpiration = TokenLifetime;
@@ -39,6 +37,8 @@ public static class MistyAuthentication
                 };
             })
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyScheme, null);
+        services.AddMemoryCache();
+        services.AddSingleton<StaffSessions>();
 
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(Scheme).RequireAuthenticatedUser().Build())

@@ -1,22 +1,42 @@
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Misty.Web.Security;
 
 public sealed class PostgresCredentialStore(NpgsqlDataSource database) : ICredentialStore
 {
+    private const string UserColumns =
+        "user_id, email, coalesce(password_hash, ''), first_name, last_name, role::text, active, locked_until, last_login, created_at";
+
+    private const string ApiKeyColumns = "api_key_id, name, key_prefix, scope, created_at, revoked_at";
+
     public async Task<StaffAccount?> FindUserByEmailAsync(string email, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(
-            """
-            SELECT user_id, email, password_hash, first_name, last_name, role::text, active
-            FROM users WHERE lower(email) = lower(@email) AND deleted_at IS NULL
-            """);
+            $"SELECT {UserColumns} FROM users WHERE lower(email) = lower(@email) AND deleted_at IS NULL");
         command.Parameters.AddWithValue("email", email);
+        return await ReadUserAsync(command, cancellationToken);
+    }
+
+    public async Task<StaffAccount?> FindUserAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand($"SELECT {UserColumns} FROM users WHERE user_id = @id AND deleted_at IS NULL");
+        command.Parameters.AddWithValue("id", userId);
+        return await ReadUserAsync(command, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<StaffAccount>> ListUsersAsync(CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            $"SELECT {UserColumns} FROM users WHERE deleted_at IS NULL ORDER BY lower(email)");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new StaffAccount(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                reader.GetString(4), reader.GetString(5), reader.GetBoolean(6))
-            : null;
+        var users = new List<StaffAccount>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            users.Add(ReadUser(reader));
+        }
+
+        return users;
     }
 
     public async Task<bool> AnyAdminAsync(CancellationToken cancellationToken)
@@ -25,7 +45,7 @@ public sealed class PostgresCredentialStore(NpgsqlDataSource database) : ICreden
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    public async Task AddUserAsync(StaffAccount account, CancellationToken cancellationToken)
+    public async Task<bool> AddUserAsync(StaffAccount account, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(
             """
@@ -34,20 +54,96 @@ public sealed class PostgresCredentialStore(NpgsqlDataSource database) : ICreden
             """);
         command.Parameters.AddWithValue("id", account.UserId);
         command.Parameters.AddWithValue("email", account.Email);
-        command.Parameters.AddWithValue("hash", account.PasswordHash);
+        command.Parameters.Add(PasswordHashParameter(account));
         command.Parameters.AddWithValue("first", account.FirstName);
         command.Parameters.AddWithValue("last", account.LastName);
         command.Parameters.AddWithValue("role", account.Role);
         command.Parameters.AddWithValue("active", account.Active);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return true;
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            return false;
+        }
+    }
+
+    public async Task<StaffChangeOutcome> UpdateUserAsync(Guid userId, StaffAccountChange change, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Account changes queue behind each other, so two admins demoting each other cannot both pass the last-admin check.
+        await using (var serialize = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('misty.users'))", connection))
+        {
+            await serialize.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        StaffAccount? before;
+        await using (var read = new NpgsqlCommand($"SELECT {UserColumns} FROM users WHERE user_id = @id AND deleted_at IS NULL", connection))
+        {
+            read.Parameters.AddWithValue("id", userId);
+            before = await ReadUserAsync(read, cancellationToken);
+        }
+
+        if (before is null)
+        {
+            return new StaffChangeOutcome(StaffChangeStatus.NotFound);
+        }
+
+        var after = change.ApplyTo(before);
+        if (StaffAccountChange.RemovesAdmin(before, after) && !await OtherActiveAdminExistsAsync(connection, userId, cancellationToken))
+        {
+            return new StaffChangeOutcome(StaffChangeStatus.LastAdmin, before);
+        }
+
+        await using (var update = new NpgsqlCommand(
+            """
+            UPDATE users SET first_name = @first, last_name = @last, role = @role::user_role, active = @active, password_hash = @hash,
+                             locked_until = @locked_until, failed_logins = CASE WHEN @reset THEN 0 ELSE failed_logins END
+            WHERE user_id = @id
+            """, connection))
+        {
+            update.Parameters.AddWithValue("id", userId);
+            update.Parameters.AddWithValue("first", after.FirstName);
+            update.Parameters.AddWithValue("last", after.LastName);
+            update.Parameters.AddWithValue("role", after.Role);
+            update.Parameters.AddWithValue("active", after.Active);
+            update.Parameters.Add(PasswordHashParameter(after));
+            update.Parameters.Add(new NpgsqlParameter("locked_until", NpgsqlDbType.TimestampTz) { Value = (object?)after.LockedUntil ?? DBNull.Value });
+            update.Parameters.AddWithValue("reset", change.PasswordHash is not null);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return new StaffChangeOutcome(StaffChangeStatus.Updated, before, after);
     }
 
     public async Task RecordLoginAsync(Guid userId, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand("UPDATE users SET last_login = @at WHERE user_id = @id");
+        await using var command = database.CreateCommand(
+            "UPDATE users SET last_login = @at, failed_logins = 0, locked_until = NULL WHERE user_id = @id");
         command.Parameters.AddWithValue("id", userId);
         command.Parameters.AddWithValue("at", at);
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    // The same rule as LoginLockout.AfterFailure, in one statement so that concurrent failures all count.
+    public async Task<DateTimeOffset?> RecordFailedLoginAsync(Guid userId, DateTimeOffset at, LoginLockout lockout, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            """
+            UPDATE users SET
+                failed_logins = CASE WHEN failed_logins + 1 >= @max THEN 0 ELSE failed_logins + 1 END,
+                locked_until = CASE WHEN failed_logins + 1 >= @max THEN @until ELSE locked_until END
+            WHERE user_id = @id
+            RETURNING locked_until
+            """);
+        command.Parameters.AddWithValue("id", userId);
+        command.Parameters.AddWithValue("max", lockout.MaxFailures);
+        command.Parameters.AddWithValue("until", at + lockout.Duration);
+        return await command.ExecuteScalarAsync(cancellationToken) is DateTime lockedUntil ? new DateTimeOffset(lockedUntil, TimeSpan.Zero) : null;
     }
 
     public async Task<StorefrontKey?> FindApiKeyAsync(byte[] keyHash, CancellationToken cancellationToken)
@@ -63,19 +159,80 @@ public sealed class PostgresCredentialStore(NpgsqlDataSource database) : ICreden
 
     public async Task<bool> AnyApiKeyAsync(CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand("SELECT EXISTS (SELECT 1 FROM api_keys WHERE revoked_at IS NULL)");
+        await using var command = database.CreateCommand("SELECT EXISTS (SELECT 1 FROM api_keys)");
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    public async Task AddApiKeyAsync(StorefrontKey key, string keyPrefix, byte[] keyHash, CancellationToken cancellationToken)
+    public async Task<ApiKeyRecord> AddApiKeyAsync(StorefrontKey key, string keyPrefix, byte[] keyHash, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(
-            "INSERT INTO api_keys (api_key_id, name, key_prefix, key_hash, scope) VALUES (@id, @name, @prefix, @hash, @scope)");
+            $"""
+            INSERT INTO api_keys (api_key_id, name, key_prefix, key_hash, scope) VALUES (@id, @name, @prefix, @hash, @scope)
+            RETURNING {ApiKeyColumns}
+            """);
         command.Parameters.AddWithValue("id", key.ApiKeyId);
         command.Parameters.AddWithValue("name", key.Name);
         command.Parameters.AddWithValue("prefix", keyPrefix);
         command.Parameters.AddWithValue("hash", keyHash);
         command.Parameters.AddWithValue("scope", key.Scope);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return (await ReadApiKeyAsync(command, cancellationToken))!;
     }
+
+    public async Task<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync(CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand($"SELECT {ApiKeyColumns} FROM api_keys ORDER BY created_at, api_key_id");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var keys = new List<ApiKeyRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(ReadApiKey(reader));
+        }
+
+        return keys;
+    }
+
+    public async Task<ApiKeyRecord?> RevokeApiKeyAsync(Guid apiKeyId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            $"UPDATE api_keys SET revoked_at = coalesce(revoked_at, @at) WHERE api_key_id = @id RETURNING {ApiKeyColumns}");
+        command.Parameters.AddWithValue("id", apiKeyId);
+        command.Parameters.AddWithValue("at", at);
+        return await ReadApiKeyAsync(command, cancellationToken);
+    }
+
+    private static async Task<bool> OtherActiveAdminExistsAsync(NpgsqlConnection connection, Guid userId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT EXISTS (SELECT 1 FROM users WHERE role = 'admin' AND active AND deleted_at IS NULL AND user_id <> @id)", connection);
+        command.Parameters.AddWithValue("id", userId);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>users.password_hash is null for accounts without a password (system accounts).</summary>
+    private static NpgsqlParameter PasswordHashParameter(StaffAccount account) =>
+        new("hash", NpgsqlDbType.Text) { Value = account.HasPassword ? account.PasswordHash : DBNull.Value };
+
+    private static async Task<StaffAccount?> ReadUserAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadUser(reader) : null;
+    }
+
+    private static StaffAccount ReadUser(NpgsqlDataReader reader) =>
+        new(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetBoolean(6))
+        {
+            LockedUntil = reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
+            LastLogin = reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
+            CreatedAt = reader.GetFieldValue<DateTimeOffset>(9),
+        };
+
+    private static async Task<ApiKeyRecord?> ReadApiKeyAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadApiKey(reader) : null;
+    }
+
+    private static ApiKeyRecord ReadApiKey(NpgsqlDataReader reader) =>
+        new(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4),
+            reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5));
 }

@@ -30,7 +30,9 @@ public sealed class MistyWebNode : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <param name="connectionString">The database, or null for the embedded in-memory mode.</param>
-    public static async Task<MistyWebNode> StartAsync(string? connectionString, string clusterId = "misty-web-test")
+    /// <param name="configure">Runs after the test settings are added, e.g. to override one or to capture the log.</param>
+    public static async Task<MistyWebNode> StartAsync(
+        string? connectionString, string clusterId = "misty-web-test", Action<WebApplicationBuilder>? configure = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -43,13 +45,34 @@ public sealed class MistyWebNode : IAsyncDisposable
             ["MISTY_ADMIN_PASSWORD"] = AdminPassword,
             ["MISTY_STOREFRONT_KEY"] = StorefrontKey,
         };
-        var app = await MistyWebApp.BuildAsync([], builder => builder.Configuration.AddInMemoryCollection(settings));
+        // The dashboard page is served from the source tree's wwwroot, as `dotnet run` does.
+        var app = await MistyWebApp.BuildAsync(["--webroot", DashboardFiles], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+            configure?.Invoke(builder);
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return new MistyWebNode(app, new Uri(address));
     }
 
     public HttpClient CreateClient() => new() { BaseAddress = Address };
+
+    /// <summary>src/Misty.Web/wwwroot of the checkout the tests run from.</summary>
+    public static string DashboardFiles { get; } = Path.Combine(RepositoryRoot(), "src", "Misty.Web", "wwwroot");
+
+    public static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Misty.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("The tests run outside the Misty checkout: no Misty.sln above " + AppContext.BaseDirectory);
+    }
 
     public async Task<HttpClient> CreateStaffClientAsync()
     {

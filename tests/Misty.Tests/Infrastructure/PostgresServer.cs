@@ -22,7 +22,7 @@ public sealed class PostgresServer : IAsyncDisposable
     public int Port { get; }
 
     public string ConnectionString(string database) =>
-        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=30;Timeout=30";
+        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=30;Timeout=30;Connection Idle Lifetime=10";
 
     public static async Task<PostgresServer> StartAsync()
     {
@@ -39,7 +39,7 @@ public sealed class PostgresServer : IAsyncDisposable
         await RunAsync(Path.Combine(bin, "initdb"), $"-D {data} -U postgres -A trust -E UTF8 --no-sync", asPostgres: true);
         // fsync off: test databases are throwaway; durability is measured in the benchmarks, not here.
         var options = $"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={root} -c fsync=off " +
-                      "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=128MB";
+                      "-c synchronous_commit=off -c full_page_writes=off -c max_connections=1000 -c shared_buffers=128MB";
         await RunAsync(Path.Combine(bin, "pg_ctl"), $"-D {data} -l {root}/server.log -o \"{options}\" -w -t 60 start", asPostgres: true);
         return new PostgresServer(data, bin, port);
     }
@@ -73,7 +73,6 @@ public sealed class PostgresServer : IAsyncDisposable
         return installed ?? throw new InvalidOperationException(
             "PostgreSQL server binaries (initdb, pg_ctl) were not found: install them with 'apt-get install -y postgresql'.");
     }
-
 
     private static async Task RunAsync(string program, string arguments, bool asPostgres)
     {

@@ -1,0 +1,72 @@
+using System.Security.Claims;
+using System.Text.RegularExpressions;
+using Misty.Grains.Audit;
+using Misty.Web.Api;
+
+namespace Misty.Web.Security;
+
+/// <summary>
+/// Storefront keys, managed by admins. Rotation: create a new key, give it to the shop, then revoke the old one; a
+/// revoked key is refused from its next request on.
+/// </summary>
+public static partial class ApiKeysApi
+{
+    public static IEndpointRouteBuilder MapApiKeysApi(this IEndpointRouteBuilder routes)
+    {
+        var keys = routes.MapGroup("/api/api-keys").WithTags("API keys").RequireAuthorization(MistyPolicies.Admin);
+        keys.MapGet("", ListAsync).WithSummary("Every storefront key, revoked ones included, without the keys themselves.")
+            .Produces<IReadOnlyList<ApiKeyResponse>>();
+        keys.MapPost("", CreateAsync).WithSummary("Creates a storefront key; the answer is the only time the key is shown.")
+            .Produces<CreatedApiKeyResponse>(StatusCodes.Status201Created)
+            .ProducesValidationProblem();
+        keys.MapDelete("/{apiKeyId:guid}", RevokeAsync).WithSummary("Revokes a storefront key (it stays listed, with revokedAt).")
+            .Produces<ApiKeyResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return routes;
+    }
+
+    private static async Task<IResult> ListAsync(ICredentialStore credentials, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await credentials.ListApiKeysAsync(cancellationToken)).Select(ApiKeyResponse.From).ToList());
+
+    private static async Task<IResult> CreateAsync(
+        CreateApiKeyRequest request, ClaimsPrincipal user, ICredentialStore credentials, IAuditLog audit, CancellationToken cancellationToken)
+    {
+        var name = request.Name?.Trim();
+        var errors = new FieldErrors().Check(name is not null && KeyName().IsMatch(name), "name",
+            "Required: up to 100 letters, digits, spaces, '.', '-' or '_', e.g. \"shop 2025\".");
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        var key = StorefrontKeys.Generate();
+        var record = await credentials.AddApiKeyAsync(new StorefrontKey(Guid.NewGuid(), name!, ApiKeyAuthenticationHandler.StorefrontCaller),
+            StorefrontKeys.PrefixOf(key), ApiKeyAuthenticationHandler.Hash(key), cancellationToken);
+        await audit.RecordAsync(new AuditEntry("api_keys.created", Callers.Id(user), $"Storefront key '{record.Name}' ({record.KeyPrefix}…) was created.")
+        {
+            Severity = AuditSeverity.Warning,
+            Details = new Dictionary<string, object?> { ["apiKeyId"] = record.ApiKeyId, ["keyPrefix"] = record.KeyPrefix },
+        });
+        return TypedResults.Created($"/api/api-keys/{record.ApiKeyId}",
+            new CreatedApiKeyResponse(record.ApiKeyId, record.Name, record.KeyPrefix, record.Scope, record.CreatedAt, key));
+    }
+
+    private static async Task<IResult> RevokeAsync(
+        Guid apiKeyId, ClaimsPrincipal user, ICredentialStore credentials, IAuditLog audit, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (await credentials.RevokeApiKeyAsync(apiKeyId, clock.GetUtcNow(), cancellationToken) is not { } record)
+        {
+            return TypedResults.Problem(title: "No such API key.", detail: $"There is no API key {apiKeyId}.", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        await audit.RecordAsync(new AuditEntry("api_keys.revoked", Callers.Id(user), $"Storefront key '{record.Name}' ({record.KeyPrefix}…) was revoked.")
+        {
+            Severity = AuditSeverity.Warning,
+            Details = new Dictionary<string, object?> { ["apiKeyId"] = record.ApiKeyId, ["keyPrefix"] = record.KeyPrefix },
+        });
+        return TypedResults.Ok(ApiKeyResponse.From(record));
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}\z")]
+    private static partial Regex KeyName();
+}

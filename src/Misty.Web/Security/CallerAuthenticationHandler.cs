@@ -1,0 +1,38 @@
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Misty.Web.Security;
+
+/// <summary>
+/// The default scheme: a storefront key when the request carries X-Api-Key, a staff bearer token otherwise. A token
+/// whose account has since been deactivated fails authentication (401), and its role is the account's current one.
+/// </summary>
+public sealed class CallerAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    StaffSessions sessions)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var scheme = InnerScheme();
+        var result = await Context.AuthenticateAsync(scheme);
+        if (!result.Succeeded || scheme != MistyAuthentication.BearerScheme)
+        {
+            return result;
+        }
+
+        return await sessions.CurrentAsync(result.Principal) is { } current
+            ? AuthenticateResult.Success(new AuthenticationTicket(current, result.Properties, scheme))
+            : AuthenticateResult.Fail("The account is deactivated or no longer exists.");
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) => Context.ChallengeAsync(InnerScheme(), properties);
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) => Context.ForbidAsync(InnerScheme(), properties);
+
+    private string InnerScheme() =>
+        Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName) ? MistyAuthentication.ApiKeyScheme : MistyAuthentication.BearerScheme;
+}
