@@ -1,0 +1,38 @@
+namespace Misty.Grains.Interfaces.Orders;
+
+/// <summary>
+/// One order (key: order_id) with its lines, payments and shipments. Every acknowledged change is stored before the
+/// answer; rows and events follow from the stored state.
+/// </summary>
+[Alias("Misty.IOrderGrain")]
+public interface IOrderGrain : IGrainWithGuidKey
+{
+    /// <summary>Creates the order, scores and (unless flagged) charges its payment; a retry of the same draft gets the same answer.</summary>
+    [Alias("Create")]
+    Task<OrderOutcome> CreateAsync(OrderDraft draft);
+
+    /// <returns>The order, or null when there is none.</returns>
+    [Alias("Get")]
+    Task<OrderView?> GetAsync();
+
+    /// <summary>Cancels the order: held stock is released, sold units come back through the ledger, payments are refunded.</summary>
+    [Alias("Cancel")]
+    Task<OrderOutcome> CancelAsync(string actor);
+
+    /// <summary>Decides on an order held for fraud review: approved, its payment is charged; rejected, the order is cancelled.</summary>
+    [Alias("ReviewFraud")]
+    Task<OrderOutcome> ReviewFraudAsync(bool approve, string actor);
+
+    [Alias("AddShipment")]
+    Task<OrderOutcome> AddShipmentAsync(string carrier, string trackingNumber);
+
+    [Alias("UpdateShipment")]
+    Task<OrderOutcome> UpdateShipmentAsync(Guid shipmentId, ShipmentStatus status);
+
+    [Alias("RefundPayment")]
+    Task<OrderOutcome> RefundPaymentAsync(Guid paymentId, string actor);
+
+    /// <summary>Rewrites the order's rows from the stored grain state; false when there is no stored state.</summary>
+    [Alias("RebuildProjection")]
+    Task<bool> RebuildProjectionAsync();
+}
