@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Misty.Grains.Interfaces;
+using Misty.Grains.Interfaces.Workflows;
+using Orleans.Runtime;
+
+namespace Misty.Grains.Workflows.BuiltIn;
+
+/// <summary>
+/// The workflows Misty ships with, under fixed ids. Each silo defines them as it starts: a definition is idempotent and
+/// leaves an admin's trigger and enabled flag alone, and it activates each workflow grain once, which registers its
+/// schedule reminder or stream subscription. They all work on the relational rows, so only a silo with a database has them.
+/// </summary>
+public static class BuiltInWorkflows
+{
+    public static readonly Guid LowStockReorder = StableIds.From("misty-workflow:low-stock-reorder");
+    public static readonly Guid DailyMetricsRollup = StableIds.From("misty-workflow:daily-metrics-rollup");
+    public static readonly Guid ExpiredReservationSweep = StableIds.From("misty-workflow:expired-reservation-sweep");
+
+    public static IReadOnlyList<(Guid WorkflowId, WorkflowDefinition Definition)> All { get; } =
+    [
+        (LowStockReorder, new WorkflowDefinition(
+            "Low-stock reorder",
+            "Queues a reorder from the cheapest supplier for each album at or below its reorder point, counting what is already on order.",
+            LowStockReorderPlan.PlanKey,
+            WorkflowTriggerType.Event,
+            new TriggerConfig(Stream: MistyStreams.Stock, Event: "LowStock"),
+            Enabled: true)),
+        (DailyMetricsRollup, new WorkflowDefinition(
+            "Daily metrics roll-up",
+            "Rolls up yesterday's sales (per channel and genre) and stock (per genre) into sales_metrics and inventory_metrics.",
+            DailyMetricsRollupPlan.PlanKey,
+            WorkflowTriggerType.Schedule,
+            new TriggerConfig(Cron: "15 0 * * *", TimeZone: "UTC"),
+            Enabled: true)),
+        (ExpiredReservationSweep, new WorkflowDefinition(
+            "Expired-reservation sweep",
+            "Releases storefront reservations whose time ran out, so their holds and stored status are final.",
+            ExpiredReservationSweepPlan.PlanKey,
+            WorkflowTriggerType.Schedule,
+            new TriggerConfig(Cron: "*/5 * * * *", TimeZone: "UTC"),
+            Enabled: true)),
+    ];
+}
+
+/// <summary>Defines the built-in workflows as the silo starts.</summary>
+public sealed class DefineBuiltInWorkflows(IGrainFactory grains, IOptions<WorkflowOptions> options, ILogger<DefineBuiltInWorkflows> logger) : IStartupTask
+{
+    public async Task Execute(CancellationToken cancellationToken)
+    {
+        if (!options.Value.DefineBuiltIns)
+        {
+            return;
+        }
+
+        foreach (var (workflowId, definition) in BuiltInWorkflows.All)
+        {
+            try
+            {
+                await grains.GetGrain<IWorkflowGrain>(workflowId).DefineAsync(definition);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The silo is still useful without it; the next silo to start defines it again.
+                logger.LogError(ex, "Defining the built-in workflow '{Name}' failed.", definition.Name);
+            }
+        }
+    }
+}

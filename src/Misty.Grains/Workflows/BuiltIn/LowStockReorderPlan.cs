@@ -1,0 +1,63 @@
+using Misty.Grains.Interfaces.Inventory;
+using Misty.Grains.Workflows.Engine;
+
+namespace Misty.Grains.Workflows.BuiltIn;
+
+/// <summary>
+/// Low-stock reorder: reads the albums at or below their reorder point through their inventory grains (one album when
+/// the input names it, as a LowStock event does), then queues a reorder for what each still lacks from the cheapest
+/// supplier. What is already on order counts, so a rerun never orders twice.
+/// </summary>
+public sealed class LowStockReorderPlan(IGrainFactory grains, ReorderQueue queue) : IWorkflowPlan
+{
+    public const string PlanKey = "low-stock-reorder";
+    public const string FindStep = "find-low-stock";
+    public const string QueueStep = "queue-reorders";
+
+    public string Key => PlanKey;
+
+    public IReadOnlyList<WorkflowStep> Steps => [WorkflowStep.Action(FindStep, FindAsync), WorkflowStep.Action(QueueStep, QueueAsync)];
+
+    private async Task<StepResult> FindAsync(StepContext context)
+    {
+        var albums = context.InputAs<ReorderInput>()?.AlbumId is { } albumId
+            ? [albumId]
+            : await queue.LowStockAlbumsAsync(context.Cancellation);
+        var candidates = new List<ReorderCandidate>();
+        foreach (var album in albums)
+        {
+            // The grain, not the row, is the truth: the row may lag a change made a moment ago.
+            if (await grains.GetGrain<IInventoryGrain>(album).GetAsync() is not { } stock)
+            {
+                context.Note($"Album {album} does not exist; skipped.");
+            }
+            else if (stock.Available <= stock.ReorderPoint)
+            {
+                candidates.Add(new ReorderCandidate(album, stock.Sku, stock.Quantity, stock.Available, stock.ReorderPoint, stock.OptimalStockLevel));
+            }
+        }
+
+        return new StepResult($"{candidates.Count} album(s) at or below their reorder point.", candidates);
+    }
+
+    private async Task<StepResult> QueueAsync(StepContext context)
+    {
+        var today = DateOnly.FromDateTime(context.Clock.GetUtcNow().UtcDateTime);
+        var queued = new List<QueuedReorder>();
+        foreach (var album in context.OutputOf<List<ReorderCandidate>>(FindStep) ?? [])
+        {
+            if (await queue.QueueAsync(album, today, context.Cancellation) is { } reorder)
+            {
+                queued.Add(reorder);
+                context.Note(reorder.SupplierId is null
+                    ? $"{album.Sku}: {reorder.Quantity} unit(s) queued ({reorder.Priority}); no supplier sells it, pick one by hand."
+                    : $"{album.Sku}: {reorder.Quantity} unit(s) queued ({reorder.Priority}) at {reorder.UnitCost:0.00} each.");
+            }
+        }
+
+        return new StepResult($"Queued {queued.Count} reorder(s).", queued);
+    }
+
+    /// <param name="AlbumId">Only this album (a LowStock event's album); all low albums when null.</param>
+    private sealed record ReorderInput(Guid? AlbumId);
+}

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Misty.Grains.Storage.Projections;
+using Misty.Grains.Workflows.BuiltIn;
+using Misty.Grains.Workflows.Engine;
+using Npgsql;
+
+namespace Misty.Grains.Workflows;
+
+public static class WorkflowRegistration
+{
+    /// <summary>
+    /// The workflow engine, its clock and store, and the built-in workflows' plans (those need the relational rows,
+    /// so the embedded mode has the engine alone).
+    /// </summary>
+    public static ISiloBuilder AddMistyWorkflows(this ISiloBuilder silo, NpgsqlDataSource? database)
+    {
+        var services = silo.Services;
+        services.AddOptions<WorkflowOptions>();
+        services.TryAddKeyedSingleton<TimeProvider>(WorkflowClock.Key, (provider, _) => provider.GetRequiredService<TimeProvider>());
+        services.AddSingleton<WorkflowPlans>();
+        if (database is null)
+        {
+            services.AddSingleton<IWorkflowStore, EmbeddedWorkflowStore>();
+            return silo;
+        }
+
+        services.AddSingleton<IWorkflowStore>(new PostgresWorkflowStore(database));
+        services.AddSingleton<IProjectionRebuilder, WorkflowProjectionRebuilder>();
+        services.AddSingleton(new ReorderQueue(database));
+        services.AddSingleton(new MetricsRollup(database));
+        services.AddSingleton<ExpiredReservations>();
+        services.AddSingleton<IWorkflowPlan, LowStockReorderPlan>();
+        services.AddSingleton<IWorkflowPlan, DailyMetricsRollupPlan>();
+        services.AddSingleton<IWorkflowPlan, ExpiredReservationSweepPlan>();
+        silo.AddStartupTask<DefineBuiltInWorkflows>();
+        return silo;
+    }
+}

@@ -1,0 +1,270 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Misty.Grains.Interfaces.Workflows;
+using Misty.Grains.Workflows;
+using Misty.Web.Api;
+using Misty.Web.Dashboard;
+using Misty.Web.Security;
+
+namespace Misty.Web.Workflows;
+
+public static class WorkflowsApi
+{
+    public const string IdempotencyHeader = "Idempotency-Key";
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 200;
+    /// <summary>A run's input is stored with the run: large documents belong in tables, not in grain state.</summary>
+    public const int MaxInputBytes = 64 * 1024;
+    private const int MaxKeyLength = 200;
+    private const int MaxNoteLength = 1_000;
+
+    /// <summary>The rows behind the lists, and the dashboard's running workflows (rows too, so only with a database).</summary>
+    public static IServiceCollection AddWorkflowsWeb(this IServiceCollection services, bool usesDatabase)
+    {
+        if (!usesDatabase)
+        {
+            return services.AddDashboardEvent<WorkflowProgress>(Grains.Interfaces.MistyStreams.Workflows);
+        }
+
+        services.AddSingleton<WorkflowRows>();
+        return services.AddDashboardEvent<WorkflowProgress, RunningWorkflowsSection>(Grains.Interfaces.MistyStreams.Workflows);
+    }
+
+    public static IEndpointRouteBuilder MapWorkflowsApi(this IEndpointRouteBuilder routes)
+    {
+        var workflows = routes.MapGroup("/api/workflows").WithTags("Workflows").RequireAuthorization(MistyPolicies.Staff);
+        workflows.MapGet("", ListAsync)
+            .WithSummary("Every workflow (the workflows rows), by name.")
+            .Produces<IReadOnlyList<WorkflowSummary>>()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        workflows.MapGet("/{workflowId:guid}", GetAsync)
+            .WithSummary("One workflow, with its steps and, for a schedule, its next run.")
+            .Produces<WorkflowResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        workflows.MapPut("/{workflowId:guid}", UpdateAsync)
+            .RequireAuthorization(MistyPolicies.Admin)
+            .WithSummary("Enables or disables a workflow, or changes its trigger type and config.")
+            .Produces<WorkflowResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        workflows.MapPost("/{workflowId:guid}/run", RunAsync)
+            .WithSummary("Starts a run with the body as its input (a JSON object, optional); ?retryOf= retries a failed run.")
+            .Produces<RunAccepted>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        workflows.MapGet("/{workflowId:guid}/executions", ListExecutionsAsync)
+            .WithSummary("The workflow's runs, newest first (?status=running|complete|error|blocked, ?limit=1..200).")
+            .Produces<ExecutionList>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        var executions = routes.MapGroup("/api/executions").WithTags("Workflows").RequireAuthorization(MistyPolicies.Staff);
+        executions.MapGet("/{executionId:guid}", GetExecutionAsync)
+            .WithSummary("One run: status, progress, steps and the execution log.")
+            .Produces<ExecutionResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        executions.MapPost("/{executionId:guid}/approve", ApproveAsync)
+            .WithSummary("Approves the step a blocked run waits at; the run goes on.")
+            .Produces<ExecutionResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        executions.MapPost("/{executionId:guid}/cancel", CancelAsync)
+            .WithSummary("Ends a running or blocked run as an error; a step under way is told to stop.")
+            .Produces<ExecutionResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        return routes;
+    }
+
+    private static async Task<IResult> ListAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        services.GetService<WorkflowRows>() is { } rows
+            ? TypedResults.Ok(await rows.ListWorkflowsAsync(cancellationToken))
+            : RowsUnavailable();
+
+    private static async Task<IResult> GetAsync(Guid workflowId, IGrainFactory grains) =>
+        await grains.GetGrain<IWorkflowGrain>(workflowId).GetAsync() is { } workflow
+            ? TypedResults.Ok(WorkflowResponse.From(workflow))
+            : WorkflowNotFound(workflowId);
+
+    private static async Task<IResult> UpdateAsync(Guid workflowId, UpdateWorkflowRequest request, IGrainFactory grains)
+    {
+        var errors = new FieldErrors()
+            .Check(request.Enabled is not null || request.TriggerType is not null || request.TriggerConfig is not null, "body",
+                "Send at least one of enabled, triggerType and triggerConfig.");
+        WorkflowTriggerType? type = null;
+        if (request.TriggerType is { } text)
+        {
+            type = Enum.TryParse<WorkflowTriggerType>(text, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !text.Any(char.IsDigit)
+                ? parsed
+                : null;
+            errors.Check(type is not null, "triggerType", "One of schedule, event, manual or api.");
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        var outcome = await grains.GetGrain<IWorkflowGrain>(workflowId).UpdateAsync(new WorkflowUpdate(request.Enabled, type, request.TriggerConfig));
+        switch (outcome.Result)
+        {
+            case WorkflowUpdateResult.NotFound:
+                return WorkflowNotFound(workflowId);
+            case WorkflowUpdateResult.Invalid:
+                foreach (var (field, message) in outcome.Errors)
+                {
+                    errors.Add(field, message);
+                }
+
+                return errors.ToProblem();
+            default:
+                return TypedResults.Ok(WorkflowResponse.From(outcome.Workflow!));
+        }
+    }
+
+    private static async Task<IResult> RunAsync(
+        Guid workflowId, string? retryOf, [FromBody] JsonElement? input, HttpRequest http, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var errors = new FieldErrors();
+        var key = http.Headers[IdempotencyHeader].ToString();
+        errors.Check(key.Length <= MaxKeyLength && !key.Any(char.IsControl), IdempotencyHeader, $"At most {MaxKeyLength} printable characters.");
+        Guid? original = null;
+        if (retryOf is not null)
+        {
+            original = Guid.TryParse(retryOf, out var id) ? id : null;
+            errors.Check(original is not null, "retryOf", "The id of the failed run to retry.");
+        }
+
+        string? inputText = null;
+        // An empty body binds as an undefined element: no input, like JSON null.
+        if (input is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } body)
+        {
+            inputText = body.GetRawText();
+            errors.Check(body.ValueKind == JsonValueKind.Object, "body", "The run's input: a JSON object, or nothing.")
+                .Check(inputText.Length <= MaxInputBytes, "body", $"At most {MaxInputBytes / 1024} KB of input.");
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        if (original is { } originalId)
+        {
+            var previous = await grains.GetGrain<IWorkflowExecutionGrain>(originalId).GetAsync();
+            if (previous is null || previous.WorkflowId != workflowId)
+            {
+                return errors.Add("retryOf", $"Workflow {workflowId} has no run {originalId}.").ToProblem();
+            }
+
+            if (previous.Status != ExecutionStatus.Error)
+            {
+                return TypedResults.Problem(title: "Only a failed run can be retried.",
+                    detail: $"Run {originalId} is {previous.Status.ToString().ToLowerInvariant()}.", statusCode: StatusCodes.Status409Conflict);
+            }
+
+            // A retry repeats the original's input unless it is given a new one.
+            inputText ??= previous.Input;
+        }
+
+        var caller = Callers.Id(user);
+        var trigger = user.IsInRole(StaffRoles.System) ? WorkflowTriggerType.Api : WorkflowTriggerType.Manual;
+        // With an Idempotency-Key, a repeated request names the same run and starts it once.
+        var executionId = key.Length > 0 ? StableIds.From($"workflow-run\n{workflowId:N}\n{caller}\n{key}") : (Guid?)null;
+        var outcome = await grains.GetGrain<IWorkflowGrain>(workflowId).RunAsync(new RunRequest(trigger, caller, inputText, original, executionId));
+        return outcome.Result switch
+        {
+            RunResult.Started or RunResult.AlreadyStarted =>
+                TypedResults.Accepted($"/api/executions/{outcome.ExecutionId}", new RunAccepted(outcome.ExecutionId!.Value)),
+            RunResult.Disabled => TypedResults.Problem(title: "The workflow is disabled.",
+                detail: $"Enable workflow {workflowId} (PUT, admin) before running it.", statusCode: StatusCodes.Status409Conflict),
+            _ => WorkflowNotFound(workflowId),
+        };
+    }
+
+    private static async Task<IResult> ListExecutionsAsync(
+        Guid workflowId, string? status, string? limit, IServiceProvider services, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        if (services.GetService<WorkflowRows>() is not { } rows)
+        {
+            return RowsUnavailable();
+        }
+
+        var errors = new FieldErrors();
+        ExecutionStatus? wanted = null;
+        if (status is not null)
+        {
+            wanted = Enum.TryParse<ExecutionStatus>(status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !status.Any(char.IsDigit)
+                ? parsed
+                : null;
+            errors.Check(wanted is not null, "status", "One of running, complete, error or blocked.");
+        }
+
+        var count = DefaultLimit;
+        if (limit is not null)
+        {
+            errors.Check(int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) && count is >= 1 and <= MaxLimit, "limit",
+                $"A whole number from 1 to {MaxLimit}.");
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        if (await grains.GetGrain<IWorkflowGrain>(workflowId).GetAsync() is null)
+        {
+            return WorkflowNotFound(workflowId);
+        }
+
+        return TypedResults.Ok(new ExecutionList(await rows.ListExecutionsAsync(workflowId, wanted, count, cancellationToken), count));
+    }
+
+    private static async Task<IResult> GetExecutionAsync(Guid executionId, IGrainFactory grains) =>
+        await grains.GetGrain<IWorkflowExecutionGrain>(executionId).GetAsync() is { } execution
+            ? TypedResults.Ok(ExecutionResponse.From(execution))
+            : ExecutionNotFound(executionId);
+
+    private static async Task<IResult> ApproveAsync(
+        Guid executionId, [FromBody] ApproveRequest? request, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var note = string.IsNullOrWhiteSpace(request?.Note) ? null : request.Note.Trim();
+        var errors = new FieldErrors().Check(note is null || note.Length <= MaxNoteLength, "note", $"At most {MaxNoteLength} characters.");
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        var outcome = await grains.GetGrain<IWorkflowExecutionGrain>(executionId).ApproveAsync(Callers.Id(user), note);
+        return ToResult(executionId, outcome, "Only a blocked run can be approved.");
+    }
+
+    private static async Task<IResult> CancelAsync(Guid executionId, ClaimsPrincipal user, IGrainFactory grains) =>
+        ToResult(executionId, await grains.GetGrain<IWorkflowExecutionGrain>(executionId).CancelAsync(Callers.Id(user)),
+            "Only a running or blocked run can be cancelled.");
+
+    private static IResult ToResult(Guid executionId, ExecutionCommandOutcome outcome, string wrongState) => outcome.Result switch
+    {
+        ExecutionCommandResult.Done => TypedResults.Ok(ExecutionResponse.From(outcome.Execution!)),
+        ExecutionCommandResult.WrongState => TypedResults.Problem(title: wrongState,
+            detail: $"Run {executionId} is {outcome.Execution?.Status.ToString().ToLowerInvariant()}.", statusCode: StatusCodes.Status409Conflict),
+        _ => ExecutionNotFound(executionId),
+    };
+
+    private static IResult WorkflowNotFound(Guid workflowId) =>
+        TypedResults.Problem(title: "No such workflow.", detail: $"Workflow {workflowId} does not exist.", statusCode: StatusCodes.Status404NotFound);
+
+    private static IResult ExecutionNotFound(Guid executionId) =>
+        TypedResults.Problem(title: "No such run.", detail: $"Run {executionId} does not exist.", statusCode: StatusCodes.Status404NotFound);
+
+    private static IResult RowsUnavailable() =>
+        TypedResults.Problem(
+            title: "Workflow lists need PostgreSQL (MISTY_DB).",
+            detail: "This node runs the embedded in-memory mode; single workflows and runs can still be read by id.",
+            statusCode: StatusCodes.Status503ServiceUnavailable);
+}
