@@ -3,11 +3,17 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging.Abstractions;
 using Misty.Grains.Hosting;
 using Misty.Grains.Storage;
+using Misty.Web.Cases;
 using Misty.Web.Catalog;
+using Misty.Web.Customers;
+using Misty.Web.Dashboard;
 using Misty.Web.Health;
+using Misty.Web.Integrations;
 using Misty.Web.Inventory;
+using Misty.Web.Orders;
 using Misty.Web.Reservations;
 using Misty.Web.Security;
+using Misty.Web.Workflows;
 using Npgsql;
 
 namespace Misty.Web;
@@ -34,22 +40,30 @@ public static class MistyWebApp
             builder.Services.AddMistyDatabase(database);
             builder.Services.AddSingleton(new MistyMigrator(options.Database, NullLogger.Instance));
             builder.Services.AddSingleton<ICredentialStore, PostgresCredentialStore>();
+            builder.Services.AddSingleton<IIntegrationStore, PostgresIntegrationStore>();
             builder.Services.AddSingleton<AlbumCatalog>();
+            builder.Services.AddSingleton<CaseDirectory>();
             builder.Services.AddDataProtection().SetApplicationName("misty")
                 .AddKeyManagementOptions(keys => keys.XmlRepository = new PostgresXmlRepository(database));
         }
         else
         {
             builder.Services.AddSingleton<ICredentialStore, InMemoryCredentialStore>();
+            builder.Services.AddSingleton<IIntegrationStore, InMemoryIntegrationStore>();
         }
 
         builder.UseOrleans(silo => silo.UseMisty(options, database));
+        builder.Services.AddMistyDashboard(options.UsesDatabase);
+        builder.Services.AddWorkflowsWeb(options.UsesDatabase);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IPasswordHasher<StaffAccount>, PasswordHasher<StaffAccount>>();
         builder.Services.AddSingleton<FirstRunBootstrap>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddMistyAuthentication();
+        builder.Services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
+        builder.Services.AddSingleton<IntegrationCredentials>();
+        builder.Services.AddMistyHttpHardening(builder.Configuration);
         builder.Services.AddMistyHealthChecks(options.UsesDatabase);
 
         var app = builder.Build();
@@ -60,17 +74,29 @@ public static class MistyWebApp
                 "Nothing is persisted and everything is lost on exit. Use ./run.sh or set MISTY_DB for the real system. ***");
         }
 
+        app.UseMistyHttpHardening();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMistyDashboardFiles();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
 
         app.MapMistyHealthChecks();
-        app.MapOpenApi().RequireAuthorization(MistyPolicies.Storefront);
+        // Only the one document: for any other name the default route answers a text/plain 404 that echoes the name.
+        app.MapOpenApi("/openapi/{documentName:regex(^v1$)}.json").RequireAuthorization(MistyPolicies.Storefront);
         app.MapAuthApi();
+        app.MapUsersApi();
+        app.MapApiKeysApi();
+        app.MapIntegrationsApi();
         app.MapInventoryApi();
         app.MapReservationsApi();
         app.MapAlbumsApi();
+        app.MapOrdersApi();
+        app.MapCustomersApi();
+        app.MapCasesApi();
+        app.MapWorkflowsApi();
+        app.MapMistyDashboard();
 
         await app.Services.GetRequiredService<FirstRunBootstrap>().RunAsync(CancellationToken.None);
         return app;

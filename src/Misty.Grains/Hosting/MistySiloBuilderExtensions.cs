@@ -1,11 +1,17 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Misty.Grains.Audit;
+using Misty.Grains.Cases;
+using Misty.Grains.Dashboard;
 using Misty.Grains.Interfaces;
 using Misty.Grains.Inventory;
+using Misty.Grains.Orders;
 using Misty.Grains.Storage;
 using Misty.Grains.Storage.Projections;
+using Misty.Grains.Workflows;
 using Npgsql;
 using Orleans.Configuration;
+using Orleans.Serialization;
 
 namespace Misty.Grains.Hosting;
 
@@ -60,17 +66,33 @@ public static class MistySiloBuilderExtensions
         }
 
         // Grain state keeps Orleans' default JSON storage serializer, so orleansstorage rows can be read with SQL.
-        silo.AddMemoryStreams(MistyStreams.Provider);
+        // Newtonsoft's default fills a property's existing object when reading: a state whose default is a shared
+        // instance (such as TriggerConfig.None) would have that instance overwritten for everyone.
+        silo.Services.Configure<OrleansJsonSerializerOptions>(json =>
+            json.JsonSerializerSettings.ObjectCreationHandling = Newtonsoft.Json.ObjectCreationHandling.Replace);
+        // Dashboards are live: look for new events every 10 ms (Orleans' default is 100 ms) and hand a consumer up to 64
+        // of a stream's events per call, so a busy stream is not delivered one event per round trip.
+        silo.AddMemoryStreams(MistyStreams.Provider, streams => streams.ConfigurePullingAgent(agent => agent.Configure(pulling =>
+        {
+            pulling.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(10);
+            pulling.BatchContainerBatchSize = 64;
+        })));
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddDashboardMetrics(database);
+        silo.AddMistyWorkflows(database);
+        silo.AddMistyCases(database);
+        silo.AddMistyOrders(database);
         if (database is null)
         {
             silo.Services.AddSingleton<IInventoryStore, EmbeddedInventoryStore>();
+            silo.Services.AddSingleton<IAuditLog, LoggingAuditLog>();
         }
         else
         {
             silo.Services.AddSingleton<IInventoryStore>(new PostgresInventoryStore(database));
             silo.Services.AddSingleton(new StoredGrainKeys(database));
             silo.Services.AddSingleton<IProjectionRebuilder, InventoryProjectionRebuilder>();
+            silo.Services.AddSingleton<IAuditLog>(services => ActivatorUtilities.CreateInstance<PostgresAuditLog>(services, database));
         }
 
         return silo;

@@ -1,4 +1,5 @@
 using Misty.Grains.Hosting;
+using Misty.Grains.Interfaces;
 using Misty.Grains.Storage;
 using Npgsql;
 using Orleans.Configuration;
@@ -44,6 +45,8 @@ public static class PostgresCluster
                 clustering.Invariant = MistyDatabase.Invariant;
                 clustering.DataSource = database;
             });
+            // Tests subscribe to the grains' events from the client, as Misty.Web's forwarders do from a silo.
+            client.AddMemoryStreams(MistyStreams.Provider);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();

@@ -29,7 +29,7 @@ public sealed class InventoryProjectionRebuildTests(PostgresFixture postgres)
             await damage.ExecuteNonQueryAsync();
         }
 
-        var rebuilder = Assert.Single(cluster.Silos[0].ServiceProvider.GetServices<IProjectionRebuilder>());
+        var rebuilder = Assert.Single(cluster.Silos[0].ServiceProvider.GetServices<IProjectionRebuilder>(), rebuilder => rebuilder.Name == "inventory");
         Assert.Equal(1, await rebuilder.RebuildAsync(CancellationToken.None));
         Assert.Equal((9, 3, 1), await RowAsync(database, album));
         Assert.Equal((4, 0, 0), await RowAsync(database, untouched));

@@ -1,0 +1,100 @@
+// The staff dashboard: sign in, then one live connection feeds every view.
+import './styles.css';
+import { clearSession, loadSession } from './api.js';
+import { fill, h } from './dom.js';
+import { LiveClient } from './live/live-client.js';
+import { DashboardModel } from './model.js';
+import { createCaseBoard } from './views/cases.js';
+import { createInventory } from './views/inventory.js';
+import { createLogin } from './views/login.js';
+import { createOverview } from './views/overview.js';
+
+const routes = {
+  overview: { title: 'Overview', create: (root, app) => createOverview(root, app.model) },
+  inventory: { title: 'Inventory', create: (root, app) => createInventory(root, app) },
+  cases: { title: 'Case board', create: (root, app) => createCaseBoard(root, app) },
+};
+
+const main = document.getElementById('main');
+const nav = document.getElementById('nav');
+const status = document.getElementById('status');
+const problems = document.getElementById('problems');
+let app = null;
+
+function start(session) {
+  const model = new DashboardModel();
+  const live = new LiveClient(() => session.accessToken, (text) => { status.textContent = text; });
+  const current = { session, model, live, leave: null, watches: new Map(), onError: report };
+  app = current;
+  // The low-stock list follows each of its albums, so stock is live there too.
+  model.onChange(() => followLowStock(current));
+  live.start()
+    .then(() => live.followDashboard({
+      onSnapshot: (snapshot) => model.applySnapshot(snapshot),
+      onEvent: (name, event) => model.applyEvent(name, event),
+      onError: report,
+    }))
+    .catch(report);
+  renderNav(true);
+  show();
+}
+
+function followLowStock(current) {
+  const wanted = current.model.lowStock;
+  for (const [albumId, stop] of current.watches) {
+    if (!wanted.has(albumId)) {
+      stop();
+      current.watches.delete(albumId);
+    }
+  }
+  for (const albumId of wanted.keys()) {
+    if (!current.watches.has(albumId)) current.watches.set(albumId, current.live.watchAlbum(albumId, (stock) => current.model.applyStock(stock)));
+  }
+}
+
+function show() {
+  if (!app) return;
+  const name = location.hash.replace(/^#\/?/, '') || 'overview';
+  const route = routes[name] ?? routes.overview;
+  app.leave?.();
+  const view = h('div');
+  fill(main, view);
+  app.leave = route.create(view, app);
+  document.title = `${route.title} · Misty`;
+  for (const link of nav.querySelectorAll('a')) {
+    if (link.getAttribute('href') === `#/${name}`) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  // Keyboard and screen-reader users land on the new view's heading.
+  view.querySelector('h1')?.focus();
+}
+
+function signOut() {
+  clearSession();
+  app?.leave?.();
+  app?.live.stop();
+  app = null;
+  renderNav(false);
+  status.textContent = '';
+  createLogin(main, start);
+}
+
+function report(error) {
+  // An expired token: the API answers 401, and so does the hub's negotiation (SignalR's HttpError.statusCode).
+  if (error?.status === 401 || error?.statusCode === 401) return signOut();
+  problems.textContent = error?.message ?? String(error);
+}
+
+function renderNav(signedIn) {
+  fill(nav, signedIn
+    ? [
+        h('ul', {}, Object.entries(routes).map(([name, route]) => h('li', {}, h('a', { href: `#/${name}` }, route.title)))),
+        h('button', { type: 'button', onclick: signOut }, 'Sign out'),
+      ]
+    : []);
+}
+
+window.addEventListener('hashchange', show);
+const session = loadSession();
+if (session) start(session);
+else signOut();

@@ -1,0 +1,60 @@
+// What the dashboard knows, from the dashboard snapshot and events, and from the stock of the albums it watches.
+import { DashboardFeeds } from './live/live-client.js';
+
+const lists = ['LowStock', 'FraudAlert', 'CaseChanged', 'WorkflowProgress'];
+
+export class DashboardModel {
+  /** Event names the server forwards, and the sections its snapshot holds. */
+  feeds = new Set();
+  sections = new Set();
+  metrics = null;
+  /** Per event name, its entities by key: LowStock by album, CaseChanged by case, and so on. */
+  lists = new Map(lists.map((name) => [name, new Map()]));
+  #listeners = new Set();
+
+  get lowStock() {
+    return this.lists.get('LowStock');
+  }
+
+  onChange(listener) {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  applySnapshot(snapshot) {
+    this.feeds = new Set(snapshot.feeds);
+    this.sections = new Set(Object.keys(snapshot.sections));
+    this.metrics = snapshot.sections.MetricsTick?.[0] ?? null;
+    for (const [name, entities] of this.lists) {
+      entities.clear();
+      for (const item of snapshot.sections[name] ?? []) this.#keep(name, item);
+    }
+    this.#changed();
+  }
+
+  applyEvent(name, event) {
+    if (name === 'MetricsTick') this.metrics = event;
+    else if (this.lists.has(name)) this.#keep(name, event);
+    this.#changed();
+  }
+
+  /** The latest stock of a watched album: moves its low-stock entry, and drops it once stock is above the reorder point. */
+  applyStock(stock) {
+    const entry = this.lowStock.get(stock.albumId);
+    if (!entry || stock.version <= entry.version) return;
+    if (stock.available > entry.reorderPoint) this.lowStock.delete(stock.albumId);
+    else this.lowStock.set(stock.albumId, { ...entry, available: stock.available, version: stock.version });
+    this.#changed();
+  }
+
+  #keep(name, item) {
+    const entities = this.lists.get(name);
+    const key = DashboardFeeds[name].key(item);
+    const known = entities.get(key);
+    if (!known || item.version >= known.version) entities.set(key, item);
+  }
+
+  #changed() {
+    this.#listeners.forEach((listener) => listener(this));
+  }
+}

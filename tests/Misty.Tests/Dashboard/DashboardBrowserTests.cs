@@ -1,0 +1,88 @@
+using Microsoft.Playwright;
+using Misty.Tests.Infrastructure;
+
+namespace Misty.Tests.Dashboard;
+
+/// <summary>
+/// Runs only where Debian's chromium is installed, except in CI (CI=true), where a missing browser is a failure:
+/// .ci/run installs it.
+/// </summary>
+public sealed class ChromiumFactAttribute : FactAttribute
+{
+    public const string Executable = "/usr/bin/chromium";
+
+    public ChromiumFactAttribute()
+    {
+        if (!File.Exists(Executable) && Environment.GetEnvironmentVariable("CI") != "true")
+        {
+            Skip = $"No {Executable} (apt-get install chromium); CI always runs this test.";
+        }
+    }
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class DashboardBrowserTests(PostgresFixture postgres)
+{
+    [ChromiumFact]
+    public async Task Signed_in_staff_see_stock_change_within_a_second_of_a_reservation_on_the_overview_and_the_inventory_view()
+    {
+        Assert.True(File.Exists(ChromiumFactAttribute.Executable), $"CI needs {ChromiumFactAttribute.Executable}: .ci/run installs Debian's chromium.");
+        var connectionString = await postgres.CreateDatabaseAsync();
+        // Below its reorder point, so the overview's low-stock list shows it and follows its stock.
+        var album = await TestAlbums.InsertAsync(connectionString, quantity: 5, reorderPoint: 10);
+        await using var node = await MistyWebNode.StartAsync(connectionString);
+        using var storefront = StorefrontCalls.Client(node);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumFactAttribute.Executable,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = node.Address.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
+        var problems = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                problems.Add($"{message.Text} ({message.Location})");
+            }
+        };
+        page.PageError += (_, error) => problems.Add(error);
+
+        await page.GotoAsync("/");
+        // Keyboard only: the form is reached and sent without a pointer.
+        await page.GetByLabel("Email").FillAsync(MistyWebNode.AdminEmail);
+        await page.GetByLabel("Password").FillAsync(MistyWebNode.AdminPassword);
+        await page.GetByLabel("Password").PressAsync("Enter");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Live");
+
+        var available = page.Locator($"tr[data-album-id='{album}'] [data-field='available']");
+        await Assertions.Expect(available).ToHaveTextAsync("5");
+        // Whether the page's album subscription is in place yet or not, it shows 3: by the event, or by the album
+        // snapshot it reads after subscribing.
+        await StorefrontCalls.ReserveAsync(storefront, album, 2);
+        await Assertions.Expect(available).ToHaveTextAsync("3", new() { Timeout = 1_000 });
+
+        await Assertions.Expect(page.Locator("[data-channel='online'] [data-field='orders']")).ToHaveTextAsync("0");
+        var artifacts = Path.Combine(MistyWebNode.RepositoryRoot(), "artifacts", "dashboard");
+        Directory.CreateDirectory(artifacts);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "overview.png"), FullPage = true });
+
+        // The inventory view, by keyboard: its link, then the search form.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Inventory" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Inventory" })).ToBeFocusedAsync();
+        await page.GetByLabel("Search albums").FillAsync("Test Pressing");
+        await page.Keyboard.PressAsync("Enter");
+        var row = page.Locator($"tr[data-album-id='{album}']");
+        await Assertions.Expect(row.Locator("[data-field='available']")).ToHaveTextAsync("3");
+        await StorefrontCalls.ReserveAsync(storefront, album, 1);
+        await Assertions.Expect(row.Locator("[data-field='available']")).ToHaveTextAsync("2", new() { Timeout = 1_000 });
+        await Assertions.Expect(row.Locator("[data-field='reserved']")).ToHaveTextAsync("3");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "inventory.png"), FullPage = true });
+        Assert.Empty(problems);
+    }
+}
