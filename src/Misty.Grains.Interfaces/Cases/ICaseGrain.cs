@@ -29,6 +29,14 @@ public interface ICaseGrain : IGrainWithGuidKey
     [Alias("ReviewSuggestion")]
     Task<CaseOutcome> ReviewSuggestionAsync(SuggestionReview review);
 
+    /// <summary>
+    /// Does what the SLA reminder does (assigns an unassigned open case, records warnings and breaches, escalates)
+    /// and sets the reminder when a clock runs: for cases that exist only as rows, which have no reminder yet.
+    /// </summary>
+    /// <returns>True when the case changed.</returns>
+    [Alias("CheckServiceLevels")]
+    Task<bool> CheckServiceLevelsAsync();
+
     /// <summary>Rewrites the case's rows from the stored grain state; false when there is no stored state.</summary>
     [Alias("RebuildProjection")]
     Task<bool> RebuildProjectionAsync();

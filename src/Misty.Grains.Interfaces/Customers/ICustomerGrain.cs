@@ -30,6 +30,14 @@ public interface ICustomerGrain : IGrainWithGuidKey
     [Alias("AddReview")]
     Task<ReviewOutcome> AddReviewAsync(ReviewDraft review);
 
+    /// <summary>
+    /// Re-derives segment, status and preferred genre as of now: recency fades while a customer buys nothing, so a
+    /// segment can change without any order. Stores and projects a change.
+    /// </summary>
+    /// <returns>True when something changed; false when nothing did or there is no such customer.</returns>
+    [Alias("RefreshSegment")]
+    Task<bool> RefreshSegmentAsync();
+
     /// <summary>Rewrites the customer's rows from the stored grain state; false when there is no stored state.</summary>
     [Alias("RebuildProjection")]
     Task<bool> RebuildProjectionAsync();

@@ -200,11 +200,15 @@ public sealed class CaseGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName != SlaReminder || _failed)
+        if (reminderName == SlaReminder && !_failed)
         {
-            return;
+            await CheckServiceLevelsAsync();
         }
+    }
 
+    public async Task<bool> CheckServiceLevelsAsync()
+    {
+        ThrowIfFailed();
         var pick = _live.Exists ? await PickIfUnassignedAsync(_file.IsOpen) : null;
         _file.Begin(clock.GetUtcNow());
         if (_file.CheckServiceLevels())
@@ -215,11 +219,11 @@ public sealed class CaseGrain(
         if (_file.HasChanged || pick is not null)
         {
             await FinishAsync(pick);
+            return true;
         }
-        else
-        {
-            await ScheduleReminderAsync();
-        }
+
+        await ScheduleReminderAsync();
+        return false;
     }
 
     /// <summary>

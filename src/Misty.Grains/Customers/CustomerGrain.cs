@@ -98,6 +98,17 @@ public sealed class CustomerGrain(
         return true;
     }
 
+    public async Task<bool> RefreshSegmentAsync()
+    {
+        if (!_live.Exists || !_book.Reassess(clock.GetUtcNow()))
+        {
+            return false;
+        }
+
+        await StoreAsync();
+        return true;
+    }
+
     public async Task<InteractionView?> AddInteractionAsync(InteractionDraft interaction)
     {
         if (!_live.Exists)

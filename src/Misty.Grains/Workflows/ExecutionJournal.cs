@@ -75,7 +75,16 @@ public sealed class ExecutionJournal(ExecutionState state, int maxLogEntries)
         Notes(step.Name, notes, now);
         Replace(step with { Status = StepStatus.Done, Output = output, EndedAt = now });
         Log(now, LogSeverity.Info, step.Name, result.Summary);
-        Advance(now);
+        if (result.EndsRun)
+        {
+            state.CurrentStep++;
+            End(ExecutionStatus.Complete, null, now);
+        }
+        else
+        {
+            Advance(now);
+        }
+
         Changed(now);
     }
 

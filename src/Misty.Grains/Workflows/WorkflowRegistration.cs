@@ -33,6 +33,10 @@ public static class WorkflowRegistration
         services.AddSingleton<IWorkflowPlan, LowStockReorderPlan>();
         services.AddSingleton<IWorkflowPlan, DailyMetricsRollupPlan>();
         services.AddSingleton<IWorkflowPlan, ExpiredReservationSweepPlan>();
+        services.AddSingleton(new RowKeys(database));
+        services.AddSingleton<IWorkflowPlan, CaseSlaSweepPlan>();
+        services.AddSingleton<IWorkflowPlan, CustomerSegmentRefreshPlan>();
+        services.AddSingleton<IWorkflowPlan, FraudReviewPlan>();
         silo.AddStartupTask<DefineBuiltInWorkflows>();
         return silo;
     }

@@ -20,6 +20,17 @@ public sealed class ExecutionJournalTests
     }
 
     [Fact]
+    public void A_step_with_nothing_left_to_do_completes_the_run_and_skips_the_rest()
+    {
+        _journal.BeginAttempt(3, Now);
+        _journal.Succeed(new StepResult("nothing to review", EndsRun: true), null, [], Now.AddSeconds(1));
+
+        Assert.Equal((ExecutionStatus.Complete, 100), (_state.Status, _journal.ProgressPercentage));
+        Assert.Equal([StepStatus.Done, StepStatus.Skipped], _state.Steps.Select(step => step.Status));
+        Assert.Equal(1000, _journal.DurationMs);
+    }
+
+    [Fact]
     public void Each_step_result_moves_the_run_on_and_the_last_completes_it_with_each_change_one_version()
     {
         Assert.Equal((ExecutionStatus.Running, 0, 1L), (_state.Status, _journal.ProgressPercentage, _state.Version));

@@ -16,6 +16,9 @@ public static class BuiltInWorkflows
     public static readonly Guid LowStockReorder = StableIds.From("misty-workflow:low-stock-reorder");
     public static readonly Guid DailyMetricsRollup = StableIds.From("misty-workflow:daily-metrics-rollup");
     public static readonly Guid ExpiredReservationSweep = StableIds.From("misty-workflow:expired-reservation-sweep");
+    public static readonly Guid CaseSlaSweep = StableIds.From("misty-workflow:case-sla-sweep");
+    public static readonly Guid FraudReview = StableIds.From("misty-workflow:fraud-review");
+    public static readonly Guid CustomerSegmentRefresh = StableIds.From("misty-workflow:customer-segment-refresh");
 
     public static IReadOnlyList<(Guid WorkflowId, WorkflowDefinition Definition)> All { get; } =
     [
@@ -39,6 +42,27 @@ public static class BuiltInWorkflows
             ExpiredReservationSweepPlan.PlanKey,
             WorkflowTriggerType.Schedule,
             new TriggerConfig(Cron: "*/5 * * * *", TimeZone: "UTC"),
+            Enabled: true)),
+        (CaseSlaSweep, new WorkflowDefinition(
+            "Case SLA sweep",
+            "Has every open case check its service levels: assigns, warns and escalates cases that exist only as rows and have no reminder yet.",
+            CaseSlaSweepPlan.PlanKey,
+            WorkflowTriggerType.Schedule,
+            new TriggerConfig(Cron: "*/15 * * * *", TimeZone: "UTC"),
+            Enabled: true)),
+        (FraudReview, new WorkflowDefinition(
+            "Fraud review",
+            "For each flagged payment: checks that the order is held and briefs the reviewer in the fraud case with the customer's history and the basket.",
+            FraudReviewPlan.PlanKey,
+            WorkflowTriggerType.Event,
+            new TriggerConfig(Stream: MistyStreams.Fraud, Event: "FraudAlert"),
+            Enabled: true)),
+        (CustomerSegmentRefresh, new WorkflowDefinition(
+            "Customer segment refresh",
+            "Re-derives every customer's segment, status and preferred genre as of today, since recency fades without any order.",
+            CustomerSegmentRefreshPlan.PlanKey,
+            WorkflowTriggerType.Schedule,
+            new TriggerConfig(Cron: "30 2 * * *", TimeZone: "UTC"),
             Enabled: true)),
     ];
 }
