@@ -73,9 +73,10 @@ MSG
     echo "Creating a private PostgreSQL cluster in $pg_data ..."
     as_pg_owner "$pg_bin/initdb" -D "$pg_data" -U misty --pwfile="$password_file" -A scram-sha-256 -E UTF8 >/dev/null
   fi
+  # max_connections: Npgsql pools up to 100 connections per data source, above PostgreSQL's default of 100.
   if ! as_pg_owner "$pg_bin/pg_ctl" -D "$pg_data" status >/dev/null 2>&1; then
     as_pg_owner "$pg_bin/pg_ctl" -D "$pg_data" -l "$state/postgres.log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -c port=$pg_port -c unix_socket_directories='$state'" start >/dev/null
+      -o "-c listen_addresses=127.0.0.1 -c port=$pg_port -c unix_socket_directories='$state' -c max_connections=200" start >/dev/null
     started_pg=1
     echo "Private PostgreSQL is running on 127.0.0.1:$pg_port (log: .misty/postgres.log)."
   fi

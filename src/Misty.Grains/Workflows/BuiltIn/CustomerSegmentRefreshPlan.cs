@@ -12,8 +12,9 @@ public sealed class CustomerSegmentRefreshPlan(IGrainFactory grains, RowKeys key
 {
     public const string PlanKey = "customer-segment-refresh";
 
-    // Bounded: each page's grains are called at once, then the next page.
-    private const int PageSize = 64;
+    // Each page's grains are called at once, then the next page's: a first activation of a seeded customer uses two
+    // database connections (its state and its rows), so a page stays well inside the connection pool.
+    private const int PageSize = 32;
 
     private const string Customers =
         "SELECT customer_id FROM customers WHERE deleted_at IS NULL AND customer_id > @after ORDER BY customer_id LIMIT @limit";
