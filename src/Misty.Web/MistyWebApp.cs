@@ -42,7 +42,6 @@ public static class MistyWebApp
             builder.Services.AddSingleton<ICredentialStore, PostgresCredentialStore>();
             builder.Services.AddSingleton<IIntegrationStore, PostgresIntegrationStore>();
             builder.Services.AddSingleton<AlbumCatalog>();
-            builder.Services.AddSingleton<CaseDirectory>();
             builder.Services.AddDataProtection().SetApplicationName("misty")
                 .AddKeyManagementOptions(keys => keys.XmlRepository = new PostgresXmlRepository(database));
         }
@@ -55,6 +54,8 @@ public static class MistyWebApp
         builder.UseOrleans(silo => silo.UseMisty(options, database));
         builder.Services.AddMistyDashboard(options.UsesDatabase);
         builder.Services.AddWorkflowsWeb(options.UsesDatabase);
+        builder.Services.AddCasesWeb(options.UsesDatabase);
+        builder.Services.AddOrdersDashboard(options.UsesDatabase);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IPasswordHasher<StaffAccount>, PasswordHasher<StaffAccount>>();
         builder.Services.AddSingleton<FirstRunBootstrap>();

@@ -34,8 +34,18 @@ export class DashboardModel {
 
   applyEvent(name, event) {
     if (name === 'MetricsTick') this.metrics = event;
+    else if (name === 'OrderChanged') this.#orderChanged(event);
     else if (this.lists.has(name)) this.#keep(name, event);
     this.#changed();
+  }
+
+  /** An order that is no longer pending has been decided (approved and charged, or rejected): its alerts leave the queue. */
+  #orderChanged(order) {
+    if (order.status === 'pending') return;
+    const alerts = this.lists.get('FraudAlert');
+    for (const [key, alert] of alerts) {
+      if (alert.orderId === order.orderId) alerts.delete(key);
+    }
   }
 
   /** The latest stock of a watched album: moves its low-stock entry, and drops it once stock is above the reorder point. */

@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
+using Misty.Grains.Interfaces;
 using Misty.Grains.Interfaces.Cases;
 using Misty.Web.Api;
+using Misty.Web.Dashboard;
 using Misty.Web.Reservations;
 using Misty.Web.Security;
 
@@ -22,6 +24,18 @@ public static class CasesApi
     private const int MaxKeyLength = 200;
     private const string Unassigned = "none";
     private const string Myself = "me";
+
+    /// <summary>The rows behind the lists, and the dashboard's open cases (rows too, so only with a database).</summary>
+    public static IServiceCollection AddCasesWeb(this IServiceCollection services, bool usesDatabase)
+    {
+        if (!usesDatabase)
+        {
+            return services.AddDashboardEvent<CaseChanged>(MistyStreams.Cases);
+        }
+
+        services.AddSingleton<CaseDirectory>();
+        return services.AddDashboardEvent<CaseChanged, OpenCasesSection>(MistyStreams.Cases);
+    }
 
     public static IEndpointRouteBuilder MapCasesApi(this IEndpointRouteBuilder routes)
     {

@@ -3,8 +3,12 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Misty.Grains.Interfaces.Cases;
 using Misty.Grains.Interfaces.Dashboard;
 using Misty.Grains.Interfaces.Inventory;
+using Misty.Grains.Interfaces.Orders;
+using Misty.Grains.Orders;
+using Misty.Tests.Cases;
 using Misty.Tests.Infrastructure;
 using Misty.Web.Dashboard;
 using Misty.Web.Inventory;
@@ -112,4 +116,47 @@ public sealed class DashboardHubTests(PostgresFixture postgres)
         Assert.NotNull(alert);
         Assert.Equal((2, 2), (alert.Available, alert.ReorderPoint));
     }
+    [Fact]
+    public async Task Open_cases_and_the_fraud_queue_are_in_the_snapshot_and_their_events_follow_until_the_order_is_decided()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        var customer = await CaseTestData.InsertCustomerAsync(connectionString, "Mallory");
+        var clerk = await CaseTestData.InsertStaffAsync(connectionString);
+        var seeded = await CaseTestData.InsertSeededCaseAsync(connectionString, customer, clerk, "CS-261201-001", DateTimeOffset.UtcNow.AddHours(-2));
+        var album = await TestAlbums.InsertAsync(connectionString, quantity: 5);
+        // Every payment is flagged: the test is about the queue, not about the model.
+        await using var node = await MistyWebNode.StartAsync(connectionString,
+            configure: builder => builder.Services.Configure<OrderOptions>(orders => orders.FraudThreshold = 0));
+        await using var client = (await LiveHubClient.ConnectAsync(node))
+            .Record<FraudAlert>(nameof(FraudAlert)).Record<OrderChanged>(nameof(OrderChanged)).Record<CaseChanged>(nameof(CaseChanged));
+        await client.Connection.InvokeAsync("SubscribeDashboard");
+
+        var before = await client.Connection.InvokeAsync<JsonElement>("GetDashboardSnapshot");
+        var openCase = Assert.Single(Section(before, nameof(CaseChanged)));
+        Assert.Equal((seeded, "in_progress"), (openCase.GetProperty("caseId").GetGuid(), openCase.GetProperty("status").GetString()));
+        Assert.Empty(Section(before, nameof(FraudAlert)));
+
+        var grains = node.Services.GetRequiredService<IGrainFactory>();
+        var orderId = Guid.NewGuid();
+        var placed = await grains.GetGrain<IOrderGrain>(orderId).CreateAsync(new OrderDraft(customer, SalesChannel.Phone, null,
+            [new OrderLineDraft(album, 1, 0)], "1 Elsewhere Road", PaymentMethod.Card, null, "user:test", "dashboard-test"));
+        Assert.True(placed.Order!.HeldForReview);
+        var alert = await client.NextAsync<FraudAlert>(nameof(FraudAlert), e => e.OrderId == orderId, Wait);
+        Assert.NotNull(alert);
+        // The review case the order opened comes as a case change too.
+        var reviewCase = OrderIds.FraudCaseFor(alert.PaymentId);
+        Assert.NotNull(await client.NextAsync<CaseChanged>(nameof(CaseChanged), e => e.CaseId == reviewCase, Wait));
+
+        var queued = Assert.Single(Section(await client.Connection.InvokeAsync<JsonElement>("GetDashboardSnapshot"), nameof(FraudAlert)));
+        Assert.Equal((alert.PaymentId, alert.Version), (queued.GetProperty("paymentId").GetGuid(), queued.GetProperty("version").GetInt64()));
+        Assert.Equal(alert.Reasons, queued.GetProperty("reasons").EnumerateArray().Select(reason => reason.GetString()));
+
+        await grains.GetGrain<IOrderGrain>(orderId).ReviewFraudAsync(approve: false, "user:manager");
+        Assert.NotNull(await client.NextAsync<OrderChanged>(nameof(OrderChanged), e => e.OrderId == orderId && e.Status == "cancelled", Wait));
+        Assert.True(await TestAlbums.EventuallyAsync(async () =>
+            !Section(await client.Connection.InvokeAsync<JsonElement>("GetDashboardSnapshot"), nameof(FraudAlert)).Any()));
+    }
+
+    private static IEnumerable<JsonElement> Section(JsonElement snapshot, string name) =>
+        snapshot.GetProperty("sections").TryGetProperty(name, out var items) ? items.EnumerateArray() : [];
 }

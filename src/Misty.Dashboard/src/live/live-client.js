@@ -12,6 +12,8 @@ export const DashboardFeeds = Object.freeze({
   FraudAlert: { key: (event) => event.paymentId ?? event.orderId, contiguous: false },
   CaseChanged: { key: (event) => event.caseId, contiguous: true },
   WorkflowProgress: { key: (event) => event.executionId, contiguous: true },
+  // Only to see an order leave fraud review; the snapshot holds no orders, so versions only move forward.
+  OrderChanged: { key: (event) => event.orderId, contiguous: false },
 });
 
 const entityKey = (name, event) => `${name}:${DashboardFeeds[name].key(event)}`;

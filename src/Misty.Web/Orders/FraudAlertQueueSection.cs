@@ -1,0 +1,66 @@
+using Misty.Grains.Interfaces;
+using Misty.Grains.Interfaces.Orders;
+using Misty.Web.Dashboard;
+using Npgsql;
+
+namespace Misty.Web.Orders;
+
+/// <summary>
+/// The dashboard's fraud alert queue: flagged payments of orders still held for review. The rows find the candidates
+/// (a flagged payment still pending); each order's grain, the source of truth, says whether it is still held and why
+/// it was flagged.
+/// </summary>
+public sealed class FraudAlertQueueSection(NpgsqlDataSource database, IGrainFactory grains) : IDashboardSection<FraudAlert>
+{
+    /// <summary>Enough to work through; the oldest wait longest, so they come first.</summary>
+    public const int Limit = 25;
+
+    // An order's alerts are numbered by its flagged payments in order, as the order grain numbers them.
+    private const string Sql = """
+        SELECT order_id, payment_id, alert FROM (
+            SELECT p.order_id, p.payment_id, p.status, p.created_at,
+                   row_number() OVER (PARTITION BY p.order_id ORDER BY p.created_at, p.payment_id) AS alert
+            FROM payments p JOIN orders o ON o.order_id = p.order_id
+            WHERE p.fraud_flagged AND o.status = 'pending') flagged
+        WHERE status = 'pending'
+        ORDER BY created_at
+        LIMIT @limit
+        """;
+
+    public async Task<IReadOnlyList<FraudAlert>> LoadAsync(CancellationToken cancellationToken)
+    {
+        var candidates = new List<(Guid OrderId, Guid PaymentId, long Alert)>();
+        await using (var command = database.CreateCommand(Sql))
+        {
+            command.Parameters.AddWithValue("limit", Limit);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                candidates.Add((reader.GetGuid(0), reader.GetGuid(1), reader.GetInt64(2)));
+            }
+        }
+
+        var orders = await Task.WhenAll(candidates.Select(candidate => grains.GetGrain<IOrderGrain>(candidate.OrderId).GetAsync()));
+        return [.. candidates.Zip(orders)
+            .Where(pair => pair.Second is { HeldForReview: true })
+            .Select(pair => (pair.First, Order: pair.Second!, Payment: pair.Second!.Payments.FirstOrDefault(payment => payment.PaymentId == pair.First.PaymentId)))
+            .Where(alert => alert.Payment is not null)
+            .Select(alert => new FraudAlert(alert.Order.OrderId, alert.Payment!.PaymentId, alert.Order.CustomerId, alert.Payment.FraudScore,
+                [.. alert.Payment.FraudReasons.Select(reason => reason.ToString())], alert.First.Alert, alert.Payment.CreatedAt))];
+    }
+}
+
+public static class OrdersDashboard
+{
+    /// <summary>
+    /// Order changes and fraud alerts for the dashboards; the alert queue's snapshot reads rows, so only with a database.
+    /// (An order leaving review shows as its OrderChanged, which the page uses to drop the alert.)
+    /// </summary>
+    public static IServiceCollection AddOrdersDashboard(this IServiceCollection services, bool usesDatabase)
+    {
+        services.AddDashboardEvent<OrderChanged>(MistyStreams.Orders);
+        return usesDatabase
+            ? services.AddDashboardEvent<FraudAlert, FraudAlertQueueSection>(MistyStreams.Fraud)
+            : services.AddDashboardEvent<FraudAlert>(MistyStreams.Fraud);
+    }
+}
