@@ -10,7 +10,10 @@ public static partial class InboundEmail
     public static string? SenderAddress(string? from) =>
         MailAddress.TryCreate(from?.Trim(), out var address) ? address.Address : null;
 
-    /// <returns>The first case number (CASE-yyyy-nnnnnn) in the subject, else in the text; null when there is none.</returns>
+    /// <returns>
+    /// The first case number in the subject, else in the text (CASE-yyyy-nnnnnn, or a seeded case's CS-yyMMdd-nnn);
+    /// null when there is none.
+    /// </returns>
     public static string? CaseNumber(string subject, string text) =>
         (CaseNumberPattern().Match(subject) is { Success: true } inSubject ? inSubject : CaseNumberPattern().Match(text)) is { Success: true } match
             ? match.Value.ToUpperInvariant()
@@ -29,7 +32,7 @@ public static partial class InboundEmail
         return kept.Length > 0 ? kept : text.Trim();
     }
 
-    [GeneratedRegex(@"\bCASE-\d{4}-\d{6,}\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?:CASE-\d{4}-\d{6,}|CS-\d{6}-\d{3,})\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex CaseNumberPattern();
 
     [GeneratedRegex(@"^\s*On .{0,200} wrote:\s*$", RegexOptions.CultureInvariant)]
