@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Misty.Grains.Cases.Triage;
+using Misty.Grains.Infrastructure;
 using Misty.Grains.Interfaces;
 using Misty.Grains.Interfaces.Cases;
 using Orleans.Configuration;
@@ -34,7 +35,7 @@ public sealed class CaseGrain(
     private IAsyncStream<CaseChanged>? _stream;
     private IAsyncStream<CaseChanged>? _allCases;
     private long _projectedVersion = -1;
-    private bool _projecting;
+    private CatchUpLoop _projection = null!;
     private bool _failed;
     /// <summary>Whether the SLA reminder is registered; null until this activation knows.</summary>
     private bool? _reminderSet;
@@ -43,6 +44,7 @@ public sealed class CaseGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _projection = new CatchUpLoop(ProjectAsync, () => !state.RecordExists || _projectedVersion >= state.State.Version, logger, $"case {CaseId}");
         _live = state.State;
         if (!state.RecordExists && await store.LoadAsync(CaseId, cancellationToken) is { } stored)
         {
@@ -338,47 +340,18 @@ public sealed class CaseGrain(
         }
     }
 
-    private void StartProjecting()
-    {
-        if (!_projecting)
-        {
-            _ = ProjectAsync();
-        }
-    }
+    private void StartProjecting() => _projection.Kick();
 
-    /// <summary>Brings the rows up to the last stored state; retries until it succeeds.</summary>
+    /// <summary>Brings the rows up to the last stored state (the catch-up loop retries a failure).</summary>
     private async Task ProjectAsync()
     {
-        _projecting = true;
-        try
-        {
-            var delay = TimeSpan.FromMilliseconds(200);
-            while (state.RecordExists && state.State.Version > _projectedVersion)
-            {
-                var stored = state.State;
-                var projection = Projection(stored, everything: false);
-                try
-                {
-                    await store.ProjectAsync(projection, overwrite: false, CancellationToken.None);
-                }
-                catch (Exception ex)
-                {
-                    logger.LogWarning(ex, "Projecting case {CaseId} failed; retrying in {Delay}.", CaseId, delay);
-                    await Task.Delay(delay);
-                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
-                    continue;
-                }
-
-                _projectedVersion = stored.Version;
-                // Projected entries leave the outbox with the next write; until then a replay is harmless.
-                _live.UnprojectedMessages.RemoveAll(projection.Messages.Select(message => message.MessageId).ToHashSet().Contains);
-                _live.UnprojectedHistory.RemoveAll(projection.History.Select(entry => entry.EntryId).ToHashSet().Contains);
-            }
-        }
-        finally
-        {
-            _projecting = false;
-        }
+        var stored = state.State;
+        var projection = Projection(stored, everything: false);
+        await store.ProjectAsync(projection, overwrite: false, CancellationToken.None);
+        _projectedVersion = stored.Version;
+        // Projected entries leave the outbox with the next write; until then a replay is harmless.
+        _live.UnprojectedMessages.RemoveAll(projection.Messages.Select(message => message.MessageId).ToHashSet().Contains);
+        _live.UnprojectedHistory.RemoveAll(projection.History.Select(entry => entry.EntryId).ToHashSet().Contains);
     }
 
     /// <param name="everything">All messages and history (a rebuild), rather than only the outbox.</param>
