@@ -12,7 +12,9 @@ namespace Misty.Grains.Storage;
 /// (<c>ReadFromStorageKey</c>, <c>WriteToStorageKey</c>, <c>ClearStorageKey</c> from <c>orleansquery</c>) as Orleans'
 /// ADO.NET provider, so either provider reads the other's rows. The difference: writes of all grains on this silo go
 /// through one <see cref="CommitQueue{TWrite,TResult}"/>, so a busy silo stores many grains' states in one transaction
-/// and one WAL flush, and each <c>WriteStateAsync</c> returns only after that transaction committed.
+/// and one WAL flush, and each <c>WriteStateAsync</c> returns only after that transaction committed. Reads are batched
+/// the same way (one round trip for many activating grains, such as every new reservation looking for an earlier
+/// answer to its Idempotency-Key).
 /// </summary>
 public sealed class BatchedGrainStorage : IGrainStorage
 {
@@ -27,6 +29,7 @@ public sealed class BatchedGrainStorage : IGrainStorage
     private readonly string _serviceId;
     private Task<Queries>? _queries;
     private readonly CommitQueue<StateWrite, int?> _writes;
+    private readonly CommitQueue<StorageKey, StoredRow?> _reads;
 
     public BatchedGrainStorage(NpgsqlDataSource database, IGrainStorageSerializer serializer, string serviceId)
     {
@@ -34,27 +37,15 @@ public sealed class BatchedGrainStorage : IGrainStorage
         _serializer = serializer;
         _serviceId = serviceId;
         _writes = new CommitQueue<StateWrite, int?>(FlushAsync, MaxBatch);
+        _reads = new CommitQueue<StorageKey, StoredRow?>(ReadAllAsync, MaxBatch);
     }
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var queries = await QueriesAsync();
-        await using var command = _database.CreateCommand(queries.Read);
-        AddKey(command.Parameters, KeyOf(stateName, grainId));
-        await using var reader = await command.ExecuteReaderAsync();
-        if (await reader.ReadAsync())
-        {
-            var payload = reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0);
-            grainState.State = payload is null ? Activator.CreateInstance<T>() : _serializer.Deserialize<T>(new BinaryData(payload));
-            grainState.ETag = reader.GetInt32(1).ToString(CultureInfo.InvariantCulture);
-            grainState.RecordExists = payload is not null;
-        }
-        else
-        {
-            grainState.State = Activator.CreateInstance<T>();
-            grainState.ETag = null;
-            grainState.RecordExists = false;
-        }
+        var row = await _reads.EnqueueAsync(KeyOf(stateName, grainId));
+        grainState.State = row?.Payload is { } payload ? _serializer.Deserialize<T>(new BinaryData(payload)) : Activator.CreateInstance<T>();
+        grainState.ETag = row?.Version.ToString(CultureInfo.InvariantCulture);
+        grainState.RecordExists = row?.Payload is not null;
     }
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -112,6 +103,30 @@ public sealed class BatchedGrainStorage : IGrainStorage
         }
 
         return new StorageKey((int)StableHash.ComputeHash(hashed), n0, n1, (int)StableHash.ComputeHash(Encoding.UTF8.GetBytes(stateName)), stateName, extension);
+    }
+
+    private async Task<IReadOnlyList<StoredRow?>> ReadAllAsync(IReadOnlyList<StorageKey> keys)
+    {
+        var queries = await QueriesAsync();
+        await using var connection = await _database.OpenConnectionAsync();
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var key in keys)
+        {
+            var command = new NpgsqlBatchCommand(queries.Read);
+            AddKey(command.Parameters, key);
+            batch.BatchCommands.Add(command);
+        }
+
+        var rows = new List<StoredRow?>(keys.Count);
+        await using var reader = await batch.ExecuteReaderAsync();
+        do
+        {
+            rows.Add(await reader.ReadAsync()
+                ? new StoredRow(reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0), reader.GetInt32(1))
+                : null);
+        }
+        while (await reader.NextResultAsync());
+        return rows;
     }
 
     private async Task<IReadOnlyList<int?>> FlushAsync(IReadOnlyList<StateWrite> writes)
@@ -195,6 +210,9 @@ public sealed class BatchedGrainStorage : IGrainStorage
     private sealed record Queries(string Read, string Write, string Clear);
 
     private sealed record StateWrite(StorageKey Key, int? Version, byte[] Payload);
+
+    /// <summary>A stored row; no payload means a cleared state, whose version the next write must still name.</summary>
+    private sealed record StoredRow(byte[]? Payload, int Version);
 }
 
 /// <summary>A grain state's row identity in <c>orleansstorage</c>.</summary>
