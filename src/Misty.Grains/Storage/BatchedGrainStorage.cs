@@ -21,7 +21,7 @@ public sealed class BatchedGrainStorage : IGrainStorage
     /// <summary>The provider name grains give in <c>[PersistentState(name, BatchedGrainStorage.Name)]</c>.</summary>
     public const string Name = "batched";
 
-    /// <summary>Enough to amortize a commit over many writes while keeping one flush well under a millisecond of work.</summary>
+    /// <summary>Enough to amortize a commit over many writes; bounded so that one flush, and its waiters, stay short.</summary>
     private const int MaxBatch = 128;
 
     private readonly NpgsqlDataSource _database;
