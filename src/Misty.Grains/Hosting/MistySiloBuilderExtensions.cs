@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Misty.Grains.Audit;
 using Misty.Grains.Cases;
 using Misty.Grains.Dashboard;
@@ -11,7 +12,9 @@ using Misty.Grains.Storage.Projections;
 using Misty.Grains.Workflows;
 using Npgsql;
 using Orleans.Configuration;
+using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
+using Orleans.Storage;
 
 namespace Misty.Grains.Hosting;
 
@@ -38,6 +41,7 @@ public static class MistySiloBuilderExtensions
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
             silo.AddMemoryGrainStorageAsDefault();
             silo.AddMemoryGrainStorage(PubSubStore);
+            silo.AddMemoryGrainStorage(BatchedGrainStorage.Name);
             silo.UseInMemoryReminderService();
         }
         else
@@ -58,6 +62,9 @@ public static class MistySiloBuilderExtensions
                 storage.Invariant = MistyDatabase.Invariant;
                 storage.DataSource = database;
             });
+            // The hot states (inventory, reservations): same table and SQL, but many grains' writes per transaction.
+            silo.Services.AddGrainStorage(BatchedGrainStorage.Name, (services, _) => new BatchedGrainStorage(
+                database, services.GetRequiredService<IGrainStorageSerializer>(), services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
             silo.UseAdoNetReminderService(reminders =>
             {
                 reminders.Invariant = MistyDatabase.Invariant;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Misty.Grains.Infrastructure;
 using Misty.Grains.Interfaces;
 using Misty.Grains.Interfaces.Inventory;
+using Misty.Grains.Storage;
 using Orleans.Concurrency;
 using Orleans.Runtime;
 using Orleans.Streams;
@@ -16,7 +17,7 @@ namespace Misty.Grains.Inventory;
 [Reentrant]
 [GrainType("inventory")]
 public sealed class InventoryGrain(
-    [PersistentState(InventoryGrain.StateName)] IPersistentState<InventoryState> state,
+    [PersistentState(InventoryGrain.StateName, BatchedGrainStorage.Name)] IPersistentState<InventoryState> state,
     IInventoryStore store,
     TimeProvider clock,
     ILogger<InventoryGrain> logger) : Grain, IInventoryGrain, IRemindable

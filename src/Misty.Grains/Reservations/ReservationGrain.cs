@@ -1,5 +1,6 @@
 using Misty.Grains.Interfaces.Inventory;
 using Misty.Grains.Interfaces.Reservations;
+using Misty.Grains.Storage;
 
 namespace Misty.Grains.Reservations;
 
@@ -11,7 +12,7 @@ namespace Misty.Grains.Reservations;
 /// </summary>
 [GrainType("reservation")]
 public sealed class ReservationGrain(
-    [PersistentState("reservation")] IPersistentState<ReservationState> state,
+    [PersistentState("reservation", BatchedGrainStorage.Name)] IPersistentState<ReservationState> state,
     TimeProvider clock) : Grain, IReservationGrain
 {
     /// <summary>A commit needs this much time left, so that no album's hold expires halfway through it.</summary>

@@ -52,12 +52,15 @@ public static partial class ApiKeysApi
     }
 
     private static async Task<IResult> RevokeAsync(
-        Guid apiKeyId, ClaimsPrincipal user, ICredentialStore credentials, IAuditLog audit, TimeProvider clock, CancellationToken cancellationToken)
+        Guid apiKeyId, ClaimsPrincipal user, ICredentialStore credentials, StorefrontKeyLookup keys, IAuditLog audit, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         if (await credentials.RevokeApiKeyAsync(apiKeyId, clock.GetUtcNow(), cancellationToken) is not { } record)
         {
             return TypedResults.Problem(title: "No such API key.", detail: $"There is no API key {apiKeyId}.", statusCode: StatusCodes.Status404NotFound);
         }
+
+        keys.ForgetAll();
 
         await audit.RecordAsync(new AuditEntry("api_keys.revoked", Callers.Id(user), $"Storefront key '{record.Name}' ({record.KeyPrefix}…) was revoked.")
         {

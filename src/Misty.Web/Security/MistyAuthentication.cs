@@ -39,6 +39,7 @@ public static class MistyAuthentication
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyScheme, null);
         services.AddMemoryCache();
         services.AddSingleton<StaffSessions>();
+        services.AddSingleton<StorefrontKeyLookup>();
 
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(Scheme).RequireAuthenticatedUser().Build())

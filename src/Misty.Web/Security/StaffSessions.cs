@@ -6,7 +6,7 @@ namespace Misty.Web.Security;
 /// <summary>
 /// Holds bearer tokens to the account as it is now: a deactivated or deleted account's tokens stop working, and a new
 /// role applies, at once on the node that made the change and within <see cref="CacheFor"/> on the others.
-/// Storefront keys need no such check: every request looks its key up.
+/// Storefront keys are looked up by <see cref="StorefrontKeyLookup"/>, which remembers them for a shorter time.
 /// </summary>
 public sealed class StaffSessions(ICredentialStore credentials, IMemoryCache cache)
 {

@@ -1,9 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Misty.Grains.Storage;
 using Misty.Tests.Infrastructure;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Runtime;
+using Orleans.Storage;
+using Orleans.TestingHost;
 
 namespace Misty.Tests.Orleans;
 
@@ -33,6 +36,46 @@ public sealed class ClusterOnPostgresTests(PostgresFixture postgres)
         await using var query = database.CreateCommand(
             "SELECT payloadjson ->> 'Count' FROM orleansstorage WHERE graintypestring = 'counter-probe'");
         Assert.Equal("3", await query.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task Batched_storage_and_orleans_adonet_storage_read_and_write_the_same_rows()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        await using var database = MistyDatabase.CreateDataSource(connectionString);
+        var key = Guid.NewGuid();
+        GrainId grainId;
+        BatchedGrainStorage batched;
+
+        await using (var first = await PostgresCluster.StartAsync(database, connectionString))
+        {
+            var counter = first.Client.GetGrain<ICounterProbeGrain>(key);
+            Assert.Equal(1, await counter.IncrementAsync());
+            grainId = counter.GetGrainId();
+            var silo = ((InProcessSiloHandle)first.Silos[0]).ServiceProvider;
+            batched = new BatchedGrainStorage(database, silo.GetRequiredService<IGrainStorageSerializer>(),
+                silo.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId);
+            await first.StopAllSilosAsync();
+        }
+
+        // A row written by Orleans' provider is found under the same identity, version and payload.
+        var state = new GrainState<CounterProbeState>();
+        await batched.ReadStateAsync("counter-probe", grainId, state);
+        Assert.True(state.RecordExists);
+        Assert.NotNull(state.State);
+        Assert.Equal((1, "1"), (state.State.Count, state.ETag));
+
+        state.State.Count = 41;
+        await batched.WriteStateAsync("counter-probe", grainId, state);
+        Assert.Equal("2", state.ETag);
+        var stale = new GrainState<CounterProbeState>(new CounterProbeState(), "1");
+        await Assert.ThrowsAsync<InconsistentStateException>(() => batched.WriteStateAsync("counter-probe", grainId, stale));
+
+        // And Orleans' provider reads what the batched one wrote, into the same single row.
+        await using var second = await PostgresCluster.StartAsync(database, connectionString);
+        Assert.Equal(42, await second.Client.GetGrain<ICounterProbeGrain>(key).IncrementAsync());
+        await using var rows = database.CreateCommand("SELECT count(*) FROM orleansstorage WHERE graintypestring = 'counter-probe'");
+        Assert.Equal(1L, await rows.ExecuteScalarAsync());
     }
 
     [Fact]

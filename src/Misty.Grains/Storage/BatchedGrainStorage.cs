@@ -1,0 +1,219 @@
+using System.Globalization;
+using System.Text;
+using Misty.Grains.Infrastructure;
+using Npgsql;
+using NpgsqlTypes;
+using Orleans.Storage;
+
+namespace Misty.Grains.Storage;
+
+/// <summary>
+/// Grain storage in Orleans' <c>orleansstorage</c> table, with the same rows, keys, versions and SQL
+/// (<c>ReadFromStorageKey</c>, <c>WriteToStorageKey</c>, <c>ClearStorageKey</c> from <c>orleansquery</c>) as Orleans'
+/// ADO.NET provider, so either provider reads the other's rows. The difference: writes of all grains on this silo go
+/// through one <see cref="CommitQueue{TWrite,TResult}"/>, so a busy silo stores many grains' states in one transaction
+/// and one WAL flush, and each <c>WriteStateAsync</c> returns only after that transaction committed. Reads are batched
+/// the same way (one round trip for many activating grains, such as every new reservation looking for an earlier
+/// answer to its Idempotency-Key).
+/// </summary>
+public sealed class BatchedGrainStorage : IGrainStorage
+{
+    /// <summary>The provider name grains give in <c>[PersistentState(name, BatchedGrainStorage.Name)]</c>.</summary>
+    public const string Name = "batched";
+
+    /// <summary>Enough to amortize a commit over many writes; bounded so that one flush, and its waiters, stay short.</summary>
+    private const int MaxBatch = 128;
+
+    private readonly NpgsqlDataSource _database;
+    private readonly IGrainStorageSerializer _serializer;
+    private readonly string _serviceId;
+    private Task<Queries>? _queries;
+    private readonly CommitQueue<StateWrite, int?> _writes;
+    private readonly CommitQueue<StorageKey, StoredRow?> _reads;
+
+    public BatchedGrainStorage(NpgsqlDataSource database, IGrainStorageSerializer serializer, string serviceId)
+    {
+        _database = database;
+        _serializer = serializer;
+        _serviceId = serviceId;
+        _writes = new CommitQueue<StateWrite, int?>(FlushAsync, MaxBatch);
+        _reads = new CommitQueue<StorageKey, StoredRow?>(ReadAllAsync, MaxBatch);
+    }
+
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var row = await _reads.EnqueueAsync(KeyOf(stateName, grainId));
+        grainState.State = row?.Payload is { } payload ? _serializer.Deserialize<T>(new BinaryData(payload)) : Activator.CreateInstance<T>();
+        grainState.ETag = row?.Version.ToString(CultureInfo.InvariantCulture);
+        grainState.RecordExists = row?.Payload is not null;
+    }
+
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var version = Version(grainState.ETag);
+        var payload = _serializer.Serialize(grainState.State).ToArray();
+        var stored = await _writes.EnqueueAsync(new StateWrite(KeyOf(stateName, grainId), version, payload));
+        grainState.ETag = Checked("write", stateName, grainId, version, stored);
+        grainState.RecordExists = true;
+    }
+
+    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var version = Version(grainState.ETag);
+        var queries = await QueriesAsync();
+        await using var command = _database.CreateCommand(queries.Clear);
+        AddKey(command.Parameters, KeyOf(stateName, grainId));
+        command.Parameters.Add(new NpgsqlParameter("GrainStateVersion", NpgsqlDbType.Integer) { Value = (object?)version ?? DBNull.Value });
+        var result = await command.ExecuteScalarAsync();
+        grainState.ETag = Checked("clear", stateName, grainId, version, result is int cleared ? cleared : null);
+        grainState.State = Activator.CreateInstance<T>();
+        grainState.RecordExists = false;
+    }
+
+    /// <summary>
+    /// The row identity Orleans' ADO.NET provider uses: Guid keys as the two halves of <see cref="Guid.ToByteArray"/>,
+    /// integer keys in N1, other keys and key extensions in the extension column, and StableHash (XxHash32) of the key
+    /// bytes (reversed on little-endian machines, as Orleans does) and of the state name.
+    /// </summary>
+    public static StorageKey KeyOf(string stateName, GrainId grainId)
+    {
+        byte[] keyBytes;
+        long n0 = 0, n1 = 0;
+        if (grainId.TryGetGuidKey(out var guid, out var extension))
+        {
+            keyBytes = guid.ToByteArray();
+            n0 = BitConverter.ToInt64(keyBytes, 0);
+            n1 = BitConverter.ToInt64(keyBytes, 8);
+        }
+        else if (grainId.TryGetIntegerKey(out var integer, out extension))
+        {
+            n1 = integer;
+            keyBytes = BitConverter.GetBytes(integer);
+        }
+        else
+        {
+            extension = grainId.Key.ToString();
+            keyBytes = [];
+        }
+
+        byte[] hashed = extension is null ? keyBytes : [.. keyBytes, .. Encoding.UTF8.GetBytes(extension)];
+        if (BitConverter.IsLittleEndian)
+        {
+            Array.Reverse(hashed);
+        }
+
+        return new StorageKey((int)StableHash.ComputeHash(hashed), n0, n1, (int)StableHash.ComputeHash(Encoding.UTF8.GetBytes(stateName)), stateName, extension);
+    }
+
+    private async Task<IReadOnlyList<StoredRow?>> ReadAllAsync(IReadOnlyList<StorageKey> keys)
+    {
+        var queries = await QueriesAsync();
+        await using var connection = await _database.OpenConnectionAsync();
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var key in keys)
+        {
+            var command = new NpgsqlBatchCommand(queries.Read);
+            AddKey(command.Parameters, key);
+            batch.BatchCommands.Add(command);
+        }
+
+        var rows = new List<StoredRow?>(keys.Count);
+        await using var reader = await batch.ExecuteReaderAsync();
+        do
+        {
+            rows.Add(await reader.ReadAsync()
+                ? new StoredRow(reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0), reader.GetInt32(1))
+                : null);
+        }
+        while (await reader.NextResultAsync());
+        return rows;
+    }
+
+    private async Task<IReadOnlyList<int?>> FlushAsync(IReadOnlyList<StateWrite> writes)
+    {
+        var queries = await QueriesAsync();
+        await using var connection = await _database.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var write in writes)
+        {
+            var command = new NpgsqlBatchCommand(queries.Write);
+            AddKey(command.Parameters, write.Key);
+            command.Parameters.Add(new NpgsqlParameter("GrainStateVersion", NpgsqlDbType.Integer) { Value = (object?)write.Version ?? DBNull.Value });
+            command.Parameters.Add(new NpgsqlParameter<byte[]>("PayloadBinary", NpgsqlDbType.Bytea) { TypedValue = write.Payload });
+            batch.BatchCommands.Add(command);
+        }
+
+        var versions = new List<int?>(writes.Count);
+        await using (var reader = await batch.ExecuteReaderAsync())
+        {
+            do
+            {
+                versions.Add(await reader.ReadAsync() && !reader.IsDBNull(0) ? reader.GetInt32(0) : null);
+            }
+            while (await reader.NextResultAsync());
+        }
+
+        await transaction.CommitAsync();
+        return versions;
+    }
+
+    private void AddKey(NpgsqlParameterCollection parameters, StorageKey key)
+    {
+        parameters.Add(new NpgsqlParameter<int>("GrainIdHash", NpgsqlDbType.Integer) { TypedValue = key.GrainIdHash });
+        parameters.Add(new NpgsqlParameter<long>("GrainIdN0", NpgsqlDbType.Bigint) { TypedValue = key.N0 });
+        parameters.Add(new NpgsqlParameter<long>("GrainIdN1", NpgsqlDbType.Bigint) { TypedValue = key.N1 });
+        parameters.Add(new NpgsqlParameter<int>("GrainTypeHash", NpgsqlDbType.Integer) { TypedValue = key.GrainTypeHash });
+        parameters.Add(new NpgsqlParameter<string>("GrainTypeString", NpgsqlDbType.Varchar) { TypedValue = key.StateName });
+        parameters.Add(new NpgsqlParameter("GrainIdExtensionString", NpgsqlDbType.Varchar) { Value = (object?)key.Extension ?? DBNull.Value });
+        parameters.Add(new NpgsqlParameter<string>("ServiceId", NpgsqlDbType.Varchar) { TypedValue = _serviceId });
+    }
+
+    /// <summary>The texts are read once, like Orleans does; a failed read (database not up yet) is tried again next time.</summary>
+    private async Task<Queries> QueriesAsync()
+    {
+        var loading = _queries ??= LoadQueriesAsync();
+        try
+        {
+            return await loading;
+        }
+        catch
+        {
+            _ = Interlocked.CompareExchange(ref _queries, null, loading);
+            throw;
+        }
+    }
+
+    private async Task<Queries> LoadQueriesAsync()
+    {
+        await using var command = _database.CreateCommand(
+            "SELECT querykey, querytext FROM orleansquery WHERE querykey IN ('ReadFromStorageKey', 'WriteToStorageKey', 'ClearStorageKey')");
+        await using var reader = await command.ExecuteReaderAsync();
+        var texts = new Dictionary<string, string>();
+        while (await reader.ReadAsync())
+        {
+            texts[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        return new Queries(texts["ReadFromStorageKey"], texts["WriteToStorageKey"], texts["ClearStorageKey"]);
+    }
+
+    private static int? Version(string? etag) => string.IsNullOrWhiteSpace(etag) ? null : int.Parse(etag, CultureInfo.InvariantCulture);
+
+    /// <summary>Orleans' rule: storage answering with the version the grain sent (or none) means the condition failed.</summary>
+    private string Checked(string operation, string stateName, GrainId grainId, int? sent, int? stored) =>
+        stored is { } version && version != sent
+            ? version.ToString(CultureInfo.InvariantCulture)
+            : throw new InconsistentStateException(
+                $"Version conflict ({operation}): ServiceId={_serviceId} ProviderName={Name} GrainType={stateName} GrainId={grainId} ETag={sent}.");
+
+    private sealed record Queries(string Read, string Write, string Clear);
+
+    private sealed record StateWrite(StorageKey Key, int? Version, byte[] Payload);
+
+    /// <summary>A stored row; no payload means a cleared state, whose version the next write must still name.</summary>
+    private sealed record StoredRow(byte[]? Payload, int Version);
+}
+
+/// <summary>A grain state's row identity in <c>orleansstorage</c>.</summary>
+public sealed record StorageKey(int GrainIdHash, long N0, long N1, int GrainTypeHash, string StateName, string? Extension);
