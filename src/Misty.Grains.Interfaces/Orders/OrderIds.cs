@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Misty.Grains.Interfaces.Orders;
 
 /// <summary>
@@ -18,13 +15,5 @@ public static class OrderIds
     /// <summary>The id of one message of a payment's fraud case (<paramref name="part"/>: "opening", "reasons").</summary>
     public static Guid FraudCaseMessageFor(Guid paymentId, string part) => Derive($"fraud-case-message\n{paymentId:N}\n{part}");
 
-    private static Guid Derive(string text)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(text), hash);
-        // RFC 9562 version 8 (custom) with the RFC variant, so the id is a well-formed UUID.
-        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return new Guid(hash[..16], bigEndian: true);
-    }
+    private static Guid Derive(string text) => StableIds.From(text);
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Misty.Grains.Interfaces.Cases;
 using Misty.Grains.Storage.Projections;
 using Npgsql;
 
@@ -22,7 +23,8 @@ public static class CaseRegistration
         else
         {
             silo.Services.AddSingleton<ICaseStore>(new PostgresCaseStore(database));
-            silo.Services.AddSingleton<IProjectionRebuilder, CaseProjectionRebuilder>();
+            silo.Services.AddProjectionRebuilder("cases",
+                new ProjectedGrainKind(CaseGrain.StateName, (grains, caseId) => grains.GetGrain<ICaseGrain>(caseId).RebuildProjectionAsync()));
         }
 
         return silo;

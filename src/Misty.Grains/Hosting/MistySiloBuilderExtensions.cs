@@ -5,6 +5,7 @@ using Misty.Grains.Audit;
 using Misty.Grains.Cases;
 using Misty.Grains.Dashboard;
 using Misty.Grains.Interfaces;
+using Misty.Grains.Interfaces.Inventory;
 using Misty.Grains.Inventory;
 using Misty.Grains.Orders;
 using Misty.Grains.Storage;
@@ -98,7 +99,8 @@ public static class MistySiloBuilderExtensions
         {
             silo.Services.AddSingleton<IInventoryStore>(new PostgresInventoryStore(database));
             silo.Services.AddSingleton(new StoredGrainKeys(database));
-            silo.Services.AddSingleton<IProjectionRebuilder, InventoryProjectionRebuilder>();
+            silo.Services.AddProjectionRebuilder("inventory",
+                new ProjectedGrainKind(InventoryGrain.StateName, (grains, album) => grains.GetGrain<IInventoryGrain>(album).RebuildProjectionAsync()));
             silo.Services.AddSingleton<IAuditLog>(services => ActivatorUtilities.CreateInstance<PostgresAuditLog>(services, database));
         }
 

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Misty.Grains.Customers;
+using Misty.Grains.Interfaces.Customers;
+using Misty.Grains.Interfaces.Orders;
 using Misty.Grains.Orders.Payments;
 using Misty.Grains.Storage.Projections;
 using Npgsql;
@@ -29,8 +31,10 @@ public static class OrderRegistration
             silo.Services.AddSingleton<IOrderStore>(services => new PostgresOrderStore(database, services.GetRequiredService<TimeProvider>()));
             silo.Services.AddSingleton<ICustomerStore>(new PostgresCustomerStore(database));
             // Customers first: an order's row refers to its customer's.
-            silo.Services.AddSingleton<IProjectionRebuilder, CustomerProjectionRebuilder>();
-            silo.Services.AddSingleton<IProjectionRebuilder, OrderProjectionRebuilder>();
+            silo.Services.AddProjectionRebuilder("customers",
+                new ProjectedGrainKind(CustomerGrain.StateName, (grains, customer) => grains.GetGrain<ICustomerGrain>(customer).RebuildProjectionAsync()));
+            silo.Services.AddProjectionRebuilder("orders",
+                new ProjectedGrainKind(OrderGrain.StateName, (grains, order) => grains.GetGrain<IOrderGrain>(order).RebuildProjectionAsync()));
         }
 
         return silo;

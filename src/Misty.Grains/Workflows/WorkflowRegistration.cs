@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Misty.Grains.Interfaces.Workflows;
 using Misty.Grains.Storage.Projections;
 using Misty.Grains.Workflows.BuiltIn;
 using Misty.Grains.Workflows.Engine;
@@ -26,7 +27,10 @@ public static class WorkflowRegistration
         }
 
         services.AddSingleton<IWorkflowStore>(new PostgresWorkflowStore(database));
-        services.AddSingleton<IProjectionRebuilder, WorkflowProjectionRebuilder>();
+        // Workflows first: a run's row refers to its workflow's row.
+        services.AddProjectionRebuilder("workflows",
+            new ProjectedGrainKind(WorkflowGrain.StateName, (grains, workflow) => grains.GetGrain<IWorkflowGrain>(workflow).RebuildProjectionAsync()),
+            new ProjectedGrainKind(WorkflowExecutionGrain.StateName, (grains, run) => grains.GetGrain<IWorkflowExecutionGrain>(run).RebuildProjectionAsync()));
         services.AddSingleton(new ReorderQueue(database));
         services.AddSingleton(new MetricsRollup(database));
         services.AddSingleton<ExpiredReservations>();

@@ -114,8 +114,8 @@ public static class CasesApi
         }
 
         // With an Idempotency-Key, a retried request reaches the same case and gets the same answer.
-        var caseId = key is null ? Guid.NewGuid() : ReservationsApi.ReservationIdFor(Callers.Id(user), $"case\n{key}");
-        var openingId = key is null ? Guid.NewGuid() : ReservationsApi.ReservationIdFor(Callers.Id(user), $"case-opening\n{key}");
+        var caseId = key is null ? Guid.NewGuid() : StableIds.From($"{Callers.Id(user)}\ncase\n{key}");
+        var openingId = key is null ? Guid.NewGuid() : StableIds.From($"{Callers.Id(user)}\ncase-opening\n{key}");
         var outcome = await grains.GetGrain<ICaseGrain>(caseId)
             .OpenAsync(new OpenCaseRequest(customerId!.Value, subject!, description!, category, priority, Callers.StaffUserId(user), openingId));
         return outcome.Result switch
@@ -191,7 +191,7 @@ public static class CasesApi
             return NotFound(caseId);
         }
 
-        var messageId = key is null ? Guid.NewGuid() : ReservationsApi.ReservationIdFor(Callers.Id(user), $"case-message\n{caseId}\n{key}");
+        var messageId = key is null ? Guid.NewGuid() : StableIds.From($"{Callers.Id(user)}\ncase-message\n{caseId}\n{key}");
         var kind = !staff ? CaseMessageKind.Customer : request.IsInternal == true ? CaseMessageKind.Note : CaseMessageKind.Reply;
         var outcome = await grain.AddMessageAsync(new CaseMessageRequest(messageId, kind, text!, Callers.StaffUserId(user), request.WaitingOnCustomer ?? true));
         return outcome.Result == CaseResult.Ok ? TypedResults.Ok(Present(outcome.Case!, staff)) : Refused(outcome, caseId);
@@ -280,7 +280,7 @@ public static class CasesApi
 
         // A redelivered email (same Message-ID) reaches the same case and message, and is stored once.
         var messageKey = request.MessageId?.Trim() ?? Guid.NewGuid().ToString();
-        var messageId = ReservationsApi.ReservationIdFor("inbound-email", $"message\n{messageKey}");
+        var messageId = StableIds.From($"inbound-email\nmessage\n{messageKey}");
         var subject = request.Subject?.Trim() ?? "";
         if (InboundEmail.CaseNumber(subject, request.Text!) is { } number &&
             await directory.FindByNumberAsync(number, cancellationToken) is { } found && found.CustomerId == customerId)
@@ -290,7 +290,7 @@ public static class CasesApi
             return continued.Result == CaseResult.Ok ? TypedResults.Ok(CaseResponse.From(continued.Case!)) : Refused(continued, found.CaseId);
         }
 
-        var caseId = ReservationsApi.ReservationIdFor("inbound-email", $"case\n{messageKey}");
+        var caseId = StableIds.From($"inbound-email\ncase\n{messageKey}");
         var opened = await grains.GetGrain<ICaseGrain>(caseId).OpenAsync(new OpenCaseRequest(
             customerId, subject.Length == 0 ? "(no subject)" : subject[..Math.Min(subject.Length, MaxSubjectLength)], text, null, null, null, messageId));
         return opened.Result == CaseResult.Ok ? TypedResults.Created($"/api/cases/{caseId}", CaseResponse.From(opened.Case!)) : Refused(opened, caseId);

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using Misty.Grains.Interfaces;
 using Misty.Grains.Interfaces.Reservations;
 using Misty.Web.Api;
 using Misty.Web.Security;
@@ -109,15 +110,7 @@ public static class ReservationsApi
     /// The reservation id for a caller's Idempotency-Key: a retry of the same request reaches the same grain, and
     /// two callers' keys can never collide.
     /// </summary>
-    public static Guid ReservationIdFor(string caller, string idempotencyKey)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes($"{caller}\n{idempotencyKey}"), hash);
-        // RFC 9562 version 8 (custom) with the RFC variant, so the id is a well-formed UUID.
-        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return new Guid(hash[..16], bigEndian: true);
-    }
+    public static Guid ReservationIdFor(string caller, string idempotencyKey) => StableIds.From($"{caller}\n{idempotencyKey}");
 
     /// <summary>Validates the lines and merges repeats of an album, in a stable order, so equal requests hash equally.</summary>
     private static List<ReservationLine> ValidLines(IReadOnlyList<ReservationLineRequest?>? lines, FieldErrors errors)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
+using Misty.Grains.Interfaces;
 using Misty.Grains.Interfaces.Workflows;
 using Misty.Grains.Workflows;
 using Misty.Web.Api;

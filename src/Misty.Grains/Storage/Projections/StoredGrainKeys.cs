@@ -17,14 +17,20 @@ public sealed class StoredGrainKeys(NpgsqlDataSource database)
         command.Parameters.AddWithValue("state", stateName);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var keys = new List<Guid>();
-        var bytes = new byte[16];
         while (await reader.ReadAsync(cancellationToken))
         {
-            BitConverter.TryWriteBytes(bytes.AsSpan(0, 8), reader.GetInt64(0));
-            BitConverter.TryWriteBytes(bytes.AsSpan(8, 8), reader.GetInt64(1));
-            keys.Add(new Guid(bytes));
+            keys.Add(GuidKey(reader.GetInt64(0), reader.GetInt64(1)));
         }
 
         return keys;
+    }
+
+    /// <summary>The Guid key of an orleansstorage row from its grainidn0 and grainidn1.</summary>
+    public static Guid GuidKey(long n0, long n1)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        BitConverter.TryWriteBytes(bytes[..8], n0);
+        BitConverter.TryWriteBytes(bytes[8..], n1);
+        return new Guid(bytes);
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Misty.Grains.Interfaces.Reservations;
 using Misty.Grains.Reservations;
+using Misty.Grains.Storage.Projections;
 using Npgsql;
 using Orleans.Configuration;
 
@@ -33,13 +34,9 @@ public sealed class ExpiredReservations(NpgsqlDataSource database, IOptions<Clus
         command.Parameters.AddWithValue("limit", MaxPerRun);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var reservations = new List<Guid>();
-        var bytes = new byte[16];
         while (await reader.ReadAsync(cancellationToken))
         {
-            // A Guid key is stored as the two 8-byte halves of Guid.ToByteArray().
-            BitConverter.TryWriteBytes(bytes.AsSpan(0, 8), reader.GetInt64(0));
-            BitConverter.TryWriteBytes(bytes.AsSpan(8, 8), reader.GetInt64(1));
-            reservations.Add(new Guid(bytes));
+            reservations.Add(StoredGrainKeys.GuidKey(reader.GetInt64(0), reader.GetInt64(1)));
         }
 
         return reservations;

@@ -1,9 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Misty.Grains.Workflows;
+namespace Misty.Grains.Interfaces;
 
-/// <summary>Ids derived from a name, so that the same schedule occurrence or event always names the same run.</summary>
+/// <summary>
+/// Ids derived from a name, so that a retried request, a repeated event or a schedule occurrence always reaches the same
+/// grain: one order per reservation, one run per occurrence, one case per inbound email.
+/// </summary>
 public static class StableIds
 {
     public static Guid From(string name)
