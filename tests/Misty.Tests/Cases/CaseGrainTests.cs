@@ -193,7 +193,9 @@ public sealed partial class CaseGrainTests(PostgresFixture postgres)
             cases.CheckInterval = TimeSpan.FromSeconds(1);
             cases.BusinessHours = new BusinessHoursSettings
             {
-                Days = "Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday", Start = TimeSpan.Zero, End = TimeSpan.Zero,
+                Days = "Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday",
+                Start = TimeSpan.Zero,
+                End = TimeSpan.Zero,
             };
             cases.Sla.High = new SlaTargetSettings { FirstResponse = TimeSpan.FromMinutes(10), Resolution = TimeSpan.FromHours(1) };
         });

@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Misty.Web;
 using Misty.Grains.Hosting;
+using Misty.Web;
 
 namespace Misty.Tests.Infrastructure;
 
