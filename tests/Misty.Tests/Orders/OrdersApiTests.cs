@@ -120,6 +120,23 @@ public sealed class OrdersApiTests(PostgresFixture postgres)
         Assert.Equal((3, 0), (inventory.GetProperty("quantity").GetInt32(), inventory.GetProperty("reserved").GetInt32()));
         Assert.True(await TestAlbums.EventuallyAsync(async () => await LedgerAsync(connectionString, orderId, "sale") == -2));
 
+        // The walk-in customer: found by search, with the interaction and its sentiment projected.
+        var customerId = sale.GetProperty("customerId").GetGuid();
+        var interaction = await BodyAsync(await staff.PostAsJsonAsync($"/api/customers/{customerId}/interactions",
+            new { interactionType = "in_store", summary = "Loved the recommendations, thank you so much!" }), HttpStatusCode.Created);
+        Assert.Equal("positive", interaction.GetProperty("sentiment").GetString());
+        await AssertFieldErrorAsync(await staff.PostAsJsonAsync($"/api/customers/{customerId}/interactions", new { interactionType = "fax", summary = "?" }),
+            "interactionType");
+        Assert.Equal(HttpStatusCode.NotFound, (await staff.PostAsJsonAsync($"/api/customers/{Guid.NewGuid()}/interactions",
+            new { interactionType = "email", summary = "Hello" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await staff.PostAsJsonAsync("/api/customers", new { email, firstName = "Again", lastName = "In" })).StatusCode);
+        Assert.True(await TestAlbums.EventuallyAsync(async () =>
+            await TestSql.ScalarAsync<long>(connectionString,
+                "SELECT count(*) FROM customer_interactions WHERE customer_id = @c AND interaction_type = 'in_store' AND sentiment = 'positive'", ("c", customerId)) == 1
+            && (await staff.GetFromJsonAsync<JsonElement>($"/api/customers?search={email}&segment=new_customer")).GetProperty("items")
+                .EnumerateArray().Any(row => row.GetProperty("customerId").GetGuid() == customerId)));
+        Assert.Empty((await staff.GetFromJsonAsync<JsonElement>($"/api/customers?search={email}&segment=vip_collector")).GetProperty("items").EnumerateArray());
+
         // Handed over at the till: a delivered order cannot be cancelled.
         var refused = await staff.PostAsync($"/api/orders/{orderId}/cancel", null);
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
