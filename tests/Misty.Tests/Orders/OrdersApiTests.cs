@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Misty.Grains.Interfaces;
 using Misty.Grains.Interfaces.Orders;
+using Misty.Grains.Orders.Payments;
 using Misty.Tests.Infrastructure;
 using Orleans.Streams;
 using static Misty.Tests.Orders.OrderTestData;
@@ -230,6 +231,21 @@ public sealed class OrdersApiTests(PostgresFixture postgres)
             await LedgerAsync(connectionString, returnedId, "sale") == -3 && await LedgerAsync(connectionString, returnedId, "return") == 3
             && await OrderRowAsync(connectionString, returnedId, "status") == "cancelled"));
         Assert.Equal(HttpStatusCode.Conflict, (await staff.PostAsync($"/api/orders/{returnedId}/cancel", null)).StatusCode);
+
+        // A declined card: the payment fails, the order is cancelled and its held units go back on the shelf.
+        var declined = await BodyAsync(await staff.PostAsJsonAsync("/api/orders", new
+        {
+            lines = new[] { new { albumId = album, quantity = 4 } },
+            customerId = customer,
+            channel = "phone",
+            payment = new { method = "card", token = SimulatedPaymentGateway.DeclineToken },
+        }), HttpStatusCode.Created);
+        Assert.Equal(("cancelled", "failed"), (declined.GetProperty("status").GetString(), declined.GetProperty("payment").GetProperty("status").GetString()));
+        var inventory = await InventoryAsync(staff, album);
+        Assert.Equal((8, 0), (inventory.GetProperty("quantity").GetInt32(), inventory.GetProperty("reserved").GetInt32()));
+        Assert.True(await TestAlbums.EventuallyAsync(async () => await TestSql.ScalarAsync<long>(connectionString,
+            "SELECT count(*) FROM payments WHERE order_id = @o AND status = 'failed'", ("o", declined.GetProperty("orderId").GetGuid())) == 1));
+        Assert.Equal(0L, await LedgerAsync(connectionString, declined.GetProperty("orderId").GetGuid(), "sale"));
     }
 
     [Fact]
