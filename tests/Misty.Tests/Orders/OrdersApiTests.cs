@@ -306,6 +306,27 @@ public sealed class OrdersApiTests(PostgresFixture postgres)
             inventory.GetProperty("available").GetInt32()));
         Assert.True(await TestAlbums.EventuallyAsync(async () => await OrderRowAsync(connectionString, orderId, "status") == "cancelled"));
         Assert.Equal(0L, await LedgerAsync(connectionString, orderId, "sale"));
+
+        // Flagged again; a manager (not a clerk) approves it, and only then is the copy sold.
+        var retried = await BodyAsync(await storefront.PostAsJsonAsync("/api/orders", new
+        {
+            reservationId = await ReservationAsync(storefront, rare, 1, commit: false),
+            customerId = customer,
+            shippingAddress = "Unit 9, 1 Dock Road, Elsewhere",
+            payment = new { method = "card" },
+        }), HttpStatusCode.Created);
+        var retriedId = retried.GetProperty("orderId").GetGuid();
+        Assert.True(retried.GetProperty("heldForReview").GetBoolean());
+        using var clerk = await node.CreateClientAsync("staff");
+        using var manager = await node.CreateClientAsync("manager");
+        Assert.Equal(HttpStatusCode.Forbidden, (await clerk.PostAsJsonAsync($"/api/orders/{retriedId}/fraud-review", new { approve = true })).StatusCode);
+        var approved = await BodyAsync(await manager.PostAsJsonAsync($"/api/orders/{retriedId}/fraud-review", new { approve = true }), HttpStatusCode.OK);
+        Assert.Equal(("processing", false, "completed"), (approved.GetProperty("status").GetString(), approved.GetProperty("heldForReview").GetBoolean(),
+            approved.GetProperty("payments")[0].GetProperty("status").GetString()));
+        Assert.Equal(HttpStatusCode.Conflict, (await manager.PostAsJsonAsync($"/api/orders/{retriedId}/fraud-review", new { approve = true })).StatusCode);
+        inventory = await InventoryAsync(storefront, rare);
+        Assert.Equal((0, 0), (inventory.GetProperty("quantity").GetInt32(), inventory.GetProperty("reserved").GetInt32()));
+        Assert.True(await TestAlbums.EventuallyAsync(async () => await LedgerAsync(connectionString, retriedId, "sale") == -1));
     }
 
     [Fact]
