@@ -246,6 +246,16 @@ public sealed class OrdersApiTests(PostgresFixture postgres)
         Assert.True(await TestAlbums.EventuallyAsync(async () => await TestSql.ScalarAsync<long>(connectionString,
             "SELECT count(*) FROM payments WHERE order_id = @o AND status = 'failed'", ("o", declined.GetProperty("orderId").GetGuid())) == 1));
         Assert.Equal(0L, await LedgerAsync(connectionString, declined.GetProperty("orderId").GetGuid(), "sale"));
+
+        // The list filters the rows by status, channel and order date.
+        async Task<List<Guid>> ListAsync(string query) => [.. (await staff.GetFromJsonAsync<JsonElement>($"/api/orders?{query}")).GetProperty("items")
+            .EnumerateArray().Select(row => row.GetProperty("orderId").GetGuid()).Order()];
+        var today = cancelled.GetProperty("orderDate").GetDateTimeOffset().UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(new[] { returnedId, declined.GetProperty("orderId").GetGuid() }.Order(), await ListAsync($"status=cancelled&channel=phone&from={today}&to={today}"));
+        Assert.Equal([orderId], await ListAsync($"status=delivered&customerId={customer}"));
+        Assert.Empty(await ListAsync("channel=in-store"));
+        Assert.Empty(await ListAsync($"to={DateTime.UtcNow.AddDays(-1):yyyy-MM-dd}"));
+        await AssertFieldErrorAsync(await staff.GetAsync("/api/orders?status=lost"), "status");
     }
 
     [Fact]
