@@ -78,6 +78,9 @@ public static class MistySiloBuilderExtensions
         // instance (such as TriggerConfig.None) would have that instance overwritten for everyone.
         silo.Services.Configure<OrleansJsonSerializerOptions>(json =>
             json.JsonSerializerSettings.ObjectCreationHandling = Newtonsoft.Json.ObjectCreationHandling.Replace);
+        // After Orleans has set its own binder, which the wrapper then asks for every name.
+        silo.Services.PostConfigure<OrleansJsonSerializerOptions>(json => json.JsonSerializerSettings.SerializationBinder =
+            new StorageTypeBinder(json.JsonSerializerSettings.SerializationBinder ?? new Newtonsoft.Json.Serialization.DefaultSerializationBinder()));
         // Dashboards are live: look for new events every 10 ms (Orleans' default is 100 ms) and hand a consumer up to 64
         // of a stream's events per call, so a busy stream is not delivered one event per round trip.
         silo.AddMemoryStreams(MistyStreams.Provider, streams => streams.ConfigurePullingAgent(agent => agent.Configure(pulling =>
