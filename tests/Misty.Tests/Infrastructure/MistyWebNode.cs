@@ -6,7 +6,9 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Misty.Grains.Hosting;
+using Misty.Grains.Interfaces;
 using Misty.Web;
+using Orleans.Streams;
 
 namespace Misty.Tests.Infrastructure;
 
@@ -57,6 +59,19 @@ public sealed class MistyWebNode : IAsyncDisposable
     }
 
     public HttpClient CreateClient() => new() { BaseAddress = Address };
+
+    /// <summary>
+    /// Follows a namespace's all-entities feed through the node's own client, as a stream of objects: the node's
+    /// dashboard forwarder holds these streams that way, and one process may hold a stream only as one type.
+    /// </summary>
+    public Task<StreamSubscriptionHandle<object>> FollowAllAsync<TEvent>(string streamNamespace, Action<TEvent> onEvent) =>
+        Services.GetRequiredService<IClusterClient>().GetStreamProvider(MistyStreams.Provider)
+            .GetStream<object>(StreamId.Create(streamNamespace, MistyStreams.AllKey))
+            .SubscribeAsync((item, _) =>
+            {
+                onEvent(Assert.IsType<TEvent>(item));
+                return Task.CompletedTask;
+            });
 
     /// <summary>src/Misty.Web/wwwroot of the checkout the tests run from.</summary>
     public static string DashboardFiles { get; } = Path.Combine(RepositoryRoot(), "src", "Misty.Web", "wwwroot");

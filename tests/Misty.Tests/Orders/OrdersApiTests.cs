@@ -267,13 +267,7 @@ public sealed class OrdersApiTests(PostgresFixture postgres)
         using var storefront = node.CreateStorefrontClient();
         var customer = await CustomerAsync(storefront);
         var alerts = new ConcurrentQueue<FraudAlert>();
-        var subscription = await node.Services.GetRequiredService<IClusterClient>().GetStreamProvider(MistyStreams.Provider)
-            .GetStream<FraudAlert>(StreamId.Create(MistyStreams.Fraud, MistyStreams.AllKey))
-            .SubscribeAsync((alert, _) =>
-            {
-                alerts.Enqueue(alert);
-                return Task.CompletedTask;
-            });
+        var subscription = await node.FollowAllAsync<FraudAlert>(MistyStreams.Fraud, alerts.Enqueue);
 
         // A brand-new customer, a $400 rare record, shipped somewhere other than their address.
         var reservation = await ReservationAsync(storefront, rare, 1, commit: false);
