@@ -55,7 +55,7 @@ public static class MistyWebApp
         builder.Services.AddMistyDashboard(options.UsesDatabase);
         builder.Services.AddWorkflowsWeb(options.UsesDatabase);
         builder.Services.AddCasesWeb(options.UsesDatabase);
-        builder.Services.AddOrdersDashboard(options.UsesDatabase);
+        builder.Services.AddOrdersWeb(options.UsesDatabase);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IPasswordHasher<StaffAccount>, PasswordHasher<StaffAccount>>();
         builder.Services.AddSingleton<FirstRunBootstrap>();

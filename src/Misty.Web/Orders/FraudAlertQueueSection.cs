@@ -1,4 +1,3 @@
-using Misty.Grains.Interfaces;
 using Misty.Grains.Interfaces.Orders;
 using Misty.Web.Dashboard;
 using Npgsql;
@@ -47,20 +46,5 @@ public sealed class FraudAlertQueueSection(NpgsqlDataSource database, IGrainFact
             .Where(alert => alert.Payment is not null)
             .Select(alert => new FraudAlert(alert.Order.OrderId, alert.Payment!.PaymentId, alert.Order.CustomerId, alert.Payment.FraudScore,
                 [.. alert.Payment.FraudReasons.Select(reason => reason.ToString())], alert.First.Alert, alert.Payment.CreatedAt))];
-    }
-}
-
-public static class OrdersDashboard
-{
-    /// <summary>
-    /// Order changes and fraud alerts for the dashboards; the alert queue's snapshot reads rows, so only with a database.
-    /// (An order leaving review shows as its OrderChanged, which the page uses to drop the alert.)
-    /// </summary>
-    public static IServiceCollection AddOrdersDashboard(this IServiceCollection services, bool usesDatabase)
-    {
-        services.AddDashboardEvent<OrderChanged>(MistyStreams.Orders);
-        return usesDatabase
-            ? services.AddDashboardEvent<FraudAlert, FraudAlertQueueSection>(MistyStreams.Fraud)
-            : services.AddDashboardEvent<FraudAlert>(MistyStreams.Fraud);
     }
 }

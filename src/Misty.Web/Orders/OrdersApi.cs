@@ -3,12 +3,14 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Misty.Grains.Audit;
+using Misty.Grains.Interfaces;
 using Misty.Grains.Interfaces.Cases;
 using Misty.Grains.Interfaces.Customers;
 using Misty.Grains.Interfaces.Orders;
 using Misty.Grains.Interfaces.Reservations;
 using Misty.Web.Api;
 using Misty.Web.Customers;
+using Misty.Web.Dashboard;
 using Misty.Web.Reservations;
 using Misty.Web.Security;
 using Npgsql;
@@ -25,6 +27,18 @@ public static class OrdersApi
     private const int MaxUnitsPerLine = 1_000;
     private const int MaxTextLength = 1_000;
     private const int MaxKeyLength = 200;
+
+    /// <summary>
+    /// Order changes and fraud alerts for the dashboards; the alert queue's snapshot reads rows, so only with a database.
+    /// (An order leaving review shows as its OrderChanged, which the page uses to drop the alert.)
+    /// </summary>
+    public static IServiceCollection AddOrdersWeb(this IServiceCollection services, bool usesDatabase)
+    {
+        services.AddDashboardEvent<OrderChanged>(MistyStreams.Orders);
+        return usesDatabase
+            ? services.AddDashboardEvent<FraudAlert, FraudAlertQueueSection>(MistyStreams.Fraud)
+            : services.AddDashboardEvent<FraudAlert>(MistyStreams.Fraud);
+    }
 
     public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder routes)
     {
