@@ -7,11 +7,15 @@ namespace Misty.Grains.Infrastructure;
 /// </summary>
 /// <param name="flush">Stores a batch in one transaction and returns one result per write, in order.</param>
 /// <param name="maxBatch">Writes per flush at most, so one flush stays short.</param>
-public sealed class CommitQueue<TWrite, TResult>(Func<IReadOnlyList<TWrite>, Task<IReadOnlyList<TResult>>> flush, int maxBatch)
+/// <param name="maxFlushes">
+/// Flushes in flight at once. More than one lets a write start while another flush waits for its WAL flush, which
+/// the database then shares between them; writes of one grain are never concurrent, so their order still holds.
+/// </param>
+public sealed class CommitQueue<TWrite, TResult>(Func<IReadOnlyList<TWrite>, Task<IReadOnlyList<TResult>>> flush, int maxBatch, int maxFlushes = 1)
 {
     private readonly Lock _lock = new();
     private readonly Queue<(TWrite Write, TaskCompletionSource<TResult> Waiter)> _pending = new();
-    private bool _flushing;
+    private int _flushing;
 
     /// <summary>Completes with the write's result once the flush that holds it is stored.</summary>
     public Task<TResult> EnqueueAsync(TWrite write)
@@ -21,8 +25,11 @@ public sealed class CommitQueue<TWrite, TResult>(Func<IReadOnlyList<TWrite>, Tas
         lock (_lock)
         {
             _pending.Enqueue((write, waiter));
-            start = !_flushing;
-            _flushing = true;
+            start = _flushing < maxFlushes;
+            if (start)
+            {
+                _flushing++;
+            }
         }
 
         if (start)
@@ -43,7 +50,7 @@ public sealed class CommitQueue<TWrite, TResult>(Func<IReadOnlyList<TWrite>, Tas
             {
                 if (_pending.Count == 0)
                 {
-                    _flushing = false;
+                    _flushing--;
                     return;
                 }
 

@@ -30,7 +30,7 @@ public sealed class InventoryGrain(
     /// <summary>The live state the rules change; storage gets a copy, because it may serialize off the grain's thread.</summary>
     private InventoryState _live = null!;
     private StockBook _book = null!;
-    private readonly Queue<IStockEvent> _unpublished = new();
+    private List<IStockEvent> _unpublished = [];
     private List<IStockEvent> _awaitingWrite = [];
     private GroupCommit? _commit;
     /// <summary>The last state known to be stored: the only state that may be projected to rows.</summary>
@@ -176,11 +176,7 @@ public sealed class InventoryGrain(
         }
 
         _stored = (snapshot, ledger);
-        foreach (var stockEvent in events)
-        {
-            _unpublished.Enqueue(stockEvent);
-        }
-
+        _unpublished.AddRange(events);
         StartPublishing();
         StartProjecting();
     }
@@ -203,26 +199,32 @@ public sealed class InventoryGrain(
         }
     }
 
+    /// <summary>
+    /// Publishes stored changes in order, as one stream batch per turn: a busy album stores several changes per write,
+    /// and a batch costs one queue call where single events cost one each. Subscribers still get every event.
+    /// </summary>
     private async Task PublishAsync()
     {
         _publishing = true;
         try
         {
-            while (_unpublished.TryDequeue(out var stockEvent))
+            while (_unpublished.Count > 0)
             {
+                var batch = _unpublished;
+                _unpublished = [];
                 try
                 {
-                    await _stream!.OnNextAsync(stockEvent);
-                    if (stockEvent is LowStock)
+                    await _stream!.OnNextBatchAsync(batch);
+                    // Dashboards watch every album's low stock without subscribing to each album.
+                    if (batch.OfType<LowStock>().ToList() is { Count: > 0 } lowStock)
                     {
-                        // Dashboards watch every album's low stock without subscribing to each album.
-                        await _allStocks!.OnNextAsync(stockEvent);
+                        await _allStocks!.OnNextBatchAsync(lowStock);
                     }
                 }
                 catch (Exception ex)
                 {
                     // Subscribers see the gap in versions and re-read a snapshot; the state itself is stored.
-                    logger.LogWarning(ex, "Publishing {Event} v{Version} for album {AlbumId} failed.", stockEvent.GetType().Name, stockEvent.Version, AlbumId);
+                    logger.LogWarning(ex, "Publishing {Count} stock events up to v{Version} for album {AlbumId} failed.", batch.Count, batch[^1].Version, AlbumId);
                 }
             }
         }

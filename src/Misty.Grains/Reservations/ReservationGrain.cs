@@ -6,9 +6,11 @@ namespace Misty.Grains.Reservations;
 
 /// <summary>
 /// Holds every line of a reservation on the albums' inventory grains, or none: a line that cannot be held
-/// releases the others before the caller hears 409. The holds are stored by the inventory grains before this
-/// grain stores the reservation, so a crash in between leaves holds that a retry (same Idempotency-Key, same
-/// reservation id) finds again, or that expire with their TTL.
+/// releases the others before the caller hears 409. To answer after one storage flush rather than two in a row, a
+/// reservation's record is written while its holds are made, and a release's while the holds are released; the
+/// caller hears only after both are stored. A crash between the two can leave a record whose holds were never
+/// stored, or holds whose record was not: a retry with the same Idempotency-Key (same reservation id) re-asserts the
+/// record's holds, a retried release releases them again, and holds nobody retries expire with their TTL.
 /// </summary>
 [GrainType("reservation")]
 public sealed class ReservationGrain(
@@ -24,33 +26,39 @@ public sealed class ReservationGrain(
     {
         if (state.State.Exists)
         {
-            return state.State.RequestHash == request.RequestHash ? Ok() : Fail(ReservationResult.KeyReused);
+            return state.State.RequestHash != request.RequestHash ? Fail(ReservationResult.KeyReused)
+                : CurrentStatus() == ReservationStatus.Held ? await ReassertHoldsAsync()
+                : Ok();
         }
 
-        var expiresAt = clock.GetUtcNow() + request.Ttl;
-        var outcomes = await Task.WhenAll(request.Lines.Select(line => Inventory(line.AlbumId).HoldAsync(ReservationId, line.Quantity, expiresAt)));
-        if (outcomes.Any(outcome => outcome.Status != HoldStatus.Held))
-        {
-            await Task.WhenAll(request.Lines.Zip(outcomes)
-                .Where(pair => pair.Second.Status == HoldStatus.Held)
-                .Select(pair => Inventory(pair.First.AlbumId).ReleaseAsync(ReservationId)));
-            var shortages = request.Lines.Zip(outcomes)
-                .Where(pair => pair.Second.Status != HoldStatus.Held)
-                .Select(pair => new LineShortage(pair.First.AlbumId, pair.First.Quantity, pair.Second.Available))
-                .ToList();
-            var result = outcomes.Any(outcome => outcome.Status == HoldStatus.UnknownAlbum) ? ReservationResult.UnknownAlbum : ReservationResult.Insufficient;
-            return new ReservationOutcome(result, null, shortages);
-        }
-
+        var now = clock.GetUtcNow();
+        var expiresAt = now + request.Ttl;
         state.State.Exists = true;
         state.State.Status = ReservationStatus.Held;
         state.State.Lines = [.. request.Lines];
-        state.State.CreatedAt = clock.GetUtcNow();
-        // A retry finds the holds its first attempt stored, with their original expiry.
-        state.State.ExpiresAt = outcomes.Min(outcome => outcome.ExpiresAt!.Value);
+        state.State.CreatedAt = now;
+        state.State.ExpiresAt = expiresAt;
         state.State.Caller = request.Caller;
         state.State.RequestHash = request.RequestHash;
-        await state.WriteStateAsync();
+        var recorded = state.WriteStateAsync();
+        var holding = HoldAllAsync(expiresAt);
+        await Task.WhenAll(recorded, holding);
+        var outcomes = await holding;
+        if (outcomes.Any(outcome => outcome.Status != HoldStatus.Held))
+        {
+            var refused = Refused(outcomes);
+            await ClearAsync();
+            return refused;
+        }
+
+        // A hold stored by an earlier attempt of this request keeps its expiry; the record follows the holds.
+        var heldUntil = outcomes.Min(outcome => outcome.ExpiresAt!.Value);
+        if (heldUntil != state.State.ExpiresAt)
+        {
+            state.State.ExpiresAt = heldUntil;
+            await state.WriteStateAsync();
+        }
+
         return Ok();
     }
 
@@ -63,18 +71,27 @@ public sealed class ReservationGrain(
             return Fail(ReservationResult.NotFound);
         }
 
-        switch (CurrentStatus())
+        var current = CurrentStatus();
+        if (current == ReservationStatus.Committed)
         {
-            case ReservationStatus.Committed:
-                return Fail(ReservationResult.WrongState);
-            case ReservationStatus.Released:
-                return Ok();
+            return Fail(ReservationResult.WrongState);
         }
 
-        // Expired holds may not have been swept yet: releasing them is harmless and frees them at once.
-        await Task.WhenAll(state.State.Lines.Select(line => Inventory(line.AlbumId).ReleaseAsync(ReservationId)));
-        state.State.Status = CurrentStatus() == ReservationStatus.Expired ? ReservationStatus.Expired : ReservationStatus.Released;
-        await state.WriteStateAsync();
+        // Expired holds may not have been swept yet: releasing them is harmless and frees them at once. A retried
+        // release releases again, in case a crash came between storing the record and storing the release.
+        var releasing = Task.WhenAll(state.State.Lines.Select(line => Inventory(line.AlbumId).ReleaseAsync(ReservationId)));
+        var ended = current == ReservationStatus.Expired ? ReservationStatus.Expired : ReservationStatus.Released;
+        if (state.State.Status != ended)
+        {
+            state.State.Status = ended;
+            await Task.WhenAll(state.WriteStateAsync(), releasing);
+        }
+        else
+        {
+            await releasing;
+        }
+
+        LeaveMemory();
         return Ok();
     }
 
@@ -111,6 +128,7 @@ public sealed class ReservationGrain(
         state.State.Status = ReservationStatus.Committed;
         state.State.OrderId = orderId;
         await state.WriteStateAsync();
+        LeaveMemory();
         return Ok();
     }
 
@@ -140,6 +158,54 @@ public sealed class ReservationGrain(
         state.State.ExpiresAt = expiresAt;
         await state.WriteStateAsync();
         return Ok();
+    }
+
+    /// <summary>
+    /// A retry of a held reservation: holds that a crash kept from being stored are made again (holding the same
+    /// reservation id twice is a no-op), so the answer is only "held" when the holds are.
+    /// </summary>
+    private async Task<ReservationOutcome> ReassertHoldsAsync()
+    {
+        var outcomes = await HoldAllAsync(state.State.ExpiresAt);
+        if (outcomes.All(outcome => outcome.Status == HoldStatus.Held))
+        {
+            return Ok();
+        }
+
+        var refused = Refused(outcomes);
+        await ClearAsync();
+        return refused;
+    }
+
+    private Task<HoldOutcome[]> HoldAllAsync(DateTimeOffset expiresAt) =>
+        Task.WhenAll(state.State.Lines.Select(line => Inventory(line.AlbumId).HoldAsync(ReservationId, line.Quantity, expiresAt)));
+
+    /// <summary>
+    /// Undoes a refused reservation: its held lines are released and its record emptied (a batched write, where a
+    /// clear would commit on its own), so nothing stays held and a retry is judged like a new request.
+    /// </summary>
+    private async Task ClearAsync()
+    {
+        await Task.WhenAll(state.State.Lines.Select(line => Inventory(line.AlbumId).ReleaseAsync(ReservationId)));
+        state.State = new ReservationState();
+        await state.WriteStateAsync();
+        LeaveMemory();
+    }
+
+    /// <summary>
+    /// An ended or refused reservation holds nothing live: it leaves memory now, not after the idle collection age (a
+    /// busy storefront ends thousands a minute), and a later call reads it back from storage.
+    /// </summary>
+    private void LeaveMemory() => DeactivateOnIdle();
+
+    private ReservationOutcome Refused(HoldOutcome[] outcomes)
+    {
+        var shortages = state.State.Lines.Zip(outcomes)
+            .Where(pair => pair.Second.Status != HoldStatus.Held)
+            .Select(pair => new LineShortage(pair.First.AlbumId, pair.First.Quantity, pair.Second.Available))
+            .ToList();
+        var result = outcomes.Any(outcome => outcome.Status == HoldStatus.UnknownAlbum) ? ReservationResult.UnknownAlbum : ReservationResult.Insufficient;
+        return new ReservationOutcome(result, null, shortages);
     }
 
     private ReservationStatus CurrentStatus() =>

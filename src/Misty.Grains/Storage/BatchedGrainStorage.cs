@@ -24,6 +24,9 @@ public sealed class BatchedGrainStorage : IGrainStorage
     /// <summary>Enough to amortize a commit over many writes; bounded so that one flush, and its waiters, stay short.</summary>
     private const int MaxBatch = 128;
 
+    /// <summary>Transactions in flight at once: while one waits for its commit, the next is already executing.</summary>
+    private const int MaxFlushes = 3;
+
     private readonly NpgsqlDataSource _database;
     private readonly IGrainStorageSerializer _serializer;
     private readonly string _serviceId;
@@ -36,8 +39,8 @@ public sealed class BatchedGrainStorage : IGrainStorage
         _database = database;
         _serializer = serializer;
         _serviceId = serviceId;
-        _writes = new CommitQueue<StateWrite, int?>(FlushAsync, MaxBatch);
-        _reads = new CommitQueue<StorageKey, StoredRow?>(ReadAllAsync, MaxBatch);
+        _writes = new CommitQueue<StateWrite, int?>(FlushAsync, MaxBatch, MaxFlushes);
+        _reads = new CommitQueue<StorageKey, StoredRow?>(ReadAllAsync, MaxBatch, MaxFlushes);
     }
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
