@@ -118,6 +118,8 @@ public sealed class PostgresInventoryStore(NpgsqlDataSource database) : IInvento
                 batch.BatchCommands.Add(update);
             }
 
+            // Prepared explicitly, as BatchedGrainStorage does: otherwise every projection is parsed and planned again.
+            await batch.PrepareAsync();
             await batch.ExecuteNonQueryAsync();
         }
 

@@ -120,6 +120,8 @@ public sealed class BatchedGrainStorage : IGrainStorage
             batch.BatchCommands.Add(command);
         }
 
+        // Prepared for the same reason as the writes (see FlushAsync).
+        await batch.PrepareAsync();
         var rows = new List<StoredRow?>(keys.Count);
         await using var reader = await batch.ExecuteReaderAsync();
         do
@@ -147,6 +149,10 @@ public sealed class BatchedGrainStorage : IGrainStorage
             batch.BatchCommands.Add(command);
         }
 
+        // Prepared explicitly: Npgsql's automatic preparation did not take these batches, and PostgreSQL parsed, analyzed
+        // and planned every write (about 40% of its CPU under the reservation benchmark). Preparing a statement the
+        // pooled connection already has prepared costs no round trip.
+        await batch.PrepareAsync();
         var versions = new List<int?>(writes.Count);
         await using (var reader = await batch.ExecuteReaderAsync())
         {
