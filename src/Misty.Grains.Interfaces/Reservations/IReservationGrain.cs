@@ -17,6 +17,13 @@ public interface IReservationGrain : IGrainWithGuidKey
     [Alias("Release")]
     Task<ReservationOutcome> ReleaseAsync();
 
+    /// <summary>
+    /// Releases the reservation if <paramref name="caller"/> made it; otherwise answers NotFound, as for a reservation
+    /// that does not exist. One call where looking it up first and then releasing would be two.
+    /// </summary>
+    [Alias("ReleaseOwn")]
+    Task<ReservationOutcome> ReleaseOwnAsync(string caller);
+
     [Alias("Commit")]
     Task<ReservationOutcome> CommitAsync(Guid? orderId);
 

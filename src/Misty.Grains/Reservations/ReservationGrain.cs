@@ -95,6 +95,11 @@ public sealed class ReservationGrain(
         return Ok();
     }
 
+    public Task<ReservationOutcome> ReleaseOwnAsync(string caller) =>
+        state.State.Exists && state.State.Caller == caller
+            ? ReleaseAsync()
+            : Task.FromResult(new ReservationOutcome(ReservationResult.NotFound, null, []));
+
     public async Task<ReservationOutcome> CommitAsync(Guid? orderId)
     {
         if (!state.State.Exists)

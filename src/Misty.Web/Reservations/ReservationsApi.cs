@@ -68,13 +68,14 @@ public static class ReservationsApi
 
     private static async Task<IResult> ReleaseAsync(Guid reservationId, ClaimsPrincipal user, IGrainFactory grains)
     {
-        if (await FindAsync(reservationId, user, grains) is null)
+        var reservation = grains.GetGrain<IReservationGrain>(reservationId);
+        var outcome = Callers.IsStaff(user) ? await reservation.ReleaseAsync() : await reservation.ReleaseOwnAsync(Callers.Id(user));
+        return outcome.Result switch
         {
-            return NotFound(reservationId);
-        }
-
-        var outcome = await grains.GetGrain<IReservationGrain>(reservationId).ReleaseAsync();
-        return outcome.Result == ReservationResult.Ok ? TypedResults.NoContent() : WrongState(outcome);
+            ReservationResult.Ok => TypedResults.NoContent(),
+            ReservationResult.NotFound => NotFound(reservationId),
+            _ => WrongState(outcome),
+        };
     }
 
     private static async Task<IResult> CommitAsync(Guid reservationId, ClaimsPrincipal user, IGrainFactory grains)

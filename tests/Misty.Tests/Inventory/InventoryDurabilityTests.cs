@@ -43,6 +43,46 @@ public sealed class InventoryDurabilityTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_retry_holds_again_what_a_crash_kept_from_being_stored_beside_its_reservation()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        await using var database = MistyDatabase.CreateDataSource(connectionString);
+        var album = await TestAlbums.InsertAsync(connectionString, quantity: 5);
+        var id = Guid.NewGuid();
+        var request = new ReservationRequest([new ReservationLine(album, 2)], TimeSpan.FromMinutes(15), "key:crash", "hash");
+
+        await using (var first = await PostgresCluster.StartAsync(database, connectionString))
+        {
+            Assert.Equal(ReservationResult.Ok, (await first.Client.GetGrain<IReservationGrain>(id).CreateAsync(request)).Result);
+            await first.KillSiloAsync(first.Silos[0]);
+        }
+
+        // The reservation's record and its hold are written side by side; make it look as if only the record was stored.
+        var emptied = await TestSql.ScalarAsync<int>(connectionString,
+            """
+            WITH emptied AS (
+                UPDATE orleansstorage
+                SET payloadbinary = convert_to(jsonb_set(payloadjson, '{Holds}', '{}')::text, 'UTF8'),
+                    payloadjson = jsonb_set(payloadjson, '{Holds}', '{}')
+                WHERE graintypestring = 'inventory' AND payloadjson -> 'Holds' ? @reservation
+                RETURNING 1)
+            SELECT count(*)::int FROM emptied
+            """,
+            ("reservation", id.ToString()));
+        Assert.Equal(1, emptied);
+
+        await using var second = await PostgresCluster.StartAsync(database, connectionString);
+        var inventory = second.Client.GetGrain<IInventoryGrain>(album);
+        Assert.Equal(0, (await inventory.GetAsync())!.Reserved);
+        var retry = await second.Client.GetGrain<IReservationGrain>(id).CreateAsync(request);
+        Assert.Equal((ReservationResult.Ok, ReservationStatus.Held), (retry.Result, retry.Reservation!.Status));
+        Assert.Equal(2, (await inventory.GetAsync())!.Reserved);
+        // Holding the same reservation again changes nothing.
+        Assert.Equal(ReservationResult.Ok, (await second.Client.GetGrain<IReservationGrain>(id).CreateAsync(request)).Result);
+        Assert.Equal(3, (await inventory.GetAsync())!.Available);
+    }
+
+    [Fact]
     public async Task Stock_changes_are_published_in_version_order_with_low_stock_on_the_crossing()
     {
         var connectionString = await postgres.CreateDatabaseAsync();

@@ -113,6 +113,28 @@ public sealed class ReservationApiTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Another_storefront_key_can_neither_see_nor_release_a_reservation_but_staff_can()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        var album = await TestAlbums.InsertAsync(connectionString, quantity: 2);
+        await using var node = await MistyWebNode.StartAsync(connectionString);
+        using var storefront = Storefront(node);
+        using var admin = await node.CreateStaffClientAsync();
+        var created = await admin.PostAsJsonAsync("/api/api-keys", new { name = "another shop" });
+        using var otherKey = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
+        using var otherShop = node.CreateStorefrontClient(otherKey.RootElement.GetProperty("key").GetString()!);
+
+        var reservation = await ReservationIdAsync(await ReserveAsync(storefront, "mine", (album, 2)));
+        Assert.Equal(HttpStatusCode.NotFound, (await otherShop.GetAsync($"/api/reservations/{reservation}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await otherShop.DeleteAsync($"/api/reservations/{reservation}")).StatusCode);
+        Assert.Equal(0, (await InventoryAsync(storefront, album)).GetProperty("available").GetInt32());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/reservations/{reservation}")).StatusCode);
+        Assert.Equal(2, (await InventoryAsync(storefront, album)).GetProperty("available").GetInt32());
+        Assert.Equal(HttpStatusCode.NotFound, (await storefront.DeleteAsync($"/api/reservations/{Guid.NewGuid()}")).StatusCode);
+    }
+
+    [Fact]
     public async Task An_expired_hold_stops_counting_at_once()
     {
         var connectionString = await postgres.CreateDatabaseAsync();
