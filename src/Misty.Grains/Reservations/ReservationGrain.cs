@@ -42,7 +42,17 @@ public sealed class ReservationGrain(
         state.State.RequestHash = request.RequestHash;
         var recorded = state.WriteStateAsync();
         var holding = HoldAllAsync(expiresAt);
-        await Task.WhenAll(recorded, holding);
+        try
+        {
+            await Task.WhenAll(recorded, holding);
+        }
+        catch when (holding.IsCompletedSuccessfully)
+        {
+            // The record was not stored, so the caller hears an error: the holds made for it go too.
+            await ReleaseAllAsync();
+            throw;
+        }
+
         var outcomes = await holding;
         if (outcomes.Any(outcome => outcome.Status != HoldStatus.Held))
         {
@@ -79,7 +89,7 @@ public sealed class ReservationGrain(
 
         // Expired holds may not have been swept yet: releasing them is harmless and frees them at once. A retried
         // release releases again, in case a crash came between storing the record and storing the release.
-        var releasing = Task.WhenAll(state.State.Lines.Select(line => Inventory(line.AlbumId).ReleaseAsync(ReservationId)));
+        var releasing = ReleaseAllAsync();
         var ended = current == ReservationStatus.Expired ? ReservationStatus.Expired : ReservationStatus.Released;
         if (state.State.Status != ended)
         {
@@ -154,7 +164,7 @@ public sealed class ReservationGrain(
         if (outcomes.Any(outcome => outcome.Status != HoldStatus.Held))
         {
             // One hold ran out before it could be extended: the reservation as a whole has expired.
-            await Task.WhenAll(state.State.Lines.Select(line => Inventory(line.AlbumId).ReleaseAsync(ReservationId)));
+            await ReleaseAllAsync();
             state.State.Status = ReservationStatus.Expired;
             await state.WriteStateAsync();
             return Fail(ReservationResult.WrongState);
@@ -182,6 +192,10 @@ public sealed class ReservationGrain(
         return refused;
     }
 
+    /// <summary>Releases every line; a line with no hold of this reservation is left as it is.</summary>
+    private Task<HoldOutcome[]> ReleaseAllAsync() =>
+        Task.WhenAll(state.State.Lines.Select(line => Inventory(line.AlbumId).ReleaseAsync(ReservationId)));
+
     private Task<HoldOutcome[]> HoldAllAsync(DateTimeOffset expiresAt) =>
         Task.WhenAll(state.State.Lines.Select(line => Inventory(line.AlbumId).HoldAsync(ReservationId, line.Quantity, expiresAt)));
 
@@ -191,7 +205,7 @@ public sealed class ReservationGrain(
     /// </summary>
     private async Task ClearAsync()
     {
-        await Task.WhenAll(state.State.Lines.Select(line => Inventory(line.AlbumId).ReleaseAsync(ReservationId)));
+        await ReleaseAllAsync();
         state.State = new ReservationState();
         await state.WriteStateAsync();
         LeaveMemory();
