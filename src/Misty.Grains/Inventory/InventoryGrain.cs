@@ -25,6 +25,11 @@ public sealed class InventoryGrain(
     public const string StateName = "inventory";
     private const string ExpiryReminder = "expire-holds";
     private static readonly TimeSpan ExpirySweepPeriod = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// How long an album keeps its expiry reminder with no holds. Dropping it at the first empty tick meant that an
+    /// album selling all day dropped and re-added it every minute: two database writes each time, for every such album.
+    /// </summary>
+    private static readonly TimeSpan ReminderIdleLimit = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan ProjectionCoalescing = TimeSpan.FromMilliseconds(50);
 
     /// <summary>The live state the rules change; storage gets a copy, because it may serialize off the grain's thread.</summary>
@@ -41,6 +46,7 @@ public sealed class InventoryGrain(
     private bool _publishing;
     private bool _projecting;
     private bool _reminderRegistered;
+    private DateTimeOffset _lastHoldAt;
 
     private Guid AlbumId => this.GetPrimaryKey();
 
@@ -49,6 +55,7 @@ public sealed class InventoryGrain(
         // Storage loaded the state before activation, so the book is made here, not at construction.
         _live = state.State;
         _book = new StockBook(_live, clock);
+        _lastHoldAt = clock.GetUtcNow();
         _commit = new GroupCommit(WriteAsync);
         var streams = this.GetStreamProvider(MistyStreams.Provider);
         _stream = streams.GetStream<IStockEvent>(StreamId.Create(MistyStreams.Stock, AlbumId));
@@ -82,8 +89,11 @@ public sealed class InventoryGrain(
     public Task<InventorySnapshot?> GetAsync() =>
         Task.FromResult(_live.Exists ? _book.Snapshot(AlbumId) : null);
 
-    public Task<HoldOutcome> HoldAsync(Guid reservationId, int quantity, DateTimeOffset expiresAt) =>
-        _live.Exists ? ApplyAsync(() => _book.Hold(reservationId, quantity, expiresAt)) : UnknownAlbum();
+    public Task<HoldOutcome> HoldAsync(Guid reservationId, int quantity, DateTimeOffset expiresAt)
+    {
+        _lastHoldAt = clock.GetUtcNow();
+        return _live.Exists ? ApplyAsync(() => _book.Hold(reservationId, quantity, expiresAt)) : UnknownAlbum();
+    }
 
     public Task<HoldOutcome> ReleaseAsync(Guid reservationId) =>
         _live.Exists ? ApplyAsync(() => _book.Release(reservationId)) : UnknownAlbum();
@@ -118,7 +128,7 @@ public sealed class InventoryGrain(
         }
 
         await ApplyAsync(_book.ExpireDue);
-        if (_live.Holds.Count == 0 && await this.GetReminder(ExpiryReminder) is { } reminder)
+        if (_live.Holds.Count == 0 && clock.GetUtcNow() - _lastHoldAt >= ReminderIdleLimit && await this.GetReminder(ExpiryReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
             _reminderRegistered = false;
