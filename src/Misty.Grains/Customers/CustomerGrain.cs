@@ -175,20 +175,7 @@ public sealed class CustomerGrain(
         _live.Version++;
         _live.UpdatedAt = clock.GetUtcNow();
         var copy = _live.Copy();
-        try
-        {
-            // Registered first: if this silo dies right after the write, the reminder projects the rows elsewhere.
-            await _reminder.EnsureAsync();
-            state.State = copy;
-            await state.WriteStateAsync();
-        }
-        catch (Exception ex)
-        {
-            logger.LogError(ex, "Storing customer {CustomerId} failed; reloading from storage.", CustomerId);
-            DeactivateOnIdle();
-            throw;
-        }
-
+        await _reminder.StoreAsync(state, copy, $"customer {CustomerId}");
         _stored = copy;
         _catchUp.Kick();
     }

@@ -24,6 +24,27 @@ public sealed class CatchUpReminder(Grain grain, string name, TimeSpan period, I
         }
     }
 
+    /// <summary>
+    /// Stores <paramref name="copy"/> as the grain's state, with the reminder registered first: if the silo dies right
+    /// after the write, the reminder finishes the after-work elsewhere. A failed write deactivates the grain, whose live
+    /// state is then ahead of storage, so that it reloads what was really stored.
+    /// </summary>
+    public async Task StoreAsync<TState>(IPersistentState<TState> state, TState copy, string subject)
+    {
+        try
+        {
+            await EnsureAsync();
+            state.State = copy;
+            await state.WriteStateAsync();
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Storing {Subject} failed; reloading from storage.", subject);
+            ((IGrainBase)grain).DeactivateOnIdle();
+            throw;
+        }
+    }
+
     /// <summary>Removes the reminder if <paramref name="stillIdle"/> holds once it is found (a write may start meanwhile).</summary>
     public async Task ClearAsync(Func<bool> stillIdle)
     {

@@ -585,20 +585,7 @@ public sealed class OrderGrain(
         _live.Version++;
         _live.UpdatedAt = clock.GetUtcNow();
         var copy = _live.Copy();
-        try
-        {
-            // Registered first: if this silo dies right after the write, the reminder finishes the after-work elsewhere.
-            await _reminder.EnsureAsync();
-            state.State = copy;
-            await state.WriteStateAsync();
-        }
-        catch (Exception ex)
-        {
-            logger.LogError(ex, "Storing order {OrderId} failed; reloading from storage.", OrderId);
-            DeactivateOnIdle();
-            throw;
-        }
-
+        await _reminder.StoreAsync(state, copy, $"order {OrderId}");
         _stored = copy;
         _catchUp.Kick();
         await PublishAsync(copy, alert);
