@@ -18,19 +18,9 @@ public sealed class OpenCasesSection(NpgsqlDataSource database) : IDashboardSect
         LIMIT @limit
         """;
 
-    public async Task<IReadOnlyList<CaseChanged>> LoadAsync(CancellationToken cancellationToken)
-    {
-        await using var command = database.CreateCommand(Sql);
-        command.Parameters.AddWithValue("limit", Limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var cases = new List<CaseChanged>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            cases.Add(new CaseChanged(reader.GetGuid(0), reader.GetString(1), SchemaNames.Parse<CaseStatus>(reader.GetString(2)),
-                SchemaNames.Parse<CasePriority>(reader.GetString(3)), reader.IsDBNull(4) ? null : reader.GetString(4),
-                reader.IsDBNull(5) ? null : reader.GetGuid(5), reader.GetInt64(6), reader.GetFieldValue<DateTimeOffset>(7)));
-        }
-
-        return cases;
-    }
+    public async Task<IReadOnlyList<CaseChanged>> LoadAsync(CancellationToken cancellationToken) =>
+        await database.ReadAsync(Sql, Limit, reader => new CaseChanged(reader.GetGuid(0), reader.GetString(1),
+            SchemaNames.Parse<CaseStatus>(reader.GetString(2)), SchemaNames.Parse<CasePriority>(reader.GetString(3)),
+            reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetGuid(5), reader.GetInt64(6),
+            reader.GetFieldValue<DateTimeOffset>(7)), cancellationToken);
 }

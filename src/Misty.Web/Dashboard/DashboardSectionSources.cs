@@ -20,20 +20,9 @@ public sealed class LowStockSection(NpgsqlDataSource database) : IDashboardSecti
         LIMIT @limit
         """;
 
-    public async Task<IReadOnlyList<LowStock>> LoadAsync(CancellationToken cancellationToken)
-    {
-        await using var command = database.CreateCommand(Sql);
-        command.Parameters.AddWithValue("limit", Limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<LowStock>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(new LowStock(reader.GetGuid(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt64(4),
-                reader.GetFieldValue<DateTimeOffset>(5)));
-        }
-
-        return rows;
-    }
+    public async Task<IReadOnlyList<LowStock>> LoadAsync(CancellationToken cancellationToken) =>
+        await database.ReadAsync(Sql, Limit, reader => new LowStock(reader.GetGuid(0), reader.GetString(1), reader.GetInt32(2),
+            reader.GetInt32(3), reader.GetInt64(4), reader.GetFieldValue<DateTimeOffset>(5)), cancellationToken);
 }
 
 /// <summary>The latest figures of the metrics grain.</summary>

@@ -28,17 +28,8 @@ public sealed class FraudAlertQueueSection(NpgsqlDataSource database, IGrainFact
 
     public async Task<IReadOnlyList<FraudAlert>> LoadAsync(CancellationToken cancellationToken)
     {
-        var candidates = new List<(Guid OrderId, Guid PaymentId, long Alert)>();
-        await using (var command = database.CreateCommand(Sql))
-        {
-            command.Parameters.AddWithValue("limit", Limit);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                candidates.Add((reader.GetGuid(0), reader.GetGuid(1), reader.GetInt64(2)));
-            }
-        }
-
+        var candidates = await database.ReadAsync(Sql, Limit,
+            reader => (OrderId: reader.GetGuid(0), PaymentId: reader.GetGuid(1), Alert: reader.GetInt64(2)), cancellationToken);
         var orders = await Task.WhenAll(candidates.Select(candidate => grains.GetGrain<IOrderGrain>(candidate.OrderId).GetAsync()));
         return [.. candidates.Zip(orders)
             .Where(pair => pair.Second is { HeldForReview: true })
