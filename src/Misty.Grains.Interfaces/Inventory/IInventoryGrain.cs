@@ -11,8 +11,23 @@ public interface IInventoryGrain : IGrainWithGuidKey
     [Alias("Get")]
     Task<InventorySnapshot?> GetAsync();
 
+    /// <param name="tag">
+    /// Tells the request that made the hold (<see cref="Misty.Grains.Interfaces.Reservations.ReservationRequest.HoldTag"/>): holding the same
+    /// reservation id again is a no-op for the same tag and <see cref="HoldStatus.KeyReused"/> for another; 0 matches any.
+    /// </param>
     [Alias("Hold")]
-    Task<HoldOutcome> HoldAsync(Guid reservationId, int quantity, DateTimeOffset expiresAt);
+    Task<HoldOutcome> HoldAsync(Guid reservationId, int quantity, DateTimeOffset expiresAt, long tag = 0);
+
+    /// <summary>
+    /// Takes back a hold that was never acknowledged (its reservation could not be recorded, or was refused), as if it
+    /// had never been made, so that a retry is judged afresh; only a hold with this <paramref name="tag"/> goes.
+    /// </summary>
+    [Alias("UndoHold")]
+    Task<HoldOutcome> UndoHoldAsync(Guid reservationId, long tag);
+
+    /// <summary>What this album knows of a reservation's hold, changing nothing: held (with its expiry), how it ended, or not found.</summary>
+    [Alias("PeekHold")]
+    Task<HoldOutcome> PeekHoldAsync(Guid reservationId);
 
     [Alias("Release")]
     Task<HoldOutcome> ReleaseAsync(Guid reservationId);

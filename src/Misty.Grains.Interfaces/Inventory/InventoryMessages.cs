@@ -48,6 +48,8 @@ public enum HoldStatus
     UnknownAlbum,
     /// <summary>No such hold on this album.</summary>
     NotFound,
+    /// <summary>This reservation id holds stock here for a different request: nothing was changed.</summary>
+    KeyReused,
 }
 
 [GenerateSerializer, Immutable, Alias("Misty.HoldOutcome")]

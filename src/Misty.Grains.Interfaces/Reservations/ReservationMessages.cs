@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
+
 namespace Misty.Grains.Interfaces.Reservations;
 
 [GenerateSerializer, Immutable, Alias("Misty.ReservationLine")]
@@ -10,7 +13,11 @@ public sealed record ReservationRequest(
     [property: Id(0)] IReadOnlyList<ReservationLine> Lines,
     [property: Id(1)] TimeSpan Ttl,
     [property: Id(2)] string Caller,
-    [property: Id(3)] string RequestHash);
+    [property: Id(3)] string RequestHash)
+{
+    /// <summary>The request's mark on its holds: a short hash of <see cref="RequestHash"/>, never 0 (which means untagged).</summary>
+    public long HoldTag => BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes(RequestHash))) is var tag && tag != 0 ? tag : 1;
+}
 
 [GenerateSerializer, Alias("Misty.ReservationStatus")]
 public enum ReservationStatus

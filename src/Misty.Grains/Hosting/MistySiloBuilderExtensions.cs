@@ -8,6 +8,7 @@ using Misty.Grains.Interfaces;
 using Misty.Grains.Interfaces.Inventory;
 using Misty.Grains.Inventory;
 using Misty.Grains.Orders;
+using Misty.Grains.Reservations;
 using Misty.Grains.Storage;
 using Misty.Grains.Storage.Projections;
 using Misty.Grains.Workflows;
@@ -113,6 +114,8 @@ public static class MistySiloBuilderExtensions
             }));
         });
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddSingleton(services => new ReservationDesk(services.GetRequiredService<IGrainFactory>(),
+            services.GetRequiredKeyedService<IGrainStorage>(BatchedGrainStorage.Name), services.GetRequiredService<TimeProvider>()));
         silo.Services.AddDashboardMetrics(database);
         silo.AddMistyWorkflows(database);
         silo.AddMistyCases(database);

@@ -89,11 +89,17 @@ public sealed class InventoryGrain(
     public Task<InventorySnapshot?> GetAsync() =>
         Task.FromResult(_live.Exists ? _book.Snapshot(AlbumId) : null);
 
-    public Task<HoldOutcome> HoldAsync(Guid reservationId, int quantity, DateTimeOffset expiresAt)
+    public Task<HoldOutcome> HoldAsync(Guid reservationId, int quantity, DateTimeOffset expiresAt, long tag = 0)
     {
         _lastHoldAt = clock.GetUtcNow();
-        return _live.Exists ? ApplyAsync(() => _book.Hold(reservationId, quantity, expiresAt)) : UnknownAlbum();
+        return _live.Exists ? ApplyAsync(() => _book.Hold(reservationId, quantity, expiresAt, tag)) : UnknownAlbum();
     }
+
+    public Task<HoldOutcome> UndoHoldAsync(Guid reservationId, long tag) =>
+        _live.Exists ? ApplyAsync(() => _book.Undo(reservationId, tag)) : UnknownAlbum();
+
+    public Task<HoldOutcome> PeekHoldAsync(Guid reservationId) =>
+        _live.Exists ? Task.FromResult(_book.Peek(reservationId)) : UnknownAlbum();
 
     public Task<HoldOutcome> ReleaseAsync(Guid reservationId) =>
         _live.Exists ? ApplyAsync(() => _book.Release(reservationId)) : UnknownAlbum();

@@ -38,8 +38,9 @@ public sealed class InventoryState
     };
 }
 
+/// <param name="Tag">The request that made the hold (see <c>ReservationRequest.HoldTag</c>); 0 in holds stored before tags.</param>
 [GenerateSerializer, Alias("Misty.StockHold")]
-public sealed record StockHold([property: Id(0)] int Quantity, [property: Id(1)] DateTimeOffset ExpiresAt);
+public sealed record StockHold([property: Id(0)] int Quantity, [property: Id(1)] DateTimeOffset ExpiresAt, [property: Id(2)] long Tag = 0);
 
 [GenerateSerializer, Alias("Misty.EndedHold")]
 public sealed record EndedHold([property: Id(0)] HoldStatus Status, [property: Id(1)] DateTimeOffset EndedAt);

@@ -37,13 +37,16 @@ public sealed class StockBook(InventoryState state, TimeProvider clock)
     public InventorySnapshot Snapshot(Guid albumId) =>
         new(albumId, state.Sku, state.Quantity, Reserved, state.ReorderPoint, state.OptimalStockLevel, state.Version, state.LastRestockDate);
 
-    public HoldOutcome Hold(Guid reservationId, int quantity, DateTimeOffset expiresAt)
+    /// <param name="tag">The request making the hold: the same id held again is a no-op for its own request, refused for another; 0 matches any.</param>
+    public HoldOutcome Hold(Guid reservationId, int quantity, DateTimeOffset expiresAt, long tag = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(quantity);
         var now = clock.GetUtcNow();
         if (state.Holds.TryGetValue(reservationId, out var existing) && existing.ExpiresAt > now)
         {
-            return new HoldOutcome(HoldStatus.Held, Available, existing.ExpiresAt);
+            return SameRequest(existing.Tag, tag)
+                ? new HoldOutcome(HoldStatus.Held, Available, existing.ExpiresAt)
+                : new HoldOutcome(HoldStatus.KeyReused, Available, null);
         }
 
         if (state.Ended.TryGetValue(reservationId, out var ended))
@@ -63,10 +66,32 @@ public sealed class StockBook(InventoryState state, TimeProvider clock)
             return new HoldOutcome(HoldStatus.Insufficient, available, null);
         }
 
-        state.Holds[reservationId] = new StockHold(quantity, expiresAt);
+        state.Holds[reservationId] = new StockHold(quantity, expiresAt, tag);
         state.Version++;
         return new HoldOutcome(HoldStatus.Held, available - quantity, expiresAt);
     }
+
+    /// <summary>
+    /// Takes back an unacknowledged hold of this request as if it had never been made: no ended entry remains, so a
+    /// retry of the request is judged afresh. Anything else (another request's hold, no hold) is left as it is.
+    /// </summary>
+    public HoldOutcome Undo(Guid reservationId, long tag)
+    {
+        if (!state.Holds.TryGetValue(reservationId, out var hold) || !SameRequest(hold.Tag, tag))
+        {
+            return Peek(reservationId);
+        }
+
+        state.Holds.Remove(reservationId);
+        state.Version++;
+        return new HoldOutcome(HoldStatus.NotFound, Available, null);
+    }
+
+    /// <summary>The hold of a reservation as it stands now, without changing anything; an expired hold reads as expired.</summary>
+    public HoldOutcome Peek(Guid reservationId) =>
+        state.Holds.TryGetValue(reservationId, out var hold)
+            ? hold.ExpiresAt > clock.GetUtcNow() ? new HoldOutcome(HoldStatus.Held, Available, hold.ExpiresAt) : new HoldOutcome(HoldStatus.Expired, Available, null)
+            : Ended(reservationId);
 
     public HoldOutcome Release(Guid reservationId) => EndHold(reservationId, HoldStatus.Released, commit: null);
 
@@ -174,6 +199,8 @@ public sealed class StockBook(InventoryState state, TimeProvider clock)
         state.Version++;
         return new HoldOutcome(outcome, Available, null);
     }
+
+    private static bool SameRequest(long heldTag, long tag) => heldTag == 0 || tag == 0 || heldTag == tag;
 
     private HoldOutcome Ended(Guid reservationId) =>
         new(state.Ended.TryGetValue(reservationId, out var ended) ? ended.Status : HoldStatus.NotFound, Available, null);

@@ -11,6 +11,12 @@ namespace Misty.Grains.Reservations;
 /// caller hears only after both are stored. A crash between the two can leave a record whose holds were never
 /// stored, or holds whose record was not: a retry with the same Idempotency-Key (same reservation id) re-asserts the
 /// record's holds, a retried release releases them again, and holds nobody retries expire with their TTL.
+/// <para>
+/// A single-album reservation made by <see cref="ReservationDesk"/> (<see cref="ReservationState.AlbumHomed"/>) lives
+/// in its album's hold, and its record says "held" until a commit: while it does, the status is the album's. An album
+/// remembers only its latest ended holds; one it has forgotten ended unseen and reads as released before its expiry
+/// and expired after it.
+/// </para>
 /// </summary>
 [GrainType("reservation")]
 public sealed class ReservationGrain(
@@ -24,11 +30,13 @@ public sealed class ReservationGrain(
 
     public async Task<ReservationOutcome> CreateAsync(ReservationRequest request)
     {
+        await ReloadIfMissingAsync();
         if (state.State.Exists)
         {
+            // An album-homed record is stored only after its hold was: there is nothing to re-assert.
             return state.State.RequestHash != request.RequestHash ? Fail(ReservationResult.KeyReused)
-                : CurrentStatus() == ReservationStatus.Held ? await ReassertHoldsAsync()
-                : Ok();
+                : CurrentStatus() == ReservationStatus.Held && !state.State.AlbumHomed ? await ReassertHoldsAsync()
+                : await OkAsync();
         }
 
         var now = clock.GetUtcNow();
@@ -49,7 +57,7 @@ public sealed class ReservationGrain(
         catch when (holding.IsCompletedSuccessfully)
         {
             // The record was not stored, so the caller hears an error: the holds made for it go too.
-            await ReleaseAllAsync();
+            await UndoAllAsync(request.HoldTag);
             throw;
         }
 
@@ -57,7 +65,7 @@ public sealed class ReservationGrain(
         if (outcomes.Any(outcome => outcome.Status != HoldStatus.Held))
         {
             var refused = Refused(outcomes);
-            await ClearAsync();
+            await ClearAsync(request.HoldTag);
             return refused;
         }
 
@@ -72,19 +80,40 @@ public sealed class ReservationGrain(
         return Ok();
     }
 
-    public Task<ReservationView?> GetAsync() => Task.FromResult(state.State.Exists ? View() : null);
+    public async Task<ReservationView?> GetAsync()
+    {
+        await ReloadIfMissingAsync();
+        return state.State.Exists ? await ViewAsync() : null;
+    }
 
     public async Task<ReservationOutcome> ReleaseAsync()
     {
+        await ReloadIfMissingAsync();
         if (!state.State.Exists)
         {
             return Fail(ReservationResult.NotFound);
         }
 
+        await FollowAlbumAsync();
         var current = CurrentStatus();
         if (current == ReservationStatus.Committed)
         {
             return Fail(ReservationResult.WrongState);
+        }
+
+        if (state.State.AlbumHomed)
+        {
+            // The album's stored hold is the status: releasing it is the whole release.
+            var released = await Inventory(state.State.Lines[0].AlbumId).ReleaseAsync(ReservationId);
+            if (released.Status == HoldStatus.Committed)
+            {
+                state.State.Status = ReservationStatus.Committed;
+                return Fail(ReservationResult.WrongState);
+            }
+
+            state.State.Status = released.Status == HoldStatus.Expired || current == ReservationStatus.Expired ? ReservationStatus.Expired : ReservationStatus.Released;
+            LeaveMemory();
+            return Ok();
         }
 
         // Expired holds may not have been swept yet: releasing them is harmless and frees them at once. A retried
@@ -105,17 +134,23 @@ public sealed class ReservationGrain(
         return Ok();
     }
 
-    public Task<ReservationOutcome> ReleaseOwnAsync(string caller) =>
-        state.State.Exists && state.State.Caller == caller
-            ? ReleaseAsync()
-            : Task.FromResult(new ReservationOutcome(ReservationResult.NotFound, null, []));
+    public async Task<ReservationOutcome> ReleaseOwnAsync(string caller)
+    {
+        await ReloadIfMissingAsync();
+        return state.State.Exists && state.State.Caller == caller
+            ? await ReleaseAsync()
+            : new ReservationOutcome(ReservationResult.NotFound, null, []);
+    }
 
     public async Task<ReservationOutcome> CommitAsync(Guid? orderId)
     {
+        await ReloadIfMissingAsync();
         if (!state.State.Exists)
         {
             return Fail(ReservationResult.NotFound);
         }
+
+        await FollowAlbumAsync();
 
         if (state.State.Status == ReservationStatus.Committed)
         {
@@ -149,10 +184,13 @@ public sealed class ReservationGrain(
 
     public async Task<ReservationOutcome> ExtendAsync(TimeSpan ttl)
     {
+        await ReloadIfMissingAsync();
         if (!state.State.Exists)
         {
             return Fail(ReservationResult.NotFound);
         }
+
+        await FollowAlbumAsync();
 
         if (CurrentStatus() != ReservationStatus.Held)
         {
@@ -188,7 +226,7 @@ public sealed class ReservationGrain(
         }
 
         var refused = Refused(outcomes);
-        await ClearAsync();
+        await ClearAsync(HoldTag);
         return refused;
     }
 
@@ -197,19 +235,74 @@ public sealed class ReservationGrain(
         Task.WhenAll(state.State.Lines.Select(line => Inventory(line.AlbumId).ReleaseAsync(ReservationId)));
 
     private Task<HoldOutcome[]> HoldAllAsync(DateTimeOffset expiresAt) =>
-        Task.WhenAll(state.State.Lines.Select(line => Inventory(line.AlbumId).HoldAsync(ReservationId, line.Quantity, expiresAt)));
+        Task.WhenAll(state.State.Lines.Select(line => Inventory(line.AlbumId).HoldAsync(ReservationId, line.Quantity, expiresAt, HoldTag)));
+
+    /// <summary>Takes back this request's unacknowledged holds, leaving no trace that would refuse a retry.</summary>
+    private Task<HoldOutcome[]> UndoAllAsync(long tag) =>
+        Task.WhenAll(state.State.Lines.Select(line => Inventory(line.AlbumId).UndoHoldAsync(ReservationId, tag)));
 
     /// <summary>
-    /// Undoes a refused reservation: its held lines are released and its record emptied (a batched write, where a
+    /// Undoes a refused reservation: its held lines are taken back and its record emptied (a batched write, where a
     /// clear would commit on its own), so nothing stays held and a retry is judged like a new request.
     /// </summary>
-    private async Task ClearAsync()
+    private async Task ClearAsync(long tag)
     {
-        await ReleaseAllAsync();
+        await UndoAllAsync(tag);
         state.State = new ReservationState();
         await state.WriteStateAsync();
         LeaveMemory();
     }
+
+    private long HoldTag => new ReservationRequest([], TimeSpan.Zero, "", state.State.RequestHash).HoldTag;
+
+    /// <summary>
+    /// <see cref="ReservationDesk"/> stores album-homed records without activating this grain: an activation that found
+    /// no record (a lookup before the desk stored it) looks again rather than answer "not found" for its lifetime.
+    /// </summary>
+    private async Task ReloadIfMissingAsync()
+    {
+        if (!state.State.Exists)
+        {
+            await state.ReadStateAsync();
+        }
+    }
+
+    /// <summary>
+    /// An album-homed record says "held" until a commit; the album's hold says how it really stands. A hold the album
+    /// no longer knows ended unseen: released before its expiry, expired after it (see the class remarks).
+    /// </summary>
+    private async Task FollowAlbumAsync()
+    {
+        if (!state.State.AlbumHomed || state.State.Status != ReservationStatus.Held)
+        {
+            return;
+        }
+
+        var hold = await Inventory(state.State.Lines[0].AlbumId).PeekHoldAsync(ReservationId);
+        switch (hold.Status)
+        {
+            case HoldStatus.Held:
+                state.State.ExpiresAt = hold.ExpiresAt!.Value;
+                break;
+            case HoldStatus.Committed:
+                state.State.Status = ReservationStatus.Committed;
+                break;
+            case HoldStatus.Expired:
+                state.State.Status = ReservationStatus.Expired;
+                break;
+            default:
+                state.State.Status = clock.GetUtcNow() >= state.State.ExpiresAt ? ReservationStatus.Expired : ReservationStatus.Released;
+                break;
+        }
+    }
+
+    private async Task<ReservationView> ViewAsync()
+    {
+        await FollowAlbumAsync();
+        return View();
+    }
+
+    private async Task<ReservationOutcome> OkAsync() => new(ReservationResult.Ok, await ViewAsync(), []);
 
     /// <summary>
     /// An ended or refused reservation holds nothing live: it leaves memory now, not after the idle collection age (a

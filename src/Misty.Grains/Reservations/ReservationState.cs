@@ -13,4 +13,10 @@ public sealed class ReservationState
     [Id(5)] public string Caller { get; set; } = "";
     [Id(6)] public string RequestHash { get; set; } = "";
     [Id(7)] public Guid? OrderId { get; set; }
+    /// <summary>
+    /// A single-album reservation made by <see cref="ReservationDesk"/>: its hold, on that album's inventory grain, is
+    /// the live truth. This record is written once when the hold is stored, and again only on commit or extend; a
+    /// release ends the hold without writing it (see <see cref="ReservationGrain"/> for how the status is read).
+    /// </summary>
+    [Id(8)] public bool AlbumHomed { get; set; }
 }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Misty.Grains.Interfaces;
 using Misty.Grains.Interfaces.Reservations;
+using Misty.Grains.Reservations;
 using Misty.Web.Api;
 using Misty.Web.Security;
 
@@ -29,7 +30,7 @@ public static class ReservationsApi
         return routes;
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest http, CreateReservationRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<IResult> CreateAsync(HttpRequest http, CreateReservationRequest request, ClaimsPrincipal user, ReservationDesk desk)
     {
         var key = http.Headers[IdempotencyHeader].ToString();
         var errors = new FieldErrors()
@@ -45,8 +46,7 @@ public static class ReservationsApi
         var caller = Callers.Id(user);
         var ttl = request.TtlSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : DefaultTtl;
         var reservationId = ReservationIdFor(caller, key);
-        var outcome = await grains.GetGrain<IReservationGrain>(reservationId)
-            .CreateAsync(new ReservationRequest(lines, ttl, caller, RequestHash(lines, ttl)));
+        var outcome = await desk.CreateAsync(reservationId, new ReservationRequest(lines, ttl, caller, RequestHash(lines, ttl)));
         return outcome.Result switch
         {
             ReservationResult.Ok => TypedResults.Created($"/api/reservations/{reservationId}", ReservationResponse.From(outcome.Reservation!)),
@@ -66,10 +66,9 @@ public static class ReservationsApi
     private static async Task<IResult> GetAsync(Guid reservationId, ClaimsPrincipal user, IGrainFactory grains) =>
         await FindAsync(reservationId, user, grains) is { } view ? TypedResults.Ok(ReservationResponse.From(view)) : NotFound(reservationId);
 
-    private static async Task<IResult> ReleaseAsync(Guid reservationId, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<IResult> ReleaseAsync(Guid reservationId, ClaimsPrincipal user, ReservationDesk desk)
     {
-        var reservation = grains.GetGrain<IReservationGrain>(reservationId);
-        var outcome = Callers.IsStaff(user) ? await reservation.ReleaseAsync() : await reservation.ReleaseOwnAsync(Callers.Id(user));
+        var outcome = await desk.ReleaseAsync(reservationId, Callers.IsStaff(user) ? null : Callers.Id(user));
         return outcome.Result switch
         {
             ReservationResult.Ok => TypedResults.NoContent(),

@@ -10,6 +10,7 @@ namespace Misty.Grains.Workflows.BuiltIn;
 /// <summary>
 /// Finds reservations stored as held whose time is up, from the reservation grains' stored state (Orleans keeps it as
 /// JSON in orleansstorage.payloadjson, with default values left out, so a held reservation has no Status field).
+/// Album-homed reservations are left out: their record keeps saying "held", and their album's reminder expires the hold.
 /// </summary>
 public sealed class ExpiredReservations(NpgsqlDataSource database, IOptions<ClusterOptions> cluster)
 {
@@ -25,6 +26,7 @@ public sealed class ExpiredReservations(NpgsqlDataSource database, IOptions<Clus
             WHERE serviceid = @service AND graintypestring = @state AND payloadjson IS NOT NULL
               AND coalesce((payloadjson ->> '{nameof(ReservationState.Status)}')::int, 0) = @held
               AND (payloadjson ->> '{nameof(ReservationState.ExpiresAt)}')::timestamptz <= @now
+              AND NOT coalesce((payloadjson ->> '{nameof(ReservationState.AlbumHomed)}')::boolean, false)
             LIMIT @limit
             """);
         command.Parameters.AddWithValue("service", cluster.Value.ServiceId);
