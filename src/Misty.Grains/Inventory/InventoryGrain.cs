@@ -89,10 +89,10 @@ public sealed class InventoryGrain(
     public Task<InventorySnapshot?> GetAsync() =>
         Task.FromResult(_live.Exists ? _book.Snapshot(AlbumId) : null);
 
-    public Task<HoldOutcome> HoldAsync(Guid reservationId, int quantity, DateTimeOffset expiresAt, long tag = 0)
+    public Task<HoldOutcome> HoldAsync(Guid reservationId, int quantity, DateTimeOffset expiresAt, long tag = 0, bool forgetWhenEnded = false)
     {
         _lastHoldAt = clock.GetUtcNow();
-        return _live.Exists ? ApplyAsync(() => _book.Hold(reservationId, quantity, expiresAt, tag)) : UnknownAlbum();
+        return _live.Exists ? ApplyAsync(() => _book.Hold(reservationId, quantity, expiresAt, tag, forgetWhenEnded)) : UnknownAlbum();
     }
 
     public Task<HoldOutcome> UndoHoldAsync(Guid reservationId, long tag) =>

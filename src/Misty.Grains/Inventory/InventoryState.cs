@@ -39,8 +39,17 @@ public sealed class InventoryState
 }
 
 /// <param name="Tag">The request that made the hold (see <c>ReservationRequest.HoldTag</c>); 0 in holds stored before tags.</param>
+/// <param name="ForgetWhenEnded">
+/// The hold of an album-homed reservation: when it ends it leaves no <see cref="EndedHold"/>, because its record already
+/// keeps retries from holding again, and its status follows from its expiry (see <c>ReservationGrain</c>). Ended entries
+/// are most of a busy album's stored state, which is written on every change.
+/// </param>
 [GenerateSerializer, Alias("Misty.StockHold")]
-public sealed record StockHold([property: Id(0)] int Quantity, [property: Id(1)] DateTimeOffset ExpiresAt, [property: Id(2)] long Tag = 0);
+public sealed record StockHold(
+    [property: Id(0)] int Quantity,
+    [property: Id(1)] DateTimeOffset ExpiresAt,
+    [property: Id(2)] long Tag = 0,
+    [property: Id(3)] bool ForgetWhenEnded = false);
 
 [GenerateSerializer, Alias("Misty.EndedHold")]
 public sealed record EndedHold([property: Id(0)] HoldStatus Status, [property: Id(1)] DateTimeOffset EndedAt);

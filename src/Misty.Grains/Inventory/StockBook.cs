@@ -38,7 +38,8 @@ public sealed class StockBook(InventoryState state, TimeProvider clock)
         new(albumId, state.Sku, state.Quantity, Reserved, state.ReorderPoint, state.OptimalStockLevel, state.Version, state.LastRestockDate);
 
     /// <param name="tag">The request making the hold: the same id held again is a no-op for its own request, refused for another; 0 matches any.</param>
-    public HoldOutcome Hold(Guid reservationId, int quantity, DateTimeOffset expiresAt, long tag = 0)
+    /// <param name="forgetWhenEnded">See <see cref="StockHold.ForgetWhenEnded"/>.</param>
+    public HoldOutcome Hold(Guid reservationId, int quantity, DateTimeOffset expiresAt, long tag = 0, bool forgetWhenEnded = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(quantity);
         var now = clock.GetUtcNow();
@@ -66,7 +67,7 @@ public sealed class StockBook(InventoryState state, TimeProvider clock)
             return new HoldOutcome(HoldStatus.Insufficient, available, null);
         }
 
-        state.Holds[reservationId] = new StockHold(quantity, expiresAt, tag);
+        state.Holds[reservationId] = new StockHold(quantity, expiresAt, tag, forgetWhenEnded);
         state.Version++;
         return new HoldOutcome(HoldStatus.Held, available - quantity, expiresAt);
     }
@@ -207,7 +208,11 @@ public sealed class StockBook(InventoryState state, TimeProvider clock)
 
     private void End(Guid reservationId, HoldStatus status, DateTimeOffset now)
     {
-        state.Holds.Remove(reservationId);
+        if (state.Holds.Remove(reservationId, out var hold) && hold.ForgetWhenEnded)
+        {
+            return;
+        }
+
         state.Ended[reservationId] = new EndedHold(status, now);
         if (state.Ended.Count > EndedHoldsKept)
         {

@@ -43,7 +43,7 @@ public sealed class ReservationDesk(IGrainFactory grains, IGrainStorage storage,
         var line = request.Lines[0];
         var album = grains.GetGrain<IInventoryGrain>(line.AlbumId);
         var createdAt = clock.GetUtcNow();
-        var hold = await album.HoldAsync(reservationId, line.Quantity, createdAt + request.Ttl, request.HoldTag);
+        var hold = await album.HoldAsync(reservationId, line.Quantity, createdAt + request.Ttl, request.HoldTag, forgetWhenEnded: true);
         switch (hold.Status)
         {
             case HoldStatus.Held:

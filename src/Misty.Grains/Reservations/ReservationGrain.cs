@@ -13,9 +13,10 @@ namespace Misty.Grains.Reservations;
 /// record's holds, a retried release releases them again, and holds nobody retries expire with their TTL.
 /// <para>
 /// A single-album reservation made by <see cref="ReservationDesk"/> (<see cref="ReservationState.AlbumHomed"/>) lives
-/// in its album's hold, and its record says "held" until a commit: while it does, the status is the album's. An album
-/// remembers only its latest ended holds; one it has forgotten ended unseen and reads as released before its expiry
-/// and expired after it.
+/// in its album's hold, and its record says "held" until a commit or extension writes it: while it does, the status is
+/// the album's. Such a hold leaves no trace on its album once it ended (see <c>StockHold.ForgetWhenEnded</c>), so it reads
+/// as released before its expiry and expired after it: a reservation released and looked up after its expiry time
+/// reads as expired. Nothing is held either way.
 /// </para>
 /// </summary>
 [GrainType("reservation")]
@@ -269,7 +270,7 @@ public sealed class ReservationGrain(
 
     /// <summary>
     /// An album-homed record says "held" until a commit; the album's hold says how it really stands. A hold the album
-    /// no longer knows ended unseen: released before its expiry, expired after it (see the class remarks).
+    /// does not know has ended: released before its expiry, expired after it (see the class remarks).
     /// </summary>
     private async Task FollowAlbumAsync()
     {

@@ -66,6 +66,80 @@ public sealed class ReservationApiTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_key_used_for_one_album_is_refused_for_another_even_when_both_race()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        var first = await TestAlbums.InsertAsync(connectionString, quantity: 50);
+        var second = await TestAlbums.InsertAsync(connectionString, quantity: 50);
+        await using var node = await MistyWebNode.StartAsync(connectionString);
+        using var storefront = Storefront(node);
+
+        Assert.Equal(HttpStatusCode.Created, (await ReserveAsync(storefront, "one-key", (first, 1))).StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await ReserveAsync(storefront, "one-key", (second, 1))).StatusCode);
+
+        // Each key sent to both albums at once: exactly one of the two is held, the other hears 422 and holds nothing.
+        var races = await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
+        {
+            var key = $"race-{i}";
+            var answers = await Task.WhenAll(ReserveAsync(storefront, key, (first, 1)), ReserveAsync(storefront, key, (second, 1)));
+            return answers.Select(answer => answer.StatusCode).Order().ToArray();
+        }));
+        Assert.All(races, answers => Assert.Equal([HttpStatusCode.Created, HttpStatusCode.UnprocessableEntity], answers));
+        var reserved = (await InventoryAsync(storefront, first)).GetProperty("reserved").GetInt32() + (await InventoryAsync(storefront, second)).GetProperty("reserved").GetInt32();
+        Assert.Equal(1 + races.Length, reserved);
+    }
+
+    [Fact]
+    public async Task A_released_reservation_replayed_holds_nothing_again_and_reads_released_after_a_restart()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        var album = await TestAlbums.InsertAsync(connectionString, quantity: 1);
+        Guid reservation;
+        await using (var node = await MistyWebNode.StartAsync(connectionString))
+        {
+            using var storefront = Storefront(node);
+            reservation = await ReservationIdAsync(await ReserveAsync(storefront, "replayed", (album, 1)));
+            Assert.Equal(HttpStatusCode.NoContent, (await storefront.DeleteAsync($"/api/reservations/{reservation}")).StatusCode);
+            Assert.Equal("released", await StatusAsync(storefront, reservation));
+
+            // Another key takes the unit: the replay must not hold again, and cannot succeed by taking stock.
+            Assert.Equal(HttpStatusCode.Created, (await ReserveAsync(storefront, "other", (album, 1))).StatusCode);
+            var replay = await ReserveAsync(storefront, "replayed", (album, 1));
+            Assert.Equal(HttpStatusCode.Created, replay.StatusCode);
+            var answer = await replay.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal((reservation, "released"), (answer.GetProperty("reservationId").GetGuid(), answer.GetProperty("status").GetString()));
+            Assert.Equal(1, (await InventoryAsync(storefront, album)).GetProperty("reserved").GetInt32());
+        }
+
+        await using (var restarted = await MistyWebNode.StartAsync(connectionString))
+        {
+            using var storefront = Storefront(restarted);
+            Assert.Equal("released", await StatusAsync(storefront, reservation));
+            Assert.Equal(HttpStatusCode.NoContent, (await storefront.DeleteAsync($"/api/reservations/{reservation}")).StatusCode);
+            Assert.Equal(HttpStatusCode.Conflict, (await storefront.PostAsync($"/api/reservations/{reservation}/commit", null)).StatusCode);
+            Assert.Equal(1, (await InventoryAsync(storefront, album)).GetProperty("reserved").GetInt32());
+        }
+    }
+
+    [Fact]
+    public async Task A_refused_key_stores_nothing_and_is_held_once_stock_is_back()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        var album = await TestAlbums.InsertAsync(connectionString, quantity: 0);
+        await using var node = await MistyWebNode.StartAsync(connectionString);
+        using var storefront = Storefront(node);
+        using var admin = await node.CreateStaffClientAsync();
+
+        Assert.Equal(HttpStatusCode.Conflict, (await ReserveAsync(storefront, "patient", (album, 2))).StatusCode);
+        Assert.Equal(0L, await ScalarAsync(connectionString, "SELECT count(*) FROM orleansstorage WHERE graintypestring = 'reservation' AND payloadjson::text LIKE '%' || @album::text || '%'", album));
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsJsonAsync($"/api/inventory/{album}/restock", new { quantity = 2 })).StatusCode);
+        var held = await ReserveAsync(storefront, "patient", (album, 2));
+        Assert.Equal(HttpStatusCode.Created, held.StatusCode);
+        Assert.Equal("held", await StatusAsync(storefront, await ReservationIdAsync(held)));
+        Assert.Equal(0, (await InventoryAsync(storefront, album)).GetProperty("available").GetInt32());
+    }
+
+    [Fact]
     public async Task A_reservation_over_several_albums_holds_all_lines_or_none()
     {
         var connectionString = await postgres.CreateDatabaseAsync();
@@ -234,6 +308,9 @@ public sealed class ReservationApiTests(PostgresFixture postgres)
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reservationId").GetGuid();
     }
+
+    private static async Task<string?> StatusAsync(HttpClient client, Guid reservation) =>
+        (await client.GetFromJsonAsync<JsonElement>($"/api/reservations/{reservation}")).GetProperty("status").GetString();
 
     private static async Task<JsonElement> InventoryAsync(HttpClient client, Guid album) =>
         await client.GetFromJsonAsync<JsonElement>($"/api/inventory/{album}");

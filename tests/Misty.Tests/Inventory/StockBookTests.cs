@@ -102,4 +102,50 @@ public sealed class StockBookTests
 
         Assert.Equal(StockBook.EndedHoldsKept, book.State.Ended.Count);
     }
+
+    [Fact]
+    public void The_same_id_held_for_another_request_is_refused_and_changes_nothing()
+    {
+        var book = NewBook(5);
+        var reservation = Guid.NewGuid();
+        var expires = _clock.GetUtcNow().AddMinutes(5);
+        Assert.Equal(HoldStatus.Held, book.Hold(reservation, 2, expires, tag: 7).Status);
+        var version = book.State.Version;
+
+        Assert.Equal(HoldStatus.Held, book.Hold(reservation, 2, expires, tag: 7).Status);
+        Assert.Equal(HoldStatus.KeyReused, book.Hold(reservation, 3, expires, tag: 8).Status);
+        Assert.Equal((2, version), (book.Reserved, book.State.Version));
+    }
+
+    [Fact]
+    public void An_undone_hold_leaves_no_trace_so_its_retry_holds_afresh_but_another_requests_hold_stays()
+    {
+        var book = NewBook(5);
+        var reservation = Guid.NewGuid();
+        var expires = _clock.GetUtcNow().AddMinutes(5);
+        book.Hold(reservation, 2, expires, tag: 7);
+
+        Assert.Equal(HoldStatus.Held, book.Undo(reservation, tag: 8).Status);
+        Assert.Equal(2, book.Reserved);
+        Assert.Equal(HoldStatus.NotFound, book.Undo(reservation, tag: 7).Status);
+        Assert.Equal((0, HoldStatus.NotFound), (book.Reserved, book.Peek(reservation).Status));
+        Assert.Equal(HoldStatus.Held, book.Hold(reservation, 2, expires, tag: 7).Status);
+    }
+
+    [Fact]
+    public void A_hold_whose_record_tells_its_end_is_forgotten_when_it_ends_and_other_holds_are_remembered()
+    {
+        var book = NewBook(5);
+        var homed = Guid.NewGuid();
+        var other = Guid.NewGuid();
+        var expires = _clock.GetUtcNow().AddMinutes(5);
+        book.Hold(homed, 1, expires, tag: 7, forgetWhenEnded: true);
+        book.Hold(other, 1, expires, tag: 9);
+
+        Assert.Equal(HoldStatus.Released, book.Release(homed).Status);
+        Assert.Equal(HoldStatus.Released, book.Release(other).Status);
+        Assert.Equal(HoldStatus.NotFound, book.Peek(homed).Status);
+        Assert.Equal(HoldStatus.Released, book.Peek(other).Status);
+        Assert.Equal([other], book.State.Ended.Keys);
+    }
 }
