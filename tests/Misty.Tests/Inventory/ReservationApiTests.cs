@@ -66,7 +66,7 @@ public sealed class ReservationApiTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task A_key_used_for_one_album_is_refused_for_another_even_when_both_race()
+    public async Task A_key_used_for_one_album_is_refused_for_another_and_twin_requests_hold_once_even_when_they_race()
     {
         var connectionString = await postgres.CreateDatabaseAsync();
         var first = await TestAlbums.InsertAsync(connectionString, quantity: 50);
@@ -85,8 +85,16 @@ public sealed class ReservationApiTests(PostgresFixture postgres)
             return answers.Select(answer => answer.StatusCode).Order().ToArray();
         }));
         Assert.All(races, answers => Assert.Equal([HttpStatusCode.Created, HttpStatusCode.UnprocessableEntity], answers));
+
+        // The same request sent twice at once: both hear 201 for one reservation, which holds once.
+        var twins = await Task.WhenAll(Enumerable.Range(0, 10).Select(async i =>
+        {
+            var answers = await Task.WhenAll(ReserveAsync(storefront, $"twin-{i}", (first, 1)), ReserveAsync(storefront, $"twin-{i}", (first, 1)));
+            return await Task.WhenAll(answers.Select(ReservationIdAsync));
+        }));
+        Assert.All(twins, ids => Assert.Equal(ids[0], ids[1]));
         var reserved = (await InventoryAsync(storefront, first)).GetProperty("reserved").GetInt32() + (await InventoryAsync(storefront, second)).GetProperty("reserved").GetInt32();
-        Assert.Equal(1 + races.Length, reserved);
+        Assert.Equal(1 + races.Length + twins.Length, reserved);
     }
 
     [Fact]
