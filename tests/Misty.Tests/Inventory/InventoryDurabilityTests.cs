@@ -1,9 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Misty.Grains.Interfaces.Inventory;
 using Misty.Grains.Interfaces.Reservations;
+using Misty.Grains.Reservations;
 using Misty.Grains.Storage;
 using Misty.Tests.Infrastructure;
 using Orleans.Streams;
+using Orleans.TestingHost;
 
 namespace Misty.Tests.Inventory;
 
@@ -40,6 +42,40 @@ public sealed class InventoryDurabilityTests(PostgresFixture postgres)
         Assert.All(retries, retry => Assert.Equal(ReservationResult.Ok, retry.Result));
         Assert.Equal(6, (await inventory.GetAsync())!.Reserved);
         Assert.Equal(4, (await inventory.GetAsync())!.Available);
+    }
+
+    [Fact]
+    public async Task Album_homed_reservations_survive_a_killed_silo_and_retries_after_it_hold_once()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        await using var database = MistyDatabase.CreateDataSource(connectionString);
+        var album = await TestAlbums.InsertAsync(connectionString, quantity: 10);
+        var requests = Enumerable.Range(0, 6)
+            .Select(i => (Id: Guid.NewGuid(), Request: new ReservationRequest([new ReservationLine(album, 1)], TimeSpan.FromMinutes(15), "key:desk", $"hash-{i}")))
+            .ToList();
+
+        await using (var first = await PostgresCluster.StartAsync(database, connectionString))
+        {
+            var outcomes = await Task.WhenAll(requests.Select(r => Desk(first).CreateAsync(r.Id, r.Request)));
+            Assert.All(outcomes, outcome => Assert.Equal(ReservationResult.Ok, outcome.Result));
+            await first.KillSiloAsync(first.Silos[0]);
+        }
+
+        await using var second = await PostgresCluster.StartAsync(database, connectionString);
+        var desk = Desk(second);
+        var inventory = second.Client.GetGrain<IInventoryGrain>(album);
+        Assert.Equal(6, (await inventory.GetAsync())!.Reserved);
+        var retries = await Task.WhenAll(requests.Select(r => desk.CreateAsync(r.Id, r.Request)));
+        Assert.All(retries, retry => Assert.Equal((ReservationResult.Ok, ReservationStatus.Held), (retry.Result, retry.Reservation!.Status)));
+        Assert.Equal(6, (await inventory.GetAsync())!.Reserved);
+
+        // Released, then sent again: the same reservation, released, and nothing held a second time.
+        var (releasedId, releasedRequest) = requests[0];
+        Assert.Equal(ReservationResult.Ok, (await desk.ReleaseAsync(releasedId, "key:desk")).Result);
+        var replay = await desk.CreateAsync(releasedId, releasedRequest);
+        Assert.Equal((ReservationResult.Ok, ReservationStatus.Released), (replay.Result, replay.Reservation!.Status));
+        Assert.Equal(ReservationResult.KeyReused, (await desk.CreateAsync(releasedId, releasedRequest with { RequestHash = "other" })).Result);
+        Assert.Equal(5, (await inventory.GetAsync())!.Reserved);
     }
 
     [Fact]
@@ -115,4 +151,6 @@ public sealed class InventoryDurabilityTests(PostgresFixture postgres)
         var low = Assert.Single(received.OfType<LowStock>());
         Assert.Equal((2, 2, 1L), (low.Available, low.ReorderPoint, low.Version));
     }
+
+    private static ReservationDesk Desk(InProcessTestCluster cluster) => cluster.Silos[0].SiloHost.Services.GetRequiredService<ReservationDesk>();
 }
