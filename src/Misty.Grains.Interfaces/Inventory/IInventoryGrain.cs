@@ -23,6 +23,14 @@ public interface IInventoryGrain : IGrainWithGuidKey
     Task<HoldOutcome> HoldAsync(Guid reservationId, int quantity, DateTimeOffset expiresAt, long tag = 0, bool forgetWhenEnded = false);
 
     /// <summary>
+    /// Holds a single-album reservation here and stores its record (keyed by reservation id) in the same write as the
+    /// hold, so one is never stored without the other. The record is inserted only if the key has none: when it had
+    /// one, the hold made here is still stored and the caller decides whether to take it back.
+    /// </summary>
+    [Alias("Reserve")]
+    Task<AlbumReservation> ReserveAsync(Guid reservationId, Reservations.ReservationRequest request);
+
+    /// <summary>
     /// Takes back a hold that was never acknowledged (its reservation could not be recorded, or was refused), as if it
     /// had never been made, so that a retry is judged afresh; only a hold with this <paramref name="tag"/> goes.
     /// </summary>

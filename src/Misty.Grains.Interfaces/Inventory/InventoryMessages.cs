@@ -71,3 +71,13 @@ public enum StockChangeStatus
 public sealed record StockChangeOutcome(
     [property: Id(0)] StockChangeStatus Status,
     [property: Id(1)] InventorySnapshot? Inventory);
+
+/// <summary>The answer to <see cref="IInventoryGrain.ReserveAsync"/>.</summary>
+/// <param name="MadeHere">This call made the hold (rather than finding the same request's hold, or refusing).</param>
+/// <param name="RecordedAt">When the reservation's record was stored with the hold; null when it was not (refused,
+/// not made here, or the key had a record already).</param>
+[GenerateSerializer, Immutable, Alias("Misty.AlbumReservation")]
+public sealed record AlbumReservation(
+    [property: Id(0)] HoldOutcome Hold,
+    [property: Id(1)] bool MadeHere,
+    [property: Id(2)] DateTimeOffset? RecordedAt);

@@ -115,7 +115,7 @@ public static class MistySiloBuilderExtensions
         });
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddSingleton(services => new ReservationDesk(services.GetRequiredService<IGrainFactory>(),
-            services.GetRequiredKeyedService<IGrainStorage>(BatchedGrainStorage.Name), services.GetRequiredService<TimeProvider>()));
+            services.GetRequiredKeyedService<IGrainStorage>(BatchedGrainStorage.Name)));
         silo.Services.AddDashboardMetrics(database);
         silo.AddMistyWorkflows(database);
         silo.AddMistyCases(database);

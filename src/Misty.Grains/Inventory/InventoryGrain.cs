@@ -1,10 +1,14 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Misty.Grains.Infrastructure;
 using Misty.Grains.Interfaces;
 using Misty.Grains.Interfaces.Inventory;
+using Misty.Grains.Interfaces.Reservations;
+using Misty.Grains.Reservations;
 using Misty.Grains.Storage;
 using Orleans.Concurrency;
 using Orleans.Runtime;
+using Orleans.Storage;
 using Orleans.Streams;
 
 namespace Misty.Grains.Inventory;
@@ -17,7 +21,7 @@ namespace Misty.Grains.Inventory;
 [Reentrant]
 [GrainType("inventory")]
 public sealed class InventoryGrain(
-    [PersistentState(InventoryGrain.StateName, BatchedGrainStorage.Name)] IPersistentState<InventoryState> state,
+    [FromKeyedServices(BatchedGrainStorage.Name)] IGrainStorage storage,
     IInventoryStore store,
     TimeProvider clock,
     ILogger<InventoryGrain> logger) : Grain, IInventoryGrain, IRemindable
@@ -32,8 +36,17 @@ public sealed class InventoryGrain(
     private static readonly TimeSpan ReminderIdleLimit = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan ProjectionCoalescing = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>
+    /// The stored row and its version. Written through the storage directly, not IPersistentState, because a write may
+    /// carry the records of reservations held in it (see <see cref="ReserveAsync"/>).
+    /// </summary>
+    private readonly GrainState<InventoryState> _row = new();
     /// <summary>The live state the rules change; storage gets a copy, because it may serialize off the grain's thread.</summary>
     private InventoryState _live = null!;
+    /// <summary>Records of reservations held since the last write began, stored with the next write.</summary>
+    private List<PendingRecord> _pendingRecords = [];
+    /// <summary>Reservations whose record is pending or being written, so a twin request can wait for it.</summary>
+    private readonly HashSet<Guid> _recording = [];
     private StockBook _book = null!;
     private List<IStockEvent> _unpublished = [];
     private List<IStockEvent> _awaitingWrite = [];
@@ -52,15 +65,15 @@ public sealed class InventoryGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // Storage loaded the state before activation, so the book is made here, not at construction.
-        _live = state.State;
+        await storage.ReadStateAsync(StateName, this.GetGrainId(), _row);
+        _live = _row.State ??= new InventoryState();
         _book = new StockBook(_live, clock);
         _lastHoldAt = clock.GetUtcNow();
         _commit = new GroupCommit(WriteAsync);
         var streams = this.GetStreamProvider(MistyStreams.Provider);
         _stream = streams.GetStream<IStockEvent>(StreamId.Create(MistyStreams.Stock, AlbumId));
         _allStocks = streams.GetStream<IStockEvent>(StreamId.Create(MistyStreams.Stock, MistyStreams.AllKey));
-        if (!state.RecordExists && await store.LoadAsync(AlbumId, cancellationToken) is { } row)
+        if (!_row.RecordExists && await store.LoadAsync(AlbumId, cancellationToken) is { } row)
         {
             // First activation for this album: start from its catalog row (seeded or created through the API).
             var initial = _live;
@@ -78,7 +91,7 @@ public sealed class InventoryGrain(
             await EnsureExpiryReminderAsync();
         }
 
-        if (state.RecordExists)
+        if (_row.RecordExists)
         {
             // A crash may have come between storing a change and projecting it; replaying is idempotent.
             _stored = (_book.Snapshot(AlbumId), _live.PendingLedger.ToList());
@@ -93,6 +106,45 @@ public sealed class InventoryGrain(
     {
         _lastHoldAt = clock.GetUtcNow();
         return _live.Exists ? ApplyAsync(() => _book.Hold(reservationId, quantity, expiresAt, tag, forgetWhenEnded)) : UnknownAlbum();
+    }
+
+    public async Task<AlbumReservation> ReserveAsync(Guid reservationId, ReservationRequest request)
+    {
+        var createdAt = clock.GetUtcNow();
+        _lastHoldAt = createdAt;
+        if (!_live.Exists)
+        {
+            return new AlbumReservation(await UnknownAlbum(), MadeHere: false, RecordedAt: null);
+        }
+
+        var line = request.Lines.Single();
+        PendingRecord? record = null;
+        var hold = await ApplyAsync(() =>
+        {
+            var outcome = _book.Hold(reservationId, line.Quantity, createdAt + request.Ttl, request.HoldTag, forgetWhenEnded: true);
+            if (outcome.Status == HoldStatus.Held && outcome.ExpiresAt == createdAt + request.Ttl)
+            {
+                record = new PendingRecord(reservationId, new NewRow<ReservationState>(ReservationState.StateName, ReservationState.RecordId(reservationId),
+                    ReservationState.AlbumHomedHold(request, createdAt, outcome.ExpiresAt.Value)));
+                _pendingRecords.Add(record);
+                _recording.Add(reservationId);
+            }
+
+            return outcome;
+        });
+        if (record is null)
+        {
+            // Refused, or the same request's hold is here already: a twin whose record is still being written shares it.
+            if (hold.Status == HoldStatus.Held && _recording.Contains(reservationId))
+            {
+                await _commit!.CommitAsync();
+            }
+
+            return new AlbumReservation(hold, MadeHere: false, RecordedAt: null);
+        }
+
+        var recorded = await record.Stored.Task;
+        return new AlbumReservation(hold, MadeHere: true, recorded ? createdAt : null);
     }
 
     public Task<HoldOutcome> UndoHoldAsync(Guid reservationId, long tag) =>
@@ -172,6 +224,8 @@ public sealed class InventoryGrain(
         // Everything changed before this point is in this write; later changes wait for the next one.
         var events = _awaitingWrite;
         _awaitingWrite = [];
+        var records = _pendingRecords;
+        _pendingRecords = [];
         var snapshot = _book.Snapshot(AlbumId);
         var ledger = _live.PendingLedger.ToList();
         try
@@ -181,14 +235,30 @@ public sealed class InventoryGrain(
                 await EnsureExpiryReminderAsync();
             }
 
-            state.State = _live.Copy();
-            await state.WriteStateAsync();
+            _row.State = _live.Copy();
+            var inserted = await storage.WriteStateWithNewRowsAsync(StateName, this.GetGrainId(), _row, [.. records.Select(record => record.Row)]);
+            for (var i = 0; i < records.Count; i++)
+            {
+                records[i].Stored.SetResult(inserted[i]);
+            }
         }
         catch (Exception ex)
         {
+            foreach (var record in records)
+            {
+                record.Stored.TrySetException(ex);
+            }
+
             logger.LogError(ex, "Storing inventory of album {AlbumId} failed; reloading from storage.", AlbumId);
             DeactivateOnIdle();
             throw;
+        }
+        finally
+        {
+            foreach (var record in records)
+            {
+                _recording.Remove(record.ReservationId);
+            }
         }
 
         _stored = (snapshot, ledger);
@@ -295,6 +365,12 @@ public sealed class InventoryGrain(
         {
             _projecting = false;
         }
+    }
+
+    /// <summary>A reservation's record waiting for the write that stores its hold; completes with whether it was inserted.</summary>
+    private sealed record PendingRecord(Guid ReservationId, NewRow Row)
+    {
+        public TaskCompletionSource<bool> Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private static Task<HoldOutcome> UnknownAlbum() => Task.FromResult(new HoldOutcome(HoldStatus.UnknownAlbum, 0, null));

@@ -20,13 +20,8 @@ namespace Misty.Grains.Reservations;
 /// (a retry, a reused key, a twin racing with it) takes back any hold it made before anyone hears of it. Reading
 /// first cost a round trip per reservation: 2,081 against 2,631 reservations/s on the benchmark's hot album.
 /// </remarks>
-public sealed class ReservationDesk(IGrainFactory grains, IGrainStorage storage, TimeProvider clock) : IDisposable
+public sealed class ReservationDesk(IGrainFactory grains, IGrainStorage storage) : IDisposable
 {
-    /// <summary>The state name of <see cref="ReservationGrain"/>'s record, which album-homed reservations share.</summary>
-    private const string RecordState = "reservation";
-
-    private static readonly GrainType RecordGrainType = GrainType.Create("reservation");
-
     /// <summary>
     /// Album references, one per album of the catalog: Orleans resolves a grain interface by reflection on every
     /// GetGrain, about 3% of the CPU of a busy storefront.
@@ -45,58 +40,33 @@ public sealed class ReservationDesk(IGrainFactory grains, IGrainStorage storage,
 
         var line = request.Lines[0];
         var album = Album(line.AlbumId);
-        var createdAt = clock.GetUtcNow();
-        var expiresAt = createdAt + request.Ttl;
-        var hold = await album.HoldAsync(reservationId, line.Quantity, expiresAt, request.HoldTag, forgetWhenEnded: true);
-        if (hold.Status != HoldStatus.Held)
-        {
-            // A key that has a record gets its reservation's answer, even when the stock has run out since.
-            return await ReadAsync(reservationId) is { Exists: true } earlier ? await AnswerRetryAsync(reservationId, earlier, request)
-                : hold.Status == HoldStatus.Insufficient ? Refused(ReservationResult.Insufficient, line, hold)
-                : hold.Status == HoldStatus.UnknownAlbum ? Refused(ReservationResult.UnknownAlbum, line, hold)
-                : new ReservationOutcome(ReservationResult.KeyReused, null, []);
-        }
-
-        // Holding an id again for the same request is a no-op that answers with the existing hold's expiry.
-        var madeHere = hold.ExpiresAt == expiresAt;
-        var record = new ReservationState
-        {
-            Exists = true,
-            Status = ReservationStatus.Held,
-            Lines = [line],
-            CreatedAt = createdAt,
-            ExpiresAt = hold.ExpiresAt!.Value,
-            Caller = request.Caller,
-            RequestHash = request.RequestHash,
-            AlbumHomed = true,
-        };
-        ReservationState? first;
-        try
-        {
-            first = await RecordOrFindAsync(reservationId, record);
-        }
-        catch when (madeHere)
-        {
-            // Not recorded, so the caller hears an error: its hold goes too, and a retry starts afresh.
-            await album.UndoHoldAsync(reservationId, request.HoldTag);
-            throw;
-        }
-
-        if (first is null)
+        var (hold, madeHere, recordedAt) = await album.ReserveAsync(reservationId, request);
+        if (recordedAt is { } createdAt)
         {
             _homes.Set(reservationId, new Home(line.AlbumId, request.Caller), new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = request.Ttl });
-            return new ReservationOutcome(ReservationResult.Ok, View(reservationId, record), []);
+            return new ReservationOutcome(ReservationResult.Ok,
+                new ReservationView(reservationId, ReservationStatus.Held, request.Lines, createdAt, hold.ExpiresAt!.Value, request.Caller, null), []);
         }
 
-        // The key was recorded first by another request. A hold made here is that reservation's own only when the other
-        // request (same body, same moment) found it and recorded its expiry; otherwise (another body, or a replay of a
-        // reservation that has ended) it is a second hold, and goes before anyone hears of it.
-        if (madeHere && !(first.RequestHash == request.RequestHash && first.ExpiresAt == hold.ExpiresAt))
+        var first = await ReadAsync(reservationId);
+        if (madeHere)
         {
+            // The key had a record already (a retry, a replay of an ended reservation, a reused key): the hold stored
+            // with this attempt is a second one, and goes before anyone hears of it.
             await album.UndoHoldAsync(reservationId, request.HoldTag);
         }
 
-        return first.Exists ? await AnswerRetryAsync(reservationId, first, request) : new ReservationOutcome(ReservationResult.KeyReused, null, []);
+        return first switch
+        {
+            { Exists: true } => await AnswerRetryAsync(reservationId, first, request),
+            // The emptied record of a request the reservation grain refused: that grain takes this request.
+            { Exists: false } => await Reservation(reservationId).CreateAsync(request),
+            null when hold.Status == HoldStatus.Insufficient => Refused(ReservationResult.Insufficient, line, hold),
+            null when hold.Status == HoldStatus.UnknownAlbum => Refused(ReservationResult.UnknownAlbum, line, hold),
+            // The album holds this id for another request whose record is not stored (its write failed): ask again.
+            null when hold.Status == HoldStatus.Held => throw new InvalidOperationException($"Reservation {reservationId} is being recorded; retry."),
+            null => new ReservationOutcome(ReservationResult.KeyReused, null, []),
+        };
     }
 
     /// <summary>Releases a reservation; <paramref name="caller"/> null is staff, who may release anyone's.</summary>
@@ -135,39 +105,9 @@ public sealed class ReservationDesk(IGrainFactory grains, IGrainStorage storage,
     private async Task<GrainState<ReservationState>> ReadRowAsync(Guid reservationId)
     {
         var row = new GrainState<ReservationState>();
-        await storage.ReadStateAsync(RecordState, RecordId(reservationId), row);
+        await storage.ReadStateAsync(ReservationState.StateName, ReservationState.RecordId(reservationId), row);
         return row;
     }
-
-    /// <summary>
-    /// Stores the record unless the key has one: a write naming no version inserts or fails, so no read comes first.
-    /// </summary>
-    /// <returns>Null when this record was stored; otherwise the record that was there first.</returns>
-    private async Task<ReservationState?> RecordOrFindAsync(Guid reservationId, ReservationState record)
-    {
-        string? version = null;
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                await storage.WriteStateAsync(RecordState, RecordId(reservationId), new GrainState<ReservationState>(record, version));
-                return null;
-            }
-            catch (InconsistentStateException)
-            {
-                var row = await ReadRowAsync(reservationId);
-                if (row.State is { Exists: true } || attempt > 0)
-                {
-                    return row.State ?? new ReservationState();
-                }
-
-                // The emptied record of a request the reservation grain refused keeps its row: this one takes it over.
-                version = row.ETag;
-            }
-        }
-    }
-
-    private static GrainId RecordId(Guid reservationId) => GrainId.Create(RecordGrainType, GrainIdKeyExtensions.CreateGuidKey(reservationId));
 
     private static ReservationOutcome Refused(ReservationResult result, ReservationLine line, HoldOutcome hold) =>
         new(result, null, [new LineShortage(line.AlbumId, line.Quantity, hold.Available)]);

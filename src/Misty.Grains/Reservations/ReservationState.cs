@@ -5,6 +5,11 @@ namespace Misty.Grains.Reservations;
 [GenerateSerializer, Alias("Misty.ReservationState")]
 public sealed class ReservationState
 {
+    /// <summary>The [PersistentState] name of <see cref="ReservationGrain"/>'s record, which album-homed reservations share.</summary>
+    public const string StateName = "reservation";
+
+    private static readonly GrainType RecordGrainType = GrainType.Create("reservation");
+
     [Id(0)] public bool Exists { get; set; }
     [Id(1)] public ReservationStatus Status { get; set; }
     [Id(2)] public List<ReservationLine> Lines { get; set; } = [];
@@ -19,4 +24,20 @@ public sealed class ReservationState
     /// release ends the hold without writing it (see <see cref="ReservationGrain"/> for how the status is read).
     /// </summary>
     [Id(8)] public bool AlbumHomed { get; set; }
+
+    /// <summary>The grain id whose <see cref="StateName"/> row is the record of this reservation.</summary>
+    public static GrainId RecordId(Guid reservationId) => GrainId.Create(RecordGrainType, GrainIdKeyExtensions.CreateGuidKey(reservationId));
+
+    /// <summary>The record of a single-album reservation held on its album until <paramref name="expiresAt"/>.</summary>
+    public static ReservationState AlbumHomedHold(ReservationRequest request, DateTimeOffset createdAt, DateTimeOffset expiresAt) => new()
+    {
+        Exists = true,
+        Status = ReservationStatus.Held,
+        Lines = [.. request.Lines],
+        CreatedAt = createdAt,
+        ExpiresAt = expiresAt,
+        Caller = request.Caller,
+        RequestHash = request.RequestHash,
+        AlbumHomed = true,
+    };
 }

@@ -35,7 +35,7 @@ public sealed class BatchedGrainStorage : IGrainStorage
     private readonly IGrainStorageSerializer _serializer;
     private readonly string _serviceId;
     private Task<Queries>? _queries;
-    private readonly CommitQueue<StateWrite, int?> _writes;
+    private readonly CommitQueue<WriteGroup, int?[]> _writes;
     private readonly CommitQueue<StorageKey, StoredRow?> _reads;
 
     public BatchedGrainStorage(NpgsqlDataSource database, IGrainStorageSerializer serializer, string serviceId)
@@ -43,7 +43,7 @@ public sealed class BatchedGrainStorage : IGrainStorage
         _database = database;
         _serializer = serializer;
         _serviceId = serviceId;
-        _writes = new CommitQueue<StateWrite, int?>(FlushAsync, MaxBatch, MaxFlushes);
+        _writes = new CommitQueue<WriteGroup, int?[]>(FlushAsync, MaxBatch, MaxFlushes);
         _reads = new CommitQueue<StorageKey, StoredRow?>(ReadAllAsync, MaxBatch, MaxFlushes);
     }
 
@@ -59,9 +59,25 @@ public sealed class BatchedGrainStorage : IGrainStorage
     {
         var version = Version(grainState.ETag);
         var payload = _serializer.Serialize(grainState.State).ToArray();
-        var stored = await _writes.EnqueueAsync(new StateWrite(KeyOf(stateName, grainId), version, payload));
-        grainState.ETag = Checked("write", stateName, grainId, version, stored);
+        var stored = await _writes.EnqueueAsync(new WriteGroup([new StateWrite(KeyOf(stateName, grainId), version, payload)]));
+        grainState.ETag = Checked("write", stateName, grainId, version, stored[0]);
         grainState.RecordExists = true;
+    }
+
+    /// <summary>
+    /// Writes a grain's state and, in the same transaction, new rows of other states: the rows are stored exactly when
+    /// the state is. A row whose key already has a record is left as it is (insert-only, as a write naming no version).
+    /// </summary>
+    /// <returns>For each new row, whether it was inserted.</returns>
+    public async Task<IReadOnlyList<bool>> WriteStateWithNewRowsAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, IReadOnlyList<NewRow> rows)
+    {
+        var version = Version(grainState.ETag);
+        var payload = _serializer.Serialize(grainState.State).ToArray();
+        var stored = await _writes.EnqueueAsync(new WriteGroup(
+            [new StateWrite(KeyOf(stateName, grainId), version, payload), .. rows.Select(row => new StateWrite(KeyOf(row.StateName, row.GrainId), null, row.Serialize(_serializer)))]));
+        grainState.ETag = Checked("write", stateName, grainId, version, stored[0]);
+        grainState.RecordExists = true;
+        return [.. stored.Skip(1).Select(inserted => inserted is not null)];
     }
 
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -138,12 +154,13 @@ public sealed class BatchedGrainStorage : IGrainStorage
         return rows;
     }
 
-    private async Task<IReadOnlyList<int?>> FlushAsync(IReadOnlyList<StateWrite> writes)
+    private async Task<IReadOnlyList<int?[]>> FlushAsync(IReadOnlyList<WriteGroup> groups)
     {
         var queries = await QueriesAsync();
         await using var connection = await _database.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using var batch = new NpgsqlBatch(connection, transaction);
+        var writes = groups.SelectMany(group => group.Rows).ToList();
         foreach (var write in writes)
         {
             var command = new NpgsqlBatchCommand(queries.Write);
@@ -167,8 +184,24 @@ public sealed class BatchedGrainStorage : IGrainStorage
             while (await reader.NextResultAsync());
         }
 
+        var results = new List<int?[]>(groups.Count);
+        var offset = 0;
+        foreach (var group in groups)
+        {
+            var stored = versions.GetRange(offset, group.Rows.Count).ToArray();
+            offset += stored.Length;
+            if (group.Rows.Count > 1 && !Succeeded(group.Rows[0].Version, stored[0]))
+            {
+                // The state's own write failed its version check: its new rows must not be stored without it. Leaving
+                // without a commit rolls back the whole transaction and fails every write in it (all get retried).
+                throw new InconsistentStateException($"Version conflict (write): ServiceId={_serviceId} ProviderName={Name} GrainType={group.Rows[0].Key.StateName}; its new rows were not stored.");
+            }
+
+            results.Add(stored);
+        }
+
         await transaction.CommitAsync();
-        return versions;
+        return results;
     }
 
     private void AddKey(NpgsqlParameterCollection parameters, StorageKey key)
@@ -215,17 +248,49 @@ public sealed class BatchedGrainStorage : IGrainStorage
 
     /// <summary>Orleans' rule: storage answering with the version the grain sent (or none) means the condition failed.</summary>
     private string Checked(string operation, string stateName, GrainId grainId, int? sent, int? stored) =>
-        stored is { } version && version != sent
-            ? version.ToString(CultureInfo.InvariantCulture)
+        Succeeded(sent, stored)
+            ? stored!.Value.ToString(CultureInfo.InvariantCulture)
             : throw new InconsistentStateException(
                 $"Version conflict ({operation}): ServiceId={_serviceId} ProviderName={Name} GrainType={stateName} GrainId={grainId} ETag={sent}.");
 
     private sealed record Queries(string Read, string Write, string Clear);
 
+    private static bool Succeeded(int? sent, int? stored) => stored is { } version && version != sent;
+
     private sealed record StateWrite(StorageKey Key, int? Version, byte[] Payload);
+
+    /// <summary>Rows that are stored in one transaction or not at all: a grain's state, and any new rows written with it.</summary>
+    private sealed record WriteGroup(IReadOnlyList<StateWrite> Rows);
 
     /// <summary>A stored row; no payload means a cleared state, whose version the next write must still name.</summary>
     private sealed record StoredRow(byte[]? Payload, int Version);
+}
+
+/// <summary>A new row of a grain state, written with another grain's state (see <see cref="BatchedGrainStorage.WriteStateWithNewRowsAsync"/>).</summary>
+public abstract record NewRow(string StateName, GrainId GrainId)
+{
+    public abstract byte[] Serialize(IGrainStorageSerializer serializer);
+
+    /// <summary>Inserts the row on its own, for storage that cannot write it with another state; false when the key has a record.</summary>
+    public abstract Task<bool> InsertAsync(IGrainStorage storage);
+}
+
+public sealed record NewRow<T>(string StateName, GrainId GrainId, T State) : NewRow(StateName, GrainId)
+{
+    public override byte[] Serialize(IGrainStorageSerializer serializer) => serializer.Serialize(State).ToArray();
+
+    public override async Task<bool> InsertAsync(IGrainStorage storage)
+    {
+        try
+        {
+            await storage.WriteStateAsync(StateName, GrainId, new GrainState<T>(State));
+            return true;
+        }
+        catch (InconsistentStateException)
+        {
+            return false;
+        }
+    }
 }
 
 /// <summary>A grain state's row identity in <c>orleansstorage</c>.</summary>
