@@ -52,9 +52,7 @@ public sealed class ClusterOnPostgresTests(PostgresFixture postgres)
             var counter = first.Client.GetGrain<ICounterProbeGrain>(key);
             Assert.Equal(1, await counter.IncrementAsync());
             grainId = counter.GetGrainId();
-            var silo = ((InProcessSiloHandle)first.Silos[0]).ServiceProvider;
-            batched = new BatchedGrainStorage(database, silo.GetRequiredService<IGrainStorageSerializer>(),
-                silo.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId);
+            batched = BatchedStorage(first, database);
             await first.StopAllSilosAsync();
         }
 
@@ -76,6 +74,31 @@ public sealed class ClusterOnPostgresTests(PostgresFixture postgres)
         Assert.Equal(42, await second.Client.GetGrain<ICounterProbeGrain>(key).IncrementAsync());
         await using var rows = database.CreateCommand("SELECT count(*) FROM orleansstorage WHERE graintypestring = 'counter-probe'");
         Assert.Equal(1L, await rows.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task A_state_and_the_new_rows_written_with_it_are_stored_together_or_not_at_all()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        await using var database = MistyDatabase.CreateDataSource(connectionString);
+        await using var cluster = await PostgresCluster.StartAsync(database, connectionString);
+        var batched = BatchedStorage(cluster, database);
+        var (owner, fresh, taken, refused) = (ProbeId(), ProbeId(), ProbeId(), ProbeId());
+        await batched.WriteStateAsync("counter-probe", taken, new GrainState<CounterProbeState>(new CounterProbeState { Count = 7 }));
+
+        var state = new GrainState<CounterProbeState>(new CounterProbeState { Count = 1 });
+        var inserted = await batched.WriteStateWithNewRowsAsync("counter-probe", owner, state,
+            [new NewRow<CounterProbeState>("counter-probe", fresh, new CounterProbeState { Count = 2 }), new NewRow<CounterProbeState>("counter-probe", taken, new CounterProbeState { Count = 3 })]);
+        Assert.Equal([true, false], inserted);
+        Assert.Equal("1", state.ETag);
+        Assert.Equal((2, 7), (await StoredCountAsync(batched, fresh), await StoredCountAsync(batched, taken)));
+
+        // A state whose version check fails takes its new rows down with it.
+        var stale = new GrainState<CounterProbeState>(new CounterProbeState { Count = 9 }, "5");
+        await Assert.ThrowsAsync<InconsistentStateException>(() => batched.WriteStateWithNewRowsAsync("counter-probe", owner, stale,
+            [new NewRow<CounterProbeState>("counter-probe", refused, new CounterProbeState { Count = 4 })]));
+        Assert.Null(await StoredCountAsync(batched, refused));
+        Assert.Equal(1, await StoredCountAsync(batched, owner));
     }
 
     [Fact]
@@ -133,5 +156,20 @@ public sealed class ClusterOnPostgresTests(PostgresFixture postgres)
         // Grains placed on either silo answer the client: both silos serve the one cluster.
         var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => cluster.Client.GetGrain<ICounterProbeGrain>(Guid.NewGuid()).IncrementAsync()));
         Assert.All(answers, answer => Assert.Equal(1, answer));
+    }
+
+    private static BatchedGrainStorage BatchedStorage(InProcessTestCluster cluster, NpgsqlDataSource database)
+    {
+        var silo = ((InProcessSiloHandle)cluster.Silos[0]).ServiceProvider;
+        return new BatchedGrainStorage(database, silo.GetRequiredService<IGrainStorageSerializer>(), silo.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId);
+    }
+
+    private static GrainId ProbeId() => GrainId.Create(GrainType.Create("counter-probe"), GrainIdKeyExtensions.CreateGuidKey(Guid.NewGuid()));
+
+    private static async Task<int?> StoredCountAsync(BatchedGrainStorage storage, GrainId grainId)
+    {
+        var state = new GrainState<CounterProbeState>();
+        await storage.ReadStateAsync("counter-probe", grainId, state);
+        return state.RecordExists ? state.State?.Count : null;
     }
 }
