@@ -31,6 +31,23 @@ public sealed class BatchedGrainStorage : IGrainStorage
     /// </summary>
     private const int MaxFlushes = 2;
 
+    /// <summary>
+    /// What <c>WriteToStorageKey</c> does for a write naming no version (insert version 1 unless the row exists), without
+    /// its update branch: a reservation record is such a write, and PostgreSQL set up and ran both branches of the
+    /// general query for each of them. No row back means the key had a record.
+    /// </summary>
+    private const string InsertNewRow =
+        """
+        INSERT INTO orleansstorage
+            (grainidhash, grainidn0, grainidn1, graintypehash, graintypestring, grainidextensionstring, serviceid,
+             payloadbinary, payloadjson, modifiedon, version)
+        VALUES (@GrainIdHash, @GrainIdN0, @GrainIdN1, @GrainTypeHash, @GrainTypeString, @GrainIdExtensionString, @ServiceId,
+                @PayloadBinary, orleans_payload_jsonb(@PayloadBinary), now(), 1)
+        ON CONFLICT (grainidhash, graintypehash, grainidn0, grainidn1, graintypestring, (coalesce(grainidextensionstring, '')), serviceid)
+            DO NOTHING
+        RETURNING version
+        """;
+
     private readonly NpgsqlDataSource _database;
     private readonly IGrainStorageSerializer _serializer;
     private readonly string _serviceId;
@@ -74,7 +91,7 @@ public sealed class BatchedGrainStorage : IGrainStorage
         var version = Version(grainState.ETag);
         var payload = _serializer.Serialize(grainState.State).ToArray();
         var stored = await _writes.EnqueueAsync(new WriteGroup(
-            [new StateWrite(KeyOf(stateName, grainId), version, payload), .. rows.Select(row => new StateWrite(KeyOf(row.StateName, row.GrainId), null, row.Serialize(_serializer)))]));
+            [new StateWrite(KeyOf(stateName, grainId), version, payload), .. rows.Select(row => new StateWrite(KeyOf(row.StateName, row.GrainId), null, row.Serialize(_serializer), InsertOnly: true))]));
         grainState.ETag = Checked("write", stateName, grainId, version, stored[0]);
         grainState.RecordExists = true;
         return [.. stored.Skip(1).Select(inserted => inserted is not null)];
@@ -163,9 +180,13 @@ public sealed class BatchedGrainStorage : IGrainStorage
         var writes = groups.SelectMany(group => group.Rows).ToList();
         foreach (var write in writes)
         {
-            var command = new NpgsqlBatchCommand(queries.Write);
+            var command = new NpgsqlBatchCommand(write.InsertOnly ? InsertNewRow : queries.Write);
             AddKey(command.Parameters, write.Key);
-            command.Parameters.Add(new NpgsqlParameter("GrainStateVersion", NpgsqlDbType.Integer) { Value = (object?)write.Version ?? DBNull.Value });
+            if (!write.InsertOnly)
+            {
+                command.Parameters.Add(new NpgsqlParameter("GrainStateVersion", NpgsqlDbType.Integer) { Value = (object?)write.Version ?? DBNull.Value });
+            }
+
             command.Parameters.Add(new NpgsqlParameter<byte[]>("PayloadBinary", NpgsqlDbType.Bytea) { TypedValue = write.Payload });
             batch.BatchCommands.Add(command);
         }
@@ -257,7 +278,8 @@ public sealed class BatchedGrainStorage : IGrainStorage
 
     private static bool Succeeded(int? sent, int? stored) => stored is { } version && version != sent;
 
-    private sealed record StateWrite(StorageKey Key, int? Version, byte[] Payload);
+    /// <param name="InsertOnly">A new row written with another state: <see cref="InsertNewRow"/>, not the general write.</param>
+    private sealed record StateWrite(StorageKey Key, int? Version, byte[] Payload, bool InsertOnly = false);
 
     /// <summary>Rows that are stored in one transaction or not at all: a grain's state, and any new rows written with it.</summary>
     private sealed record WriteGroup(IReadOnlyList<StateWrite> Rows);
