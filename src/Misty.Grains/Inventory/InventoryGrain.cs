@@ -34,7 +34,12 @@ public sealed class InventoryGrain(
     /// album selling all day dropped and re-added it every minute: two database writes each time, for every such album.
     /// </summary>
     private static readonly TimeSpan ReminderIdleLimit = TimeSpan.FromMinutes(10);
-    private static readonly TimeSpan ProjectionCoalescing = TimeSpan.FromMilliseconds(50);
+    /// <summary>
+    /// How long stored changes gather before the inventory row follows them. The row is for reports and SQL (dashboards
+    /// get the stock stream): up to a second behind, an album selling a few units a second gets one row update for
+    /// them, where 50 ms gave nearly one per change (about 0.9 per reservation on the uniform benchmark).
+    /// </summary>
+    private static readonly TimeSpan ProjectionCoalescing = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// The stored row and its version. Written through the storage directly, not IPersistentState, because a write may
