@@ -4,6 +4,7 @@ using Misty.Grains.Interfaces.Reservations;
 using Misty.Grains.Reservations;
 using Misty.Grains.Storage;
 using Misty.Tests.Infrastructure;
+using Npgsql;
 using Orleans.Streams;
 using Orleans.TestingHost;
 
@@ -18,17 +19,9 @@ public sealed class InventoryDurabilityTests(PostgresFixture postgres)
         var connectionString = await postgres.CreateDatabaseAsync();
         await using var database = MistyDatabase.CreateDataSource(connectionString);
         var album = await TestAlbums.InsertAsync(connectionString, quantity: 10);
-        var requests = Enumerable.Range(0, 6)
-            .Select(i => (Id: Guid.NewGuid(), Request: new ReservationRequest([new ReservationLine(album, 1)], TimeSpan.FromMinutes(15), "key:crash", $"hash-{i}")))
-            .ToList();
+        var requests = SingleUnitRequests(album, "key:crash", count: 6);
 
-        await using (var first = await PostgresCluster.StartAsync(database, connectionString))
-        {
-            var outcomes = await Task.WhenAll(requests.Select(r => first.Client.GetGrain<IReservationGrain>(r.Id).CreateAsync(r.Request)));
-            Assert.All(outcomes, outcome => Assert.Equal(ReservationResult.Ok, outcome.Result));
-            // No graceful shutdown: nothing gets a chance to write anything more.
-            await first.KillSiloAsync(first.Silos[0]);
-        }
+        await ReserveThenKillSiloAsync(database, connectionString, requests, (cluster, r) => cluster.Client.GetGrain<IReservationGrain>(r.Id).CreateAsync(r.Request));
 
         await using var second = await PostgresCluster.StartAsync(database, connectionString);
         var inventory = second.Client.GetGrain<IInventoryGrain>(album);
@@ -50,16 +43,9 @@ public sealed class InventoryDurabilityTests(PostgresFixture postgres)
         var connectionString = await postgres.CreateDatabaseAsync();
         await using var database = MistyDatabase.CreateDataSource(connectionString);
         var album = await TestAlbums.InsertAsync(connectionString, quantity: 10);
-        var requests = Enumerable.Range(0, 6)
-            .Select(i => (Id: Guid.NewGuid(), Request: new ReservationRequest([new ReservationLine(album, 1)], TimeSpan.FromMinutes(15), "key:desk", $"hash-{i}")))
-            .ToList();
+        var requests = SingleUnitRequests(album, "key:desk", count: 6);
 
-        await using (var first = await PostgresCluster.StartAsync(database, connectionString))
-        {
-            var outcomes = await Task.WhenAll(requests.Select(r => Desk(first).CreateAsync(r.Id, r.Request)));
-            Assert.All(outcomes, outcome => Assert.Equal(ReservationResult.Ok, outcome.Result));
-            await first.KillSiloAsync(first.Silos[0]);
-        }
+        await ReserveThenKillSiloAsync(database, connectionString, requests, (cluster, r) => Desk(cluster).CreateAsync(r.Id, r.Request));
 
         await using var second = await PostgresCluster.StartAsync(database, connectionString);
         var desk = Desk(second);
@@ -153,4 +139,19 @@ public sealed class InventoryDurabilityTests(PostgresFixture postgres)
     }
 
     private static ReservationDesk Desk(InProcessTestCluster cluster) => cluster.Silos[0].SiloHost.Services.GetRequiredService<ReservationDesk>();
+
+    /// <summary>Makes every reservation on a fresh cluster, checks each was acknowledged, then kills the silo.</summary>
+    private static async Task ReserveThenKillSiloAsync(NpgsqlDataSource database, string connectionString, List<(Guid Id, ReservationRequest Request)> requests,
+        Func<InProcessTestCluster, (Guid Id, ReservationRequest Request), Task<ReservationOutcome>> reserve)
+    {
+        await using var cluster = await PostgresCluster.StartAsync(database, connectionString);
+        var outcomes = await Task.WhenAll(requests.Select(request => reserve(cluster, request)));
+        Assert.All(outcomes, outcome => Assert.Equal(ReservationResult.Ok, outcome.Result));
+        // No graceful shutdown: nothing gets a chance to write anything more.
+        await cluster.KillSiloAsync(cluster.Silos[0]);
+    }
+
+    /// <summary>Distinct one-unit reservations of an album by one caller, each with its reservation id.</summary>
+    private static List<(Guid Id, ReservationRequest Request)> SingleUnitRequests(Guid album, string caller, int count) =>
+        [.. Enumerable.Range(0, count).Select(i => (Guid.NewGuid(), new ReservationRequest([new ReservationLine(album, 1)], TimeSpan.FromMinutes(15), caller, $"hash-{i}")))];
 }
