@@ -226,13 +226,9 @@ public sealed class InventoryGrain(
 
     private async Task WriteAsync()
     {
-        // Everything changed before this point is in this write; later changes wait for the next one.
-        var events = _awaitingWrite;
-        _awaitingWrite = [];
-        var records = _pendingRecords;
-        _pendingRecords = [];
-        var snapshot = _book.Snapshot(AlbumId);
-        var ledger = _live.PendingLedger.ToList();
+        List<PendingRecord> records = [];
+        List<IStockEvent> events;
+        (InventorySnapshot Snapshot, List<LedgerEntry> Ledger) stored;
         try
         {
             if (_live.Holds.Count > 0)
@@ -240,6 +236,13 @@ public sealed class InventoryGrain(
                 await EnsureExpiryReminderAsync();
             }
 
+            // Everything changed before this point is in this write, records of its holds included; later changes wait
+            // for the next one.
+            events = _awaitingWrite;
+            _awaitingWrite = [];
+            records = _pendingRecords;
+            _pendingRecords = [];
+            stored = (_book.Snapshot(AlbumId), _live.PendingLedger.ToList());
             _row.State = _live.Copy();
             var inserted = await storage.WriteStateWithNewRowsAsync(StateName, this.GetGrainId(), _row, [.. records.Select(record => record.Row)]);
             for (var i = 0; i < records.Count; i++)
@@ -266,7 +269,7 @@ public sealed class InventoryGrain(
             }
         }
 
-        _stored = (snapshot, ledger);
+        _stored = stored;
         _unpublished.AddRange(events);
         StartPublishing();
         StartProjecting();

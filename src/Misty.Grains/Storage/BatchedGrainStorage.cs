@@ -13,8 +13,8 @@ namespace Misty.Grains.Storage;
 /// ADO.NET provider, so either provider reads the other's rows. The difference: writes of all grains on this silo go
 /// through one <see cref="CommitQueue{TWrite,TResult}"/>, so a busy silo stores many grains' states in one transaction
 /// and one WAL flush, and each <c>WriteStateAsync</c> returns only after that transaction committed. Reads are batched
-/// the same way (one round trip for many activating grains, such as every new reservation looking for an earlier
-/// answer to its Idempotency-Key).
+/// the same way (one round trip for many activating grains). A state can also carry new rows of other states into its
+/// transaction (<see cref="WriteStateWithNewRowsAsync"/>), as an album's hold carries its reservation's record.
 /// </summary>
 public sealed class BatchedGrainStorage : IGrainStorage
 {
