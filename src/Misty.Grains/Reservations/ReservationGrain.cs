@@ -34,7 +34,7 @@ public sealed class ReservationGrain(
         await ReloadIfMissingAsync();
         if (state.State.Exists)
         {
-            // An album-homed record is stored only after its hold was: there is nothing to re-assert.
+            // An album-homed record is stored in the same transaction as its hold: there is nothing to re-assert.
             return state.State.RequestHash != request.RequestHash ? Fail(ReservationResult.KeyReused)
                 : CurrentStatus() == ReservationStatus.Held && !state.State.AlbumHomed ? await ReassertHoldsAsync()
                 : await OkAsync();
