@@ -15,12 +15,8 @@ public interface IInventoryGrain : IGrainWithGuidKey
     /// Tells the request that made the hold (<see cref="Misty.Grains.Interfaces.Reservations.ReservationRequest.HoldTag"/>): holding the same
     /// reservation id again is a no-op for the same tag and <see cref="HoldStatus.KeyReused"/> for another; 0 matches any.
     /// </param>
-    /// <param name="forgetWhenEnded">
-    /// The reservation's own record keeps retries from holding it again (an album-homed reservation): once ended, the
-    /// hold leaves no trace here, and reads as not found.
-    /// </param>
     [Alias("Hold")]
-    Task<HoldOutcome> HoldAsync(Guid reservationId, int quantity, DateTimeOffset expiresAt, long tag = 0, bool forgetWhenEnded = false);
+    Task<HoldOutcome> HoldAsync(Guid reservationId, int quantity, DateTimeOffset expiresAt, long tag = 0);
 
     /// <summary>
     /// Holds a single-album reservation here and stores its record (keyed by reservation id) in the same write as the

@@ -16,7 +16,11 @@ public sealed record ReservationRequest(
     [property: Id(3)] string RequestHash)
 {
     /// <summary>The request's mark on its holds: a short hash of <see cref="RequestHash"/>, never 0 (which means untagged).</summary>
-    public long HoldTag => BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes(RequestHash))) is var tag && tag != 0 ? tag : 1;
+    public long HoldTag => TagOf(RequestHash);
+
+    /// <summary>The hold tag of a request with this <see cref="RequestHash"/>.</summary>
+    public static long TagOf(string requestHash) =>
+        BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes(requestHash))) is var tag && tag != 0 ? tag : 1;
 }
 
 [GenerateSerializer, Alias("Misty.ReservationStatus")]

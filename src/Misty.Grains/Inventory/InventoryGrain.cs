@@ -107,10 +107,10 @@ public sealed class InventoryGrain(
     public Task<InventorySnapshot?> GetAsync() =>
         Task.FromResult(_live.Exists ? _book.Snapshot(AlbumId) : null);
 
-    public Task<HoldOutcome> HoldAsync(Guid reservationId, int quantity, DateTimeOffset expiresAt, long tag = 0, bool forgetWhenEnded = false)
+    public Task<HoldOutcome> HoldAsync(Guid reservationId, int quantity, DateTimeOffset expiresAt, long tag = 0)
     {
         _lastHoldAt = clock.GetUtcNow();
-        return _live.Exists ? ApplyAsync(() => _book.Hold(reservationId, quantity, expiresAt, tag, forgetWhenEnded)) : UnknownAlbum();
+        return _live.Exists ? ApplyAsync(() => _book.Hold(reservationId, quantity, expiresAt, tag)) : UnknownAlbum();
     }
 
     public async Task<AlbumReservation> ReserveAsync(Guid reservationId, ReservationRequest request)
@@ -123,11 +123,13 @@ public sealed class InventoryGrain(
         }
 
         var line = request.Lines.Single();
+        var expiresAt = createdAt + request.Ttl;
         PendingRecord? record = null;
         var hold = await ApplyAsync(() =>
         {
-            var outcome = _book.Hold(reservationId, line.Quantity, createdAt + request.Ttl, request.HoldTag, forgetWhenEnded: true);
-            if (outcome.Status == HoldStatus.Held && outcome.ExpiresAt == createdAt + request.Ttl)
+            var outcome = _book.Hold(reservationId, line.Quantity, expiresAt, request.HoldTag, forgetWhenEnded: true);
+            // Holding an id again for the same request is a no-op that answers with the existing hold's expiry.
+            if (outcome.Status == HoldStatus.Held && outcome.ExpiresAt == expiresAt)
             {
                 record = new PendingRecord(reservationId, new NewRow<ReservationState>(ReservationState.StateName, ReservationState.RecordId(reservationId),
                     ReservationState.AlbumHomedHold(request, createdAt, outcome.ExpiresAt.Value)));

@@ -254,7 +254,7 @@ public sealed class ReservationGrain(
         LeaveMemory();
     }
 
-    private long HoldTag => new ReservationRequest([], TimeSpan.Zero, "", state.State.RequestHash).HoldTag;
+    private long HoldTag => ReservationRequest.TagOf(state.State.RequestHash);
 
     /// <summary>
     /// <see cref="ReservationDesk"/> stores album-homed records without activating this grain: an activation that found
