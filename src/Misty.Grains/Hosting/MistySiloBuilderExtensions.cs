@@ -71,7 +71,7 @@ public static class MistySiloBuilderExtensions
             });
             // The hot states (inventory, reservations): same table and SQL, but many grains' writes per transaction.
             silo.Services.AddGrainStorage(BatchedGrainStorage.Name, (services, _) => new BatchedGrainStorage(
-                database, services.GetRequiredService<IGrainStorageSerializer>(), services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
+                database, new JsonStateSerializer(), services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
             silo.UseAdoNetReminderService(reminders =>
             {
                 reminders.Invariant = MistyDatabase.Invariant;

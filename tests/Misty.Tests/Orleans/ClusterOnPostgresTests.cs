@@ -161,7 +161,7 @@ public sealed class ClusterOnPostgresTests(PostgresFixture postgres)
     private static BatchedGrainStorage BatchedStorage(InProcessTestCluster cluster, NpgsqlDataSource database)
     {
         var silo = ((InProcessSiloHandle)cluster.Silos[0]).ServiceProvider;
-        return new BatchedGrainStorage(database, silo.GetRequiredService<IGrainStorageSerializer>(), silo.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId);
+        return new BatchedGrainStorage(database, new JsonStateSerializer(), silo.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId);
     }
 
     private static GrainId ProbeId() => GrainId.Create(GrainType.Create("counter-probe"), GrainIdKeyExtensions.CreateGuidKey(Guid.NewGuid()));
