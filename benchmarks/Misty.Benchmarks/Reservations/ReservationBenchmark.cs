@@ -175,7 +175,7 @@ public static class ReservationBenchmark
                         target.Record(scenario.Name, window);
                         var result = ScenarioResult.From(target.Name, scenario.Name, [window]);
                         Console.WriteLine($"round {round}, {target.Name}, {scenario.Name}: {result.PerSecond:N0}/s, p50 {result.P50Ms:0.0} ms, " +
-                                          $"p99 {result.P99Ms:0.0} ms, other CPU {window.Usage.OtherCores:0.00} cores");
+                                          $"p99 {result.P99Ms:0.0} ms, other CPU {window.Usage.OtherCores:0.00} cores, stolen {window.Usage.StolenCores:0.00} cores");
                         if (profile is not null)
                         {
                             // Read after the workers stopped, so it includes their last releases: slightly over, never under.

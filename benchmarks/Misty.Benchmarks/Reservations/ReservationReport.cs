@@ -10,7 +10,7 @@ public static class ReservationReport
     private const double HotThroughputTarget = 8;
     private const double HotP99TargetMs = 25;
     private const double UniformThroughputTarget = 1;
-    /// <summary>More CPU than this taken by other processes during a window makes its figures suspect.</summary>
+    /// <summary>More CPU than this taken by other processes, or withheld by the host, during a window makes its figures suspect.</summary>
     private const double QuietMachineCores = 0.2;
 
     public const string Heading = "## Reservations (flash sale)";
@@ -37,16 +37,17 @@ public static class ReservationReport
                    $"Each window: {options.WarmupSeconds} s warm-up, then {options.Seconds} s measured; {Rounds(options.Rounds)}. " +
                    "Reservations/s counts 201 answers; latencies are those of the 201s. The baseline is benchmarks/Misty.Baseline: " +
                    "each reservation one transaction (idempotency row, conditional UPDATE of the stock row, commit), each release another. " +
-                   "CPU is in cores (2.00 = both cores busy); \"other\" is everything else on the machine, the idle system included.");
+                   "CPU is in cores (2.00 = both cores busy); \"other\" is everything else on the machine, the idle system included; " +
+                   "\"stolen\" is time the virtual machine had work but the host ran something else.");
         Line(text, "");
-        Line(text, "| scenario | system | reservations/s | p50 ms | p99 ms | max ms | failed reserves | failed releases | CPU cores: service / PostgreSQL / load / other | PG commits/s | WAL flushes/s |");
+        Line(text, "| scenario | system | reservations/s | p50 ms | p99 ms | max ms | failed reserves | failed releases | CPU cores: service / PostgreSQL / load / other / stolen | PG commits/s | WAL flushes/s |");
         Line(text, "| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | --- | ---: | ---: |");
         foreach (var r in results)
         {
             var u = r.Usage;
             Line(text,
                 $"| {r.Scenario} | {r.System} | {r.PerSecond:N0} | {r.P50Ms:0.0} | {r.P99Ms:0.0} | {r.MaxMs:0} | {Failures(r.FailedByStatus)} | {r.FailedReleases} " +
-                $"| {u.ServiceCores:0.00} / {u.PostgresCores:0.00} / {u.GeneratorCores:0.00} / {u.OtherCores:0.00} | {u.CommitsPerSecond:N0} | {u.WalSyncsPerSecond:N0} |");
+                $"| {u.ServiceCores:0.00} / {u.PostgresCores:0.00} / {u.GeneratorCores:0.00} / {u.OtherCores:0.00} / {u.StolenCores:0.00} | {u.CommitsPerSecond:N0} | {u.WalSyncsPerSecond:N0} |");
         }
 
         Line(text, "");
@@ -65,6 +66,11 @@ public static class ReservationReport
         if (results.Count > 0 && results.Max(r => r.BusiestOtherCores) is var busiest and > QuietMachineCores)
         {
             Line(text, $"- Other processes took up to {busiest:0.00} cores during a measured window: these figures are disturbed by them.");
+        }
+
+        if (results.Count > 0 && results.Max(r => r.MostStolenCores) is var stolen and > QuietMachineCores)
+        {
+            Line(text, $"- The host withheld up to {stolen:0.00} cores (steal) during a measured window: these figures are disturbed by it.");
         }
 
         foreach (var failure in failures)

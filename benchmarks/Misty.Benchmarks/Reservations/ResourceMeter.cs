@@ -6,11 +6,14 @@ namespace Misty.Benchmarks.Reservations;
 
 /// <summary>CPU seconds per party and PostgreSQL's commit and WAL flush counters at one moment.</summary>
 public sealed record ResourceSnapshot(
-    long At, double ServiceCpu, double PostgresCpu, double GeneratorCpu, double MachineBusy, long Commits, long WalSyncs);
+    long At, double ServiceCpu, double PostgresCpu, double GeneratorCpu, double MachineBusy, double MachineStolen, long Commits, long WalSyncs);
 
-/// <summary>What a measured window cost: CPU in cores (1.0 = one core busy throughout) and PostgreSQL rates.</summary>
+/// <summary>
+/// What a measured window cost: CPU in cores (1.0 = one core busy throughout) and PostgreSQL rates. Stolen is the time
+/// the hypervisor ran something else while this virtual machine had work: on a shared host, cores it did not get.
+/// </summary>
 public sealed record ResourceUsage(
-    double ServiceCores, double PostgresCores, double GeneratorCores, double OtherCores, double CommitsPerSecond, double WalSyncsPerSecond)
+    double ServiceCores, double PostgresCores, double GeneratorCores, double OtherCores, double StolenCores, double CommitsPerSecond, double WalSyncsPerSecond)
 {
     public static ResourceUsage Between(ResourceSnapshot before, ResourceSnapshot after)
     {
@@ -21,6 +24,7 @@ public sealed record ResourceUsage(
         var machine = (after.MachineBusy - before.MachineBusy) / seconds;
         return new ResourceUsage(
             service, postgres, generator, Math.Max(0, machine - service - postgres - generator),
+            (after.MachineStolen - before.MachineStolen) / seconds,
             (after.Commits - before.Commits) / seconds, (after.WalSyncs - before.WalSyncs) / seconds);
     }
 
@@ -30,6 +34,7 @@ public sealed record ResourceUsage(
         usages.Average(u => u.PostgresCores),
         usages.Average(u => u.GeneratorCores),
         usages.Average(u => u.OtherCores),
+        usages.Average(u => u.StolenCores),
         usages.Average(u => u.CommitsPerSecond),
         usages.Average(u => u.WalSyncsPerSecond));
 }
@@ -52,6 +57,7 @@ public sealed class ResourceMeter(int servicePid, int postmasterPid, NpgsqlDataS
             PostgresCpu(),
             Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds,
             MachineBusy(),
+            MachineStolen(),
             commits,
             walSyncs);
     }
@@ -83,13 +89,19 @@ public sealed class ResourceMeter(int servicePid, int postmasterPid, NpgsqlDataS
 
     private static double ProcessCpu(int pid) => StatFields(pid) is { } fields ? Ticks(fields, includeChildren: true) / TicksPerSecond : 0;
 
+    /// <summary>CPU time this machine used (idle, I/O wait and steal left out).</summary>
     private static double MachineBusy()
     {
-        // cpu  user nice system idle iowait irq softirq steal ...
-        var values = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8)
-            .Select(value => long.Parse(value, CultureInfo.InvariantCulture)).ToArray();
-        return (values.Sum() - values[3] - values[4]) / TicksPerSecond;
+        var values = MachineTicks();
+        return (values.Sum() - values[3] - values[4] - values[7]) / TicksPerSecond;
     }
+
+    private static double MachineStolen() => MachineTicks()[7] / TicksPerSecond;
+
+    // cpu  user nice system idle iowait irq softirq steal
+    private static long[] MachineTicks() =>
+        [.. File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8)
+            .Select(value => long.Parse(value, CultureInfo.InvariantCulture))];
 
     // utime, stime, cutime, cstime are fields 14 to 17 of /proc/<pid>/stat.
     private static long Ticks(string[] fields, bool includeChildren) =>

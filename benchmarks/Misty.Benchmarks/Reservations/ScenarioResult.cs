@@ -14,11 +14,13 @@ public sealed record ScenarioResult(
     IReadOnlyDictionary<int, int> FailedByStatus,
     int FailedReleases,
     ResourceUsage Usage,
-    double BusiestOtherCores)
+    double BusiestOtherCores,
+    double MostStolenCores)
 {
     /// <summary>
     /// Reservations per second and latency of the successful reserves that completed inside the measured windows,
-    /// pooled over all of them; resource use is the windows' average, plus the most CPU anything else took in one.
+    /// pooled over all of them; resource use is the windows' average, plus the most CPU anything else took in one and
+    /// the most the host withheld in one.
     /// </summary>
     public static ScenarioResult From(string system, string scenario, IReadOnlyList<MeasuredWindow> windows)
     {
@@ -41,7 +43,8 @@ public sealed record ScenarioResult(
             failed,
             windows.Sum(window => window.Tallies.Sum(tally => tally.FailedReleases)),
             ResourceUsage.Average(windows.Select(window => window.Usage).ToArray()),
-            windows.Max(window => window.Usage.OtherCores));
+            windows.Max(window => window.Usage.OtherCores),
+            windows.Max(window => window.Usage.StolenCores));
     }
 
     // Nearest rank: the smallest sample with at least the fraction q of all samples at or below it.
