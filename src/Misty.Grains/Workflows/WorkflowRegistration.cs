@@ -37,6 +37,7 @@ public static class WorkflowRegistration
         services.AddSingleton<IWorkflowPlan, LowStockReorderPlan>();
         services.AddSingleton<IWorkflowPlan, DailyMetricsRollupPlan>();
         services.AddSingleton<IWorkflowPlan, ExpiredReservationSweepPlan>();
+        services.AddSingleton<IWorkflowPlan, ReservationRecordRetentionPlan>();
         services.AddSingleton(new RowKeys(database));
         services.AddSingleton<IWorkflowPlan, CaseSlaSweepPlan>();
         services.AddSingleton<IWorkflowPlan, CustomerSegmentRefreshPlan>();

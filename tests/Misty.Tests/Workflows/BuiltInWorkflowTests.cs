@@ -3,6 +3,7 @@ using Misty.Grains.Interfaces.Orders;
 using Misty.Grains.Interfaces.Reservations;
 using Misty.Grains.Interfaces.Workflows;
 using Misty.Grains.Orders;
+using Misty.Grains.Reservations;
 using Misty.Grains.Storage;
 using Misty.Grains.Workflows.BuiltIn;
 using Misty.Tests.Cases;
@@ -135,6 +136,49 @@ public sealed class BuiltInWorkflowTests(PostgresFixture postgres)
 
         Assert.Equal(ExecutionStatus.Complete, rerun.Status);
         Assert.Equal(1L, await TestSql.ScalarAsync<long>(connectionString, Queued, ("album", album)));
+    }
+
+    [Fact]
+    public async Task Retention_forgets_the_records_of_reservations_that_ended_a_week_ago_and_keeps_the_rest()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        await using var database = MistyDatabase.CreateDataSource(connectionString);
+        var (first, second) = (await TestAlbums.InsertAsync(connectionString, quantity: 5), await TestAlbums.InsertAsync(connectionString, quantity: 5));
+        // The workflows' clock runs a week and an hour ahead: whatever expires within the hour is past retention.
+        var clock = new ManualClock(DateTimeOffset.UtcNow + ReservationRecordRetentionPlan.Retention + TimeSpan.FromHours(1));
+        await using var cluster = await WorkflowCluster.StartAsync(database, connectionString, clock: clock, builtIns: true);
+        var desk = cluster.Silos[0].SiloHost.Services.GetRequiredService<ReservationDesk>();
+        var (released, held, severalReleased, severalUnswept) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        Assert.Equal(ReservationResult.Ok, (await desk.CreateAsync(released, Request(TimeSpan.FromMinutes(5), first))).Result);
+        Assert.Equal(ReservationResult.Ok, (await desk.ReleaseAsync(released, RetentionCaller)).Result);
+        Assert.Equal(ReservationResult.Ok, (await desk.CreateAsync(held, Request(TimeSpan.FromHours(2), first))).Result);
+        var several = cluster.Client.GetGrain<IReservationGrain>(severalReleased);
+        Assert.Equal(ReservationResult.Ok, (await several.CreateAsync(Request(TimeSpan.FromMinutes(5), first, second))).Result);
+        Assert.Equal(ReservationResult.Ok, (await several.ReleaseAsync()).Result);
+        // Its time runs out within the hour, but it is stored as held until the expiry sweep releases it.
+        Assert.Equal(ReservationResult.Ok, (await cluster.Client.GetGrain<IReservationGrain>(severalUnswept).CreateAsync(Request(TimeSpan.FromMinutes(5), first, second))).Result);
+        var retention = cluster.Client.GetGrain<IWorkflowGrain>(BuiltInWorkflows.ReservationRecordRetention);
+
+        var firstRun = await RunAsync(cluster.Client, retention);
+        var secondRun = await RunAsync(cluster.Client, retention);
+
+        Assert.Equal("{\"forgotten\":2}", firstRun.Steps.Single().Output);
+        Assert.Equal("{\"forgotten\":0}", secondRun.Steps.Single().Output);
+        var stored = await Task.WhenAll(new[] { released, held, severalReleased, severalUnswept }.Select(id => RecordStoredAsync(connectionString, id)));
+        Assert.Equal([false, true, false, true], stored);
+    }
+
+    private const string RetentionCaller = "key:retention";
+
+    private static ReservationRequest Request(TimeSpan ttl, params Guid[] albums) =>
+        new([.. albums.Select(album => new ReservationLine(album, 1))], ttl, RetentionCaller, $"hash-{Guid.NewGuid():N}");
+
+    private static async Task<bool> RecordStoredAsync(string connectionString, Guid reservationId)
+    {
+        var key = BatchedGrainStorage.KeyOf(ReservationState.StateName, ReservationState.RecordId(reservationId));
+        return await TestSql.ScalarAsync<bool>(connectionString,
+            "SELECT EXISTS (SELECT 1 FROM orleansstorage WHERE graintypestring = @state AND grainidn0 = @n0 AND grainidn1 = @n1)",
+            ("state", key.StateName), ("n0", key.N0), ("n1", key.N1));
     }
 
     private static async Task<ExecutionView> RunAsync(IGrainFactory grains, IWorkflowGrain workflow, string? input = null)

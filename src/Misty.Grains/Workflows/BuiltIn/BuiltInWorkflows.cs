@@ -19,6 +19,7 @@ public static class BuiltInWorkflows
     public static readonly Guid CaseSlaSweep = StableIds.From("misty-workflow:case-sla-sweep");
     public static readonly Guid FraudReview = StableIds.From("misty-workflow:fraud-review");
     public static readonly Guid CustomerSegmentRefresh = StableIds.From("misty-workflow:customer-segment-refresh");
+    public static readonly Guid ReservationRecordRetention = StableIds.From("misty-workflow:reservation-record-retention");
 
     public static IReadOnlyList<(Guid WorkflowId, WorkflowDefinition Definition)> All { get; } =
     [
@@ -63,6 +64,13 @@ public static class BuiltInWorkflows
             CustomerSegmentRefreshPlan.PlanKey,
             WorkflowTriggerType.Schedule,
             new TriggerConfig(Cron: "30 2 * * *", TimeZone: "UTC"),
+            Enabled: true)),
+        (ReservationRecordRetention, new WorkflowDefinition(
+            "Reservation record retention",
+            "Deletes the records of storefront reservations that ended more than a week ago; their idempotency keys are then free again.",
+            ReservationRecordRetentionPlan.PlanKey,
+            WorkflowTriggerType.Schedule,
+            new TriggerConfig(Cron: "45 3 * * *", TimeZone: "UTC"),
             Enabled: true)),
     ];
 }

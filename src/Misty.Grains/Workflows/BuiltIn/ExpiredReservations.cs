@@ -8,9 +8,10 @@ using Orleans.Configuration;
 namespace Misty.Grains.Workflows.BuiltIn;
 
 /// <summary>
-/// Finds reservations stored as held whose time is up, from the reservation grains' stored state (Orleans keeps it as
-/// JSON in orleansstorage.payloadjson, with default values left out, so a held reservation has no Status field).
-/// Album-homed reservations are left out: their record keeps saying "held", and their album's reminder expires the hold.
+/// Finds reservations stored as held whose time is up, and forgets long-ended ones, from the reservation grains' stored
+/// state (kept as JSON in orleansstorage.payloadjson, with default values left out, so a held reservation has no Status
+/// field). An album-homed reservation's record keeps saying "held": its album's reminder expires the hold, and its
+/// record's expiry (moved by an extension) is when it ended at the latest.
 /// </summary>
 public sealed class ExpiredReservations(NpgsqlDataSource database, IOptions<ClusterOptions> cluster)
 {
@@ -30,7 +31,7 @@ public sealed class ExpiredReservations(NpgsqlDataSource database, IOptions<Clus
             LIMIT @limit
             """);
         command.Parameters.AddWithValue("service", cluster.Value.ServiceId);
-        command.Parameters.AddWithValue("state", ReservationGrainStateName);
+        command.Parameters.AddWithValue("state", ReservationState.StateName);
         command.Parameters.AddWithValue("held", (int)ReservationStatus.Held);
         command.Parameters.AddWithValue("now", now);
         command.Parameters.AddWithValue("limit", MaxPerRun);
@@ -44,6 +45,31 @@ public sealed class ExpiredReservations(NpgsqlDataSource database, IOptions<Clus
         return reservations;
     }
 
-    /// <summary>The [PersistentState] name of <see cref="ReservationGrain"/>.</summary>
-    private const string ReservationGrainStateName = "reservation";
+    /// <summary>
+    /// Deletes the records of up to <paramref name="limit"/> reservations that ended and expired before
+    /// <paramref name="expiredBefore"/>: released, committed or expired ones, and album-homed ones whatever they say.
+    /// A reservation stored as held (not album-homed) is left to the sweep that releases it first.
+    /// </summary>
+    /// <returns>How many records were deleted.</returns>
+    public async Task<int> ForgetAsync(DateTimeOffset expiredBefore, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            $"""
+            DELETE FROM orleansstorage
+            WHERE id IN (
+                SELECT id
+                FROM orleansstorage
+                WHERE serviceid = @service AND graintypestring = @state AND payloadjson IS NOT NULL
+                  AND (payloadjson ->> '{nameof(ReservationState.ExpiresAt)}')::timestamptz < @expiredBefore
+                  AND (coalesce((payloadjson ->> '{nameof(ReservationState.AlbumHomed)}')::boolean, false)
+                       OR coalesce((payloadjson ->> '{nameof(ReservationState.Status)}')::int, 0) <> @held)
+                LIMIT @limit)
+            """);
+        command.Parameters.AddWithValue("service", cluster.Value.ServiceId);
+        command.Parameters.AddWithValue("state", ReservationState.StateName);
+        command.Parameters.AddWithValue("held", (int)ReservationStatus.Held);
+        command.Parameters.AddWithValue("expiredBefore", expiredBefore);
+        command.Parameters.AddWithValue("limit", limit);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 }
