@@ -27,6 +27,9 @@ public sealed class ReservationGrain(
     /// <summary>A commit needs this much time left, so that no album's hold expires halfway through it.</summary>
     private static readonly TimeSpan CommitMargin = TimeSpan.FromSeconds(5);
 
+    /// <summary>No call of this activation has run yet (see <see cref="ReloadIfMissingAsync"/>).</summary>
+    private bool _firstCall = true;
+
     private Guid ReservationId => this.GetPrimaryKey();
 
     public async Task<ReservationOutcome> CreateAsync(ReservationRequest request)
@@ -258,14 +261,17 @@ public sealed class ReservationGrain(
 
     /// <summary>
     /// <see cref="ReservationDesk"/> stores album-homed records without activating this grain: an activation that found
-    /// no record (a lookup before the desk stored it) looks again rather than answer "not found" for its lifetime.
+    /// no record (a lookup before the desk stored it) looks again rather than answer "not found" for its lifetime. The
+    /// first call needs no second look: activation read the record just before it.
     /// </summary>
     private async Task ReloadIfMissingAsync()
     {
-        if (!state.State.Exists)
+        if (!state.State.Exists && !_firstCall)
         {
             await state.ReadStateAsync();
         }
+
+        _firstCall = false;
     }
 
     /// <summary>

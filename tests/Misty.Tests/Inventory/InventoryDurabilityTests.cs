@@ -138,6 +138,23 @@ public sealed class InventoryDurabilityTests(PostgresFixture postgres)
         Assert.Equal((2, 2, 1L), (low.Available, low.ReorderPoint, low.Version));
     }
 
+    [Fact]
+    public async Task A_reservation_looked_up_before_the_desk_stored_it_is_found_afterwards()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        await using var database = MistyDatabase.CreateDataSource(connectionString);
+        var album = await TestAlbums.InsertAsync(connectionString, quantity: 3);
+        await using var cluster = await PostgresCluster.StartAsync(database, connectionString);
+        var (id, request) = SingleUnitRequests(album, "key:early", 1)[0];
+        var record = cluster.Client.GetGrain<IReservationGrain>(id);
+
+        // The lookup activates the record's grain, which finds nothing; the desk then stores the record without it.
+        Assert.Null(await record.GetAsync());
+        Assert.Equal(ReservationResult.Ok, (await Desk(cluster).CreateAsync(id, request)).Result);
+
+        Assert.Equal(ReservationStatus.Held, (await record.GetAsync())!.Status);
+    }
+
     private static ReservationDesk Desk(InProcessTestCluster cluster) => cluster.Silos[0].SiloHost.Services.GetRequiredService<ReservationDesk>();
 
     /// <summary>Makes every reservation on a fresh cluster, checks each was acknowledged, then kills the silo.</summary>
