@@ -148,7 +148,7 @@ public sealed class BuiltInWorkflowTests(PostgresFixture postgres)
         var clock = new ManualClock(DateTimeOffset.UtcNow + ReservationRecordRetentionPlan.Retention + TimeSpan.FromHours(1));
         await using var cluster = await WorkflowCluster.StartAsync(database, connectionString, clock: clock, builtIns: true);
         var desk = cluster.Silos[0].SiloHost.Services.GetRequiredService<ReservationDesk>();
-        var (released, held, severalReleased, severalUnswept) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var (released, held, severalReleased, severalUnswept, refused) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
         Assert.Equal(ReservationResult.Ok, (await desk.CreateAsync(released, Request(TimeSpan.FromMinutes(5), first))).Result);
         Assert.Equal(ReservationResult.Ok, (await desk.ReleaseAsync(released, RetentionCaller)).Result);
         Assert.Equal(ReservationResult.Ok, (await desk.CreateAsync(held, Request(TimeSpan.FromHours(2), first))).Result);
@@ -157,15 +157,19 @@ public sealed class BuiltInWorkflowTests(PostgresFixture postgres)
         Assert.Equal(ReservationResult.Ok, (await several.ReleaseAsync()).Result);
         // Its time runs out within the hour, but it is stored as held until the expiry sweep releases it.
         Assert.Equal(ReservationResult.Ok, (await cluster.Client.GetGrain<IReservationGrain>(severalUnswept).CreateAsync(Request(TimeSpan.FromMinutes(5), first, second))).Result);
+        // Refused for want of stock: its record is emptied, and it holds and answers nothing.
+        var tooMany = new ReservationRequest([new ReservationLine(first, 1), new ReservationLine(second, 50)], TimeSpan.FromHours(2), RetentionCaller, "hash-too-many");
+        Assert.Equal(ReservationResult.Insufficient, (await cluster.Client.GetGrain<IReservationGrain>(refused).CreateAsync(tooMany)).Result);
+        Assert.True(await RecordStoredAsync(connectionString, refused));
         var retention = cluster.Client.GetGrain<IWorkflowGrain>(BuiltInWorkflows.ReservationRecordRetention);
 
         var firstRun = await RunAsync(cluster.Client, retention);
         var secondRun = await RunAsync(cluster.Client, retention);
 
-        Assert.Equal("{\"forgotten\":2}", firstRun.Steps.Single().Output);
+        Assert.Equal("{\"forgotten\":3}", firstRun.Steps.Single().Output);
         Assert.Equal("{\"forgotten\":0}", secondRun.Steps.Single().Output);
-        var stored = await Task.WhenAll(new[] { released, held, severalReleased, severalUnswept }.Select(id => RecordStoredAsync(connectionString, id)));
-        Assert.Equal([false, true, false, true], stored);
+        var stored = await Task.WhenAll(new[] { released, held, severalReleased, severalUnswept, refused }.Select(id => RecordStoredAsync(connectionString, id)));
+        Assert.Equal([false, true, false, true, false], stored);
     }
 
     private const string RetentionCaller = "key:retention";

@@ -48,7 +48,8 @@ public sealed class ExpiredReservations(NpgsqlDataSource database, IOptions<Clus
     /// <summary>
     /// Deletes the records of up to <paramref name="limit"/> reservations that ended and expired before
     /// <paramref name="expiredBefore"/>: released, committed or expired ones, and album-homed ones whatever they say.
-    /// A reservation stored as held (not album-homed) is left to the sweep that releases it first.
+    /// A reservation stored as held (not album-homed) is left to the sweep that releases it first. The emptied records
+    /// of refused requests (which hold nothing and answer nothing) go once they were last written before that time.
     /// </summary>
     /// <returns>How many records were deleted.</returns>
     public async Task<int> ForgetAsync(DateTimeOffset expiredBefore, int limit, CancellationToken cancellationToken)
@@ -60,9 +61,12 @@ public sealed class ExpiredReservations(NpgsqlDataSource database, IOptions<Clus
                 SELECT id
                 FROM orleansstorage
                 WHERE serviceid = @service AND graintypestring = @state AND payloadjson IS NOT NULL
-                  AND (payloadjson ->> '{nameof(ReservationState.ExpiresAt)}')::timestamptz < @expiredBefore
-                  AND (coalesce((payloadjson ->> '{nameof(ReservationState.AlbumHomed)}')::boolean, false)
-                       OR coalesce((payloadjson ->> '{nameof(ReservationState.Status)}')::int, 0) <> @held)
+                  AND CASE WHEN coalesce((payloadjson ->> '{nameof(ReservationState.Exists)}')::boolean, false)
+                           THEN (payloadjson ->> '{nameof(ReservationState.ExpiresAt)}')::timestamptz < @expiredBefore
+                                AND (coalesce((payloadjson ->> '{nameof(ReservationState.AlbumHomed)}')::boolean, false)
+                                     OR coalesce((payloadjson ->> '{nameof(ReservationState.Status)}')::int, 0) <> @held)
+                           ELSE modifiedon < @expiredBefore
+                      END
                 LIMIT @limit)
             """);
         command.Parameters.AddWithValue("service", cluster.Value.ServiceId);
