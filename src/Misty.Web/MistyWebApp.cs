@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging.Abstractions;
 using Misty.Grains.Hosting;
 using Misty.Grains.Storage;
+using Misty.Web.Audit;
 using Misty.Web.Cases;
 using Misty.Web.Catalog;
 using Misty.Web.Customers;
@@ -11,6 +12,7 @@ using Misty.Web.Health;
 using Misty.Web.Integrations;
 using Misty.Web.Inventory;
 using Misty.Web.Orders;
+using Misty.Web.Reports;
 using Misty.Web.Reservations;
 using Misty.Web.Security;
 using Misty.Web.Workflows;
@@ -97,6 +99,8 @@ public static class MistyWebApp
         app.MapCustomersApi();
         app.MapCasesApi();
         app.MapWorkflowsApi();
+        app.MapReportsApi();
+        app.MapAuditApi();
         app.MapMistyDashboard();
 
         await app.Services.GetRequiredService<FirstRunBootstrap>().RunAsync(CancellationToken.None);

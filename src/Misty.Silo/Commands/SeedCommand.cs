@@ -8,8 +8,8 @@ using Npgsql;
 namespace Misty.Silo.Commands;
 
 /// <summary>
-/// Loads the demo record-store dataset into an empty, migrated database. Same flags, same rows: nothing depends on
-/// the clock, the history ends at --anchor.
+/// Loads the demo record-store dataset into an empty, migrated database. By default the history runs up to the moment
+/// it is seeded, so a new store's dashboard has a today; with --anchor the same flags give the same rows.
 /// </summary>
 internal static class SeedCommand
 {
@@ -45,7 +45,7 @@ internal static class SeedCommand
         {
             Description = string.Create(
                 CultureInfo.InvariantCulture,
-                $"The dataset's 'today', yyyy-MM-dd: the history ends at its midnight UTC (default: {defaults.Anchor:yyyy-MM-dd})."),
+                $"The dataset's 'today', yyyy-MM-dd: the history ends at its midnight UTC, the same rows every time (default: the history runs up to the current moment, so today already has orders, cases and stock movements)."),
         };
         orders.Validators.Add(result =>
         {
@@ -72,8 +72,8 @@ internal static class SeedCommand
                 Days = parse.GetValue(days),
                 Orders = parse.GetValue(orders),
                 Seed = parse.GetValue(seed),
-                Anchor = parse.GetValue(anchor) ?? defaults.Anchor,
             };
+            options = parse.GetValue(anchor) is { } day ? options with { Anchor = day } : options.EndingAt(DateTime.UtcNow);
             await using var database = MistyDatabase.CreateDataSource(connectionString);
             try
             {

@@ -1,3 +1,4 @@
+using Misty.Web.Api;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -190,20 +191,20 @@ public sealed class AlbumCatalog(NpgsqlDataSource database)
             if (query.Search is { } search)
             {
                 conditions.Add("(a.title ILIKE @search OR a.artist ILIKE @search OR a.sku ILIKE @search)");
-                values.Add(new("search", $"%{EscapeLike(search)}%"));
+                values.Add(new("search", SqlLike.Contains(search)));
             }
 
             // Without wildcards, ILIKE is a case-insensitive equality.
             if (query.Genre is { } genre)
             {
                 conditions.Add("g.name ILIKE @genre");
-                values.Add(new("genre", EscapeLike(genre)));
+                values.Add(new("genre", SqlLike.Escape(genre)));
             }
 
             if (query.Artist is { } artist)
             {
                 conditions.Add("a.artist ILIKE @artist");
-                values.Add(new("artist", EscapeLike(artist)));
+                values.Add(new("artist", SqlLike.Escape(artist)));
             }
 
             return new AlbumFilter(string.Join(" AND ", conditions), values);
@@ -216,11 +217,5 @@ public sealed class AlbumCatalog(NpgsqlDataSource database)
                 parameters.AddWithValue(name, value);
             }
         }
-
-        /// <summary>Makes the caller's % and _ literal: backslash is LIKE's default escape character.</summary>
-        private static string EscapeLike(string text) =>
-            text.Replace(@"\", @"\\", StringComparison.Ordinal)
-                .Replace("%", @"\%", StringComparison.Ordinal)
-                .Replace("_", @"\_", StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,6 @@
 using Misty.Grains.Interfaces.Cases;
 using Misty.Grains.Interfaces.Customers;
+using Misty.Web.Api;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -56,11 +57,9 @@ public sealed class CustomerDirectory(NpgsqlDataSource database)
 
     private static void AddFilter(NpgsqlParameterCollection parameters, string? search, SegmentType? segment)
     {
-        parameters.Add(new NpgsqlParameter("search", NpgsqlDbType.Text) { Value = search is null ? DBNull.Value : $"%{EscapeLike(search)}%" });
+        parameters.Add(new NpgsqlParameter("search", NpgsqlDbType.Text) { Value = search is null ? DBNull.Value : SqlLike.Contains(search) });
         parameters.Add(new NpgsqlParameter("segment", NpgsqlDbType.Text) { Value = segment is { } type ? SchemaNames.Of(type) : DBNull.Value });
     }
 
-    /// <summary>The search is literal text: LIKE's wildcards and escape character match themselves.</summary>
-    private static string EscapeLike(string text) => text.Replace(@"\", @"\\", StringComparison.Ordinal)
-        .Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
+    /// <summary>The search is literal text: LIKE's wildcards and escape character match themselves.</summary>}
 }

@@ -34,6 +34,21 @@ public sealed class SeedTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_history_seeded_at_a_moment_has_that_days_orders_up_to_it_and_nothing_after()
+    {
+        var moment = new DateTime(2026, 11, 3, 15, 30, 0, DateTimeKind.Utc);
+        var options = (Small with { Days = 60, Orders = 6_000 }).EndingAt(moment);
+        var (database, _) = await SeedFreshAsync(options);
+
+        Assert.Equal(new DateOnly(2026, 11, 4), options.Anchor);
+        Assert.True(await ScalarAsync<long>(database, "SELECT count(*) FROM orders WHERE order_date >= '2026-11-03'") > 0);
+        Assert.Equal(0, await ScalarAsync<long>(database, "SELECT count(*) FROM orders WHERE order_date >= '2026-11-03T15:30:00Z'"));
+        Assert.Equal(0, await ScalarAsync<long>(database, "SELECT count(*) FROM inventory_transactions WHERE created_at >= '2026-11-03T15:30:00Z'"));
+        Assert.Equal(0, await ScalarAsync<long>(database, "SELECT count(*) FROM cases WHERE created_at >= '2026-11-03T15:30:00Z'"));
+        Assert.Equal(0, await ScalarAsync<long>(database, "SELECT count(*) FROM orders WHERE order_date < '2026-09-04'"));
+    }
+
+    [Fact]
     public async Task Every_albums_stock_is_the_sum_of_its_ledger_and_never_went_negative()
     {
         var (database, _) = await SeedFreshAsync(Small);

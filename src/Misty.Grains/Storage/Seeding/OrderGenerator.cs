@@ -73,6 +73,8 @@ internal sealed class OrderGenerator
             var arrivals = Enumerable.Range(0, perDay[offset])
                 .Select(_ => _random.PickWeighted(mix))
                 .Select(channel => (Channel: channel, At: DemandCalendar.OrderTime(_random, day, channel)))
+                // The last day ends at the anchor's moment: a history seeded at noon has today's morning only.
+                .Where(arrival => arrival.At < _options.AnchorTime)
                 .OrderBy(arrival => arrival.At)
                 .ToList();
             var sequence = 0;

@@ -1,8 +1,9 @@
 namespace Misty.Grains.Storage.Seeding;
 
 /// <summary>
-/// Sizes and the two fixed inputs (random seed, anchor date) of the demo dataset. The same options always produce
-/// the same rows, because nothing is taken from the clock: the history ends at <see cref="Anchor"/>.
+/// Sizes and the fixed inputs (random seed, anchor date) of the demo dataset. The same options always produce
+/// the same rows, because nothing is taken from the clock: the history ends at <see cref="Anchor"/>, or at
+/// <see cref="Until"/> when one is given (the seed verb gives the current moment, so a new store's today is busy).
 /// </summary>
 public sealed record SeedOptions
 {
@@ -23,11 +24,27 @@ public sealed record SeedOptions
     /// <summary>The day the history ends (exclusive, midnight UTC): "now" as far as the dataset is concerned.</summary>
     public DateOnly Anchor { get; init; } = DefaultAnchor;
 
+    /// <summary>
+    /// The moment the history ends (UTC, the store's time zone), within the day before <see cref="Anchor"/>; null ends
+    /// it at the anchor's midnight. Orders, cases and stock movements of that last day stop at this moment.
+    /// </summary>
+    public DateTime? Until { get; init; }
+
     public int OrderCount => Orders ?? (int)Math.Round(Customers * 2.5 * Days / 730.0, MidpointRounding.AwayFromZero);
 
-    internal DateTime AnchorTime => Anchor.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+    /// <summary>Options whose history runs up to <paramref name="moment"/>: today is the last of its days.</summary>
+    public SeedOptions EndingAt(DateTime moment)
+    {
+        var until = SeedTime.WholeSeconds(moment.ToUniversalTime());
+        return this with { Anchor = DateOnly.FromDateTime(until).AddDays(1), Until = until };
+    }
 
-    internal DateTime HistoryStart => AnchorTime.AddDays(-Days);
+    /// <summary>"Now" as far as the dataset is concerned: nothing happens at or after it.</summary>
+    internal DateTime AnchorTime => Until ?? AnchorMidnight;
+
+    internal DateTime HistoryStart => AnchorMidnight.AddDays(-Days);
+
+    private DateTime AnchorMidnight => Anchor.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
 
     /// <summary>When the store opened: the catalogue, labels and staff predate the order history.</summary>
     internal DateTime StoreOpened => HistoryStart.AddYears(-4);
@@ -42,5 +59,9 @@ public sealed record SeedOptions
         // Every genre, including the youngest, must exist when the store opens; release years stay within the schema's range.
         ArgumentOutOfRangeException.ThrowIfLessThan(HistoryStart.Year, 1990, "Anchor minus Days");
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Anchor.Year, 2100, nameof(Anchor));
+        if (Until is { } until && (until >= AnchorMidnight || until < AnchorMidnight.AddDays(-1)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Until), until, "Until must fall within the day before Anchor.");
+        }
     }
 }

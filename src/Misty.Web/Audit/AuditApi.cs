@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Text.Json;
+using Misty.Grains.Audit;
+using Misty.Web.Api;
+using Misty.Web.Security;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Misty.Web.Audit;
+
+public sealed record AuditEntryResponse(Guid LogId, DateTime CreatedAt, string Level, string? Action, string? Actor, string Message, JsonElement Metadata);
+
+public sealed record AuditPage(IReadOnlyList<AuditEntryResponse> Items, int Page, int PageSize, long Total);
+
+/// <summary>The audit trail (system_logs rows of source 'audit') for admins, newest first, searchable by actor, action, entity and time.</summary>
+public static class AuditApi
+{
+    private const int MaxFilterLength = 200;
+
+    private const string FromWhere = """
+        FROM system_logs
+        WHERE source = @source
+          AND (@actor::text IS NULL OR metadata->>'actor' ILIKE @actor)
+          AND (@action::text IS NULL OR metadata->>'action' LIKE @action)
+          AND (@entity::text IS NULL OR metadata::text ILIKE @entity)
+          AND (@from::timestamptz IS NULL OR created_at >= @from)
+          AND (@to::timestamptz IS NULL OR created_at < @to)
+        """;
+
+    public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder routes)
+    {
+        var database = routes.ServiceProvider.GetService<NpgsqlDataSource>();
+        routes.MapGet("/api/audit", (string? actor, string? action, string? entity, string? from, string? to, string? page, string? pageSize, CancellationToken cancellationToken) =>
+                ListAsync(new(actor, action, entity, from, to, page, pageSize), database, cancellationToken))
+            .WithTags("Audit")
+            .RequireAuthorization(MistyPolicies.Admin)
+            .WithSummary("Audit entries, newest first: actor and entity match anywhere, action from its start (e.g. 'orders.'), from/to are instants.")
+            .Produces<AuditPage>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return routes;
+    }
+
+    private sealed record AuditQuery(string? Actor, string? Action, string? Entity, string? From, string? To, string? Page, string? PageSize);
+
+    private static async Task<IResult> ListAsync(AuditQuery query, NpgsqlDataSource? database, CancellationToken cancellationToken)
+    {
+        if (database is null)
+        {
+            return TypedResults.Problem(title: "The audit trail needs PostgreSQL.", detail: "This node runs the embedded in-memory mode, which keeps no audit rows.",
+                statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        var errors = new FieldErrors();
+        var page = PageParameters.Page(query.Page, errors);
+        var pageSize = PageParameters.PageSize(query.PageSize, errors);
+        var from = Instant(query.From, "from", errors);
+        var to = Instant(query.To, "to", errors);
+        foreach (var (field, value) in new[] { ("actor", query.Actor), ("action", query.Action), ("entity", query.Entity) })
+        {
+            errors.Check(value is null || value.Length <= MaxFilterLength, field, $"At most {MaxFilterLength} characters.");
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        await using var batch = database.CreateBatch();
+        var count = new NpgsqlBatchCommand($"SELECT count(*) {FromWhere}");
+        var rows = new NpgsqlBatchCommand($"""
+            SELECT log_id, created_at, log_level::text, metadata->>'action', metadata->>'actor', message, metadata::text
+            {FromWhere}
+            ORDER BY created_at DESC, log_id
+            LIMIT @limit OFFSET @offset
+            """);
+        foreach (var command in new[] { count, rows })
+        {
+            var parameters = command.Parameters;
+            parameters.AddWithValue("source", PostgresAuditLog.Source);
+            parameters.Add(Text("actor", Contains(query.Actor)));
+            parameters.Add(Text("action", query.Action is { Length: > 0 } action ? SqlLike.Escape(action) + "%" : null));
+            parameters.Add(Text("entity", Contains(query.Entity)));
+            parameters.Add(new NpgsqlParameter("from", NpgsqlDbType.TimestampTz) { Value = (object?)from ?? DBNull.Value });
+            parameters.Add(new NpgsqlParameter("to", NpgsqlDbType.TimestampTz) { Value = (object?)to ?? DBNull.Value });
+        }
+
+        rows.Parameters.AddWithValue("limit", pageSize);
+        rows.Parameters.AddWithValue("offset", (long)(page - 1) * pageSize);
+        batch.BatchCommands.Add(count);
+        batch.BatchCommands.Add(rows);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var total = reader.GetInt64(0);
+        await reader.NextResultAsync(cancellationToken);
+        var items = new List<AuditEntryResponse>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            using var metadata = JsonDocument.Parse(reader.GetString(6));
+            items.Add(new AuditEntryResponse(reader.GetGuid(0), reader.GetDateTime(1), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5),
+                metadata.RootElement.Clone()));
+        }
+
+        return TypedResults.Ok(new AuditPage(items, page, pageSize, total));
+    }
+
+    private static DateTime? Instant(string? value, string field, FieldErrors errors)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        var valid = DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant);
+        errors.Check(valid, field, "A date or an ISO 8601 instant.");
+        return valid ? instant.UtcDateTime : null;
+    }
+
+    private static string? Contains(string? value) => value is { Length: > 0 } text ? SqlLike.Contains(text) : null;
+
+    private static NpgsqlParameter Text(string name, string? value) => new(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value };
+}
