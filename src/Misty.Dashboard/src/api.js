@@ -35,6 +35,18 @@ export function listCases(session) {
   return call(session, 'GET', '/api/cases');
 }
 
+/** Any API call of the console's pages: the answer's JSON, or an ApiError with the problem's text. */
+export function request(session, method, path, body) {
+  return call(session, method, path, body);
+}
+
+/** A path with its query string, leaving out empty values. */
+export function withQuery(path, values) {
+  const query = new URLSearchParams(Object.entries(values).filter(([, value]) => value !== undefined && value !== null && value !== ''));
+  const text = query.toString();
+  return text ? `${path}?${text}` : path;
+}
+
 async function call(session, method, path, body) {
   const headers = { Accept: 'application/json' };
   if (session) headers.Authorization = `Bearer ${session.accessToken}`;
@@ -43,7 +55,10 @@ async function call(session, method, path, body) {
   if (!response.ok) {
     // Problem details name the error; anything else is reported by its status.
     const problem = await response.json().catch(() => null);
-    throw new ApiError(response.status, problem?.title ?? `${method} ${path} answered ${response.status}.`);
+    // A validation problem names each field and its reason: the page shows them all.
+    const fields = Object.entries(problem?.errors ?? {}).map(([field, reasons]) => `${field}: ${[].concat(reasons).join(' ')}`);
+    const text = [problem?.title ?? `${method} ${path} answered ${response.status}.`, problem?.detail, ...fields].filter(Boolean).join(' ');
+    throw new ApiError(response.status, text);
   }
-  return response.json();
+  return response.status === 204 ? null : response.json();
 }

@@ -4,15 +4,28 @@ import { clearSession, loadSession } from './api.js';
 import { fill, h } from './dom.js';
 import { LiveClient } from './live/live-client.js';
 import { DashboardModel } from './model.js';
+import { createAudit } from './views/audit.js';
+import { createCaseDetail } from './views/case-detail.js';
 import { createCaseBoard } from './views/cases.js';
 import { createInventory } from './views/inventory.js';
 import { createLogin } from './views/login.js';
+import { createOrderDetail, createOrders } from './views/orders.js';
 import { createOverview } from './views/overview.js';
+import { createReports } from './views/reports.js';
 
 const routes = {
   overview: { title: 'Overview', create: (root, app) => createOverview(root, app.model) },
   inventory: { title: 'Inventory', create: (root, app) => createInventory(root, app) },
   cases: { title: 'Case board', create: (root, app) => createCaseBoard(root, app) },
+  orders: { title: 'Orders', create: (root, app) => createOrders(root, app) },
+  reports: { title: 'Reports', roles: ['manager', 'admin'], create: (root, app) => createReports(root, app) },
+  audit: { title: 'Audit log', roles: ['admin'], create: (root, app) => createAudit(root, app) },
+};
+
+// Pages opened from a list (#/case/<id>): not in the navigation.
+const details = {
+  case: { title: 'Case', parent: 'cases', create: (root, app, id) => createCaseDetail(root, app, id) },
+  order: { title: 'Order', parent: 'orders', create: (root, app, id) => createOrderDetail(root, app, id) },
 };
 
 const main = document.getElementById('main');
@@ -54,12 +67,14 @@ function followLowStock(current) {
 
 function show() {
   if (!app) return;
-  const name = location.hash.replace(/^#\/?/, '') || 'overview';
-  const route = routes[name] ?? routes.overview;
+  const [path, id] = (location.hash.replace(/^#\/?/, '') || 'overview').split('/');
+  const detail = id ? details[path] : undefined;
+  const name = detail ? detail.parent : allowed(routes[path]) ? path : 'overview';
+  const route = detail ?? routes[name];
   app.leave?.();
   const view = h('div');
   fill(main, view);
-  app.leave = route.create(view, app);
+  app.leave = route.create(view, app, id && decodeURIComponent(id));
   document.title = `${route.title} · Misty`;
   for (const link of nav.querySelectorAll('a')) {
     if (link.getAttribute('href') === `#/${name}`) link.setAttribute('aria-current', 'page');
@@ -88,10 +103,16 @@ function report(error) {
 function renderNav(signedIn) {
   fill(nav, signedIn
     ? [
-        h('ul', {}, Object.entries(routes).map(([name, route]) => h('li', {}, h('a', { href: `#/${name}` }, route.title)))),
+        h('ul', {}, Object.entries(routes).filter(([, route]) => allowed(route))
+          .map(([name, route]) => h('li', {}, h('a', { href: `#/${name}` }, route.title)))),
         h('button', { type: 'button', onclick: signOut }, 'Sign out'),
       ]
     : []);
+}
+
+/** Pages for managers or admins only: the API refuses the others anyway, the navigation does not offer them. */
+function allowed(route) {
+  return route !== undefined && (!route.roles || route.roles.includes(app?.session.role));
 }
 
 window.addEventListener('hashchange', show);

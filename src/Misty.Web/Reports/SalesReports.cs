@@ -130,12 +130,12 @@ public sealed class SalesReports(NpgsqlDataSource database)
         var rows = new List<InventoryGroup>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add(new InventoryGroup(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetDecimal(3),
+            // ROLLUP's grand total has no genre, and comes last (it is there even with no stock rows).
+            rows.Add(new InventoryGroup(reader.IsDBNull(0) ? "All" : reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetDecimal(3),
                 decimal.Round(reader.GetDecimal(4), 4), reader.GetInt32(5), reader.GetInt32(6), reader.GetInt32(7), reader.GetInt32(8)));
         }
 
-        // ROLLUP's grand total comes last (and is there even with no stock rows).
-        return new InventoryReport(query.From, query.To, rows[..^1], rows[^1] with { Genre = "All" });
+        return new InventoryReport(query.From, query.To, rows[..^1], rows[^1]);
     }
 
     private static async Task<SalesFigures> ReadTotalsAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)

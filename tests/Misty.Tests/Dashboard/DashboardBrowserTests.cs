@@ -26,38 +26,15 @@ public sealed class DashboardBrowserTests(PostgresFixture postgres)
     [ChromiumFact]
     public async Task Signed_in_staff_see_stock_change_within_a_second_of_a_reservation_on_the_overview_and_the_inventory_view()
     {
-        Assert.True(File.Exists(ChromiumFactAttribute.Executable), $"CI needs {ChromiumFactAttribute.Executable}: .ci/run installs Debian's chromium.");
         var connectionString = await postgres.CreateDatabaseAsync();
         // Below its reorder point, so the overview's low-stock list shows it and follows its stock.
         var album = await TestAlbums.InsertAsync(connectionString, quantity: 5, reorderPoint: 10);
         await using var node = await MistyWebNode.StartAsync(connectionString);
         using var storefront = StorefrontCalls.Client(node);
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumFactAttribute.Executable,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = node.Address.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
-        var problems = new List<string>();
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                problems.Add($"{message.Text} ({message.Location})");
-            }
-        };
-        page.PageError += (_, error) => problems.Add(error);
-
-        await page.GotoAsync("/");
+        await using var browser = await DashboardBrowser.LaunchAsync(node);
         // Keyboard only: the form is reached and sent without a pointer.
-        await page.GetByLabel("Email").FillAsync(MistyWebNode.AdminEmail);
-        await page.GetByLabel("Password").FillAsync(MistyWebNode.AdminPassword);
-        await page.GetByLabel("Password").PressAsync("Enter");
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview" })).ToBeVisibleAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Live");
+        var page = await browser.SignInAsync(MistyWebNode.AdminEmail, MistyWebNode.AdminPassword);
 
         var available = page.Locator($"tr[data-album-id='{album}'] [data-field='available']");
         await Assertions.Expect(available).ToHaveTextAsync("5");
@@ -67,8 +44,7 @@ public sealed class DashboardBrowserTests(PostgresFixture postgres)
         await Assertions.Expect(available).ToHaveTextAsync("3", new() { Timeout = 1_000 });
 
         await Assertions.Expect(page.Locator("[data-channel='online'] [data-field='orders']")).ToHaveTextAsync("0");
-        var artifacts = Path.Combine(MistyWebNode.RepositoryRoot(), "artifacts", "dashboard");
-        Directory.CreateDirectory(artifacts);
+        var artifacts = DashboardBrowser.Artifacts;
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "overview.png"), FullPage = true });
 
         // The inventory view, by keyboard: its link, then the search form.
@@ -83,6 +59,6 @@ public sealed class DashboardBrowserTests(PostgresFixture postgres)
         await Assertions.Expect(row.Locator("[data-field='available']")).ToHaveTextAsync("2", new() { Timeout = 1_000 });
         await Assertions.Expect(row.Locator("[data-field='reserved']")).ToHaveTextAsync("3");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "inventory.png"), FullPage = true });
-        Assert.Empty(problems);
+        Assert.Empty(browser.Problems);
     }
 }

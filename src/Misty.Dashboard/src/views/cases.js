@@ -23,7 +23,7 @@ export function createCaseBoard(root, { session, model, onError }) {
         h('h2', {}, `${title} (${items.length})`),
         items.length === 0 ? empty('None.') : h('ul', { class: 'plain' }, items.map((item) =>
           h('li', { dataset: { caseId: item.caseId } },
-            h('strong', {}, item.caseNumber ?? item.caseId), ` ${item.priority ?? ''}`,
+            h('a', { href: `#/case/${item.caseId}` }, h('strong', {}, item.caseNumber ?? item.caseId)), ` ${item.priority ?? ''}`,
             item.subject ? h('div', { class: 'card-note' }, item.subject) : null))));
     }));
   };

@@ -120,7 +120,7 @@ function renderAlerts(root, model) {
   const alerts = [...model.lists.get('FraudAlert').values()].sort((a, b) => b.fraudScore - a.fraudScore);
   if (alerts.length === 0) return fill(root, empty('No fraud alert.'));
   fill(root, h('ul', { class: 'plain' }, alerts.map((alert) => h('li', {},
-    h('strong', {}, `Score ${alert.fraudScore}`), ` order ${alert.orderId}`,
+    h('strong', {}, `Score ${alert.fraudScore}`), ' ', h('a', { href: `#/order/${alert.orderId}` }, `order ${alert.orderId}`),
     alert.reasons?.length ? h('span', { class: 'card-note' }, ` — ${alert.reasons.join(', ')}`) : null))));
 }
 
