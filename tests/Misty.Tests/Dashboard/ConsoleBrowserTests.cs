@@ -41,9 +41,12 @@ public sealed class ConsoleBrowserTests(PostgresFixture postgres)
         await mine.GetByLabel("Internal note (never shown to the customer)").CheckAsync();
         await mine.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
         await Assertions.Expect(theirs.Locator("ol.thread li.internal p.message")).ToHaveTextAsync("Customer sounded upset; check the packing.", new() { Timeout = 5_000 });
+        await Assertions.Expect(mine.Locator("ol.thread li.internal p.message")).ToHaveTextAsync("Customer sounded upset; check the packing.");
 
         await mine.GetByLabel("Status").SelectOptionAsync("resolved");
         await mine.GetByRole(AriaRole.Button, new() { Name = "Change" }).ClickAsync();
+        await Assertions.Expect(mine.Locator("dd[data-field='status']")).ToHaveTextAsync("resolved", new() { Timeout = 5_000 });
+        await Assertions.Expect(mine.Locator("#problems")).ToBeEmptyAsync();
         await Assertions.Expect(theirs.Locator("dd[data-field='status']")).ToHaveTextAsync("resolved", new() { Timeout = 5_000 });
         await mine.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(DashboardBrowser.Artifacts, "case.png"), FullPage = true });
 

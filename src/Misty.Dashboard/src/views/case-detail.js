@@ -13,7 +13,8 @@ export function createCaseDetail(root, { session, model, onError }, caseId) {
   let stopped = false;
 
   const load = () => request(session, 'GET', `/api/cases/${encodeURIComponent(caseId)}`).then((item) => {
-    if (stopped) return;
+    // An action's answer and the live event of the same change both read the case: render each version once.
+    if (stopped || item.version === shown?.version) return;
     shown = item;
     render(item);
   }, onError);
@@ -49,7 +50,7 @@ export function createCaseDetail(root, { session, model, onError }, caseId) {
           },
           h('div', { class: 'card-note' }, `${message.fromCustomer ? 'Customer' : message.isInternal ? 'Internal note' : 'Staff'} · ${new Date(message.createdAt).toLocaleString()}`),
           h('p', { class: 'message' }, message.message)))),
-        replyForm()));
+        reply));
     tick();
   };
 
@@ -60,7 +61,7 @@ export function createCaseDetail(root, { session, model, onError }, caseId) {
     const priority = select('Priority', 'case-priority', priorities, item.priority);
     const form = h('form', { class: 'inline', onsubmit: (event) => {
       event.preventDefault();
-      act(form, 'POST', `/api/cases/${item.caseId}/status`, { status: status.value, priority: priority.value });
+      act(form, 'POST', `/api/cases/${item.caseId}/status`, { status: status.field.value, priority: priority.field.value });
     } }, status.label, status.field, priority.label, priority.field, h('button', { type: 'submit' }, 'Change'));
     return form;
   };
@@ -97,17 +98,18 @@ export function createCaseDetail(root, { session, model, onError }, caseId) {
           h('button', { type: 'button', class: 'secondary', onclick: decide('dismiss') }, 'Dismiss'))));
   };
 
-  const replyForm = () => {
+  // One reply form for the page's life: a half-written reply survives the re-render a colleague's change causes.
+  const reply = (() => {
     const text = h('textarea', { id: 'reply-text', rows: 4, required: true, maxlength: 10000 });
     const internal = h('input', { type: 'checkbox', id: 'reply-internal' });
     const form = h('form', { class: 'stack', onsubmit: (event) => {
       event.preventDefault();
-      act(form, 'POST', `/api/cases/${caseId}/messages`, { message: text.value, isInternal: internal.checked }).then(() => { text.value = ''; });
+      act(form, 'POST', `/api/cases/${caseId}/messages`, { message: text.value, isInternal: internal.checked }).then(() => { text.value = ''; internal.checked = false; });
     } },
     h('label', { for: 'reply-text' }, 'Reply'), text,
     h('div', { class: 'actions' }, h('label', {}, internal, ' Internal note (never shown to the customer)'), h('button', { type: 'submit' }, 'Send')));
     return form;
-  };
+  })();
 
   // SLA clocks that run count down every second between reads; paused or stopped ones stand still.
   const slaList = (clocks) => clocks.length === 0 ? empty('No SLA clocks.') : h('ul', { class: 'plain' }, clocks.map((clock) => h('li', {
