@@ -7,17 +7,21 @@ import { DashboardModel } from './model.js';
 import { createAudit } from './views/audit.js';
 import { createCaseDetail } from './views/case-detail.js';
 import { createCaseBoard } from './views/cases.js';
+import { createCustomerDetail, createCustomers } from './views/customers.js';
 import { createInventory } from './views/inventory.js';
 import { createLogin } from './views/login.js';
 import { createOrderDetail, createOrders } from './views/orders.js';
 import { createOverview } from './views/overview.js';
 import { createReports } from './views/reports.js';
+import { createWorkflows } from './views/workflows.js';
 
 const routes = {
   overview: { title: 'Overview', create: (root, app) => createOverview(root, app.model) },
   inventory: { title: 'Inventory', create: (root, app) => createInventory(root, app) },
   cases: { title: 'Case board', create: (root, app) => createCaseBoard(root, app) },
   orders: { title: 'Orders', create: (root, app) => createOrders(root, app) },
+  customers: { title: 'Customers', create: (root, app) => createCustomers(root, app) },
+  workflows: { title: 'Workflows', create: (root, app) => createWorkflows(root, app) },
   reports: { title: 'Reports', roles: ['manager', 'admin'], create: (root, app) => createReports(root, app) },
   audit: { title: 'Audit log', roles: ['admin'], create: (root, app) => createAudit(root, app) },
 };
@@ -26,6 +30,7 @@ const routes = {
 const details = {
   case: { title: 'Case', parent: 'cases', create: (root, app, id) => createCaseDetail(root, app, id) },
   order: { title: 'Order', parent: 'orders', create: (root, app, id) => createOrderDetail(root, app, id) },
+  customers: { title: 'Customer', parent: 'customers', create: (root, app, id) => createCustomerDetail(root, app, id) },
 };
 
 const main = document.getElementById('main');

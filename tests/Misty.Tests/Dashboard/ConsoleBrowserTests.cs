@@ -49,6 +49,7 @@ public sealed class ConsoleBrowserTests(PostgresFixture postgres)
         await Assertions.Expect(mine.Locator("#problems")).ToBeEmptyAsync();
         await Assertions.Expect(theirs.Locator("dd[data-field='status']")).ToHaveTextAsync("resolved", new() { Timeout = 5_000 });
         await mine.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(DashboardBrowser.Artifacts, "case.png"), FullPage = true });
+        await DashboardBrowser.AssertAccessibleAsync(mine);
 
         var stored = await staff.GetFromJsonAsync<JsonElement>($"/api/cases/{caseId}");
         var messages = stored.GetProperty("messages").EnumerateArray().ToList();
@@ -72,12 +73,22 @@ public sealed class ConsoleBrowserTests(PostgresFixture postgres)
         await Assertions.Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "Sales", Exact = true })).ToBeVisibleAsync();
         await Assertions.Expect(admin.Locator("tr[data-figure='orders'] td").First).ToHaveTextAsync("0");
         await Assertions.Expect(admin.Locator("section[aria-label='Inventory'] tr.total td").Nth(1)).ToHaveTextAsync("7");
+        await admin.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(DashboardBrowser.Artifacts, "reports.png"), FullPage = true });
+        await DashboardBrowser.AssertAccessibleAsync(admin);
 
         await admin.GetByRole(AriaRole.Link, new() { Name = "Audit log" }).ClickAsync();
         await admin.GetByLabel("Action starts with").FillAsync("auth.");
         await admin.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
         await Assertions.Expect(admin.Locator("tr[data-action='auth.login']").First).ToBeVisibleAsync();
         await admin.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(DashboardBrowser.Artifacts, "audit.png"), FullPage = true });
+        await DashboardBrowser.AssertAccessibleAsync(admin);
+        foreach (var (link, heading) in new[] { ("Overview", "Overview"), ("Orders", "Orders"), ("Customers", "Customers"), ("Workflows", "Workflows"), ("Inventory", "Inventory"), ("Case board", "Case board") })
+        {
+            await admin.GetByRole(AriaRole.Link, new() { Name = link, Exact = true }).ClickAsync();
+            await Assertions.Expect(admin.GetByRole(AriaRole.Heading, new() { Name = heading, Exact = true })).ToBeVisibleAsync();
+            await admin.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            await DashboardBrowser.AssertAccessibleAsync(admin);
+        }
 
         var staff = await browser.SignInAsync(clerk, StaffClients.Password);
         await Assertions.Expect(staff.GetByRole(AriaRole.Link, new() { Name = "Orders" })).ToBeVisibleAsync();

@@ -1,3 +1,4 @@
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Misty.Tests.Infrastructure;
 
@@ -70,6 +71,16 @@ public sealed class DashboardBrowser : IAsyncDisposable
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Live");
         return page;
+    }
+
+    /// <summary>axe-core finds no serious or critical violation on the page as it stands.</summary>
+    public static async Task AssertAccessibleAsync(IPage page)
+    {
+        var result = await page.RunAxe();
+        var serious = result.Violations.Where(violation => violation.Impact is "serious" or "critical")
+            .Select(violation => $"{violation.Id} ({violation.Impact}): {violation.Help} at {string.Join(", ", violation.Nodes.Select(node => node.Target))}")
+            .ToList();
+        Assert.True(serious.Count == 0, $"{page.Url}: {string.Join("; ", serious)}");
     }
 
     public async ValueTask DisposeAsync()
