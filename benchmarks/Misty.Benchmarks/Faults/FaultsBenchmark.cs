@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
 using Misty.Benchmarks.Reservations;
 
 namespace Misty.Benchmarks.Faults;
@@ -230,10 +231,8 @@ internal static class FaultsBenchmark
         }
 
         var unexpected = ledger.Sum(load => load.Unexpected);
-        var summary = string.Create(CultureInfo.InvariantCulture,
-            $"{outcomes.Count} acknowledged reservations ({ledger.Sum(load => load.Releases)} released, {ledger.Sum(load => load.Orders)} ordered), " +
-            $"{checkedAlbums} of {albums.Count} albums checked exactly ({uncertain.Count} touched by a request given up), " +
-            $"{mismatches.Count} stock mismatches, {statusErrors} reservations not in their acknowledged status, {unexpected} unexpected final answers");
+        var summary = FormattableString.Invariant(
+            $"{outcomes.Count} acknowledged reservations ({ledger.Sum(load => load.Releases)} released, {ledger.Sum(load => load.Orders)} ordered), {checkedAlbums} of {albums.Count} albums checked exactly ({uncertain.Count} touched by a request given up), {mismatches.Count} stock mismatches, {statusErrors} reservations not in their acknowledged status, {unexpected} unexpected final answers");
         var clean = mismatches.Count == 0 && statusErrors == 0 && unexpected == 0;
         return (clean ? "held: " : "BROKEN: ") + summary + (mismatches.Count > 0 ? " — " + string.Join("; ", mismatches.Take(5)) : "") + ".";
     }
@@ -242,15 +241,15 @@ internal static class FaultsBenchmark
     private static async Task<string> StockEventsAsync(FaultCluster cluster, FaultCluster.Member web1, FaultCluster.Member web2, Guid album)
     {
         const int Changes = 200;
-        var watchers = new List<(string Node, List<long> Versions, Microsoft.AspNetCore.SignalR.Client.HubConnection Hub)>();
+        var watchers = new List<(string Node, List<long> Versions, HubConnection Hub)>();
         foreach (var (node, index) in new[] { web1, web2 }.SelectMany(node => Enumerable.Range(0, 2).Select(i => (node, i))))
         {
             var token = await cluster.StaffTokenAsync(node, CancellationToken.None);
-            var hub = new Microsoft.AspNetCore.SignalR.Client.HubConnectionBuilder()
+            var hub = new HubConnectionBuilder()
                 .WithUrl(new Uri(node.Address!, "hubs/operations"), options => options.AccessTokenProvider = () => Task.FromResult<string?>(token))
                 .Build();
             var versions = new List<long>();
-            Microsoft.AspNetCore.SignalR.Client.HubConnectionExtensions.On<JsonElement[]>(hub, "StockChanged", batch =>
+            hub.On<JsonElement[]>("StockChanged", batch =>
             {
                 lock (versions)
                 {
@@ -281,11 +280,10 @@ internal static class FaultsBenchmark
             var last = versions.Max();
             var duplicates = versions.Count - versions.Distinct().Count();
             var missing = (last - first + 1) - versions.Distinct().Count();
-            results.Add(string.Create(CultureInfo.InvariantCulture, $"{node}: {versions.Count} events, versions {first}-{last}, {duplicates} twice, {(missing == 0 ? "none missing" : $"{missing} MISSING")}"));
+            results.Add(FormattableString.Invariant($"{node}: {versions.Count} events, versions {first}-{last}, {duplicates} twice, {(missing == 0 ? "none missing" : FormattableString.Invariant($"{missing} MISSING"))}"));
         }
 
-        return string.Create(CultureInfo.InvariantCulture,
-            $"{load.Reservations.Count} reservations of one album sent to both nodes, two SignalR clients on each: ") + string.Join("; ", results) + ".";
+        return FormattableString.Invariant($"{load.Reservations.Count} reservations of one album sent to both nodes, two SignalR clients on each: ") + string.Join("; ", results) + ".";
     }
 
     private static async Task<IReadOnlyList<Guid>> CreateAlbumsAsync(FaultCluster cluster, FaultCluster.Member web)

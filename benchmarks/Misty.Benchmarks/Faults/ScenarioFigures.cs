@@ -24,9 +24,8 @@ internal sealed record ScenarioFigures(
             faultAt == DateTime.MinValue || lastFailure is null ? null : lastFailure - faultAt);
     }
 
-    public string Row() => string.Create(CultureInfo.InvariantCulture,
-        $"| {Name} | {Requests:N0} | {FailedAttempts:N0} ({(Requests == 0 ? 0 : 100.0 * FailedAttempts / Requests):F2}%) | {Errors500} | {Unavailable503:N0} | {NoAnswer:N0} | {GivenUp} | " +
-        $"{P99.TotalMilliseconds:F0} ms | {(Recovery is { } recovery ? $"{recovery.TotalSeconds:F1} s" : "none needed")} |");
+    public string Row() => FormattableString.Invariant(
+        $"| {Name} | {Requests:N0} | {FailedAttempts:N0} ({(Requests == 0 ? 0 : 100.0 * FailedAttempts / Requests):F2}%) | {Errors500} | {Unavailable503:N0} | {NoAnswer:N0} | {GivenUp} | {P99.TotalMilliseconds:F0} ms | {(Recovery is { } recovery ? FormattableString.Invariant($"{recovery.TotalSeconds:F1} s") : "none needed")} |");
 }
 
 /// <summary>PostgreSQL's work per acknowledged reservation and per order, from WAL position and commit counters.</summary>
@@ -45,11 +44,11 @@ internal sealed record DatabaseCost(ScenarioFigures Steady, int Reservations, lo
         // The order phase reserves before it orders: take the reservation's share out.
         var walPerOrder = (OrderWal - walPerReservation * Orders) / Math.Max(1, Orders);
         var commitsPerOrder = (OrderCommits - commitsPerReservation * Orders) / Math.Max(1, Orders);
-        return string.Create(CultureInfo.InvariantCulture,
-            $"{Reservations:N0} reservations wrote {ReservationWal / 1024.0 / 1024:F1} MiB of WAL in {ReservationCommits:N0} commits: " +
-            $"{walPerReservation / 1024:F2} KiB and {commitsPerReservation:F2} commits per reservation (group commit shares commits between requests). " +
-            $"{Orders:N0} orders of a held reservation: {walPerOrder / 1024:F2} KiB and {commitsPerOrder:F2} commits per order beyond its reservation. " +
-            $"Rows inserted or updated per reservation: {Rows(ReservationRows, Reservations)}; per order (with its reservation): {Rows(OrderRows, Orders)}. " +
+        return string.Concat(
+            FormattableString.Invariant($"{Reservations:N0} reservations wrote {ReservationWal / 1024.0 / 1024:F1} MiB of WAL in {ReservationCommits:N0} commits: "),
+            FormattableString.Invariant($"{walPerReservation / 1024:F2} KiB and {commitsPerReservation:F2} commits per reservation (group commit shares commits between requests). "),
+            FormattableString.Invariant($"{Orders:N0} orders of a held reservation: {walPerOrder / 1024:F2} KiB and {commitsPerOrder:F2} commits per order beyond its reservation. "),
+            $"Rows inserted or updated per reservation: {Rows(ReservationRows, Reservations)}; per order (with its reservation): {Rows(OrderRows, Orders)}. ",
             "Background work (reminders, projections, the metrics tick) is included.");
     }
 }

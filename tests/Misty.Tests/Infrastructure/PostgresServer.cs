@@ -26,7 +26,11 @@ public sealed class PostgresServer : IAsyncDisposable
     public string ConnectionString(string database) =>
         $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=30;Timeout=30;Connection Idle Lifetime=10";
 
-    public static async Task<PostgresServer> StartAsync()
+    /// <param name="synchronousCommit">
+    /// On: a commit is in the operating system's hands before it is acknowledged, so it survives the server's crash
+    /// (<see cref="StopAsync"/>); off (the default, faster): the last fraction of a second of commits may not.
+    /// </param>
+    public static async Task<PostgresServer> StartAsync(bool synchronousCommit = false)
     {
         var bin = FindBinDirectory();
         var root = Path.Combine(Path.GetTempPath(), "misty-pg-" + Guid.NewGuid().ToString("N")[..12]);
@@ -41,7 +45,7 @@ public sealed class PostgresServer : IAsyncDisposable
         await RunAsync(Path.Combine(bin, "initdb"), $"-D {data} -U postgres -A trust -E UTF8 --no-sync", asPostgres: true);
         // fsync off: test databases are throwaway; durability is measured in the benchmarks, not here.
         var options = $"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={root} -c fsync=off " +
-                      "-c synchronous_commit=off -c full_page_writes=off -c max_connections=1000 -c shared_buffers=128MB";
+                      $"-c synchronous_commit={(synchronousCommit ? "on" : "off")} -c full_page_writes=off -c max_connections=1000 -c shared_buffers=128MB";
         var server = new PostgresServer(data, bin, port, options);
         await server.StartAgainAsync();
         return server;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using Misty.Grains.Hosting;
 using Misty.Tests.Infrastructure;
 using Misty.Web.Operations;
@@ -35,9 +36,10 @@ public sealed class MetricsEndpointTests(PostgresFixture postgres)
         Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
         var text = await scrape.Content.ReadAsStringAsync();
         // One held, one refused (a single copy): both counted by result, and the open hold is seen.
-        Assert.Matches("misty_reservations_total\\{[^}]*result=\"ok\"[^}]*\\} 1", text);
-        Assert.Matches("misty_reservations_total\\{[^}]*result=\"insufficient\"[^}]*\\} 1", text);
-        Assert.Matches("misty_holds_open(\\{[^}]*\\})? 1", text);
+        var misty = string.Join('\n', text.Split('\n').Where(line => line.StartsWith("misty_", StringComparison.Ordinal)));
+        Assert.True(Regex.IsMatch(misty, "misty_reservations_total\\{[^}]*result=\"ok\"[^}]*\\} 1\\b"), misty);
+        Assert.True(Regex.IsMatch(misty, "misty_reservations_total\\{[^}]*result=\"insufficient\"[^}]*\\} 1\\b"), misty);
+        Assert.True(Regex.IsMatch(misty, "misty_holds_open(\\{[^}]*\\})? 1\\b"), misty);
         Assert.Contains("http_server_request_duration_seconds", text);
 
         // Not on the API's port, which the storefront reaches: the figures reveal traffic.
