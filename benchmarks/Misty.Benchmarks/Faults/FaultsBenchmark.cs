@@ -295,8 +295,15 @@ internal static class FaultsBenchmark
         {
             using var created = await http.PostAsJsonAsync("api/albums", new
             {
-                sku = $"FAULT-{i:D3}-{Guid.NewGuid().ToString("N")[..6]}", title = $"Fault Line {i}", artist = "The Chaos Monkeys", genre = "Rock",
-                label = "Misty Records", releaseYear = 2026, price = 24.99m, cost = 12.50m, condition = "NM",
+                sku = $"FAULT-{i:D3}-{Guid.NewGuid().ToString("N")[..6]}",
+                title = $"Fault Line {i}",
+                artist = "The Chaos Monkeys",
+                genre = "Rock",
+                label = "Misty Records",
+                releaseYear = 2026,
+                price = 24.99m,
+                cost = 12.50m,
+                condition = "NM",
             });
             created.EnsureSuccessStatusCode();
             var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("albumId").GetGuid();

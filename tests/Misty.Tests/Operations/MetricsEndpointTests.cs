@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
 using Misty.Grains.Hosting;
 using Misty.Tests.Infrastructure;
 using Misty.Web.Operations;
-using Microsoft.Extensions.Configuration;
 
 namespace Misty.Tests.Operations;
 
