@@ -11,6 +11,7 @@ using Misty.Web.Dashboard;
 using Misty.Web.Health;
 using Misty.Web.Integrations;
 using Misty.Web.Inventory;
+using Misty.Web.Operations;
 using Misty.Web.Orders;
 using Misty.Web.Reports;
 using Misty.Web.Reservations;
@@ -30,7 +31,8 @@ public static class MistyWebApp
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
         var options = MistyOptions.FromConfiguration(builder.Configuration);
-        builder.WebHost.UseUrls(builder.Configuration["MISTY_URLS"] is { Length: > 0 } urls ? urls : DefaultUrls);
+        builder.WebHost.UseUrls(OperationsSetup.ListenUrls(builder.Configuration,
+            builder.Configuration["MISTY_URLS"] is { Length: > 0 } urls ? urls : DefaultUrls));
 
         NpgsqlDataSource? database = null;
         if (options.Database is not null)
@@ -68,6 +70,7 @@ public static class MistyWebApp
         builder.Services.AddSingleton<IntegrationCredentials>();
         builder.Services.AddMistyHttpHardening(builder.Configuration);
         builder.Services.AddMistyHealthChecks(options.UsesDatabase);
+        builder.AddMistyOperations();
 
         var app = builder.Build();
         if (!options.UsesDatabase)
@@ -86,6 +89,7 @@ public static class MistyWebApp
         app.UseAuthorization();
 
         app.MapMistyHealthChecks();
+        app.MapMistyOperations(options);
         // Only the one document: for any other name the default route answers a text/plain 404 that echoes the name.
         app.MapOpenApi("/openapi/{documentName:regex(^v1$)}.json").RequireAuthorization(MistyPolicies.Storefront);
         app.MapAuthApi();

@@ -13,6 +13,8 @@ public sealed class DurablePostgres
     private const string Superuser = "postgres";
     private readonly string _binDirectory;
 
+    private string _settings = "";
+
     private DurablePostgres(string root, string binDirectory, int port)
     {
         Root = root;
@@ -46,13 +48,21 @@ public sealed class DurablePostgres
         var settings = $"-c listen_addresses=127.0.0.1 -c port={server.Port} -c unix_socket_directories={root} " +
                        "-c fsync=on -c synchronous_commit=on -c full_page_writes=on -c max_connections=300" +
                        (trackStatements ? " -c shared_preload_libraries=pg_stat_statements" : "");
-        await RunAsync(
-            Path.Combine(bin, "pg_ctl"),
-            ["-D", server.DataDirectory, "-l", Path.Combine(root, "postgres.log"), "-o", settings, "-w", "-t", "60", "start"],
-            asPostgres: true,
-            cancellationToken);
+        server._settings = settings;
+        await server.StartServerAsync(cancellationToken);
         return server;
     }
+
+    /// <summary>Stops the server as a crash does (no checkpoint, every connection cut), keeping its data.</summary>
+    public Task CrashAsync() =>
+        RunAsync(Path.Combine(_binDirectory, "pg_ctl"), ["-D", DataDirectory, "-m", "immediate", "-w", "-t", "60", "stop"], asPostgres: true, CancellationToken.None);
+
+    /// <summary>Starts the server (again): after a crash it replays its WAL first.</summary>
+    public Task StartServerAsync(CancellationToken cancellationToken) => RunAsync(
+        Path.Combine(_binDirectory, "pg_ctl"),
+        ["-D", DataDirectory, "-l", Path.Combine(Root, "postgres.log"), "-o", _settings, "-w", "-t", "60", "start"],
+        asPostgres: true,
+        cancellationToken);
 
     public async Task CreateDatabaseAsync(string name, CancellationToken cancellationToken)
     {

@@ -81,6 +81,27 @@ public sealed class ServiceProcess : IDisposable
         _process.WaitForExit();
     }
 
+    /// <summary>SIGTERM, as an orchestrator stops a pod: the service drains and exits; false if it had not within the timeout.</summary>
+    public async Task<bool> TerminateAsync(TimeSpan timeout)
+    {
+        if (!_process.HasExited)
+        {
+            using var signal = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await signal.WaitForExitAsync();
+        }
+
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     public void Dispose()
     {
         Kill();

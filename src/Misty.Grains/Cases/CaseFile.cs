@@ -353,6 +353,7 @@ public sealed class CaseFile(CaseState state, ServiceLevelPolicy sla)
             case SlaCheck.Breach:
                 Record(CaseHistoryKind.SlaMissed, null, null, Name(SlaOutcome.Missed), clock.Target, $"{Target(clock.Target)} target of {allowed} missed.");
                 Escalate(clock.Target);
+                Telemetry.MistyMetrics.SlaBreach(clock.Target.ToString());
                 escalated = true;
                 break;
         }

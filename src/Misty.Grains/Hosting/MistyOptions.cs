@@ -17,6 +17,12 @@ public sealed record MistyOptions
     public int SiloPort { get; init; } = 11111;
     public int GatewayPort { get; init; } = 30000;
 
+    /// <summary>Orleans' Kubernetes hosting: cluster and service ids from the pod's labels, the pod's address.</summary>
+    public bool Kubernetes { get; init; }
+
+    /// <summary>The Orleans dashboard's grain statistics; it profiles every grain call, so it is off unless asked for.</summary>
+    public bool OrleansDashboard { get; init; }
+
     public bool UsesDatabase => Database is not null;
 
     /// <summary>Reads and validates the settings; throws <see cref="MistyConfigurationException"/> naming the bad setting.</summary>
@@ -47,6 +53,8 @@ public sealed record MistyOptions
             AdvertisedAddress = ParseAddress(Read("MISTY_ADVERTISED_IP", "AdvertisedAddress")) ?? defaults.AdvertisedAddress,
             SiloPort = ParsePort("MISTY_SILO_PORT", Read("MISTY_SILO_PORT", "SiloPort")) ?? defaults.SiloPort,
             GatewayPort = ParsePort("MISTY_GATEWAY_PORT", Read("MISTY_GATEWAY_PORT", "GatewayPort")) ?? defaults.GatewayPort,
+            Kubernetes = ParseSwitch("MISTY_KUBERNETES", Read("MISTY_KUBERNETES", "Kubernetes")),
+            OrleansDashboard = ParseSwitch("MISTY_ORLEANS_DASHBOARD", Read("MISTY_ORLEANS_DASHBOARD", "OrleansDashboard")),
         };
     }
 
@@ -56,6 +64,11 @@ public sealed record MistyOptions
         value is null ? null
         : IPAddress.TryParse(value, out var address) ? address
         : throw new MistyConfigurationException($"MISTY_ADVERTISED_IP '{value}' is not an IP address.");
+
+    private static bool ParseSwitch(string name, string? value) =>
+        value is null ? false
+        : bool.TryParse(value, out var on) ? on
+        : throw new MistyConfigurationException($"{name} '{value}' is not true or false.");
 
     private static int? ParsePort(string name, string? value) =>
         value is null ? null

@@ -113,6 +113,7 @@ public static class MistySiloBuilderExtensions
                 cache.MetadataMinTimeInCache = TimeSpan.FromMinutes(1);
             }));
         });
+        silo.ConfigureMistyCluster(options);
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddSingleton(services => new ReservationDesk(services.GetRequiredService<IGrainFactory>(),
             services.GetRequiredKeyedService<IGrainStorage>(BatchedGrainStorage.Name)));

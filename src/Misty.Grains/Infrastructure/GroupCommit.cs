@@ -17,6 +17,9 @@ public sealed class GroupCommit(Func<Task> write)
 
     public bool HasFailed => _failure is not null;
 
+    /// <summary>Why the write failed, for callers that fail until the grain reloads.</summary>
+    public Exception? Failure => _failure;
+
     /// <summary>Completes once a write that includes every change made before this call is stored.</summary>
     public Task CommitAsync()
     {

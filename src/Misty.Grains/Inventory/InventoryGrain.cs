@@ -96,12 +96,19 @@ public sealed class InventoryGrain(
             await EnsureExpiryReminderAsync();
         }
 
+        Telemetry.MistyMetrics.OpenHolds(AlbumId, _live.Holds.Count);
         if (_row.RecordExists)
         {
             // A crash may have come between storing a change and projecting it; replaying is idempotent.
             _stored = (_book.Snapshot(AlbumId), _live.PendingLedger.ToList());
             StartProjecting();
         }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        Telemetry.MistyMetrics.ForgetHolds(AlbumId);
+        return base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     public Task<InventorySnapshot?> GetAsync() =>
@@ -205,7 +212,7 @@ public sealed class InventoryGrain(
     {
         if (_commit!.HasFailed)
         {
-            throw new InvalidOperationException("The inventory grain is reloading after a failed write; retry.");
+            throw new InvalidOperationException("The inventory grain is reloading after a failed write; retry.", _commit.Failure);
         }
 
         var version = _live.Version;
@@ -272,6 +279,7 @@ public sealed class InventoryGrain(
         }
 
         _stored = stored;
+        Telemetry.MistyMetrics.OpenHolds(AlbumId, _row.State.Holds.Count);
         _unpublished.AddRange(events);
         StartPublishing();
         StartProjecting();

@@ -141,6 +141,7 @@ public sealed class OrderGrain(
         if (assessment.Flagged)
         {
             // Held for review: the stock stays put until a manager decides (or the hold runs out).
+            Telemetry.MistyMetrics.FraudFlag();
             await ExtendHoldAsync(Options.ReviewHold);
         }
         else

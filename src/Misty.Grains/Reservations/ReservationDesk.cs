@@ -34,6 +34,13 @@ public sealed class ReservationDesk(IGrainFactory grains, IGrainStorage storage)
 
     public async Task<ReservationOutcome> CreateAsync(Guid reservationId, ReservationRequest request)
     {
+        var outcome = await CreateOnceAsync(reservationId, request);
+        Telemetry.MistyMetrics.Reservation(outcome.Result);
+        return outcome;
+    }
+
+    private async Task<ReservationOutcome> CreateOnceAsync(Guid reservationId, ReservationRequest request)
+    {
         if (request.Lines.Count != 1)
         {
             return await Reservation(reservationId).CreateAsync(request);

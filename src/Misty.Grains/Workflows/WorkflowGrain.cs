@@ -171,6 +171,7 @@ public sealed class WorkflowGrain(
         Workflow.CompletedCount += finished.Status == ExecutionStatus.Complete ? 1 : 0;
         Workflow.TotalDurationMs += finished.DurationMs;
         await StoreChangeAsync(clock.GetUtcNow());
+        Telemetry.MistyMetrics.WorkflowRun(WorkflowId, finished.Status);
     }
 
     public async Task<bool> RebuildProjectionAsync()

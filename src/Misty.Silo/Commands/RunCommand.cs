@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Misty.Grains.Hosting;
 using Misty.Grains.Storage;
+using Misty.Grains.Telemetry;
 using Npgsql;
 
 namespace Misty.Silo.Commands;
@@ -60,6 +61,8 @@ internal static class RunCommand
             builder.Services.AddMistyDatabase(database);
         }
 
+        builder.Logging.AddMistyLogging(builder.Configuration);
+        builder.Services.AddMistyTelemetry(builder.Configuration, "misty-silo");
         builder.UseOrleans(silo => silo.UseMisty(options, database));
         return builder.Build();
     }

@@ -11,11 +11,13 @@ public sealed class PostgresServer : IAsyncDisposable
 {
     private readonly string _dataDirectory;
     private readonly string _binDirectory;
+    private readonly string _options;
 
-    private PostgresServer(string dataDirectory, string binDirectory, int port)
+    private PostgresServer(string dataDirectory, string binDirectory, int port, string options)
     {
         _dataDirectory = dataDirectory;
         _binDirectory = binDirectory;
+        _options = options;
         Port = port;
     }
 
@@ -24,7 +26,11 @@ public sealed class PostgresServer : IAsyncDisposable
     public string ConnectionString(string database) =>
         $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=30;Timeout=30;Connection Idle Lifetime=10";
 
-    public static async Task<PostgresServer> StartAsync()
+    /// <param name="synchronousCommit">
+    /// On: a commit is in the operating system's hands before it is acknowledged, so it survives the server's crash
+    /// (<see cref="StopAsync"/>); off (the default, faster): the last fraction of a second of commits may not.
+    /// </param>
+    public static async Task<PostgresServer> StartAsync(bool synchronousCommit = false)
     {
         var bin = FindBinDirectory();
         var root = Path.Combine(Path.GetTempPath(), "misty-pg-" + Guid.NewGuid().ToString("N")[..12]);
@@ -39,14 +45,30 @@ public sealed class PostgresServer : IAsyncDisposable
         await RunAsync(Path.Combine(bin, "initdb"), $"-D {data} -U postgres -A trust -E UTF8 --no-sync", asPostgres: true);
         // fsync off: test databases are throwaway; durability is measured in the benchmarks, not here.
         var options = $"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={root} -c fsync=off " +
-                      "-c synchronous_commit=off -c full_page_writes=off -c max_connections=1000 -c shared_buffers=128MB";
-        await RunAsync(Path.Combine(bin, "pg_ctl"), $"-D {data} -l {root}/server.log -o \"{options}\" -w -t 60 start", asPostgres: true);
-        return new PostgresServer(data, bin, port);
+                      $"-c synchronous_commit={(synchronousCommit ? "on" : "off")} -c full_page_writes=off -c max_connections=1000 -c shared_buffers=128MB";
+        var server = new PostgresServer(data, bin, port, options);
+        await server.StartAgainAsync();
+        return server;
     }
+
+    /// <summary>Stops the server the way a crash does (no checkpoint, connections cut), keeping its data.</summary>
+    public Task StopAsync() => RunAsync(Path.Combine(_binDirectory, "pg_ctl"), $"-D {_dataDirectory} -m immediate -w stop", asPostgres: true);
+
+    /// <summary>Starts the stopped server again on the same port; it recovers from its log as after a crash.</summary>
+    public Task StartAgainAsync() => RunAsync(Path.Combine(_binDirectory, "pg_ctl"),
+        $"-D {_dataDirectory} -l {Path.GetDirectoryName(_dataDirectory)}/server.log -o \"{_options}\" -w -t 60 start", asPostgres: true);
 
     public async ValueTask DisposeAsync()
     {
-        await RunAsync(Path.Combine(_binDirectory, "pg_ctl"), $"-D {_dataDirectory} -m immediate -w stop", asPostgres: true);
+        try
+        {
+            await StopAsync();
+        }
+        catch (InvalidOperationException)
+        {
+            // A test stopped it and failed before starting it again.
+        }
+
         try
         {
             Directory.Delete(Path.GetDirectoryName(_dataDirectory)!, recursive: true);
