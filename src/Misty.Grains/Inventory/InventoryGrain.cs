@@ -35,12 +35,6 @@ public sealed class InventoryGrain(
     /// album selling all day dropped and re-added it every minute: two database writes each time, for every such album.
     /// </summary>
     private static readonly TimeSpan ReminderIdleLimit = TimeSpan.FromMinutes(10);
-    /// <summary>
-    /// How long stored changes gather before the inventory row follows them. The row is for reports and SQL (dashboards
-    /// get the stock stream): up to a second behind, an album selling a few units a second gets one row update for
-    /// them, where 50 ms gave nearly one per change (about 0.9 per reservation on the uniform benchmark).
-    /// </summary>
-    private static readonly TimeSpan ProjectionCoalescing = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// The stored row and its version. Written through the storage directly, not IPersistentState, because a write may
@@ -56,16 +50,13 @@ public sealed class InventoryGrain(
     private StockBook _book = null!;
     private List<IStockEvent> _awaitingWrite = [];
     private GroupCommit? _commit;
-    /// <summary>The last state known to be stored: the only state that may be projected to rows.</summary>
-    private (InventorySnapshot Snapshot, List<LedgerEntry> Ledger)? _stored;
-    private long _projectedVersion = -1;
+    private StockProjector _projector = null!;
     private StockPublisher _publisher = null!;
     private InventoryRows _rows = null!;
     /// <summary>Keyed stock changes applied by this activation, with whether each is stored: a retry racing its write waits for it.</summary>
     private readonly Dictionary<Guid, (StockChangeRow Row, Task<bool> Stored)> _changeKeys = [];
     /// <summary>Sweeps due expiry buckets within a second while the album is active; the reminder does it when it is not.</summary>
     private IGrainTimer? _sweep;
-    private bool _projecting;
     private bool _reminderRegistered;
     private DateTimeOffset _lastHoldAt;
 
@@ -82,6 +73,7 @@ public sealed class InventoryGrain(
         _publisher = new StockPublisher(streams.GetStream<IStockEvent>(StreamId.Create(MistyStreams.Stock, AlbumId)),
             streams.GetStream<IStockEvent>(StreamId.Create(MistyStreams.Stock, MistyStreams.AllKey)), AlbumId, logger);
         _rows = new InventoryRows(storage, AlbumId);
+        _projector = new StockProjector(store, AlbumId, logger, done => _live.PendingLedger.RemoveAll(entry => done.Contains(entry.TransactionId)));
         if (!_row.RecordExists && await store.LoadAsync(AlbumId, cancellationToken) is { } row)
         {
             // First activation for this album: start from its catalog row (seeded or created through the API).
@@ -103,8 +95,7 @@ public sealed class InventoryGrain(
         if (_row.RecordExists)
         {
             // A crash may have come between storing a change and projecting it; replaying is idempotent.
-            _stored = (_book.Snapshot(AlbumId), _live.PendingLedger.ToList());
-            StartProjecting();
+            _projector.Stored(_book.Snapshot(AlbumId), _live.PendingLedger.ToList());
         }
     }
 
@@ -213,16 +204,7 @@ public sealed class InventoryGrain(
         });
     }
 
-    public async Task<bool> RebuildProjectionAsync()
-    {
-        if (_stored is not { } stored)
-        {
-            return false;
-        }
-
-        await store.ProjectAsync(stored.Snapshot, stored.Ledger, overwrite: true, CancellationToken.None);
-        return true;
-    }
+    public Task<bool> RebuildProjectionAsync() => _projector.RebuildAsync();
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -331,10 +313,9 @@ public sealed class InventoryGrain(
             }
         }
 
-        _stored = stored;
         _book.Homed.ForgetStoredEnds(endMark);
         _publisher.Publish(events);
-        StartProjecting();
+        _projector.Stored(stored.Snapshot, stored.Ledger);
     }
 
     private async Task EnsureExpiryReminderAsync()
@@ -360,53 +341,6 @@ public sealed class InventoryGrain(
         {
             _sweep?.Dispose();
             _sweep = null;
-        }
-    }
-
-    private void StartProjecting()
-    {
-        if (!_projecting)
-        {
-            _ = ProjectAsync();
-        }
-    }
-
-    /// <summary>Brings the inventory row and ledger up to the last stored state; retries until it succeeds.</summary>
-    private async Task ProjectAsync()
-    {
-        _projecting = true;
-        try
-        {
-            var delay = TimeSpan.FromMilliseconds(200);
-            while (_stored is { } && _stored.Value.Snapshot.Version > _projectedVersion)
-            {
-                // Rows may lag the grain a little: under load, one projection then covers many stored changes.
-                await Task.Delay(ProjectionCoalescing);
-                var stored = _stored.Value;
-                try
-                {
-                    await store.ProjectAsync(stored.Snapshot, stored.Ledger, overwrite: false, CancellationToken.None);
-                }
-                catch (Exception ex)
-                {
-                    logger.LogWarning(ex, "Projecting inventory of album {AlbumId} failed; retrying in {Delay}.", AlbumId, delay);
-                    await Task.Delay(delay);
-                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
-                    continue;
-                }
-
-                _projectedVersion = stored.Snapshot.Version;
-                if (stored.Ledger.Count > 0)
-                {
-                    // Projected entries leave the outbox with the next write; until then a replay is harmless.
-                    var done = stored.Ledger.Select(entry => entry.TransactionId).ToHashSet();
-                    _live.PendingLedger.RemoveAll(entry => done.Contains(entry.TransactionId));
-                }
-            }
-        }
-        finally
-        {
-            _projecting = false;
         }
     }
 
