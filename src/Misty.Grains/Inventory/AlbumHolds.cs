@@ -150,7 +150,9 @@ public sealed class AlbumHolds(InventoryState state, TimeProvider clock)
                     // A hold moved by an extension is listed under its old second too.
                     if (_open.TryGetValue(id, out var hold) && hold.At == bucket.At)
                     {
+                        // Remembered (and let go once stored, like other ends) so a late release needs no read.
                         _open.Remove(id);
+                        Remember(id, HoldStatus.Expired);
                     }
                 }
             }

@@ -122,12 +122,13 @@ public sealed class InventoryGrain(
         PendingRecord? record = null;
         var hold = await ApplyAsync(() =>
         {
+            var version = _live.Version;
             var outcome = _book.Hold(reservationId, line.Quantity, expiresAt, request.HoldTag, forgetWhenEnded: true);
-            // Holding an id again for the same request is a no-op that answers with the existing hold's expiry.
-            if (outcome.Status == HoldStatus.Held && outcome.ExpiresAt == expiresAt)
+            // Holding an id again for the same request is a no-op (no new version) that answers with the existing hold.
+            if (outcome.Status == HoldStatus.Held && _live.Version != version)
             {
                 record = new PendingRecord(reservationId, new NewRow<ReservationState>(ReservationState.StateName, ReservationState.RecordId(reservationId),
-                    ReservationState.AlbumHomedHold(request, createdAt, outcome.ExpiresAt.Value)));
+                    ReservationState.AlbumHomedHold(request, createdAt, outcome.ExpiresAt!.Value)));
                 _pendingRecords.Add(record);
                 _recording.Add(reservationId);
             }
