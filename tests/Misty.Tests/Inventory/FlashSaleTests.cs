@@ -5,6 +5,7 @@ using Misty.Grains.Inventory;
 using Misty.Grains.Reservations;
 using Misty.Grains.Storage;
 using Misty.Tests.Infrastructure;
+using System.Net.Http.Json;
 using Orleans.TestingHost;
 
 namespace Misty.Tests.Inventory;
@@ -142,6 +143,32 @@ public sealed class FlashSaleTests(PostgresFixture postgres)
         Assert.Equal(13, (await inventory.GetAsync())!.Quantity);
         Assert.True(await TestAlbums.EventuallyAsync(async () => await TestSql.ScalarAsync<long>(connectionString,
             "SELECT count(*) FROM inventory_transactions WHERE notes = @notes", ("notes", notes)) == 1));
+    }
+
+    [Fact]
+    public async Task A_restock_sent_twice_with_one_Idempotency_Key_adds_the_units_once_and_another_body_under_it_is_422()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        await using var node = await MistyWebNode.StartAsync(connectionString);
+        using var admin = await node.CreateStaffClientAsync();
+        var album = await TestAlbums.InsertAsync(connectionString, quantity: 3);
+
+        async Task<HttpResponseMessage> RestockAsync(string key, int quantity)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/inventory/{album}/restock")
+            {
+                Content = System.Net.Http.Json.JsonContent.Create(new { quantity, notes = "delivery 17" }),
+            };
+            request.Headers.Add("Idempotency-Key", key);
+            return await admin.SendAsync(request);
+        }
+
+        var answers = await Task.WhenAll(RestockAsync("delivery-17", 5), RestockAsync("delivery-17", 5));
+        Assert.All(answers, answer => Assert.Equal(System.Net.HttpStatusCode.OK, answer.StatusCode));
+        Assert.Equal(System.Net.HttpStatusCode.UnprocessableEntity, (await RestockAsync("delivery-17", 6)).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await RestockAsync("delivery-18", 5)).StatusCode);
+        var stock = await admin.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/inventory/{album}");
+        Assert.Equal(13, stock.GetProperty("quantity").GetInt32());
     }
 
     private static async Task<InProcessTestCluster> RestartAsync(InProcessTestCluster running, Npgsql.NpgsqlDataSource database, string connectionString)
