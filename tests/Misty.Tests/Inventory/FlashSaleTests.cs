@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Misty.Grains.Interfaces.Inventory;
 using Misty.Grains.Interfaces.Reservations;
@@ -5,7 +6,6 @@ using Misty.Grains.Inventory;
 using Misty.Grains.Reservations;
 using Misty.Grains.Storage;
 using Misty.Tests.Infrastructure;
-using System.Net.Http.Json;
 using Orleans.TestingHost;
 
 namespace Misty.Tests.Inventory;
