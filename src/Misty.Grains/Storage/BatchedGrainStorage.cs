@@ -51,10 +51,7 @@ public sealed partial class BatchedGrainStorage : IGrainStorage
         RETURNING version
         """;
 
-    /// <summary>
-    /// A row only one grain writes, whoever wrote it last (an album's row about one of its holds): inserted at version 1,
-    /// or overwritten at the next version, with no version to name.
-    /// </summary>
+    /// <summary>A row only its one writer changes (an album's row about a hold): inserted, else overwritten.</summary>
     private const string UpsertRow =
         """
         INSERT INTO orleansstorage
@@ -350,7 +347,7 @@ public sealed partial class BatchedGrainStorage : IGrainStorage
     private static bool Succeeded(int? sent, int? stored) => stored is { } version && version != sent;
 
     /// <param name="InsertOnly">A new row written with another state: <see cref="InsertNewRow"/>, not the general write.</param>
-    /// <param name="Overwrite">A new row that replaces the key's row if there is one: <see cref="UpsertRow"/>.</param>
+    /// <param name="Overwrite">Such a row replacing the key's row if there is one: <see cref="UpsertRow"/>.</param>
     private sealed record StateWrite(StorageKey Key, int? Version, byte[] Payload, bool InsertOnly = false, bool Overwrite = false);
 
     /// <summary>Rows that are stored in one transaction or not at all: a grain's state, and any new rows written with it.</summary>
