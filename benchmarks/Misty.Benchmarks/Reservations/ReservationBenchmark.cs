@@ -74,7 +74,7 @@ public static class ReservationBenchmark
             }
         }
 
-        Scenario[] scenarios =
+        Scenario[] scenarios = options.Flash ? [] :
         [
             new(ReservationReport.HotScenario, 1, HotStock),
             new($"uniform, {options.UniformAlbums:N0} albums", options.UniformAlbums, UniformStock),
@@ -97,6 +97,11 @@ public static class ReservationBenchmark
             {
                 await AttemptAsync(target.Name, failures, async () =>
                     running.Add(await RunningTarget.StartAsync(target, workspace, scenarios, options.Connections, cancellationToken)));
+            }
+
+            if (options.Flash)
+            {
+                return await FlashAsync(running, failures, options, args, root, cancellationToken);
             }
 
             await MeasureRoundsAsync(running, scenarios, options.Statements ? server : null, failures, options, cancellationToken);
@@ -137,6 +142,28 @@ public static class ReservationBenchmark
                 Console.Error.WriteLine($"Logs kept in {postgres.Root}");
             }
         }
+    }
+
+    private static async Task<bool> FlashAsync(
+        List<RunningTarget> running, Dictionary<string, string> failures, ReservationBenchmarkOptions options, IReadOnlyList<string> args, string root,
+        CancellationToken cancellationToken)
+    {
+        var results = new List<FlashSaleBenchmark.Result>();
+        foreach (var target in running.Where(target => !failures.ContainsKey(target.Name)))
+        {
+            // Only Misty answers GET /api/inventory, which the expiry variant watches.
+            await AttemptAsync(target.Name, failures, async () =>
+                results.Add(await FlashSaleBenchmark.RunAsync(target, options.Connections, options.Seconds, expiry: target.Target is MistyTarget, cancellationToken)));
+        }
+
+        var report = FlashSaleBenchmark.Render(results, "dotnet run -c Release --project benchmarks/Misty.Benchmarks -- reservations " + string.Join(' ', args), await RevisionAsync(root));
+        Console.WriteLine(report);
+        if (options.Markdown is not null && failures.Count == 0)
+        {
+            BenchmarkReport.WriteSection(options.Markdown, FlashSaleBenchmark.Heading, report);
+        }
+
+        return failures.Count == 0;
     }
 
     /// <summary>Runs one system's step; a failure is recorded against that system and the run goes on without it.</summary>

@@ -4,11 +4,11 @@ namespace Misty.Benchmarks.Reservations;
 
 /// <summary>The command line of the <c>reservations</c> mode.</summary>
 public sealed record ReservationBenchmarkOptions(
-    int Seconds, int WarmupSeconds, int Rounds, int Connections, int UniformAlbums, bool Build, IReadOnlyList<string> Systems, string? Markdown, bool Statements)
+    int Seconds, int WarmupSeconds, int Rounds, int Connections, int UniformAlbums, bool Build, IReadOnlyList<string> Systems, string? Markdown, bool Statements, bool Flash = false)
 {
     public const string Usage = """
         reservations [--seconds 20] [--warmup 5] [--rounds 1] [--connections 64] [--albums 1000] [--only baseline|misty] [--no-build]
-                     [--markdown <file>] [--statements]
+                     [--markdown <file>] [--statements] [--flash]
 
         Starts a throwaway durable PostgreSQL 15, the baseline and Misty.Web (Release builds), and drives
         POST /api/reservations over loopback with closed-loop connections: one hot album, then uniform load over
@@ -17,6 +17,9 @@ public sealed record ReservationBenchmarkOptions(
         alternating between rounds, and the figures pool all rounds (more rounds: less weight on a noisy moment).
         --markdown writes the results as the "## Reservations (flash sale)" section of that file.
         --statements also prints each window's most frequent SQL statements per reservation (pg_stat_statements).
+        --flash runs "flash sale, holds kept" instead: one album, reserve only for --seconds (60 for the issue), per 10 s
+        window, then (Misty) holds of ttlSeconds 30 kept 60 s and watched until every unit is back; written as the
+        "## Reservations: flash sale, holds kept" section.
         """;
 
     public static readonly IReadOnlyList<string> AllSystems = ["baseline", "misty"];
@@ -37,6 +40,7 @@ public sealed record ReservationBenchmarkOptions(
                 "--albums" => options with { UniformAlbums = PositiveInt(args, ++i) },
                 "--no-build" => options with { Build = false },
                 "--statements" => options with { Statements = true },
+                "--flash" => options with { Flash = true },
                 "--only" => options with { Systems = [OneSystem(args, ++i)] },
                 "--markdown" => options with { Markdown = Value(args, ++i) },
                 var unknown => throw new ArgumentException($"Unknown option '{unknown}'.\n\n{Usage}"),

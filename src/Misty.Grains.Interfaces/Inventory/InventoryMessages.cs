@@ -26,6 +26,10 @@ public enum StockChangeKind
 
 /// <param name="Delta">Units added (positive) or removed (negative).</param>
 /// <param name="UserId">The staff member who made the change; null for the system and the storefront.</param>
+/// <param name="Key">
+/// Makes the change apply once: the album remembers every key it applied (a row of its own, and the ledger row's id),
+/// so a retry changes nothing and gets Applied, and another change under the same key gets KeyReused. Null: unkeyed.
+/// </param>
 [GenerateSerializer, Immutable, Alias("Misty.StockChange")]
 public sealed record StockChange(
     [property: Id(0)] StockChangeKind Kind,
@@ -33,7 +37,16 @@ public sealed record StockChange(
     [property: Id(2)] decimal? UnitPrice,
     [property: Id(3)] string? Notes,
     [property: Id(4)] Guid? UserId,
-    [property: Id(5)] Guid? OrderId);
+    [property: Id(5)] Guid? OrderId,
+    [property: Id(6)] Guid? Key = null)
+{
+    /// <summary>A key derived from what the change is for (an order's line, a request's Idempotency-Key), the same on every retry.</summary>
+    public static Guid KeyFor(string purpose, Guid scope, string name)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{purpose}\n{scope:N}\n{name}"));
+        return new Guid(hash.AsSpan(0, 16));
+    }
+}
 
 [GenerateSerializer, Alias("Misty.HoldStatus")]
 public enum HoldStatus
@@ -65,6 +78,8 @@ public enum StockChangeStatus
     UnknownAlbum,
     /// <summary>The change would take quantity on hand below zero or below what is reserved.</summary>
     WouldGoNegative,
+    /// <summary>Its key was used for another change: nothing was changed.</summary>
+    KeyReused,
 }
 
 [GenerateSerializer, Immutable, Alias("Misty.StockChangeOutcome")]

@@ -29,17 +29,12 @@ public sealed class InventoryGrain(
     public const string StateName = "inventory";
     private const string ExpiryReminder = "expire-holds";
     private static readonly TimeSpan ExpirySweepPeriod = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan SweepPeriod = TimeSpan.FromSeconds(1);
     /// <summary>
     /// How long an album keeps its expiry reminder with no holds. Dropping it at the first empty tick meant that an
     /// album selling all day dropped and re-added it every minute: two database writes each time, for every such album.
     /// </summary>
     private static readonly TimeSpan ReminderIdleLimit = TimeSpan.FromMinutes(10);
-    /// <summary>
-    /// How long stored changes gather before the inventory row follows them. The row is for reports and SQL (dashboards
-    /// get the stock stream): up to a second behind, an album selling a few units a second gets one row update for
-    /// them, where 50 ms gave nearly one per change (about 0.9 per reservation on the uniform benchmark).
-    /// </summary>
-    private static readonly TimeSpan ProjectionCoalescing = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// The stored row and its version. Written through the storage directly, not IPersistentState, because a write may
@@ -53,16 +48,15 @@ public sealed class InventoryGrain(
     /// <summary>Reservations whose record is pending or being written, so a twin request can wait for it.</summary>
     private readonly HashSet<Guid> _recording = [];
     private StockBook _book = null!;
-    private List<IStockEvent> _unpublished = [];
     private List<IStockEvent> _awaitingWrite = [];
     private GroupCommit? _commit;
-    /// <summary>The last state known to be stored: the only state that may be projected to rows.</summary>
-    private (InventorySnapshot Snapshot, List<LedgerEntry> Ledger)? _stored;
-    private long _projectedVersion = -1;
-    private IAsyncStream<IStockEvent>? _stream;
-    private IAsyncStream<IStockEvent>? _allStocks;
-    private bool _publishing;
-    private bool _projecting;
+    private StockProjector _projector = null!;
+    private StockPublisher _publisher = null!;
+    private InventoryRows _rows = null!;
+    /// <summary>Keyed stock changes applied by this activation, with whether each is stored: a retry racing its write waits for it.</summary>
+    private readonly Dictionary<Guid, (StockChangeRow Row, Task<bool> Stored)> _changeKeys = [];
+    /// <summary>Sweeps due expiry buckets within a second while the album is active; the reminder does it when it is not.</summary>
+    private IGrainTimer? _sweep;
     private bool _reminderRegistered;
     private DateTimeOffset _lastHoldAt;
 
@@ -76,8 +70,10 @@ public sealed class InventoryGrain(
         _lastHoldAt = clock.GetUtcNow();
         _commit = new GroupCommit(WriteAsync);
         var streams = this.GetStreamProvider(MistyStreams.Provider);
-        _stream = streams.GetStream<IStockEvent>(StreamId.Create(MistyStreams.Stock, AlbumId));
-        _allStocks = streams.GetStream<IStockEvent>(StreamId.Create(MistyStreams.Stock, MistyStreams.AllKey));
+        _publisher = new StockPublisher(streams.GetStream<IStockEvent>(StreamId.Create(MistyStreams.Stock, AlbumId)),
+            streams.GetStream<IStockEvent>(StreamId.Create(MistyStreams.Stock, MistyStreams.AllKey)), AlbumId, logger);
+        _rows = new InventoryRows(storage, AlbumId);
+        _projector = new StockProjector(store, AlbumId, logger, done => _live.PendingLedger.RemoveAll(entry => done.Contains(entry.TransactionId)));
         if (!_row.RecordExists && await store.LoadAsync(AlbumId, cancellationToken) is { } row)
         {
             // First activation for this album: start from its catalog row (seeded or created through the API).
@@ -91,7 +87,7 @@ public sealed class InventoryGrain(
             initial.LowStockAnnounced = _book.Available <= row.ReorderPoint;
         }
 
-        if (_live.Holds.Count > 0)
+        if (HasHolds)
         {
             await EnsureExpiryReminderAsync();
         }
@@ -100,8 +96,7 @@ public sealed class InventoryGrain(
         if (_row.RecordExists)
         {
             // A crash may have come between storing a change and projecting it; replaying is idempotent.
-            _stored = (_book.Snapshot(AlbumId), _live.PendingLedger.ToList());
-            StartProjecting();
+            _projector.Stored(_book.Snapshot(AlbumId), _live.PendingLedger.ToList());
         }
     }
 
@@ -130,16 +125,17 @@ public sealed class InventoryGrain(
         }
 
         var line = request.Lines.Single();
-        var expiresAt = createdAt + request.Ttl;
+        var expiresAt = AlbumHolds.RoundUp(createdAt + request.Ttl);
         PendingRecord? record = null;
         var hold = await ApplyAsync(() =>
         {
+            var version = _live.Version;
             var outcome = _book.Hold(reservationId, line.Quantity, expiresAt, request.HoldTag, forgetWhenEnded: true);
-            // Holding an id again for the same request is a no-op that answers with the existing hold's expiry.
-            if (outcome.Status == HoldStatus.Held && outcome.ExpiresAt == expiresAt)
+            // Holding an id again for the same request is a no-op (no new version) that answers with the existing hold.
+            if (outcome.Status == HoldStatus.Held && _live.Version != version)
             {
                 record = new PendingRecord(reservationId, new NewRow<ReservationState>(ReservationState.StateName, ReservationState.RecordId(reservationId),
-                    ReservationState.AlbumHomedHold(request, createdAt, outcome.ExpiresAt.Value)));
+                    ReservationState.AlbumHomedHold(request, createdAt, outcome.ExpiresAt!.Value)));
                 _pendingRecords.Add(record);
                 _recording.Add(reservationId);
             }
@@ -164,33 +160,59 @@ public sealed class InventoryGrain(
     public Task<HoldOutcome> UndoHoldAsync(Guid reservationId, long tag) =>
         _live.Exists ? ApplyAsync(() => _book.Undo(reservationId, tag)) : UnknownAlbum();
 
-    public Task<HoldOutcome> PeekHoldAsync(Guid reservationId) =>
-        _live.Exists ? Task.FromResult(_book.Peek(reservationId)) : UnknownAlbum();
+    public async Task<HoldOutcome> PeekHoldAsync(Guid reservationId) =>
+        _live.Exists && await KnowAsync(reservationId) ? _book.Peek(reservationId) : await UnknownAlbum();
 
-    public Task<HoldOutcome> ReleaseAsync(Guid reservationId) =>
-        _live.Exists ? ApplyAsync(() => _book.Release(reservationId)) : UnknownAlbum();
+    public async Task<HoldOutcome> ReleaseAsync(Guid reservationId) =>
+        _live.Exists && await KnowAsync(reservationId) ? await ApplyAsync(() => _book.Release(reservationId)) : await UnknownAlbum();
 
-    public Task<HoldOutcome> CommitHoldAsync(Guid reservationId, Guid? orderId, decimal? unitPrice) =>
-        _live.Exists ? ApplyAsync(() => _book.Commit(reservationId, orderId, unitPrice)) : UnknownAlbum();
+    public async Task<HoldOutcome> CommitHoldAsync(Guid reservationId, Guid? orderId, decimal? unitPrice) =>
+        _live.Exists && await KnowAsync(reservationId) ? await ApplyAsync(() => _book.Commit(reservationId, orderId, unitPrice)) : await UnknownAlbum();
 
-    public Task<HoldOutcome> ExtendAsync(Guid reservationId, DateTimeOffset expiresAt) =>
-        _live.Exists ? ApplyAsync(() => _book.Extend(reservationId, expiresAt)) : UnknownAlbum();
+    public async Task<HoldOutcome> ExtendAsync(Guid reservationId, DateTimeOffset expiresAt) =>
+        _live.Exists && await KnowAsync(reservationId) ? await ApplyAsync(() => _book.Extend(reservationId, expiresAt)) : await UnknownAlbum();
 
-    public Task<StockChangeOutcome> ChangeStockAsync(StockChange change) =>
-        _live.Exists
-            ? ApplyAsync(() => _book.Change(AlbumId, change))
-            : Task.FromResult(new StockChangeOutcome(StockChangeStatus.UnknownAlbum, null));
-
-    public async Task<bool> RebuildProjectionAsync()
+    public async Task<StockChangeOutcome> ChangeStockAsync(StockChange change)
     {
-        if (_stored is not { } stored)
+        if (!_live.Exists)
         {
-            return false;
+            return new StockChangeOutcome(StockChangeStatus.UnknownAlbum, null);
         }
 
-        await store.ProjectAsync(stored.Snapshot, stored.Ledger, overwrite: true, CancellationToken.None);
-        return true;
+        if (change.Key is not { } key)
+        {
+            return await ApplyAsync(() => _book.Change(AlbumId, change));
+        }
+
+        var stored = _changeKeys.ContainsKey(key) ? null : await _rows.ReadChangeAsync(key);
+        if (_changeKeys.TryGetValue(key, out var applied))
+        {
+            await applied.Stored;
+            stored = applied.Row;
+        }
+
+        if (stored is not null)
+        {
+            // Applied before (in this activation, or stored by an earlier one): a retry changes nothing.
+            return new StockChangeOutcome(stored.IsSameAs(AlbumId, change) ? StockChangeStatus.Applied : StockChangeStatus.KeyReused, _book.Snapshot(AlbumId));
+        }
+
+        return await ApplyAsync(() =>
+        {
+            var outcome = _book.Change(AlbumId, change);
+            if (outcome.Status == StockChangeStatus.Applied)
+            {
+                var row = StockChangeRow.Of(AlbumId, change);
+                var record = new PendingRecord(key, InventoryRows.ChangeRow(key, row));
+                _pendingRecords.Add(record);
+                _changeKeys[key] = (row, record.Stored.Task);
+            }
+
+            return outcome;
+        });
     }
+
+    public Task<bool> RebuildProjectionAsync() => _projector.RebuildAsync();
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -200,11 +222,28 @@ public sealed class InventoryGrain(
         }
 
         await ApplyAsync(_book.ExpireDue);
-        if (_live.Holds.Count == 0 && clock.GetUtcNow() - _lastHoldAt >= ReminderIdleLimit && await this.GetReminder(ExpiryReminder) is { } reminder)
+        if (!HasHolds && clock.GetUtcNow() - _lastHoldAt >= ReminderIdleLimit && await this.GetReminder(ExpiryReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
             _reminderRegistered = false;
         }
+    }
+
+    private bool HasHolds => _live.Holds.Count > 0 || _live.Expiry.Count > 0;
+
+    /// <summary>
+    /// Makes sure memory knows this id's hold before a rule reads it: a hold made before this activation is loaded from
+    /// its rows (one batched read), so that the state never has to keep every hold. Always true, to chain with Exists.
+    /// </summary>
+    private async Task<bool> KnowAsync(Guid reservationId)
+    {
+        if (_book.MustLoad(reservationId))
+        {
+            var stored = await _rows.ReadHoldAsync(reservationId);
+            _book.Homed.Load(reservationId, stored);
+        }
+
+        return true;
     }
 
     /// <summary>Runs one rule of the stock book and, when it changed the state, waits until that change is stored.</summary>
@@ -237,23 +276,26 @@ public sealed class InventoryGrain(
     {
         List<PendingRecord> records = [];
         List<IStockEvent> events;
+        long endMark;
         (InventorySnapshot Snapshot, List<LedgerEntry> Ledger) stored;
         try
         {
-            if (_live.Holds.Count > 0)
+            if (HasHolds)
             {
                 await EnsureExpiryReminderAsync();
             }
 
-            // Everything changed before this point is in this write, records of its holds included; later changes wait
-            // for the next one.
+            // Everything changed before this point is in this write, records of its holds and rows of ended or extended
+            // holds included; later changes wait for the next one.
             events = _awaitingWrite;
             _awaitingWrite = [];
             records = _pendingRecords;
             _pendingRecords = [];
+            endMark = _book.Homed.EndMark;
+            var holdRows = _book.Homed.TakeRows().Select(change => InventoryRows.HoldRow(change.ReservationId, change.Row));
             stored = (_book.Snapshot(AlbumId), _live.PendingLedger.ToList());
             _row.State = _live.Copy();
-            var inserted = await storage.WriteStateWithNewRowsAsync(StateName, this.GetGrainId(), _row, [.. records.Select(record => record.Row)]);
+            var inserted = await storage.WriteStateWithNewRowsAsync(StateName, this.GetGrainId(), _row, [.. records.Select(record => record.Row), .. holdRows]);
             for (var i = 0; i < records.Count; i++)
             {
                 records[i].Stored.SetResult(inserted[i]);
@@ -264,6 +306,7 @@ public sealed class InventoryGrain(
             foreach (var record in records)
             {
                 record.Stored.TrySetException(ex);
+                _changeKeys.Remove(record.ReservationId);
             }
 
             logger.LogError(ex, "Storing inventory of album {AlbumId} failed; reloading from storage.", AlbumId);
@@ -278,15 +321,15 @@ public sealed class InventoryGrain(
             }
         }
 
-        _stored = stored;
-        Telemetry.MistyMetrics.OpenHolds(AlbumId, _row.State.Holds.Count);
-        _unpublished.AddRange(events);
-        StartPublishing();
-        StartProjecting();
+        _book.Homed.ForgetStoredEnds(endMark);
+        Telemetry.MistyMetrics.OpenHolds(AlbumId, _row.State.Holds.Count + _book.Homed.Open);
+        _publisher.Publish(events);
+        _projector.Stored(stored.Snapshot, stored.Ledger);
     }
 
     private async Task EnsureExpiryReminderAsync()
     {
+        _sweep ??= this.RegisterGrainTimer(SweepAsync, new GrainTimerCreationOptions(SweepPeriod, SweepPeriod) { Interleave = true });
         if (!_reminderRegistered)
         {
             // Expired holds already never count; the reminder releases them durably, even if this silo is gone.
@@ -295,93 +338,18 @@ public sealed class InventoryGrain(
         }
     }
 
-    private void StartPublishing()
+    /// <summary>Stores the release of holds whose second has passed, soon after it passed; one album write per sweep.</summary>
+    private async Task SweepAsync(CancellationToken cancellationToken)
     {
-        if (!_publishing && _unpublished.Count > 0)
+        var now = clock.GetUtcNow();
+        if (_live.Expiry is [var first, ..] && first.At <= now.ToUnixTimeSeconds() || _live.Holds.Values.Any(hold => hold.ExpiresAt <= now))
         {
-            _ = PublishAsync();
+            await ApplyAsync(_book.ExpireDue);
         }
-    }
-
-    /// <summary>
-    /// Publishes stored changes in order, as one stream batch per turn: a busy album stores several changes per write,
-    /// and a batch costs one queue call where single events cost one each. Subscribers still get every event.
-    /// </summary>
-    private async Task PublishAsync()
-    {
-        _publishing = true;
-        try
+        else if (!HasHolds)
         {
-            while (_unpublished.Count > 0)
-            {
-                var batch = _unpublished;
-                _unpublished = [];
-                try
-                {
-                    await _stream!.OnNextBatchAsync(batch);
-                    // Dashboards watch every album's low stock without subscribing to each album.
-                    if (batch.OfType<LowStock>().ToList() is { Count: > 0 } lowStock)
-                    {
-                        await _allStocks!.OnNextBatchAsync(lowStock);
-                    }
-                }
-                catch (Exception ex)
-                {
-                    // Subscribers see the gap in versions and re-read a snapshot; the state itself is stored.
-                    logger.LogWarning(ex, "Publishing {Count} stock events up to v{Version} for album {AlbumId} failed.", batch.Count, batch[^1].Version, AlbumId);
-                }
-            }
-        }
-        finally
-        {
-            _publishing = false;
-        }
-    }
-
-    private void StartProjecting()
-    {
-        if (!_projecting)
-        {
-            _ = ProjectAsync();
-        }
-    }
-
-    /// <summary>Brings the inventory row and ledger up to the last stored state; retries until it succeeds.</summary>
-    private async Task ProjectAsync()
-    {
-        _projecting = true;
-        try
-        {
-            var delay = TimeSpan.FromMilliseconds(200);
-            while (_stored is { } && _stored.Value.Snapshot.Version > _projectedVersion)
-            {
-                // Rows may lag the grain a little: under load, one projection then covers many stored changes.
-                await Task.Delay(ProjectionCoalescing);
-                var stored = _stored.Value;
-                try
-                {
-                    await store.ProjectAsync(stored.Snapshot, stored.Ledger, overwrite: false, CancellationToken.None);
-                }
-                catch (Exception ex)
-                {
-                    logger.LogWarning(ex, "Projecting inventory of album {AlbumId} failed; retrying in {Delay}.", AlbumId, delay);
-                    await Task.Delay(delay);
-                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
-                    continue;
-                }
-
-                _projectedVersion = stored.Snapshot.Version;
-                if (stored.Ledger.Count > 0)
-                {
-                    // Projected entries leave the outbox with the next write; until then a replay is harmless.
-                    var done = stored.Ledger.Select(entry => entry.TransactionId).ToHashSet();
-                    _live.PendingLedger.RemoveAll(entry => done.Contains(entry.TransactionId));
-                }
-            }
-        }
-        finally
-        {
-            _projecting = false;
+            _sweep?.Dispose();
+            _sweep = null;
         }
     }
 

@@ -20,6 +20,11 @@ public sealed class InventoryState
     [Id(9)] public List<LedgerEntry> PendingLedger { get; set; } = [];
     /// <summary>Whether LowStock was announced since available last rose above the reorder point.</summary>
     [Id(10)] public bool LowStockAnnounced { get; set; }
+    /// <summary>
+    /// The expiry index of album-homed holds, sorted by second: its size follows the spread of expiry times, never the
+    /// number of holds (see <see cref="AlbumHolds"/>). <see cref="Holds"/> keeps only holds of multi-album reservations.
+    /// </summary>
+    [Id(11)] public List<ExpiryBucket> Expiry { get; set; } = [];
 
     /// <summary>A copy that later changes cannot reach (its records are immutable; its collections are new).</summary>
     public InventoryState Copy() => new()
@@ -35,6 +40,7 @@ public sealed class InventoryState
         Ended = new Dictionary<Guid, EndedHold>(Ended),
         PendingLedger = [.. PendingLedger],
         LowStockAnnounced = LowStockAnnounced,
+        Expiry = [.. Expiry],
     };
 }
 
@@ -50,6 +56,10 @@ public sealed record StockHold(
     [property: Id(1)] DateTimeOffset ExpiresAt,
     [property: Id(2)] long Tag = 0,
     [property: Id(3)] bool ForgetWhenEnded = false);
+
+/// <summary>The album-homed holds that expire in one second: <paramref name="At"/> in Unix seconds.</summary>
+[GenerateSerializer, Alias("Misty.ExpiryBucket")]
+public sealed record ExpiryBucket([property: Id(0)] long At, [property: Id(1)] int Units, [property: Id(2)] int Holds);
 
 [GenerateSerializer, Alias("Misty.EndedHold")]
 public sealed record EndedHold([property: Id(0)] HoldStatus Status, [property: Id(1)] DateTimeOffset EndedAt);

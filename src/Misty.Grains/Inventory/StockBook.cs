@@ -14,12 +14,19 @@ public sealed class StockBook(InventoryState state, TimeProvider clock)
 
     public InventoryState State => state;
 
+    /// <summary>The holds of album-homed reservations (made with <c>forgetWhenEnded</c>): counted in the expiry index.</summary>
+    public AlbumHolds Homed { get; } = new(state, clock);
+
+    /// <summary>Whether nothing in memory tells this id's hold: an album-homed hold made before this activation must be loaded first.</summary>
+    public bool MustLoad(Guid reservationId) =>
+        !state.Holds.ContainsKey(reservationId) && !state.Ended.ContainsKey(reservationId) && !Homed.Knows(reservationId);
+
     public int Reserved
     {
         get
         {
             var now = clock.GetUtcNow();
-            var reserved = 0;
+            var reserved = Homed.Reserved;
             foreach (var hold in state.Holds.Values)
             {
                 if (hold.ExpiresAt > now)
@@ -42,6 +49,11 @@ public sealed class StockBook(InventoryState state, TimeProvider clock)
     public HoldOutcome Hold(Guid reservationId, int quantity, DateTimeOffset expiresAt, long tag = 0, bool forgetWhenEnded = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(quantity);
+        if (forgetWhenEnded && !state.Holds.ContainsKey(reservationId))
+        {
+            return HoldHomed(reservationId, quantity, expiresAt, tag);
+        }
+
         var now = clock.GetUtcNow();
         if (state.Holds.TryGetValue(reservationId, out var existing) && existing.ExpiresAt > now)
         {
@@ -73,11 +85,43 @@ public sealed class StockBook(InventoryState state, TimeProvider clock)
     }
 
     /// <summary>
+    /// An album-homed hold: only the expiry index counts it. An ended hold leaves no mark that refuses its id: the
+    /// reservation's record keeps retries from holding again (see <see cref="StockHold.ForgetWhenEnded"/>).
+    /// </summary>
+    private HoldOutcome HoldHomed(Guid reservationId, int quantity, DateTimeOffset expiresAt, long tag)
+    {
+        if (Homed.IsOpen(reservationId, out var open))
+        {
+            return SameRequest(open.Tag, tag)
+                ? new HoldOutcome(HoldStatus.Held, Available, open.ExpiresAt)
+                : new HoldOutcome(HoldStatus.KeyReused, Available, null);
+        }
+
+        var available = Available;
+        if (available < quantity)
+        {
+            return new HoldOutcome(HoldStatus.Insufficient, available, null);
+        }
+
+        var until = AlbumHolds.RoundUp(expiresAt);
+        Homed.Add(reservationId, quantity, until, tag);
+        state.Version++;
+        return new HoldOutcome(HoldStatus.Held, available - quantity, until);
+    }
+
+    /// <summary>
     /// Takes back an unacknowledged hold of this request as if it had never been made: no ended entry remains, so a
     /// retry of the request is judged afresh. Anything else (another request's hold, no hold) is left as it is.
     /// </summary>
     public HoldOutcome Undo(Guid reservationId, long tag)
     {
+        if (Homed.Tracks(reservationId, out var homed) && SameRequest(homed.Tag, tag) && !state.Holds.ContainsKey(reservationId))
+        {
+            Homed.Remove(reservationId, how: null);
+            state.Version++;
+            return new HoldOutcome(HoldStatus.NotFound, Available, null);
+        }
+
         if (!state.Holds.TryGetValue(reservationId, out var hold) || !SameRequest(hold.Tag, tag))
         {
             return Peek(reservationId);
@@ -92,6 +136,7 @@ public sealed class StockBook(InventoryState state, TimeProvider clock)
     public HoldOutcome Peek(Guid reservationId) =>
         state.Holds.TryGetValue(reservationId, out var hold)
             ? hold.ExpiresAt > clock.GetUtcNow() ? new HoldOutcome(HoldStatus.Held, Available, hold.ExpiresAt) : new HoldOutcome(HoldStatus.Expired, Available, null)
+            : Homed.IsOpen(reservationId, out var homed) ? new HoldOutcome(HoldStatus.Held, Available, homed.ExpiresAt)
             : Ended(reservationId);
 
     public HoldOutcome Release(Guid reservationId) => EndHold(reservationId, HoldStatus.Released, commit: null);
@@ -104,7 +149,15 @@ public sealed class StockBook(InventoryState state, TimeProvider clock)
         var now = clock.GetUtcNow();
         if (!state.Holds.TryGetValue(reservationId, out var hold))
         {
-            return Ended(reservationId);
+            if (!Homed.IsOpen(reservationId, out _))
+            {
+                return Ended(reservationId);
+            }
+
+            var until = AlbumHolds.RoundUp(expiresAt);
+            Homed.Move(reservationId, until);
+            state.Version++;
+            return new HoldOutcome(HoldStatus.Held, Available, until);
         }
 
         if (hold.ExpiresAt <= now)
@@ -139,7 +192,8 @@ public sealed class StockBook(InventoryState state, TimeProvider clock)
             state.LastRestockDate = now;
         }
 
-        state.PendingLedger.Add(new LedgerEntry(Guid.NewGuid(), change.Kind, change.Delta, change.UnitPrice, change.Notes, change.UserId, change.OrderId, now));
+        // A keyed change's ledger row is named by its key, so even its projection happens once.
+        state.PendingLedger.Add(new LedgerEntry(change.Key ?? Guid.NewGuid(), change.Kind, change.Delta, change.UnitPrice, change.Notes, change.UserId, change.OrderId, now));
         state.Version++;
         return new StockChangeOutcome(StockChangeStatus.Applied, Snapshot(albumId));
     }
@@ -154,12 +208,13 @@ public sealed class StockBook(InventoryState state, TimeProvider clock)
             End(reservationId, HoldStatus.Expired, now);
         }
 
-        if (due.Count > 0)
+        var expired = due.Count + Homed.ExpireDue();
+        if (expired > 0)
         {
             state.Version++;
         }
 
-        return due.Count;
+        return expired;
     }
 
     /// <summary>
@@ -179,17 +234,24 @@ public sealed class StockBook(InventoryState state, TimeProvider clock)
         var now = clock.GetUtcNow();
         if (!state.Holds.TryGetValue(reservationId, out var hold))
         {
-            return Ended(reservationId);
-        }
+            if (!Homed.IsOpen(reservationId, out _))
+            {
+                return Ended(reservationId);
+            }
 
-        if (hold.ExpiresAt <= now)
+            hold = new StockHold(Homed.Remove(reservationId, outcome).Quantity, default);
+        }
+        else if (hold.ExpiresAt <= now)
         {
             End(reservationId, HoldStatus.Expired, now);
             state.Version++;
             return new HoldOutcome(HoldStatus.Expired, Available, null);
         }
+        else
+        {
+            End(reservationId, outcome, now);
+        }
 
-        End(reservationId, outcome, now);
         if (commit is { } sale)
         {
             state.Quantity -= hold.Quantity;
@@ -204,7 +266,7 @@ public sealed class StockBook(InventoryState state, TimeProvider clock)
     private static bool SameRequest(long heldTag, long tag) => heldTag == 0 || tag == 0 || heldTag == tag;
 
     private HoldOutcome Ended(Guid reservationId) =>
-        new(state.Ended.TryGetValue(reservationId, out var ended) ? ended.Status : HoldStatus.NotFound, Available, null);
+        new(Homed.NotOpen(reservationId) ?? (state.Ended.TryGetValue(reservationId, out var ended) ? ended.Status : HoldStatus.NotFound), Available, null);
 
     private void End(Guid reservationId, HoldStatus status, DateTimeOffset now)
     {

@@ -522,8 +522,7 @@ public sealed class OrderGrain(
 
     /// <summary>
     /// Held units are released; sold units come back through the inventory ledger as returns carrying the order id.
-    /// A crash after a return and before the state is stored would return those units again on retry: the inventory
-    /// grain has no idempotency key for stock changes.
+    /// Each return is keyed by the order and line, so a retry after a crash before the state is stored returns nothing twice.
     /// </summary>
     private async Task PutBackStockAsync(string notes)
     {
@@ -534,10 +533,10 @@ public sealed class OrderGrain(
                 _live.Stock = OrderStock.Released;
                 break;
             case OrderStock.Sold:
-                foreach (var line in _live.Lines)
+                foreach (var (line, index) in _live.Lines.Select((line, index) => (line, index)))
                 {
-                    var back = await GrainFactory.GetGrain<IInventoryGrain>(line.AlbumId)
-                        .ChangeStockAsync(new StockChange(StockChangeKind.Return, line.Quantity, line.UnitPrice, notes, null, OrderId));
+                    var back = await GrainFactory.GetGrain<IInventoryGrain>(line.AlbumId).ChangeStockAsync(new StockChange(StockChangeKind.Return,
+                        line.Quantity, line.UnitPrice, notes, null, OrderId, StockChange.KeyFor("return", OrderId, $"{index}:{line.AlbumId:N}")));
                     if (back.Status != StockChangeStatus.Applied)
                     {
                         logger.LogError("Returning {Quantity} of album {AlbumId} for order {OrderNumber} was refused: {Status}.",

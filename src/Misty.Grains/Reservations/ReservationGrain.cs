@@ -173,7 +173,8 @@ public sealed class ReservationGrain(
             await Task.WhenAll(state.State.Lines.Zip(outcomes)
                 .Where(pair => pair.Second.Status == HoldStatus.Committed)
                 .Select(pair => Inventory(pair.First.AlbumId).ChangeStockAsync(
-                    new StockChange(StockChangeKind.Return, pair.First.Quantity, null, $"undo partial commit of reservation {ReservationId}", null, orderId))));
+                    new StockChange(StockChangeKind.Return, pair.First.Quantity, null, $"undo partial commit of reservation {ReservationId}", null, orderId,
+                        StockChange.KeyFor("undo-commit", ReservationId, pair.First.AlbumId.ToString("N"))))));
             state.State.Status = ReservationStatus.Expired;
             await state.WriteStateAsync();
             return Fail(ReservationResult.WrongState);
@@ -212,7 +213,8 @@ public sealed class ReservationGrain(
             return Fail(ReservationResult.WrongState);
         }
 
-        state.State.ExpiresAt = expiresAt;
+        // An album-homed hold ends on a whole second (its expiry bucket): the record follows the hold.
+        state.State.ExpiresAt = outcomes.Min(outcome => outcome.ExpiresAt) ?? expiresAt;
         await state.WriteStateAsync();
         return Ok();
     }

@@ -24,6 +24,11 @@ public sealed class ReservationState
     /// release ends the hold without writing it (see <see cref="ReservationGrain"/> for how the status is read).
     /// </summary>
     [Id(8)] public bool AlbumHomed { get; set; }
+    /// <summary>
+    /// The album counts this album-homed hold in its expiry index and tells its end in an album-hold row; records
+    /// written before that had their hold in the album's state instead.
+    /// </summary>
+    [Id(9)] public bool Indexed { get; set; }
 
     /// <summary>The grain id whose <see cref="StateName"/> row is the record of this reservation.</summary>
     public static GrainId RecordId(Guid reservationId) => GrainId.Create(RecordGrainType, GrainIdKeyExtensions.CreateGuidKey(reservationId));
@@ -39,5 +44,6 @@ public sealed class ReservationState
         Caller = request.Caller,
         RequestHash = request.RequestHash,
         AlbumHomed = true,
+        Indexed = true,
     };
 }

@@ -51,6 +51,20 @@ public sealed partial class BatchedGrainStorage : IGrainStorage
         RETURNING version
         """;
 
+    /// <summary>A row only its one writer changes (an album's row about a hold): inserted, else overwritten.</summary>
+    private const string UpsertRow =
+        """
+        INSERT INTO orleansstorage
+            (grainidhash, grainidn0, grainidn1, graintypehash, graintypestring, grainidextensionstring, serviceid,
+             payloadbinary, payloadjson, modifiedon, version)
+        VALUES (@GrainIdHash, @GrainIdN0, @GrainIdN1, @GrainTypeHash, @GrainTypeString, @GrainIdExtensionString, @ServiceId,
+                @PayloadBinary, orleans_payload_jsonb(@PayloadBinary), now(), 1)
+        ON CONFLICT (grainidhash, graintypehash, grainidn0, grainidn1, graintypestring, (coalesce(grainidextensionstring, '')), serviceid)
+            DO UPDATE SET payloadbinary = EXCLUDED.payloadbinary, payloadjson = EXCLUDED.payloadjson, modifiedon = now(),
+                          version = orleansstorage.version + 1
+        RETURNING version
+        """;
+
     /// <summary>
     /// What <c>WriteToStorageKey</c> does for a write naming a version (the common case: every write after a grain's
     /// first), without its insert branch and the subqueries joining the two, which PostgreSQL set up for every write: an
@@ -126,7 +140,7 @@ public sealed partial class BatchedGrainStorage : IGrainStorage
         var version = Version(grainState.ETag);
         var payload = _serializer.Serialize(grainState.State).ToArray();
         var stored = await _writes.EnqueueAsync(new WriteGroup(
-            [new StateWrite(KeyOf(stateName, grainId), version, payload), .. rows.Select(row => new StateWrite(KeyOf(row.StateName, row.GrainId), null, row.Serialize(_serializer), InsertOnly: true))]));
+            [new StateWrite(KeyOf(stateName, grainId), version, payload), .. rows.Select(row => new StateWrite(KeyOf(row.StateName, row.GrainId), null, row.Serialize(_serializer), InsertOnly: !row.Overwrite, Overwrite: row.Overwrite))]));
         grainState.ETag = Checked("write", stateName, grainId, version, stored[0]);
         grainState.RecordExists = true;
         return [.. stored.Skip(1).Select(inserted => inserted is not null)];
@@ -218,6 +232,7 @@ public sealed partial class BatchedGrainStorage : IGrainStorage
             var command = new NpgsqlBatchCommand(write switch
             {
                 { InsertOnly: true } => queries.InsertNewRow,
+                { Overwrite: true } => queries.UpsertRow,
                 { Version: null } => queries.Write,
                 _ => queries.UpdateRow,
             });
@@ -304,7 +319,7 @@ public sealed partial class BatchedGrainStorage : IGrainStorage
 
         return new Queries(
             Positional(texts["ReadFromStorageKey"]), Positional(texts["WriteToStorageKey"]), Positional(texts["ClearStorageKey"]),
-            Positional(InsertNewRow), Positional(UpdateRow));
+            Positional(InsertNewRow), Positional(UpdateRow), Positional(UpsertRow));
     }
 
     private static string Positional(string sql) => NamedParameter().Replace(sql, name =>
@@ -327,12 +342,13 @@ public sealed partial class BatchedGrainStorage : IGrainStorage
             : throw new InconsistentStateException(
                 $"Version conflict ({operation}): ServiceId={_serviceId} ProviderName={Name} GrainType={stateName} GrainId={grainId} ETag={sent}.");
 
-    private sealed record Queries(string Read, string Write, string Clear, string InsertNewRow, string UpdateRow);
+    private sealed record Queries(string Read, string Write, string Clear, string InsertNewRow, string UpdateRow, string UpsertRow);
 
     private static bool Succeeded(int? sent, int? stored) => stored is { } version && version != sent;
 
     /// <param name="InsertOnly">A new row written with another state: <see cref="InsertNewRow"/>, not the general write.</param>
-    private sealed record StateWrite(StorageKey Key, int? Version, byte[] Payload, bool InsertOnly = false);
+    /// <param name="Overwrite">Such a row replacing the key's row if there is one: <see cref="UpsertRow"/>.</param>
+    private sealed record StateWrite(StorageKey Key, int? Version, byte[] Payload, bool InsertOnly = false, bool Overwrite = false);
 
     /// <summary>Rows that are stored in one transaction or not at all: a grain's state, and any new rows written with it.</summary>
     private sealed record WriteGroup(IReadOnlyList<StateWrite> Rows);
@@ -344,6 +360,9 @@ public sealed partial class BatchedGrainStorage : IGrainStorage
 /// <summary>A new row of a grain state, written with another grain's state (see <see cref="BatchedGrainStorage.WriteStateWithNewRowsAsync"/>).</summary>
 public abstract record NewRow(string StateName, GrainId GrainId)
 {
+    /// <summary>Replaces the key's row if it has one (a row only its writer changes), instead of leaving it as it is.</summary>
+    public bool Overwrite { get; init; }
+
     public abstract byte[] Serialize(IGrainStorageSerializer serializer);
 
     /// <summary>Inserts the row on its own, for storage that cannot write it with another state; false when the key has a record.</summary>
@@ -356,9 +375,17 @@ public sealed record NewRow<T>(string StateName, GrainId GrainId, T State) : New
 
     public override async Task<bool> InsertAsync(IGrainStorage storage)
     {
+        var row = new GrainState<T>(State);
+        if (Overwrite)
+        {
+            var current = new GrainState<T>();
+            await storage.ReadStateAsync(StateName, GrainId, current);
+            row.ETag = current.ETag;
+        }
+
         try
         {
-            await storage.WriteStateAsync(StateName, GrainId, new GrainState<T>(State));
+            await storage.WriteStateAsync(StateName, GrainId, row);
             return true;
         }
         catch (InconsistentStateException)

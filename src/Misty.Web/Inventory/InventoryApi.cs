@@ -10,6 +10,8 @@ public static class InventoryApi
 {
     private const int MaxUnitsPerChange = 1_000_000;
     private const int MaxTextLength = 1_000;
+    private const int MaxKeyLength = 200;
+    private const string IdempotencyHeader = "Idempotency-Key";
 
     public static IEndpointRouteBuilder MapInventoryApi(this IEndpointRouteBuilder routes)
     {
@@ -25,35 +27,37 @@ public static class InventoryApi
             ? TypedResults.Ok(InventoryResponse.From(snapshot))
             : AlbumNotFound(albumId);
 
-    private static async Task<IResult> RestockAsync(Guid albumId, RestockRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<IResult> RestockAsync(Guid albumId, RestockRequest request, ClaimsPrincipal user, IGrainFactory grains, HttpRequest http)
     {
         var errors = new FieldErrors()
             .Check(request.Quantity is > 0 and <= MaxUnitsPerChange, "quantity", $"A whole number of units from 1 to {MaxUnitsPerChange} is required.")
             .Check(request.UnitCost is null or (>= 0 and <= 1_000_000), "unitCost", "Must be from 0 to 1,000,000.")
             .Check(request.UnitCost is null || decimal.Round(request.UnitCost.Value, 2) == request.UnitCost, "unitCost", "At most two decimals.")
             .Check(request.Notes is null || request.Notes.Length <= MaxTextLength, "notes", $"At most {MaxTextLength} characters.");
+        var key = ChangeKey(http, albumId, user, errors);
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();
         }
 
-        var change = new StockChange(StockChangeKind.Restock, request.Quantity!.Value, request.UnitCost, request.Notes, Callers.StaffUserId(user), null);
+        var change = new StockChange(StockChangeKind.Restock, request.Quantity!.Value, request.UnitCost, request.Notes, Callers.StaffUserId(user), null, key);
         return ToResult(albumId, await grains.GetGrain<IInventoryGrain>(albumId).ChangeStockAsync(change));
     }
 
-    private static async Task<IResult> AdjustAsync(Guid albumId, AdjustRequest request, ClaimsPrincipal user, IGrainFactory grains, IAuditLog audit)
+    private static async Task<IResult> AdjustAsync(Guid albumId, AdjustRequest request, ClaimsPrincipal user, IGrainFactory grains, IAuditLog audit, HttpRequest http)
     {
         var errors = new FieldErrors()
             .Check(request.Delta is not null and not 0 and >= -MaxUnitsPerChange and <= MaxUnitsPerChange, "delta",
                 $"A non-zero whole number of units from -{MaxUnitsPerChange} to {MaxUnitsPerChange} is required.")
             .Check(!string.IsNullOrWhiteSpace(request.Reason), "reason", "Say why the stock is adjusted.")
             .Check(request.Reason is null || request.Reason.Length <= MaxTextLength, "reason", $"At most {MaxTextLength} characters.");
+        var key = ChangeKey(http, albumId, user, errors);
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();
         }
 
-        var change = new StockChange(StockChangeKind.Adjustment, request.Delta!.Value, null, request.Reason!.Trim(), Callers.StaffUserId(user), null);
+        var change = new StockChange(StockChangeKind.Adjustment, request.Delta!.Value, null, request.Reason!.Trim(), Callers.StaffUserId(user), null, key);
         var outcome = await grains.GetGrain<IInventoryGrain>(albumId).ChangeStockAsync(change);
         if (outcome.Status == StockChangeStatus.Applied)
         {
@@ -78,11 +82,26 @@ public static class InventoryApi
     {
         StockChangeStatus.Applied => TypedResults.Ok(InventoryResponse.From(outcome.Inventory!)),
         StockChangeStatus.UnknownAlbum => AlbumNotFound(albumId),
+        StockChangeStatus.KeyReused => TypedResults.Problem(
+            title: "This Idempotency-Key was used for a different stock change.",
+            detail: "Send the original request again to get its answer, or use a new key for a new change.",
+            statusCode: StatusCodes.Status422UnprocessableEntity),
         _ => TypedResults.Problem(
             title: "Stock cannot go below what is on hold.",
             detail: $"Album {albumId} has {outcome.Inventory!.Quantity} on hand, {outcome.Inventory.Reserved} of them reserved.",
             statusCode: StatusCodes.Status409Conflict),
     };
+
+    /// <summary>
+    /// The change's key from an optional Idempotency-Key, per caller and album: a double-clicked restock or a re-sent
+    /// delivery changes the stock once.
+    /// </summary>
+    private static Guid? ChangeKey(HttpRequest http, Guid albumId, ClaimsPrincipal user, FieldErrors errors)
+    {
+        var key = http.Headers[IdempotencyHeader].ToString();
+        errors.Check(key.Length <= MaxKeyLength && !key.Any(char.IsControl), IdempotencyHeader, $"At most {MaxKeyLength} printable characters.");
+        return key.Length > 0 ? StockChange.KeyFor("stock", albumId, Callers.Id(user) + "\n" + key) : null;
+    }
 
     public static IResult AlbumNotFound(Guid albumId) =>
         TypedResults.Problem(title: "No such album.", detail: $"Album {albumId} does not exist.", statusCode: StatusCodes.Status404NotFound);

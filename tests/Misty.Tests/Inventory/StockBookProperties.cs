@@ -15,7 +15,13 @@ public sealed class StockBookProperties
     private const int InitialQuantity = 20;
 
     [Property(MaxTest = 300)]
-    public void Every_step_keeps_the_invariants(List<(byte Op, byte Slot, byte Amount)> script)
+    public void Every_step_keeps_the_invariants(List<(byte Op, byte Slot, byte Amount)> script) => Run(script, homed: false);
+
+    /// <summary>The same rules for album-homed holds, which only the expiry index counts.</summary>
+    [Property(MaxTest = 300)]
+    public void Every_step_keeps_the_invariants_with_album_homed_holds(List<(byte Op, byte Slot, byte Amount)> script) => Run(script, homed: true);
+
+    private static void Run(List<(byte Op, byte Slot, byte Amount)> script, bool homed)
     {
         var clock = new ManualClock(new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero));
         var book = new StockBook(new InventoryState { Exists = true, Sku = "SKU", Quantity = InitialQuantity, ReorderPoint = 3 }, clock);
@@ -36,7 +42,7 @@ public sealed class StockBookProperties
                 case 0:
                     var fits = modelQuantity - ModelReserved() >= amount;
                     var live = model.TryGetValue(slot, out var current) && current.Expires > clock.GetUtcNow();
-                    var held = book.Hold(reservations[slot], amount, clock.GetUtcNow().AddSeconds(amount * 10));
+                    var held = book.Hold(reservations[slot], amount, clock.GetUtcNow().AddSeconds(amount * 10), forgetWhenEnded: homed);
                     if (!live && !book.State.Ended.ContainsKey(reservations[slot]) && held.Status == HoldStatus.Held)
                     {
                         Assert.True(fits, "A hold was granted beyond what was available.");
@@ -96,6 +102,7 @@ public sealed class StockBookProperties
             Assert.InRange(book.Reserved, 0, book.State.Quantity);
             Assert.Equal(book.State.Quantity, InitialQuantity + book.State.PendingLedger.Sum(entry => entry.QuantityChange));
             Assert.InRange(book.State.Version - version, 0, 1);
+            Assert.Equal(homed ? 0 : model.Count(pair => pair.Value.Expires > clock.GetUtcNow()), book.State.Holds.Values.Count(hold => hold.ExpiresAt > clock.GetUtcNow()));
         }
     }
 }

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+
+namespace Misty.Benchmarks.Reservations;
+
+/// <summary>
+/// "Flash sale, holds kept": one album, reserve only (buyers keep their holds), so open holds pile up; reported per
+/// 10 s window, with PostgreSQL WAL bytes per reservation and the service's resident memory. Then, on systems that
+/// can report stock, the same with ttlSeconds 30: how long after the holds expire the album has all its units back.
+/// </summary>
+public static class FlashSaleBenchmark
+{
+    public const string Heading = "## Reservations: flash sale, holds kept";
+    private const int Stock = 1_000_000;
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
+
+    public sealed record Result(string System, IReadOnlyList<string> Windows, int Held, double PerSecond, double WalBytesPerReservation,
+        long RssBeforeMb, long RssAfterMb, string Usage, string? Expiry);
+
+    public static async Task<Result> RunAsync(RunningTarget target, int connections, int seconds, bool expiry, CancellationToken cancellationToken)
+    {
+        var album = (await target.Target.CreateAlbumsAsync(target.Service, 1, Stock, cancellationToken))[0];
+        var rssBefore = RssMb(target.Service.Id);
+        var wal = await WalAsync(target.Database, null, cancellationToken);
+        var before = await target.Meter.SnapshotAsync(cancellationToken);
+        var (tallies, from) = await LoadAsync(target, Body(album, 900), connections, seconds, cancellationToken);
+        var after = await target.Meter.SnapshotAsync(cancellationToken);
+        var walBytes = await WalAsync(target.Database, wal, cancellationToken);
+        var held = tallies.Sum(tally => tally.Acknowledged.Count);
+        var windows = new List<string>();
+        var samples = tallies.SelectMany(tally => tally.Samples).Where(sample => sample.Status == 201).ToList();
+        for (var start = 0; start < seconds; start += (int)Window.TotalSeconds)
+        {
+            var lo = from + (long)(start * Stopwatch.Frequency);
+            var hi = lo + (long)(Window.TotalSeconds * Stopwatch.Frequency);
+            var times = samples.Where(s => s.CompletedAt >= lo && s.CompletedAt < hi).Select(s => s.Elapsed * 1000.0 / Stopwatch.Frequency).Order().ToList();
+            windows.Add(times.Count == 0 ? $"| {start}-{start + 10} s | 0 | | |"
+                : string.Create(CultureInfo.InvariantCulture, $"| {start}-{start + 10} s | {times.Count / Window.TotalSeconds:N0} | {times[times.Count / 2]:0.0} ms | {times[(int)(times.Count * 0.99)]:0.0} ms |"));
+        }
+
+        var usage = ResourceUsage.Between(before, after);
+        var usageText = string.Create(CultureInfo.InvariantCulture,
+            $"service {usage.ServiceCores:0.00}, PostgreSQL {usage.PostgresCores:0.00}, other {usage.OtherCores:0.00}, stolen {usage.StolenCores:0.00} cores");
+        var expiryText = expiry ? await ExpiryAsync(target, connections, cancellationToken) : null;
+        return new Result(target.Name, windows, held, held / (double)seconds, walBytes / Math.Max(1, held), rssBefore, RssMb(target.Service.Id), usageText, expiryText);
+    }
+
+    public static string Render(IReadOnlyList<Result> results, string command, string revision)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Measured with `{command}` at {revision}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, on the shared 2-core machine.");
+        foreach (var result in results)
+        {
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"**{result.System}**: {result.Held:N0} holds open at the end, {result.PerSecond:N0} reservations/s; " +
+                $"{result.WalBytesPerReservation:N0} WAL bytes per reservation; resident memory {result.RssBeforeMb} MB before, {result.RssAfterMb} MB after; CPU {result.Usage}.");
+            text.AppendLine();
+            text.AppendLine("| window | reservations/s | p50 | p99 |");
+            text.AppendLine("| --- | ---: | ---: | ---: |");
+            foreach (var window in result.Windows)
+            {
+                text.AppendLine(window);
+            }
+
+            if (result.Expiry is not null)
+            {
+                text.AppendLine();
+                text.AppendLine(result.Expiry);
+            }
+        }
+
+        var misty = results.FirstOrDefault(r => r.System == "misty");
+        var baseline = results.FirstOrDefault(r => r.System == "baseline");
+        if (misty is not null && baseline is not null)
+        {
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"Misty / baseline: **{misty.PerSecond / baseline.PerSecond:0.00}x** reservations/s with holds kept.");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Holds of 30 s kept for 60 s, then the album watched until every unit is available again.</summary>
+    private static async Task<string> ExpiryAsync(RunningTarget target, int connections, CancellationToken cancellationToken)
+    {
+        var album = (await target.Target.CreateAlbumsAsync(target.Service, 1, Stock, cancellationToken))[0];
+        var (tallies, _) = await LoadAsync(target, Body(album, 30), connections, 60, cancellationToken);
+        var held = tallies.Sum(tally => tally.Acknowledged.Count);
+        var lastAnswer = tallies.SelectMany(tally => tally.Samples).Where(s => s.Status == 201).Max(s => s.CompletedAt);
+        // Holds end on the whole second after answer + 30 s, so the last one has expired 31 s after the last answer.
+        var lastExpiry = lastAnswer + (31 * Stopwatch.Frequency);
+        var deadline = lastExpiry + (120 * Stopwatch.Frequency);
+        var overQuantity = false;
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            var stock = await target.Client.GetFromJsonAsync<JsonElement>($"/api/inventory/{album}", cancellationToken);
+            var (quantity, reserved, available) = (stock.GetProperty("quantity").GetInt32(), stock.GetProperty("reserved").GetInt32(), stock.GetProperty("available").GetInt32());
+            overQuantity |= available > quantity || reserved < 0;
+            if (reserved == 0 && available == quantity && Stopwatch.GetTimestamp() >= lastExpiry)
+            {
+                var late = Stopwatch.GetElapsedTime(lastExpiry).TotalSeconds;
+                return string.Create(CultureInfo.InvariantCulture,
+                    $"ttlSeconds 30, held 60 s: {held:N0} holds; all units available again {late:0.0} s after the last hold's expiry " +
+                    $"(available {available:N0} == quantity {quantity:N0}; available never above quantity: {!overQuantity}).");
+            }
+
+            await Task.Delay(250, cancellationToken);
+        }
+
+        return $"ttlSeconds 30, held 60 s: {held:N0} holds; NOT all released within 120 s of the last expiry.";
+    }
+
+    private static async Task<(WorkerTally[] Tallies, long From)> LoadAsync(RunningTarget target, byte[] body, int connections, int seconds, CancellationToken cancellationToken)
+    {
+        var load = new ClosedLoopLoad(target.Client, [body], release: false);
+        var from = load.StartMeasuring();
+        var running = load.RunAsync(connections, cancellationToken);
+        await Task.Delay(TimeSpan.FromSeconds(seconds), cancellationToken);
+        load.Stop();
+        return (await running, from);
+    }
+
+    private static byte[] Body(Guid albumId, int ttlSeconds) =>
+        JsonSerializer.SerializeToUtf8Bytes(new { lines = new[] { new { albumId, quantity = 1 } }, ttlSeconds });
+
+    /// <summary>The WAL position now, or with <paramref name="since"/> the bytes written since then (all databases of the server).</summary>
+    private static async Task<long> WalAsync(NpgsqlDataSource database, long? since, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint");
+        var position = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        return since is { } start ? position - start : position;
+    }
+
+    private static long RssMb(int pid)
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+    }
+}

@@ -1,0 +1,250 @@
+using Misty.Grains.Interfaces.Inventory;
+
+namespace Misty.Grains.Inventory;
+
+/// <summary>
+/// The holds of album-homed reservations, kept so that no change costs more with more holds open. The stored state has
+/// only the expiry index (<see cref="InventoryState.Expiry"/>: units and holds per whole second of expiry); each hold's
+/// detail lives in its reservation's insert-only record, and how it ended (or a new expiry) in its album-hold row
+/// (<see cref="AlbumHoldRow"/>), each written in the same transaction as the index. This class keeps the holds this
+/// activation knows in memory; a hold it does not know is loaded from those rows first (<see cref="Load"/>).
+/// </summary>
+public sealed class AlbumHolds(InventoryState state, TimeProvider clock)
+{
+    /// <summary>How many ended holds stay in memory once their end is stored; a later question reads the rows.</summary>
+    public const int EndedKept = 4_096;
+
+    private readonly Dictionary<Guid, OpenHold> _open = [];
+    /// <summary>Which holds expire in each second, so an expiring bucket drops its holds from memory without a scan.</summary>
+    private readonly Dictionary<long, List<Guid>> _byBucket = [];
+    private readonly Dictionary<Guid, HoldStatus> _ended = [];
+    private readonly Queue<(long Sequence, Guid ReservationId)> _endedOrder = new();
+    private long _endSequence;
+    private List<(Guid ReservationId, AlbumHoldRow Row)> _rows = [];
+
+    /// <summary>Ends made so far; a write that began at this mark stores every end before it.</summary>
+    public long EndMark => _endSequence;
+
+    public int OpenInMemory => _open.Count;
+
+    /// <summary>Open holds, expired ones included until their second is swept: from the index, so loaded or not.</summary>
+    public int Open => state.Expiry.Sum(bucket => bucket.Holds);
+
+    /// <summary>Units of unexpired holds: the index total less the few buckets that are due but not yet swept.</summary>
+    public int Reserved
+    {
+        get
+        {
+            var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+            var reserved = 0;
+            foreach (var bucket in state.Expiry)
+            {
+                if (bucket.At * 1000 > now)
+                {
+                    reserved += bucket.Units;
+                }
+            }
+
+            return reserved;
+        }
+    }
+
+    /// <summary>Holds are whole seconds long at the end: the index is then exact, and a hold lasts at least its TTL.</summary>
+    public static DateTimeOffset RoundUp(DateTimeOffset expiresAt) =>
+        DateTimeOffset.FromUnixTimeSeconds((expiresAt.ToUnixTimeMilliseconds() + 999) / 1000);
+
+    /// <summary>Whether this id's hold must be loaded before it can be changed or told: memory knows nothing of it.</summary>
+    public bool Knows(Guid reservationId) => _open.ContainsKey(reservationId) || _ended.ContainsKey(reservationId);
+
+    /// <summary>What a hold's rows said, taken in unless memory learned of the hold meanwhile.</summary>
+    public void Load(Guid reservationId, StoredHold? stored)
+    {
+        if (Knows(reservationId) || stored is null)
+        {
+            return;
+        }
+
+        if (stored.Status != HoldStatus.Held)
+        {
+            Remember(reservationId, stored.Status);
+        }
+        else if (stored.ExpiresAt > clock.GetUtcNow())
+        {
+            Track(reservationId, new OpenHold(stored.Quantity, stored.ExpiresAt.ToUnixTimeSeconds(), stored.Tag));
+        }
+        else
+        {
+            Remember(reservationId, HoldStatus.Expired);
+        }
+    }
+
+    /// <summary>How a hold that is not open stands: expired, how it ended, or null when memory does not know it.</summary>
+    public HoldStatus? NotOpen(Guid reservationId) =>
+        _open.ContainsKey(reservationId) ? HoldStatus.Expired
+        : _ended.TryGetValue(reservationId, out var ended) ? ended
+        : null;
+
+    public bool IsOpen(Guid reservationId, out OpenHold hold) =>
+        _open.TryGetValue(reservationId, out hold) && hold.ExpiresAt > clock.GetUtcNow();
+
+    /// <summary>A hold in memory, expired or not.</summary>
+    public bool Tracks(Guid reservationId, out OpenHold hold) => _open.TryGetValue(reservationId, out hold);
+
+    /// <summary>
+    /// Album-hold rows changed since the last write began (an end, or a new expiry): the next write stores them with the
+    /// index that counts them, so a reload finds each hold as the index does.
+    /// </summary>
+    public List<(Guid ReservationId, AlbumHoldRow Row)> TakeRows()
+    {
+        var rows = _rows;
+        _rows = [];
+        return rows;
+    }
+
+    public void Add(Guid reservationId, int quantity, DateTimeOffset expiresAt, long tag)
+    {
+        var hold = new OpenHold(quantity, expiresAt.ToUnixTimeSeconds(), tag);
+        Track(reservationId, hold);
+        Count(hold.At, quantity, 1);
+    }
+
+    /// <summary>Takes an open hold out of the index; <paramref name="how"/> null leaves no ended entry (an undo).</summary>
+    public OpenHold Remove(Guid reservationId, HoldStatus? how)
+    {
+        _open.Remove(reservationId, out var hold);
+        Count(hold.At, -hold.Quantity, -1);
+        if (how is { } status)
+        {
+            Remember(reservationId, status);
+            _rows.Add((reservationId, new AlbumHoldRow { Status = status, ExpiresAt = hold.ExpiresAt }));
+        }
+        else
+        {
+            _ended.Remove(reservationId);
+        }
+
+        return hold;
+    }
+
+    public void Move(Guid reservationId, DateTimeOffset expiresAt)
+    {
+        var hold = _open[reservationId];
+        Count(hold.At, -hold.Quantity, -1);
+        var moved = hold with { At = expiresAt.ToUnixTimeSeconds() };
+        Track(reservationId, moved);
+        Count(moved.At, moved.Quantity, 1);
+        _rows.Add((reservationId, new AlbumHoldRow { Status = HoldStatus.Held, ExpiresAt = moved.ExpiresAt }));
+    }
+
+    /// <summary>Drops every due bucket from the index, and its holds from memory; returns how many holds expired.</summary>
+    public int ExpireDue()
+    {
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        var expired = 0;
+        while (state.Expiry.Count > 0 && state.Expiry[0].At <= now)
+        {
+            var bucket = state.Expiry[0];
+            state.Expiry.RemoveAt(0);
+            expired += bucket.Holds;
+            if (_byBucket.Remove(bucket.At, out var ids))
+            {
+                foreach (var id in ids)
+                {
+                    // A hold moved by an extension is listed under its old second too.
+                    if (_open.TryGetValue(id, out var hold) && hold.At == bucket.At)
+                    {
+                        // Remembered (and let go once stored, like other ends) so a late release needs no read.
+                        _open.Remove(id);
+                        Remember(id, HoldStatus.Expired);
+                    }
+                }
+            }
+        }
+
+        return expired;
+    }
+
+    /// <summary>Lets go of ended entries whose end is stored (made before <paramref name="storedMark"/>), beyond <see cref="EndedKept"/>.</summary>
+    public void ForgetStoredEnds(long storedMark)
+    {
+        while (_endedOrder.Count > EndedKept && _endedOrder.Peek().Sequence < storedMark)
+        {
+            _ended.Remove(_endedOrder.Dequeue().ReservationId);
+        }
+    }
+
+    private void Track(Guid reservationId, OpenHold hold)
+    {
+        _open[reservationId] = hold;
+        if (!_byBucket.TryGetValue(hold.At, out var ids))
+        {
+            _byBucket[hold.At] = ids = [];
+        }
+
+        ids.Add(reservationId);
+    }
+
+    private void Remember(Guid reservationId, HoldStatus status)
+    {
+        _ended[reservationId] = status;
+        _endedOrder.Enqueue((_endSequence++, reservationId));
+    }
+
+    /// <summary>Adds to (or takes from) a second's bucket, keeping the index sorted and without empty buckets.</summary>
+    private void Count(long at, int units, int holds)
+    {
+        var index = state.Expiry.BinarySearch(new ExpiryBucket(at, 0, 0), BucketOrder.Instance);
+        if (index < 0)
+        {
+            if (units <= 0)
+            {
+                // Its bucket already expired and was swept: the units stopped counting then.
+                return;
+            }
+
+            state.Expiry.Insert(~index, new ExpiryBucket(at, units, holds));
+            return;
+        }
+
+        var bucket = state.Expiry[index];
+        var updated = new ExpiryBucket(at, Math.Max(0, bucket.Units + units), Math.Max(0, bucket.Holds + holds));
+        if (updated.Holds == 0)
+        {
+            state.Expiry.RemoveAt(index);
+        }
+        else
+        {
+            state.Expiry[index] = updated;
+        }
+    }
+
+    private sealed class BucketOrder : IComparer<ExpiryBucket>
+    {
+        public static readonly BucketOrder Instance = new();
+
+        public int Compare(ExpiryBucket? x, ExpiryBucket? y) => x!.At.CompareTo(y!.At);
+    }
+}
+
+/// <summary>An open album-homed hold in memory: a struct, 48 bytes with its dictionary entry (plus 16 in its bucket's list).</summary>
+/// <param name="At">Its expiry, in whole Unix seconds (the bucket it counts in).</param>
+public readonly record struct OpenHold(int Quantity, long At, long Tag)
+{
+    public DateTimeOffset ExpiresAt => DateTimeOffset.FromUnixTimeSeconds(At);
+}
+
+/// <summary>
+/// What changed about an album-homed hold after its record was stored: how it ended, or its new expiry. Upserted by its
+/// album only (state <see cref="StateName"/>, keyed like the reservation's record); it wins over the record.
+/// </summary>
+[GenerateSerializer, Alias("Misty.AlbumHoldRow")]
+public sealed class AlbumHoldRow
+{
+    public const string StateName = "albumhold";
+
+    [Id(0)] public HoldStatus Status { get; set; }
+    [Id(1)] public DateTimeOffset ExpiresAt { get; set; }
+}
+
+/// <summary>A hold as its stored rows tell it.</summary>
+public sealed record StoredHold(HoldStatus Status, int Quantity, DateTimeOffset ExpiresAt, long Tag);
