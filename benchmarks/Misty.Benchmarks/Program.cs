@@ -7,6 +7,7 @@ var modes = new Dictionary<string, (string Description, Func<string[], int> Run)
     ["reservations"] = ("Flash-sale reservations over HTTP: Misty against a plain-PostgreSQL baseline.", Misty.Benchmarks.Reservations.ReservationBenchmark.Run),
     ["fraud"] = ("Fraud scoring: precision and recall on seeded payments with injected fraud, next to an amount-only baseline.", Misty.Benchmarks.Fraud.FraudBenchmark.Run),
     ["dashboard"] = ("Stock changes to SignalR dashboard clients: latency from the API's answer, and clients per node.", Misty.Benchmarks.Dashboard.DashboardBenchmark.Run),
+    ["forecast"] = ("Demand forecast: rolling-origin MASE and interval coverage on the retail data, next to naive, moving-average, SES and Croston baselines.", Misty.Benchmarks.Forecast.ForecastBenchmark.Run),
 };
 
 if (args.Length == 0 || !modes.TryGetValue(args[0], out var mode))

@@ -7,6 +7,7 @@ using Misty.Web.Cases;
 using Misty.Web.Catalog;
 using Misty.Web.Customers;
 using Misty.Web.Dashboard;
+using Misty.Web.Forecasting;
 using Misty.Web.Health;
 using Misty.Web.Integrations;
 using Misty.Web.Inventory;
@@ -97,6 +98,7 @@ public static class MistyWebApp
         app.MapCustomersApi();
         app.MapCasesApi();
         app.MapWorkflowsApi();
+        app.MapForecastApi();
         app.MapMistyDashboard();
 
         await app.Services.GetRequiredService<FirstRunBootstrap>().RunAsync(CancellationToken.None);

@@ -6,7 +6,12 @@ namespace Misty.Grains.Forecasting;
 /// <param name="RecentWeeks">The last weeks of history, oldest first.</param>
 /// <param name="ZeroShare">The share of recent weeks without a sale.</param>
 /// <param name="IntervalGroup">The pool of similar series whose backtest errors set the interval.</param>
-public sealed record ForecastExplanation(string Model, double Level, double[] RecentWeeks, double ZeroShare, string IntervalGroup);
+/// <param name="Peers">For an item without history: whose forecasts it borrowed.</param>
+public sealed record ForecastExplanation(string Model, double Level, double[] RecentWeeks, double ZeroShare, string IntervalGroup, string? Peers = null)
+{
+    /// <summary>The chance of selling at least one in a week, which says more than a fractional level for a rare record.</summary>
+    public double SaleProbability => 1 - ZeroShare;
+}
 
 /// <param name="Point">Forecast demand per week 1..horizon.</param>
 /// <param name="Lower">Lower bound per week, never negative.</param>

@@ -89,7 +89,7 @@ public static class SalesCsv
     }
 
     /// <summary>RFC 4180 fields of one line: quotes around a field are removed and doubled quotes inside it undone.</summary>
-    internal static void Split(string line, List<string> fields)
+    public static void Split(string line, List<string> fields)
     {
         fields.Clear();
         if (line.IndexOf('"') < 0)
