@@ -8,6 +8,7 @@ var modes = new Dictionary<string, (string Description, Func<string[], int> Run)
     ["fraud"] = ("Fraud scoring: precision and recall on seeded payments with injected fraud, next to an amount-only baseline.", Misty.Benchmarks.Fraud.FraudBenchmark.Run),
     ["dashboard"] = ("Stock changes to SignalR dashboard clients: latency from the API's answer, and clients per node.", Misty.Benchmarks.Dashboard.DashboardBenchmark.Run),
     ["faults"] = ("Faults under storefront load: kill -9 a silo, rolling restart, PostgreSQL restart; nothing acknowledged lost.", Misty.Benchmarks.Faults.FaultsBenchmark.Run),
+    ["forecast"] = ("Demand forecast: rolling-origin MASE and interval coverage on the retail data, next to naive, moving-average, SES and Croston baselines.", Misty.Benchmarks.Forecast.ForecastBenchmark.Run),
 };
 
 if (args.Length == 0 || !modes.TryGetValue(args[0], out var mode))

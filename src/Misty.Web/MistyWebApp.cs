@@ -8,6 +8,7 @@ using Misty.Web.Cases;
 using Misty.Web.Catalog;
 using Misty.Web.Customers;
 using Misty.Web.Dashboard;
+using Misty.Web.Forecasting;
 using Misty.Web.Health;
 using Misty.Web.Integrations;
 using Misty.Web.Inventory;
@@ -105,6 +106,7 @@ public static class MistyWebApp
         app.MapWorkflowsApi();
         app.MapReportsApi();
         app.MapAuditApi();
+        app.MapForecastApi();
         app.MapMistyDashboard();
 
         await app.Services.GetRequiredService<FirstRunBootstrap>().RunAsync(CancellationToken.None);

@@ -42,6 +42,8 @@ public static class WorkflowRegistration
         services.AddSingleton<IWorkflowPlan, CaseSlaSweepPlan>();
         services.AddSingleton<IWorkflowPlan, CustomerSegmentRefreshPlan>();
         services.AddSingleton<IWorkflowPlan, FraudReviewPlan>();
+        services.AddSingleton(new Forecasting.DemandForecastStore(database));
+        services.AddSingleton<IWorkflowPlan, DemandForecastRefreshPlan>();
         silo.AddStartupTask<DefineBuiltInWorkflows>();
         return silo;
     }

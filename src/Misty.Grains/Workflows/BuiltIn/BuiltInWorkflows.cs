@@ -20,6 +20,7 @@ public static class BuiltInWorkflows
     public static readonly Guid FraudReview = StableIds.From("misty-workflow:fraud-review");
     public static readonly Guid CustomerSegmentRefresh = StableIds.From("misty-workflow:customer-segment-refresh");
     public static readonly Guid ReservationRecordRetention = StableIds.From("misty-workflow:reservation-record-retention");
+    public static readonly Guid DemandForecastRefresh = StableIds.From("misty-workflow:demand-forecast-refresh");
 
     public static IReadOnlyList<(Guid WorkflowId, WorkflowDefinition Definition)> All { get; } =
     [
@@ -71,6 +72,13 @@ public static class BuiltInWorkflows
             ReservationRecordRetentionPlan.PlanKey,
             WorkflowTriggerType.Schedule,
             new TriggerConfig(Cron: "45 3 * * *", TimeZone: "UTC"),
+            Enabled: true)),
+        (DemandForecastRefresh, new WorkflowDefinition(
+            "Demand forecast refresh",
+            "Forecasts every album's weekly demand 12 weeks ahead with 80 % intervals into demand_forecasts, and records the forecaster's backtest accuracy in ai_model_config.",
+            DemandForecastRefreshPlan.PlanKey,
+            WorkflowTriggerType.Schedule,
+            new TriggerConfig(Cron: "0 4 * * *", TimeZone: "UTC"),
             Enabled: true)),
     ];
 }

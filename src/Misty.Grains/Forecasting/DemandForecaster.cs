@@ -1,0 +1,184 @@
+namespace Misty.Grains.Forecasting;
+
+/// <summary>What drove one item's forecast, for staff and for the <c>influencing_factors</c> column.</summary>
+/// <param name="Model">The point model's name.</param>
+/// <param name="Level">The weekly level forecast.</param>
+/// <param name="RecentWeeks">The last weeks of history, oldest first.</param>
+/// <param name="ZeroShare">The share of recent weeks without a sale.</param>
+/// <param name="IntervalGroup">The pool of similar series whose backtest errors set the interval.</param>
+/// <param name="Peers">For an item without history: whose forecasts it borrowed.</param>
+public sealed record ForecastExplanation(string Model, double Level, double[] RecentWeeks, double ZeroShare, string IntervalGroup, string? Peers = null)
+{
+    /// <summary>The chance of selling at least one in a week, which says more than a fractional level for a rare record.</summary>
+    public double SaleProbability => 1 - ZeroShare;
+}
+
+/// <param name="Point">Forecast demand per week 1..horizon.</param>
+/// <param name="Lower">Lower bound per week, never negative.</param>
+/// <param name="Upper">Upper bound per week, never narrower than the week before.</param>
+public sealed record ItemForecast(string ItemId, double[] Point, double[] Lower, double[] Upper, ForecastExplanation Explanation);
+
+/// <summary>
+/// Weekly demand forecasts with calibrated intervals. The point forecast is a recency-weighted median of the last
+/// 13 weeks (chosen over smoothing, moving averages, Croston, TSB, damped trend, their combinations and per-series
+/// selection by rolling-origin backtest on the development data, see docs/benchmarks.md). The interval comes from
+/// the engine's own errors at the last origins before the cutoff, scaled by each series' naive error and pooled by
+/// horizon across series of similar intermittency, so sparse series get honest intervals too.
+/// </summary>
+public sealed class DemandForecaster
+{
+    public const string ModelName = "weighted-median-13w";
+    public const string ModelVersion = "misty-forecast-1";
+    private const int Window = 13;
+    private const double Decay = 0.85;
+    private const int CalibrationOrigins = 16;
+    private const int MinimumOrigin = 4;
+    private const int RecentWeekCount = 8;
+    private static readonly double[] ZeroShareBins = [0.1, 0.35, 0.65];
+
+    public static double PointForecast(ReadOnlySpan<double> history) => PointModels.WeightedMedian(history, Window, Decay);
+
+    /// <param name="level">Interval coverage as a fraction, between 0 and 1 (0.8 for 80 %).</param>
+    public static IReadOnlyList<ItemForecast> Forecast(IReadOnlyList<WeeklySeries> series, int horizon, double level)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);
+        if (!(level > 0 && level < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(level), level, "The interval level is a fraction between 0 and 1.");
+        }
+
+        var groups = series.Select(s => GroupOf(s.Weeks)).ToArray();
+        var errors = new List<double>[ZeroShareBins.Length + 1, horizon];
+        for (var g = 0; g < errors.GetLength(0); g++)
+        {
+            for (var h = 0; h < horizon; h++)
+            {
+                errors[g, h] = [];
+            }
+        }
+
+        for (var i = 0; i < series.Count; i++)
+        {
+            CollectErrors(series[i].Weeks, horizon, errors, groups[i]);
+        }
+
+        var bands = Bands(errors, level);
+        var forecasts = new ItemForecast[series.Count];
+        for (var i = 0; i < series.Count; i++)
+        {
+            forecasts[i] = ForecastOne(series[i], horizon, bands, groups[i]);
+        }
+
+        return forecasts;
+    }
+
+    private static ItemForecast ForecastOne(WeeklySeries series, int horizon, (double Low, double High)[,] bands, int group)
+    {
+        var y = series.Weeks;
+        var point = PointForecast(y);
+        var scale = ErrorScale(y);
+        var (forecast, lower, upper) = (new double[horizon], new double[horizon], new double[horizon]);
+        for (var h = 0; h < horizon; h++)
+        {
+            forecast[h] = point;
+            lower[h] = Math.Max(0, point + (bands[group, h].Low * scale));
+            upper[h] = Math.Max(point + (bands[group, h].High * scale), h == 0 ? 0 : upper[h - 1]);
+        }
+
+        var recent = y[Math.Max(0, y.Length - RecentWeekCount)..];
+        var explanation = new ForecastExplanation(ModelName, point, recent, ZeroShare(y), GroupName(group));
+        return new ItemForecast(series.ItemId, forecast, lower, upper, explanation);
+    }
+
+    /// <summary>The engine's errors at the last origins before the cutoff, in units of the series' error scale then.</summary>
+    private static void CollectErrors(double[] y, int horizon, List<double>[,] errors, int group)
+    {
+        for (var origin = y.Length - 1; origin >= Math.Max(MinimumOrigin, y.Length - CalibrationOrigins); origin--)
+        {
+            var history = y.AsSpan(0, origin);
+            var point = PointForecast(history);
+            var scale = ErrorScale(history);
+            for (var h = 0; h < horizon && origin + h < y.Length; h++)
+            {
+                errors[group, h].Add((y[origin + h] - point) / scale);
+            }
+        }
+    }
+
+    /// <summary>Equal-tail quantiles of the pooled errors per group and horizon; empty pools borrow the nearest horizon's.</summary>
+    private static (double Low, double High)[,] Bands(List<double>[,] errors, double level)
+    {
+        var (groupCount, horizon) = (errors.GetLength(0), errors.GetLength(1));
+        var bands = new (double Low, double High)[groupCount, horizon];
+        for (var g = 0; g < groupCount; g++)
+        {
+            for (var h = 0; h < horizon; h++)
+            {
+                var pool = errors[g, h].Count > 0 ? errors[g, h] : LargestPool(errors, h);
+                pool.Sort();
+                bands[g, h] = pool.Count == 0
+                    ? (0, 0)
+                    : (Quantile(pool, (1 - level) / 2), Quantile(pool, (1 + level) / 2));
+            }
+        }
+
+        return bands;
+    }
+
+    private static List<double> LargestPool(List<double>[,] errors, int h)
+    {
+        var largest = errors[0, h];
+        for (var g = 1; g < errors.GetLength(0); g++)
+        {
+            if (errors[g, h].Count > largest.Count)
+            {
+                largest = errors[g, h];
+            }
+        }
+
+        return largest;
+    }
+
+    private static double Quantile(List<double> sorted, double q)
+    {
+        var position = q * (sorted.Count - 1);
+        var below = (int)Math.Floor(position);
+        var above = Math.Min(below + 1, sorted.Count - 1);
+        return sorted[below] + ((position - below) * (sorted[above] - sorted[below]));
+    }
+
+    /// <summary>The series' mean absolute week-to-week change, at least a quarter of a unit so flat series still get a band.</summary>
+    private static double ErrorScale(ReadOnlySpan<double> y) => Math.Max(0.25, Accuracy.NaiveScale(y) ?? 0);
+
+    private static double ZeroShare(ReadOnlySpan<double> y)
+    {
+        var recent = y[Math.Max(0, y.Length - 26)..];
+        var zeros = 0;
+        foreach (var value in recent)
+        {
+            zeros += value <= 0 ? 1 : 0;
+        }
+
+        return recent.Length == 0 ? 1 : (double)zeros / recent.Length;
+    }
+
+    private static int GroupOf(double[] y)
+    {
+        var share = ZeroShare(y);
+        var group = 0;
+        while (group < ZeroShareBins.Length && share >= ZeroShareBins[group])
+        {
+            group++;
+        }
+
+        return group;
+    }
+
+    private static string GroupName(int group) => group switch
+    {
+        0 => "smooth",
+        1 => "mostly-selling",
+        2 => "intermittent",
+        _ => "rare",
+    };
+}

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Misty.Grains.Forecasting;
+using Misty.Web.Catalog;
+using Misty.Web.Security;
+
+namespace Misty.Web.Forecasting;
+
+/// <summary>A week of an album's demand forecast.</summary>
+public sealed record ForecastWeekResponse(DateOnly WeekStart, int PredictedDemand, int? LowerBound, int? UpperBound, decimal? ConfidenceLevel);
+
+/// <param name="Explanation">What drove the forecast: model, level, recent weeks, sale probability, interval pool, peers.</param>
+public sealed record AlbumForecastResponse(Guid AlbumId, string? ModelVersion, IReadOnlyList<ForecastWeekResponse> Weeks, JsonElement? Explanation);
+
+public static class ForecastApi
+{
+    public static IEndpointRouteBuilder MapForecastApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/api/albums/{albumId:guid}/forecast", GetAsync)
+            .WithTags("Forecasts")
+            .RequireAuthorization(MistyPolicies.Staff)
+            .WithSummary("The album's weekly demand forecast from the current week on, with its interval bounds and what drove it.")
+            .Produces<AlbumForecastResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return routes;
+    }
+
+    private static async Task<Results<Ok<AlbumForecastResponse>, ProblemHttpResult>> GetAsync(
+        Guid albumId, IServiceProvider services, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (services.GetService<DemandForecastStore>() is not { } store || services.GetService<AlbumCatalog>() is not { } catalog)
+        {
+            return TypedResults.Problem(
+                title: "Forecasts need PostgreSQL (MISTY_DB).",
+                detail: "This node runs the embedded in-memory mode, which keeps no sales history to forecast from.",
+                statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        if (await catalog.FindAsync(albumId, cancellationToken) is null)
+        {
+            return TypedResults.Problem(title: "No such album.", detail: $"There is no album {albumId}.", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        // The week that is under way started up to six days ago.
+        var from = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(-6);
+        var weeks = await store.WeeksAsync(albumId, from, cancellationToken);
+        return TypedResults.Ok(new AlbumForecastResponse(
+            albumId,
+            weeks.Count == 0 ? null : weeks[0].ModelVersion,
+            weeks.Select(w => new ForecastWeekResponse(w.WeekStart, w.PredictedDemand, w.LowerBound, w.UpperBound, w.ConfidenceLevel)).ToList(),
+            weeks.Count == 0 ? null : weeks[0].InfluencingFactors));
+    }
+}
