@@ -7,6 +7,7 @@ var modes = new Dictionary<string, (string Description, Func<string[], int> Run)
     ["reservations"] = ("Flash-sale reservations over HTTP: Misty against a plain-PostgreSQL baseline.", Misty.Benchmarks.Reservations.ReservationBenchmark.Run),
     ["fraud"] = ("Fraud scoring: precision and recall on seeded payments with injected fraud, next to an amount-only baseline.", Misty.Benchmarks.Fraud.FraudBenchmark.Run),
     ["dashboard"] = ("Stock changes to SignalR dashboard clients: latency from the API's answer, and clients per node.", Misty.Benchmarks.Dashboard.DashboardBenchmark.Run),
+    ["recommend"] = ("Recommender: hit rate@10 and recall@10 on held-out months of real retail purchases, next to three baselines; verb speed.", Misty.Benchmarks.Recommendations.RecommendBenchmark.Run),
 };
 
 if (args.Length == 0 || !modes.TryGetValue(args[0], out var mode))

@@ -12,6 +12,7 @@ using Misty.Web.Integrations;
 using Misty.Web.Inventory;
 using Misty.Web.Orders;
 using Misty.Web.Reservations;
+using Misty.Web.Recommendations;
 using Misty.Web.Security;
 using Misty.Web.Workflows;
 using Npgsql;
@@ -95,6 +96,7 @@ public static class MistyWebApp
         app.MapAlbumsApi();
         app.MapOrdersApi();
         app.MapCustomersApi();
+        app.MapRecommendationsApi();
         app.MapCasesApi();
         app.MapWorkflowsApi();
         app.MapMistyDashboard();

@@ -20,6 +20,7 @@ public static class BuiltInWorkflows
     public static readonly Guid FraudReview = StableIds.From("misty-workflow:fraud-review");
     public static readonly Guid CustomerSegmentRefresh = StableIds.From("misty-workflow:customer-segment-refresh");
     public static readonly Guid ReservationRecordRetention = StableIds.From("misty-workflow:reservation-record-retention");
+    public static readonly Guid CustomerRecommendationRefresh = StableIds.From("misty-workflow:customer-recommendation-refresh");
 
     public static IReadOnlyList<(Guid WorkflowId, WorkflowDefinition Definition)> All { get; } =
     [
@@ -71,6 +72,13 @@ public static class BuiltInWorkflows
             ReservationRecordRetentionPlan.PlanKey,
             WorkflowTriggerType.Schedule,
             new TriggerConfig(Cron: "45 3 * * *", TimeZone: "UTC"),
+            Enabled: true)),
+        (CustomerRecommendationRefresh, new WorkflowDefinition(
+            "Customer recommendation refresh",
+            "Fits the recommender on every order and rewrites each customer's storefront suggestions; records its held-out accuracy in ai_model_config.",
+            CustomerRecommendationRefreshPlan.PlanKey,
+            WorkflowTriggerType.Schedule,
+            new TriggerConfig(Cron: "0 4 * * *", TimeZone: "UTC"),
             Enabled: true)),
     ];
 }
