@@ -123,17 +123,23 @@ public sealed class ItemSimilarityScorer : IItemScorer
 
             // Customers who buy half the catalogue say little about which two items go together.
             var weight = options.CustomerWeightExponent == 0 ? 1f : (float)Math.Pow(items.Length, -options.CustomerWeightExponent);
+            // Tastes and seasons move: last year's co-purchases say less about next month than this month's. A pair
+            // fades with its older purchase, and 0.5^(max age / h) is the smaller of the two items' own decays.
             var ages = history.CustomerItemAgeDays[c];
+            var decay = new float[items.Length];
+            for (var a = 0; a < items.Length; a++)
+            {
+                decay[a] = options.CoPurchaseHalfLifeDays is { } halfLife ? weight * MathF.Pow(0.5f, ages[a] / (float)halfLife) : weight;
+            }
+
             for (var a = 0; a < items.Length; a++)
             {
                 var row = (long)items[a] * n;
                 counts[items[a]] += 1;
+                var own = decay[a];
                 for (var b = a + 1; b < items.Length; b++)
                 {
-                    // Tastes and seasons move: last year's co-purchases say less about next month than this month's.
-                    co[row + items[b]] += options.CoPurchaseHalfLifeDays is { } halfLife
-                        ? weight * MathF.Pow(0.5f, MathF.Max(ages[a], ages[b]) / (float)halfLife)
-                        : weight;
+                    co[row + items[b]] += MathF.Min(own, decay[b]);
                 }
             }
         }

@@ -48,7 +48,7 @@ internal static class RecommendCommand
         };
         command.SetAction(parse =>
             PurchaseCsv.TryParseTimestamp(parse.GetValue(cutoff) ?? string.Empty, out var instant)
-                ? Run(Console.In, Console.OpenStandardOutput(), Console.Error, instant.ToUniversalTime(), parse.GetValue(k))
+                ? Run(new StreamReader(Console.OpenStandardInput(), Encoding.UTF8, true, 1 << 16), Console.OpenStandardOutput(), Console.Error, instant.ToUniversalTime(), parse.GetValue(k))
                 : 2);
         return command;
     }

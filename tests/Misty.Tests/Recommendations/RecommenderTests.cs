@@ -125,7 +125,9 @@ public class RecommenderTests
         Assert.Equal(RecommendationCsvRun.OutputHeader, rows[0]);
         var byCustomer = rows.Skip(1).Select(r => r.Split(',')).GroupBy(r => r[0]).ToDictionary(g => g.Key, g => g.ToList());
         Assert.Equal(["a", "b", "c", "late"], byCustomer.Keys.Order());
-        Assert.All(byCustomer.Values, list => Assert.Equal(["1", "2"], list.Select(r => r[1])));
+        Assert.All(["a", "c", "late"], customer => Assert.Equal(["1", "2"], byCustomer[customer].Select(r => r[1])));
+        // b bought three of the four items sold before the cutoff: one is left to suggest.
+        Assert.Equal(["y"], byCustomer["b"].Select(r => r[2]));
         Assert.DoesNotContain(byCustomer["a"], r => r[2] is "x" or "y");
         Assert.DoesNotContain(byCustomer["late"], r => r[2] == "v");
     }
