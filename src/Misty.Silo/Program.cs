@@ -9,6 +9,7 @@ var root = new RootCommand("Misty.Silo: a headless Misty cluster member, and the
     SentimentCommand.Create(),
     RebuildProjectionsCommand.Create(),
     ForecastCommand.Create(),
+    RecommendCommand.Create(),
 };
 // With no verb, run the silo.
 root.SetAction((_, cancellationToken) => RunCommand.RunAsync([], cancellationToken));

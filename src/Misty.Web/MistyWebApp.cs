@@ -15,6 +15,7 @@ using Misty.Web.Inventory;
 using Misty.Web.Operations;
 using Misty.Web.Orders;
 using Misty.Web.Reports;
+using Misty.Web.Recommendations;
 using Misty.Web.Reservations;
 using Misty.Web.Security;
 using Misty.Web.Workflows;
@@ -102,6 +103,7 @@ public static class MistyWebApp
         app.MapAlbumsApi();
         app.MapOrdersApi();
         app.MapCustomersApi();
+        app.MapRecommendationsApi();
         app.MapCasesApi();
         app.MapWorkflowsApi();
         app.MapReportsApi();

@@ -19,6 +19,7 @@ public sealed class CustomerGrain(
     ICustomerStore store,
     IOptions<OrderOptions> options,
     TimeProvider clock,
+    IEnumerable<ICustomerPurchaseListener> purchaseListeners,
     ILogger<CustomerGrain> logger) : Grain, ICustomerGrain, IRemindable
 {
     public const string StateName = "customer";
@@ -93,6 +94,14 @@ public sealed class CustomerGrain(
         if (changed)
         {
             await StoreAsync();
+            if (notice.Kind == OrderNoticeKind.Purchased)
+            {
+                var albums = notice.Lines.Select(line => line.AlbumId).Distinct().ToArray();
+                foreach (var listener in purchaseListeners)
+                {
+                    listener.Purchased(CustomerId, albums);
+                }
+            }
         }
 
         return true;

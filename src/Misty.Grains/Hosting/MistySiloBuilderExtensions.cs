@@ -8,6 +8,7 @@ using Misty.Grains.Interfaces;
 using Misty.Grains.Interfaces.Inventory;
 using Misty.Grains.Inventory;
 using Misty.Grains.Orders;
+using Misty.Grains.Recommendations;
 using Misty.Grains.Reservations;
 using Misty.Grains.Storage;
 using Misty.Grains.Storage.Projections;
@@ -121,6 +122,7 @@ public static class MistySiloBuilderExtensions
         silo.AddMistyWorkflows(database);
         silo.AddMistyCases(database);
         silo.AddMistyOrders(database);
+        silo.AddMistyRecommendations(database);
         if (database is null)
         {
             silo.Services.AddSingleton<IInventoryStore, EmbeddedInventoryStore>();

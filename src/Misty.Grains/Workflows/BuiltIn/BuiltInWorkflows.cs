@@ -21,6 +21,7 @@ public static class BuiltInWorkflows
     public static readonly Guid CustomerSegmentRefresh = StableIds.From("misty-workflow:customer-segment-refresh");
     public static readonly Guid ReservationRecordRetention = StableIds.From("misty-workflow:reservation-record-retention");
     public static readonly Guid DemandForecastRefresh = StableIds.From("misty-workflow:demand-forecast-refresh");
+    public static readonly Guid CustomerRecommendationRefresh = StableIds.From("misty-workflow:customer-recommendation-refresh");
 
     public static IReadOnlyList<(Guid WorkflowId, WorkflowDefinition Definition)> All { get; } =
     [
@@ -79,6 +80,13 @@ public static class BuiltInWorkflows
             DemandForecastRefreshPlan.PlanKey,
             WorkflowTriggerType.Schedule,
             new TriggerConfig(Cron: "0 4 * * *", TimeZone: "UTC"),
+            Enabled: true)),
+        (CustomerRecommendationRefresh, new WorkflowDefinition(
+            "Customer recommendation refresh",
+            "Fits the recommender on every order and rewrites each customer's storefront suggestions; records its held-out accuracy in ai_model_config.",
+            CustomerRecommendationRefreshPlan.PlanKey,
+            WorkflowTriggerType.Schedule,
+            new TriggerConfig(Cron: "30 4 * * *", TimeZone: "UTC"),
             Enabled: true)),
     ];
 }

@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Security.Claims;
+using Misty.Grains.Recommendations;
+using Misty.Web.Api;
+using Misty.Web.Security;
+
+namespace Misty.Web.Recommendations;
+
+/// <summary>A suggestion as the storefront shows it.</summary>
+public sealed record RecommendationResponse(
+    Guid RecId, Guid AlbumId, string Title, string Artist, decimal RecommendationScore, string? Reason,
+    bool Clicked, bool Purchased, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt)
+{
+    public static RecommendationResponse From(StoredRecommendation row) =>
+        new(row.RecId, row.AlbumId, row.Title, row.Artist, row.RecommendationScore, row.Reason, row.Clicked, row.Purchased, row.CreatedAt, row.ExpiresAt);
+}
+
+/// <summary>
+/// A customer's personal suggestions. They are customers' data, so they follow <see cref="Callers.MaySeeCustomer"/>:
+/// staff, or the customer themself; anyone else gets 404 so that ids cannot be probed.
+/// </summary>
+public static class RecommendationsApi
+{
+    public static IEndpointRouteBuilder MapRecommendationsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/customers/{customerId:guid}/recommendations").WithTags("Recommendations")
+            .RequireAuthorization(MistyPolicies.Storefront);
+        group.MapGet("", ListAsync)
+            .WithSummary("The customer's current suggestions, best first: none already bought or out of stock, at most two per artist in ten, each with a reason.")
+            .Produces<List<RecommendationResponse>>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{recId:guid}/click", ClickAsync)
+            .WithSummary("Records that the customer opened a suggestion.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return routes;
+    }
+
+    private static async Task<IResult> ListAsync(
+        Guid customerId, string? k, ClaimsPrincipal user, IServiceProvider services, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (!Callers.MaySeeCustomer(user, customerId))
+        {
+            return NotFound(customerId);
+        }
+
+        var count = 10;
+        var errors = new FieldErrors();
+        errors.Check(k is null || int.TryParse(k, NumberStyles.None, CultureInfo.InvariantCulture, out count) && count is >= 1 and <= AlbumSuggestions.ListLength,
+            "k", $"A whole number from 1 to {AlbumSuggestions.ListLength}.");
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        if (services.GetService<PostgresRecommendationStore>() is not { } store)
+        {
+            return NeedsDatabase();
+        }
+
+        var rows = await store.CurrentAsync(customerId, count, clock.GetUtcNow(), cancellationToken);
+        return TypedResults.Ok(rows.Select(RecommendationResponse.From).ToList());
+    }
+
+    private static async Task<IResult> ClickAsync(
+        Guid customerId, Guid recId, ClaimsPrincipal user, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        if (!Callers.MaySeeCustomer(user, customerId))
+        {
+            return NotFound(customerId);
+        }
+
+        if (services.GetService<PostgresRecommendationStore>() is not { } store)
+        {
+            return NeedsDatabase();
+        }
+
+        return await store.ClickAsync(customerId, recId, cancellationToken)
+            ? TypedResults.NoContent()
+            : TypedResults.Problem(title: "No such recommendation.", detail: $"Customer {customerId} has no recommendation {recId}.",
+                statusCode: StatusCodes.Status404NotFound);
+    }
+
+    private static IResult NotFound(Guid customerId) =>
+        TypedResults.Problem(title: "No such customer.", detail: $"Customer {customerId} does not exist.", statusCode: StatusCodes.Status404NotFound);
+
+    private static IResult NeedsDatabase() =>
+        TypedResults.Problem(title: "Recommendations need PostgreSQL (MISTY_DB).",
+            detail: "This node runs the embedded in-memory mode, which keeps no recommendation rows.", statusCode: StatusCodes.Status503ServiceUnavailable);
+}
