@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging.Abstractions;
 using Misty.Grains.Hosting;
+using Misty.Grains.Knowledge;
 using Misty.Grains.Storage;
 using Misty.Web.Cases;
 using Misty.Web.Catalog;
@@ -10,6 +11,7 @@ using Misty.Web.Dashboard;
 using Misty.Web.Health;
 using Misty.Web.Integrations;
 using Misty.Web.Inventory;
+using Misty.Web.Knowledge;
 using Misty.Web.Orders;
 using Misty.Web.Reservations;
 using Misty.Web.Security;
@@ -56,6 +58,7 @@ public static class MistyWebApp
         builder.Services.AddWorkflowsWeb(options.UsesDatabase);
         builder.Services.AddCasesWeb(options.UsesDatabase);
         builder.Services.AddOrdersWeb(options.UsesDatabase);
+        builder.Services.AddMistyKnowledge(database, builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IPasswordHasher<StaffAccount>, PasswordHasher<StaffAccount>>();
         builder.Services.AddSingleton<FirstRunBootstrap>();
@@ -97,6 +100,7 @@ public static class MistyWebApp
         app.MapCustomersApi();
         app.MapCasesApi();
         app.MapWorkflowsApi();
+        app.MapKnowledgeApi();
         app.MapMistyDashboard();
 
         await app.Services.GetRequiredService<FirstRunBootstrap>().RunAsync(CancellationToken.None);

