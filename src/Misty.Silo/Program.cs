@@ -8,6 +8,7 @@ var root = new RootCommand("Misty.Silo: a headless Misty cluster member, and the
     SeedCommand.Create(),
     SentimentCommand.Create(),
     RebuildProjectionsCommand.Create(),
+    ReindexCommand.Create(),
 };
 // With no verb, run the silo.
 root.SetAction((_, cancellationToken) => RunCommand.RunAsync([], cancellationToken));

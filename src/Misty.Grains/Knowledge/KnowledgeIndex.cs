@@ -48,7 +48,7 @@ public sealed class KnowledgeIndex(KnowledgeStore store, ITextEmbedder embedder,
     }
 
     /// <summary>Embeds and stores the items in one transaction, then makes them searchable on this node.</summary>
-    public async Task IndexAsync(IReadOnlyList<PendingSource> sources, CancellationToken cancellationToken)
+    public async Task<int> IndexAsync(IReadOnlyList<PendingSource> sources, CancellationToken cancellationToken)
     {
         var embedded = Embed(sources);
         await using var connection = await store.Database.OpenConnectionAsync(cancellationToken);
@@ -56,6 +56,33 @@ public sealed class KnowledgeIndex(KnowledgeStore store, ITextEmbedder embedder,
         var written = await WriteAsync(connection, embedded, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         Apply(written);
+        return embedded.Sum(item => item.Chunks.Count);
+    }
+
+    /// <summary>
+    /// Indexes every item whose chunks are missing or stale, in batches of <paramref name="batchSize"/>, until none is
+    /// left; returns the items and chunks written. The first run over a new database is the full indexing.
+    /// </summary>
+    public async Task<(int Items, int Chunks)> CatchUpAsync(int batchSize, CancellationToken cancellationToken)
+    {
+        var (items, chunks) = (0, 0);
+        foreach (var kind in Interfaces.Knowledge.KnowledgeKinds.All)
+        {
+            while (await store.PendingAsync(kind, batchSize, cancellationToken) is { Count: > 0 } pending)
+            {
+                chunks += await IndexAsync(pending, cancellationToken);
+                items += pending.Count;
+            }
+        }
+
+        return (items, chunks);
+    }
+
+    /// <summary>Marks every indexed item stale, so that the next catch-up rebuilds the whole index (the reindex verb).</summary>
+    public async Task MarkAllStaleAsync(CancellationToken cancellationToken)
+    {
+        await using var command = store.Database.CreateCommand("UPDATE knowledge_sources SET source_updated_at = '-infinity' WHERE NOT removed");
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Puts committed changes into this node's vectors, skipping any older than what it already holds.</summary>
