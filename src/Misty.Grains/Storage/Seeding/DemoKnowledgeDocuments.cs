@@ -4,7 +4,7 @@ namespace Misty.Grains.Storage.Seeding;
 /// The store's staff documents in the demo data: FAQ answers, policies, the grading guide, shipping and returns.
 /// benchmarks/Misty.Benchmarks/Knowledge/questions.tsv asks about them in other words.
 /// </summary>
-public static class KnowledgeDocuments
+public static class DemoKnowledgeDocuments
 {
     public static readonly IReadOnlyList<SeedDocument> All =
     [
