@@ -50,6 +50,7 @@ public sealed class HybridSearch(KnowledgeIndex index, KnowledgeOptions options)
         }
 
         var fused = RankFusion.Fuse(
+            options.FusionK,
             (byVector.Select(match => match.Source).ToList(), options.VectorWeight),
             (byKeyword.Select(hit => hit.Source).ToList(), options.KeywordWeight));
         return fused.Take(take).Select(item => new RankedItem(item.Source, bestChunk[item.Source], item.Score)).ToList();

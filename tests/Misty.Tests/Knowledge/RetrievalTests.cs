@@ -9,7 +9,7 @@ public sealed class RetrievalTests
     public void Fusion_rewards_items_ranked_well_by_both_lists()
     {
         var (a, b, c) = (Key(1), Key(2), Key(3));
-        var fused = RankFusion.Fuse(([a, b, c], 1.0), ([b, c], 1.0));
+        var fused = RankFusion.Fuse(RankFusion.PaperK, ([a, b, c], 1.0), ([b, c], 1.0));
 
         Assert.Equal([b, c, a], fused.Select(item => item.Source));
         Assert.Equal((1.0 / 62) + (1.0 / 61), fused[0].Score, 12);
