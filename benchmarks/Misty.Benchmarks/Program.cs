@@ -6,6 +6,7 @@ var modes = new Dictionary<string, (string Description, Func<string[], int> Run)
     ["sentiment"] = ("Sentiment analyzer: messages/second on one thread, and quality on the development sets.", SentimentBenchmark.Run),
     ["reservations"] = ("Flash-sale reservations over HTTP: Misty against a plain-PostgreSQL baseline.", Misty.Benchmarks.Reservations.ReservationBenchmark.Run),
     ["fraud"] = ("Fraud scoring: precision and recall on seeded payments with injected fraud, next to an amount-only baseline.", Misty.Benchmarks.Fraud.FraudBenchmark.Run),
+    ["knowledge"] = ("Knowledge assistant: first indexing, recall@5/MRR of keyword, vector and hybrid retrieval, embedding rate, search p99 at 50,000 chunks.", Misty.Benchmarks.Knowledge.KnowledgeBenchmark.Run),
     ["dashboard"] = ("Stock changes to SignalR dashboard clients: latency from the API's answer, and clients per node.", Misty.Benchmarks.Dashboard.DashboardBenchmark.Run),
     ["faults"] = ("Faults under storefront load: kill -9 a silo, rolling restart, PostgreSQL restart; nothing acknowledged lost.", Misty.Benchmarks.Faults.FaultsBenchmark.Run),
     ["forecast"] = ("Demand forecast: rolling-origin MASE and interval coverage on the retail data, next to naive, moving-average, SES and Croston baselines.", Misty.Benchmarks.Forecast.ForecastBenchmark.Run),

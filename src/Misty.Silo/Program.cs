@@ -10,6 +10,7 @@ var root = new RootCommand("Misty.Silo: a headless Misty cluster member, and the
     RebuildProjectionsCommand.Create(),
     ForecastCommand.Create(),
     RecommendCommand.Create(),
+    ReindexCommand.Create(),
 };
 // With no verb, run the silo.
 root.SetAction((_, cancellationToken) => RunCommand.RunAsync([], cancellationToken));

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging.Abstractions;
 using Misty.Grains.Hosting;
+using Misty.Grains.Knowledge;
 using Misty.Grains.Storage;
 using Misty.Web.Audit;
 using Misty.Web.Cases;
@@ -13,9 +14,10 @@ using Misty.Web.Health;
 using Misty.Web.Integrations;
 using Misty.Web.Inventory;
 using Misty.Web.Operations;
+using Misty.Web.Knowledge;
 using Misty.Web.Orders;
-using Misty.Web.Reports;
 using Misty.Web.Recommendations;
+using Misty.Web.Reports;
 using Misty.Web.Reservations;
 using Misty.Web.Security;
 using Misty.Web.Workflows;
@@ -62,6 +64,7 @@ public static class MistyWebApp
         builder.Services.AddWorkflowsWeb(options.UsesDatabase);
         builder.Services.AddCasesWeb(options.UsesDatabase);
         builder.Services.AddOrdersWeb(options.UsesDatabase);
+        builder.Services.AddMistyKnowledge(database, builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IPasswordHasher<StaffAccount>, PasswordHasher<StaffAccount>>();
         builder.Services.AddSingleton<FirstRunBootstrap>();
@@ -109,6 +112,7 @@ public static class MistyWebApp
         app.MapReportsApi();
         app.MapAuditApi();
         app.MapForecastApi();
+        app.MapKnowledgeApi();
         app.MapMistyDashboard();
 
         await app.Services.GetRequiredService<FirstRunBootstrap>().RunAsync(CancellationToken.None);

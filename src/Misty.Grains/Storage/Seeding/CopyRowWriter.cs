@@ -31,6 +31,8 @@ internal sealed class CopyRowWriter(NpgsqlBinaryImporter importer, CancellationT
     /// PostgreSQL enums travel as their label in binary COPY too; Unknown makes Npgsql send the text as is, without
     /// needing the enum mapped on the data source.
     /// </summary>
+    public Task TextArray(string[] values) => importer.WriteAsync(values, NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
+
     public Task Enum(string label) => importer.WriteAsync(label, NpgsqlDbType.Unknown, cancellationToken);
 
     public Task Int(int value) => importer.WriteAsync(value, NpgsqlDbType.Integer, cancellationToken);

@@ -15,6 +15,7 @@ internal sealed class DemoDataset
     public required IReadOnlyList<CaseRow> Cases { get; init; }
     public required IReadOnlyList<CaseMessageRow> CaseMessages { get; init; }
     public required IReadOnlyList<CustomerInteractionRow> Interactions { get; init; }
+    public required IReadOnlyList<KnowledgeDocumentRow> Documents { get; init; }
 
     public static DemoDataset Generate(SeedOptions options)
     {
@@ -41,6 +42,7 @@ internal sealed class DemoDataset
             Cases = cases,
             CaseMessages = messages,
             Interactions = new InteractionGenerator(options, customers).Generate(),
+            Documents = DemoKnowledgeDocuments.All.Select(document => new KnowledgeDocumentRow(document, options.StoreOpened)).ToList(),
         };
     }
 
@@ -65,5 +67,6 @@ internal sealed class DemoDataset
         await copier.CopyAsync(Cases);
         await copier.CopyAsync(CaseMessages);
         await copier.CopyAsync(Interactions);
+        await copier.CopyAsync(Documents);
     }
 }

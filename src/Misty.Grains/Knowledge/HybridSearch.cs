@@ -1,0 +1,88 @@
+using Misty.Grains.Interfaces.Knowledge;
+
+namespace Misty.Grains.Knowledge;
+
+/// <summary>
+/// Hybrid retrieval: the items nearest the question's embedding and the items matching its words, fused by
+/// reciprocal rank. Vector and keyword rankings are also offered alone, for the benchmark's comparison.
+/// </summary>
+public sealed class HybridSearch(KnowledgeIndex index, KnowledgeOptions options) : IKnowledgeSearch
+{
+    /// <summary>How deep each ranking is read before fusion.</summary>
+    public const int Depth = 50;
+    private const int SnippetLength = 320;
+
+    public async Task<IReadOnlyList<KnowledgeHit>> SearchAsync(
+        string query, int take, IReadOnlyCollection<string> kinds, CancellationToken cancellationToken = default)
+    {
+        var ranked = await RankAsync(query, take, kinds, RetrievalMode.Hybrid, cancellationToken);
+        return await HitsAsync(ranked, cancellationToken);
+    }
+
+    public Task<KnowledgeAnswer> AskAsync(string question, CancellationToken cancellationToken = default) =>
+        new ExtractiveAnswerer(index, this).AnswerAsync(question, cancellationToken);
+
+    /// <summary>The best items for the query, by the given mode, each with the chunk that matched best.</summary>
+    public async Task<IReadOnlyList<RankedItem>> RankAsync(
+        string query, int take, IReadOnlyCollection<string> kinds, RetrievalMode mode, CancellationToken cancellationToken)
+    {
+        await index.Loaded.WaitAsync(cancellationToken);
+        IReadOnlyList<VectorMatch> byVector = [];
+        if (mode != RetrievalMode.Keyword)
+        {
+            var embedding = index.Embedder.Embed([query])[0];
+            byVector = index.Vectors.Search(embedding, Depth, kinds);
+        }
+
+        IReadOnlyList<(SourceKey Source, int ChunkNo, float Rank)> byKeyword = mode == RetrievalMode.Vector
+            ? []
+            : await index.Store.KeywordSearchAsync(query, Depth, kinds, cancellationToken);
+        var bestChunk = new Dictionary<SourceKey, int>();
+        foreach (var hit in byKeyword)
+        {
+            bestChunk[hit.Source] = hit.ChunkNo;
+        }
+
+        // The vector's best chunk wins the snippet: it is the passage closest in meaning.
+        foreach (var match in byVector)
+        {
+            bestChunk[match.Source] = match.ChunkNo;
+        }
+
+        var fused = RankFusion.Fuse(
+            options.FusionK,
+            (byVector.Select(match => match.Source).ToList(), options.VectorWeight),
+            (byKeyword.Select(hit => hit.Source).ToList(), options.KeywordWeight));
+        return fused.Take(take).Select(item => new RankedItem(item.Source, bestChunk[item.Source], item.Score)).ToList();
+    }
+
+    private async Task<IReadOnlyList<KnowledgeHit>> HitsAsync(IReadOnlyList<RankedItem> ranked, CancellationToken cancellationToken)
+    {
+        if (ranked.Count == 0)
+        {
+            return [];
+        }
+
+        var texts = await index.Store.ReadChunksAsync(ranked.Select(item => (item.Source, item.ChunkNo)).ToList(), cancellationToken);
+        return ranked.Where(item => texts.ContainsKey((item.Source, item.ChunkNo)))
+            .Select(item =>
+            {
+                var text = texts[(item.Source, item.ChunkNo)];
+                return new KnowledgeHit(item.Source.Kind, item.Source.Id, text.Title, Snippet(text.Content), Math.Round(item.Score, 6));
+            })
+            .ToList();
+    }
+
+    internal static string Snippet(string content) =>
+        content.Length <= SnippetLength ? content : string.Concat(content.AsSpan(0, content.LastIndexOf(' ', SnippetLength) is > 0 and var cut ? cut : SnippetLength), "…");
+}
+
+public enum RetrievalMode
+{
+    Hybrid,
+    Vector,
+    Keyword,
+}
+
+/// <summary>A ranked item, the chunk that matched it best, and its score in the ranking.</summary>
+public sealed record RankedItem(SourceKey Source, int ChunkNo, double Score);

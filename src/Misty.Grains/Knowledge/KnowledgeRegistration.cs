@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Misty.Grains.Interfaces.Knowledge;
+using Npgsql;
+
+namespace Misty.Grains.Knowledge;
+
+public static class KnowledgeRegistration
+{
+    /// <summary>
+    /// The knowledge assistant: needs PostgreSQL (chunks and the ledger live there), so without a database nothing is
+    /// registered and the API answers 503. Documents, search and the background worker share one index per node.
+    /// </summary>
+    public static IServiceCollection AddMistyKnowledge(this IServiceCollection services, NpgsqlDataSource? database, IConfiguration configuration)
+    {
+        if (database is null)
+        {
+            return services;
+        }
+
+        var options = configuration.GetSection(KnowledgeOptions.Section).Get<KnowledgeOptions>() ?? new KnowledgeOptions();
+        services.AddSingleton(options);
+        services.AddSingleton<ITextEmbedder, MiniLmEmbedder>();
+        services.AddSingleton<IVectorStore>(provider =>
+            new InMemoryVectorStore(provider.GetRequiredService<ITextEmbedder>().Dimensions, options.MaxChunksInMemory));
+        services.AddSingleton(new KnowledgeStore(database));
+        services.AddSingleton<KnowledgeIndex>();
+        services.AddSingleton<KnowledgeDocuments>();
+        services.AddSingleton<HybridSearch>();
+        services.AddSingleton<IKnowledgeSearch>(provider => provider.GetRequiredService<HybridSearch>());
+        services.AddHostedService<KnowledgeWorker>();
+        return services;
+    }
+}

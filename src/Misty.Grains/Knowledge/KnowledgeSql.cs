@@ -1,0 +1,72 @@
+namespace Misty.Grains.Knowledge;
+
+/// <summary>The SQL that reads each kind of item as the text to index, limited to items whose index is missing or stale.</summary>
+internal static class KnowledgeSql
+{
+    private static string Stale(string updatedAt, string removed) =>
+        $"s.source_id IS NULL OR s.source_updated_at < {updatedAt} OR s.removed <> ({removed})";
+
+    /// <summary>Columns: id, updated_at, removed, title, body. Parameter: @limit.</summary>
+    public static string PendingFor(string kind) => kind switch
+    {
+        "document" => $"""
+            SELECT d.document_id, d.updated_at, false, d.title, d.body
+            FROM knowledge_documents d
+            LEFT JOIN knowledge_sources s ON s.source_kind = 'document' AND s.source_id = d.document_id
+            WHERE {Stale("d.updated_at", "false")}
+            LIMIT @limit
+            """,
+        "album" => $"""
+            SELECT a.album_id, a.updated_at, a.deleted_at IS NOT NULL, a.title || ' by ' || a.artist,
+                   concat_ws(' ', a.title || ' is a record by ' || a.artist || '.',
+                             coalesce(g.name || ' on ' || l.name || '.', g.name || '.', l.name || '.'),
+                             'Released ' || a.release_year || '.', 'Condition ' || a.condition || '.', a.description)
+            FROM albums a
+            LEFT JOIN genres g ON g.genre_id = a.genre_id
+            LEFT JOIN labels l ON l.label_id = a.label_id
+            LEFT JOIN knowledge_sources s ON s.source_kind = 'album' AND s.source_id = a.album_id
+            WHERE {Stale("a.updated_at", "a.deleted_at IS NOT NULL")}
+            LIMIT @limit
+            """,
+        "review" => $"""
+            SELECT r.review_id, r.updated_at, r.deleted_at IS NOT NULL OR coalesce(r.review_text, '') = '',
+                   'Review of ' || a.title || ' by ' || a.artist,
+                   'Rated ' || r.rating || ' of 5. ' || coalesce(r.review_text, '')
+            FROM reviews r
+            JOIN albums a ON a.album_id = r.album_id
+            LEFT JOIN knowledge_sources s ON s.source_kind = 'review' AND s.source_id = r.review_id
+            WHERE {Stale("r.updated_at", "r.deleted_at IS NOT NULL OR coalesce(r.review_text, '') = ''")}
+            LIMIT @limit
+            """,
+        // Only resolved cases, with the staff replies that resolved them (internal notes stay out).
+        "case" => $"""
+            SELECT c.case_id, c.updated_at, c.status NOT IN ('resolved', 'closed'), 'Case ' || c.case_number || ': ' || c.subject,
+                   concat_ws(E'\n', 'Customer: ' || c.description,
+                             (SELECT string_agg('Reply: ' || m.message, E'\n' ORDER BY m.created_at)
+                              FROM case_messages m WHERE m.case_id = c.case_id AND NOT m.from_customer AND NOT m.is_internal))
+            FROM cases c
+            LEFT JOIN knowledge_sources s ON s.source_kind = 'case' AND s.source_id = c.case_id
+            WHERE ({Stale("c.updated_at", "c.status NOT IN ('resolved', 'closed')")})
+              AND (s.source_id IS NOT NULL OR c.status IN ('resolved', 'closed'))
+            LIMIT @limit
+            """,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a knowledge kind."),
+    };
+
+    /// <summary>
+    /// websearch_to_tsquery ANDs every word; a question phrased in other words than its answer rarely has them all, so
+    /// the words are ORed and ts_rank_cd orders by how many match and how close together.
+    /// </summary>
+    public const string Keyword = """
+        WITH q AS (
+            SELECT nullif(replace(websearch_to_tsquery('english', @query)::text, ' & ', ' | '), '')::tsquery AS query
+        ), hits AS (
+            SELECT c.source_kind, c.source_id, c.chunk_no, ts_rank_cd(c.search_vector, q.query, 1) AS rank
+            FROM knowledge_chunks c, q
+            WHERE q.query IS NOT NULL AND c.search_vector @@ q.query AND (cardinality(@kinds) = 0 OR c.source_kind = ANY (@kinds))
+        )
+        SELECT DISTINCT ON (source_kind, source_id) source_kind, source_id, chunk_no, rank
+        FROM hits
+        ORDER BY source_kind, source_id, rank DESC
+        """;
+}

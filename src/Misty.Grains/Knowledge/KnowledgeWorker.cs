@@ -1,0 +1,105 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Misty.Grains.Interfaces.Knowledge;
+
+namespace Misty.Grains.Knowledge;
+
+/// <summary>
+/// Loads this node's vectors from the chunk table, then every poll interval follows the sources ledger (changes made
+/// by other nodes) and looks for albums, reviews, resolved cases and documents whose chunks are missing or stale. Those
+/// go through a bounded queue to one consumer that embeds them in batches: indexing takes at most one core, and a
+/// burst of changes waits in the queue instead of competing with the storefront.
+/// </summary>
+public sealed partial class KnowledgeWorker(KnowledgeIndex index, KnowledgeOptions options, ILogger<KnowledgeWorker> logger) : BackgroundService
+{
+    private const int QueueCapacity = 512;
+    private readonly Channel<PendingSource> _queue = Channel.CreateBounded<PendingSource>(
+        new BoundedChannelOptions(QueueCapacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly HashSet<SourceKey> _queued = [];
+    private readonly Lock _gate = new();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var loaded = await index.FollowAsync(stoppingToken);
+        index.MarkLoaded();
+        LogLoaded(loaded, index.Vectors.Count);
+        var consumer = options.IndexInBackground ? Task.Run(() => ConsumeAsync(stoppingToken), stoppingToken) : Task.CompletedTask;
+        using var timer = new PeriodicTimer(options.PollInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await index.FollowAsync(stoppingToken);
+                if (options.IndexInBackground)
+                {
+                    await ProduceAsync(stoppingToken);
+                }
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                LogPollFailed(exception);
+            }
+        }
+
+        await consumer;
+    }
+
+    private async Task ProduceAsync(CancellationToken cancellationToken)
+    {
+        foreach (var kind in KnowledgeKinds.All)
+        {
+            foreach (var source in await index.Store.PendingAsync(kind, QueueCapacity, cancellationToken))
+            {
+                lock (_gate)
+                {
+                    if (!_queued.Add(source.Source))
+                    {
+                        continue;
+                    }
+                }
+
+                await _queue.Writer.WriteAsync(source, cancellationToken);
+            }
+        }
+    }
+
+    private async Task ConsumeAsync(CancellationToken cancellationToken)
+    {
+        var batch = new List<PendingSource>(options.BatchSize);
+        while (await _queue.Reader.WaitToReadAsync(cancellationToken))
+        {
+            batch.Clear();
+            while (batch.Count < options.BatchSize && _queue.Reader.TryRead(out var source))
+            {
+                batch.Add(source);
+            }
+
+            try
+            {
+                await index.IndexAsync(batch, cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // Left stale in the ledger: the next poll offers the items again.
+                LogIndexFailed(exception, batch.Count);
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    _queued.ExceptWith(batch.Select(source => source.Source));
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Knowledge index loaded: {Sources} items, {Chunks} chunk vectors in memory.")]
+    private partial void LogLoaded(int sources, int chunks);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Knowledge catch-up failed; it retries at the next poll.")]
+    private partial void LogPollFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Indexing {Count} knowledge items failed; they are retried at the next poll.")]
+    private partial void LogIndexFailed(Exception exception, int count);
+}

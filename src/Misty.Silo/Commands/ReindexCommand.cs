@@ -1,0 +1,40 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Misty.Grains.Knowledge;
+using Misty.Grains.Storage;
+
+namespace Misty.Silo.Commands;
+
+/// <summary>
+/// Rebuilds the knowledge index from the current documents, albums, resolved cases and reviews. Running nodes need no
+/// restart: they follow the sources ledger and load the new vectors within seconds.
+/// </summary>
+internal static class ReindexCommand
+{
+    public static Command Create()
+    {
+        var connection = ConnectionOption.Create();
+        var command = new Command("reindex", "Re-embeds and re-indexes every knowledge item (documents, albums, resolved cases, reviews); running nodes pick the new index up by themselves.")
+        {
+            connection,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (ConnectionOption.Resolve(parse, connection) is not { } connectionString)
+            {
+                return 2;
+            }
+
+            await using var database = MistyDatabase.CreateDataSource(connectionString);
+            using var embedder = new MiniLmEmbedder();
+            // Nothing is searched here, so the vectors need not be held: a store of capacity 0 keeps none.
+            var index = new KnowledgeIndex(new KnowledgeStore(database), embedder, new InMemoryVectorStore(embedder.Dimensions, 0));
+            var clock = Stopwatch.StartNew();
+            await index.MarkAllStaleAsync(cancellationToken);
+            var (items, chunks) = await index.CatchUpAsync(new KnowledgeOptions().BatchSize, cancellationToken);
+            Console.WriteLine($"Re-indexed {items} item(s) in {chunks} chunk(s) in {clock.Elapsed.TotalSeconds:N1} s.");
+            return 0;
+        });
+        return command;
+    }
+}
