@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging.Abstractions;
 using Misty.Grains.Hosting;
 using Misty.Grains.Storage;
+using Misty.Web.Agents;
 using Misty.Web.Cases;
 using Misty.Web.Catalog;
 using Misty.Web.Customers;
@@ -66,6 +67,7 @@ public static class MistyWebApp
         builder.Services.AddSingleton<IntegrationCredentials>();
         builder.Services.AddMistyHttpHardening(builder.Configuration);
         builder.Services.AddMistyHealthChecks(options.UsesDatabase);
+        builder.Services.AddMistyAgents(builder.Configuration, options.UsesDatabase);
 
         var app = builder.Build();
         if (!options.UsesDatabase)
@@ -98,6 +100,7 @@ public static class MistyWebApp
         app.MapCasesApi();
         app.MapWorkflowsApi();
         app.MapMistyDashboard();
+        app.MapMistyAgents();
 
         await app.Services.GetRequiredService<FirstRunBootstrap>().RunAsync(CancellationToken.None);
         return app;
