@@ -35,6 +35,14 @@ export function listCases(session) {
   return call(session, 'GET', '/api/cases');
 }
 
+export function listAgentActions(session) {
+  return call(session, 'GET', '/api/agent-actions?limit=100');
+}
+
+export function decideAgentAction(session, actionId, decision) {
+  return call(session, 'POST', `/api/agent-actions/${encodeURIComponent(actionId)}/${decision === 'approve' ? 'approve' : 'reject'}`);
+}
+
 async function call(session, method, path, body) {
   const headers = { Accept: 'application/json' };
   if (session) headers.Authorization = `Bearer ${session.accessToken}`;

@@ -4,6 +4,7 @@ import { clearSession, loadSession } from './api.js';
 import { fill, h } from './dom.js';
 import { LiveClient } from './live/live-client.js';
 import { DashboardModel } from './model.js';
+import { createAgentActions } from './views/agent-actions.js';
 import { createCaseBoard } from './views/cases.js';
 import { createInventory } from './views/inventory.js';
 import { createLogin } from './views/login.js';
@@ -13,6 +14,7 @@ const routes = {
   overview: { title: 'Overview', create: (root, app) => createOverview(root, app.model) },
   inventory: { title: 'Inventory', create: (root, app) => createInventory(root, app) },
   cases: { title: 'Case board', create: (root, app) => createCaseBoard(root, app) },
+  agents: { title: 'Agent actions', create: (root, app) => createAgentActions(root, app) },
 };
 
 const main = document.getElementById('main');

@@ -55,7 +55,8 @@ public static class AgentChatApi
     {
         routes.MapPost("/api/agents/chat", ChatAsync).WithTags("Agents").RequireAuthorization(MistyPolicies.Staff)
             .WithSummary("One message to the assistant, which may call the tools the caller's role allows; answers its reply and the calls it made.")
-            .Produces<ChatResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .Produces<ChatResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status502BadGateway);
         var models = routes.MapGroup("/api/ai/models").WithTags("Agents").RequireAuthorization(MistyPolicies.Admin);
         models.MapGet("", async (IAiModelStore store, CancellationToken cancellationToken) =>
             TypedResults.Ok((await store.ListAsync(cancellationToken)).Select(AiModelResponse.From).ToList()))
@@ -67,8 +68,9 @@ public static class AgentChatApi
 
     private static async Task<IResult> ChatAsync(
         ChatRequest request, ClaimsPrincipal user, IAiModelStore models, IAgentChatClientSource clients, ISecretProtector protector,
-        AgentToolCatalog catalog, IGrainFactory grains, TimeProvider clock, CancellationToken cancellationToken)
+        AgentToolCatalog catalog, IGrainFactory grains, TimeProvider clock, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        var logger = loggers.CreateLogger(typeof(AgentChatApi));
         var errors = new FieldErrors()
             .Check(request.Message is { Length: > 0 and <= MaxMessageLength } message && !string.IsNullOrWhiteSpace(message) && !message.Contains('\0'),
                 "message", $"Required: 1 to {MaxMessageLength} characters.");
@@ -108,8 +110,19 @@ public static class AgentChatApi
         var apiKey = model.ProtectedApiKey is null ? null : protector.Unprotect(ApiKeyPurpose, model.ProtectedApiKey);
         var chat = clients.Create(model, apiKey).AsBuilder().UseKernelFunctionInvocation().Build().AsChatCompletionService();
         var settings = new PromptExecutionSettings { FunctionChoiceBehavior = FunctionChoiceBehavior.Auto() };
-        var reply = await chat.GetChatMessageContentAsync(history, settings, kernel, cancellationToken);
-        var answer = reply.Content ?? "";
+        string answer;
+        try
+        {
+            answer = (await chat.GetChatMessageContentAsync(history, settings, kernel, cancellationToken)).Content ?? "";
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The model is a service outside Misty: its failure is a bad gateway, and the calls made so far stay audited.
+            logger.LogWarning(ex, "The chat model {Provider}/{Model} failed.", model.Provider, model.ModelName);
+            return TypedResults.Problem(title: "The AI model did not answer.",
+                detail: $"The configured model ({model.Provider}/{model.ModelName}) failed: check PUT /api/ai/models and the model server. " +
+                    $"Tool calls made before the failure: {context.Calls.Count}.", statusCode: StatusCodes.Status502BadGateway);
+        }
 
         var now = clock.GetUtcNow();
         await session.AppendAsync(owner, [new AgentChatTurn("user", request.Message!, now), new AgentChatTurn("assistant", answer, now)]);

@@ -26,7 +26,7 @@ public static class AgentTestClients
             options.AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = $"Bearer {apiKey}" };
         }
 
-        return McpClient.CreateAsync(new HttpClientTransport(options)).AsTask();
+        return McpClient.CreateAsync(new HttpClientTransport(options));
     }
 
     public static async Task<(bool IsError, JsonElement Body)> CallAsync(this McpClient client, string tool, Dictionary<string, object?> arguments)

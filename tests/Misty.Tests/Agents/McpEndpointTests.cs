@@ -109,7 +109,7 @@ public sealed class McpEndpointTests(PostgresFixture postgres)
 
         Assert.Equal(HttpStatusCode.OK, (await admin.DeleteAsync($"/api/agents/{agent.AgentId}")).StatusCode);
         // Revoked at once: the next request of an open session is refused too.
-        await Assert.ThrowsAnyAsync<Exception>(() => current.ListToolsAsync().AsTask());
+        await Assert.ThrowsAnyAsync<Exception>(async () => await current.ListToolsAsync());
         await Assert.ThrowsAnyAsync<HttpRequestException>(() => node.ConnectMcpAsync(rotated.ApiKey));
         var listed = Assert.Single((await admin.GetFromJsonAsync<List<AgentResponse>>("/api/agents"))!);
         Assert.NotNull(listed.RevokedAt);
