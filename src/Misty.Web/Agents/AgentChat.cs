@@ -11,11 +11,11 @@ using Npgsql;
 
 namespace Misty.Web.Agents;
 
-public sealed record ChatRequest(string? SessionId, string? Message);
+public sealed record AgentChatRequest(string? SessionId, string? Message);
 
-public sealed record ChatToolCall(string Tool, string Outcome, Guid? ActionId);
+public sealed record AgentChatToolCall(string Tool, string Outcome, Guid? ActionId);
 
-public sealed record ChatResponse(Guid SessionId, string Answer, IReadOnlyList<ChatToolCall> ToolCalls);
+public sealed record AgentChatResponse(Guid SessionId, string Answer, IReadOnlyList<AgentChatToolCall> ToolCalls);
 
 public sealed record PutAiModelRequest(string? Provider, string? ModelName, string? Endpoint, string? ApiKey, double? Temperature);
 
@@ -55,7 +55,7 @@ public static class AgentChatApi
     {
         routes.MapPost("/api/agents/chat", ChatAsync).WithTags("Agents").RequireAuthorization(MistyPolicies.Staff)
             .WithSummary("One message to the assistant, which may call the tools the caller's role allows; answers its reply and the calls it made.")
-            .Produces<ChatResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .Produces<AgentChatResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesProblem(StatusCodes.Status502BadGateway);
         var models = routes.MapGroup("/api/ai/models").WithTags("Agents").RequireAuthorization(MistyPolicies.Admin);
         models.MapGet("", async (IAiModelStore store, CancellationToken cancellationToken) =>
@@ -67,7 +67,7 @@ public static class AgentChatApi
     }
 
     private static async Task<IResult> ChatAsync(
-        ChatRequest request, ClaimsPrincipal user, IAiModelStore models, IAgentChatClientSource clients, ISecretProtector protector,
+        AgentChatRequest request, ClaimsPrincipal user, IAiModelStore models, IAgentChatClientSource clients, ISecretProtector protector,
         AgentToolCatalog catalog, IGrainFactory grains, TimeProvider clock, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(typeof(AgentChatApi));
@@ -126,7 +126,7 @@ public static class AgentChatApi
 
         var now = clock.GetUtcNow();
         await session.AppendAsync(owner, [new AgentChatTurn("user", request.Message!, now), new AgentChatTurn("assistant", answer, now)]);
-        return TypedResults.Ok(new ChatResponse(sessionId, answer, [.. context.Calls.Select(call => new ChatToolCall(call.Tool, call.Outcome, call.ActionId))]));
+        return TypedResults.Ok(new AgentChatResponse(sessionId, answer, [.. context.Calls.Select(call => new AgentChatToolCall(call.Tool, call.Outcome, call.ActionId))]));
     }
 
     private static async Task<IResult> PutModelAsync(

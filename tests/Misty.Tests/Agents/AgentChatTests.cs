@@ -37,7 +37,7 @@ public sealed class AgentChatTests(PostgresFixture postgres)
 
         var answer = await clerk.PostAsJsonAsync("/api/agents/chat", new { message = "hi" });
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
-        Assert.Equal("hello", (await answer.Content.ReadFromJsonAsync<ChatResponse>())!.Answer);
+        Assert.Equal("hello", (await answer.Content.ReadFromJsonAsync<AgentChatResponse>())!.Answer);
         Assert.Equal((secret, "llama3.1"), (model.ApiKey, model.CreatedFor!.ModelName));
         Assert.Equal(HttpStatusCode.BadRequest, (await clerk.PostAsJsonAsync("/api/agents/chat", new { message = new string('x', 5_000) })).StatusCode);
     }
@@ -62,7 +62,7 @@ public sealed class AgentChatTests(PostgresFixture postgres)
         var (clerkId, clerkEmail) = await node.AddStaffMemberAsync("staff");
         using var clerk = await node.LoginAsync(clerkEmail, StaffClients.Password);
 
-        var first = (await (await clerk.PostAsJsonAsync("/api/agents/chat", new { message = "How many copies, and restock 60?" })).Content.ReadFromJsonAsync<ChatResponse>())!;
+        var first = (await (await clerk.PostAsJsonAsync("/api/agents/chat", new { message = "How many copies, and restock 60?" })).Content.ReadFromJsonAsync<AgentChatResponse>())!;
         Assert.Equal("Stock is 5; the restock of 60 waits for a manager.", first.Answer);
         // A staff member's chat is not offered refunds, and the call the model made anyway ran nothing.
         Assert.Contains(model.OfferedTools[0], name => name.EndsWith("restock_album", StringComparison.Ordinal));
@@ -72,7 +72,7 @@ public sealed class AgentChatTests(PostgresFixture postgres)
         Assert.Contains(toolResults, result => result.Contains("\"quantity\":5", StringComparison.Ordinal));
         Assert.Equal(5, await TestSql.ScalarAsync<int>(connectionString, "SELECT quantity FROM inventory WHERE album_id = @id", ("id", albumId)));
 
-        var second = (await (await clerk.PostAsJsonAsync("/api/agents/chat", new { sessionId = first.SessionId, message = "And now?" })).Content.ReadFromJsonAsync<ChatResponse>())!;
+        var second = (await (await clerk.PostAsJsonAsync("/api/agents/chat", new { sessionId = first.SessionId, message = "And now?" })).Content.ReadFromJsonAsync<AgentChatResponse>())!;
         Assert.Equal(first.SessionId, second.SessionId);
         Assert.Contains(model.Requests[2], message => message.Text == "How many copies, and restock 60?");
         using var other = await node.CreateClientAsync("staff");
