@@ -68,7 +68,7 @@ public static class AgentChatApi
 
     private static async Task<IResult> ChatAsync(
         AgentChatRequest request, ClaimsPrincipal user, IAiModelStore models, IAgentChatClientSource clients, ISecretProtector protector,
-        AgentToolCatalog catalog, IGrainFactory grains, TimeProvider clock, ILoggerFactory loggers, CancellationToken cancellationToken)
+        AgentToolCatalog catalog, AgentGate gate, IGrainFactory grains, TimeProvider clock, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(typeof(AgentChatApi));
         var errors = new FieldErrors()
@@ -100,6 +100,7 @@ public static class AgentChatApi
         var role = user.FindFirstValue(ClaimTypes.Role) ?? StaffRoles.Staff;
         var context = new AgentCallContext(AgentIdentity.ForStaff(Callers.StaffUserId(user) ?? Guid.Empty, role), "chat");
         var kernel = catalog.CreateKernel(context);
+        kernel.AutoFunctionInvocationFilters.Add(new UnboundCallFilter(gate, catalog, context));
         var history = new ChatHistory(SystemPrompt);
         foreach (var turn in turns)
         {

@@ -121,12 +121,19 @@ public static partial class AgentsApi
         return TypedResults.Ok(AgentResponse.From(agent));
     }
 
-    private static async Task<IResult> CallsAsync(Guid agentId, int? limit, IGrainFactory grains)
+    private static async Task<IResult> CallsAsync(
+        Guid agentId, int? limit, IGrainFactory grains, ICredentialStore credentials, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors().Check(limit is null or (>= 1 and <= AgentAuditGrain.MaxCalls), "limit", $"A whole number from 1 to {AgentAuditGrain.MaxCalls}.");
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();
+        }
+
+        // An agent account, or a staff member whose chat called tools.
+        if (await Registry(grains).GetAsync(agentId) is null && await credentials.FindUserAsync(agentId, cancellationToken) is null)
+        {
+            return TypedResults.Problem(title: "No such agent.", detail: $"There is no agent or staff member {agentId}.", statusCode: StatusCodes.Status404NotFound);
         }
 
         var calls = await grains.GetGrain<IAgentAuditGrain>(agentId).ListAsync(limit ?? 50);

@@ -52,7 +52,8 @@ public sealed class AgentChatTests(PostgresFixture postgres)
             ScriptedChatClient.Calls(
                 ("get_inventory", new() { ["albumId"] = album }),
                 ("restock_album", new() { ["albumId"] = album, ["quantity"] = 60 }),
-                ("refund_payment", new() { ["paymentId"] = Guid.NewGuid().ToString(), ["reason"] = "asked" })),
+                ("refund_payment", new() { ["paymentId"] = Guid.NewGuid().ToString(), ["reason"] = "asked" }),
+                ("restock_album", new() { ["albumId"] = album, ["quantity"] = "many" })),
             ScriptedChatClient.Says("Stock is 5; the restock of 60 waits for a manager."),
             ScriptedChatClient.Says("It is still waiting."));
         await using var node = await MistyWebNode.StartAsync(connectionString,
@@ -67,7 +68,8 @@ public sealed class AgentChatTests(PostgresFixture postgres)
         // A staff member's chat is not offered refunds, and the call the model made anyway ran nothing.
         Assert.Contains(model.OfferedTools[0], name => name.EndsWith("restock_album", StringComparison.Ordinal));
         Assert.DoesNotContain(model.OfferedTools[0], name => name.Contains("refund", StringComparison.Ordinal));
-        Assert.Equal([("get_inventory", "ok"), ("restock_album", "pending_approval")], first.ToolCalls.Select(call => (call.Tool, call.Outcome)));
+        Assert.Equal([("get_inventory", "ok"), ("restock_album", "pending_approval"), ("restock_album", "invalid")],
+            first.ToolCalls.Select(call => (call.Tool, call.Outcome)));
         var toolResults = model.Requests[1].SelectMany(message => message.Contents).OfType<FunctionResultContent>().Select(result => result.Result?.ToString() ?? "").ToList();
         Assert.Contains(toolResults, result => result.Contains("\"quantity\":5", StringComparison.Ordinal));
         Assert.Equal(5, await TestSql.ScalarAsync<int>(connectionString, "SELECT quantity FROM inventory WHERE album_id = @id", ("id", albumId)));
@@ -88,7 +90,9 @@ public sealed class AgentChatTests(PostgresFixture postgres)
             "SELECT count(*) FROM inventory_transactions t JOIN inventory i USING (inventory_id) WHERE i.album_id = @id AND t.quantity_change = 60", ("id", albumId)));
 
         var calls = (await admin.GetFromJsonAsync<List<AgentCallResponse>>($"/api/agents/{clerkId}/calls"))!;
-        Assert.Equal([("get_inventory", "ok", "chat"), ("restock_album", "pending_approval", "chat"), ("restock_album", "approved_ok", "approval")],
+        Assert.Equal(
+            [("get_inventory", "ok", "chat"), ("restock_album", "pending_approval", "chat"), ("restock_album", "invalid", "chat"),
+                ("restock_album", "approved_ok", "approval")],
             Enumerable.Reverse(calls).Select(call => (call.Tool, call.Outcome, call.Channel)));
         Assert.DoesNotContain(calls, call => call.Tool == "refund_payment");
     }
