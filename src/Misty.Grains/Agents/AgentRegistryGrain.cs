@@ -41,8 +41,13 @@ public sealed class AgentRegistryGrain([PersistentState(AgentRegistryGrain.State
 
         var agent = new StoredAgent
         {
-            AgentId = agentId, Name = name, Role = role, Scopes = [.. scopes], KeyPrefix = key.KeyPrefix,
-            KeyHash = Convert.ToHexString(key.KeyHash), CreatedAt = at,
+            AgentId = agentId,
+            Name = name,
+            Role = role,
+            Scopes = [.. scopes],
+            KeyPrefix = key.KeyPrefix,
+            KeyHash = Convert.ToHexString(key.KeyHash),
+            CreatedAt = at,
         };
         state.State.Agents.Add(agent);
         await SaveAsync();
