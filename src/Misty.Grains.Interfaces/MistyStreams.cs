@@ -11,6 +11,7 @@ public static class MistyStreams
     public const string Cases = "cases";
     public const string Workflows = "workflows";
     public const string Metrics = "metrics";
+    public const string Agents = "agents";
 
     /// <summary>
     /// The key of each namespace's feed of events about all its entities (e.g. every LowStock, every CaseChanged),

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Misty.Grains.Hosting;
 using Misty.Grains.Knowledge;
 using Misty.Grains.Storage;
+using Misty.Web.Agents;
 using Misty.Web.Audit;
 using Misty.Web.Cases;
 using Misty.Web.Catalog;
@@ -76,6 +77,7 @@ public static class MistyWebApp
         builder.Services.AddMistyHttpHardening(builder.Configuration);
         builder.Services.AddMistyHealthChecks(options.UsesDatabase);
         builder.AddMistyOperations();
+        builder.Services.AddMistyAgents(builder.Configuration, options.UsesDatabase);
 
         var app = builder.Build();
         if (!options.UsesDatabase)
@@ -114,6 +116,7 @@ public static class MistyWebApp
         app.MapForecastApi();
         app.MapKnowledgeApi();
         app.MapMistyDashboard();
+        app.MapMistyAgents();
 
         await app.Services.GetRequiredService<FirstRunBootstrap>().RunAsync(CancellationToken.None);
         return app;

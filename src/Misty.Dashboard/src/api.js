@@ -47,6 +47,14 @@ export function withQuery(path, values) {
   return text ? `${path}?${text}` : path;
 }
 
+export function listAgentActions(session) {
+  return call(session, 'GET', '/api/agent-actions?limit=100');
+}
+
+export function decideAgentAction(session, actionId, decision) {
+  return call(session, 'POST', `/api/agent-actions/${encodeURIComponent(actionId)}/${decision === 'approve' ? 'approve' : 'reject'}`);
+}
+
 async function call(session, method, path, body) {
   const headers = { Accept: 'application/json' };
   if (session) headers.Authorization = `Bearer ${session.accessToken}`;

@@ -4,6 +4,7 @@ import { clearSession, loadSession } from './api.js';
 import { fill, h } from './dom.js';
 import { LiveClient } from './live/live-client.js';
 import { DashboardModel } from './model.js';
+import { createAgentActions } from './views/agent-actions.js';
 import { createAudit } from './views/audit.js';
 import { createCaseDetail } from './views/case-detail.js';
 import { createCaseBoard } from './views/cases.js';
@@ -24,6 +25,7 @@ const routes = {
   workflows: { title: 'Workflows', create: (root, app) => createWorkflows(root, app) },
   reports: { title: 'Reports', roles: ['manager', 'admin'], create: (root, app) => createReports(root, app) },
   audit: { title: 'Audit log', roles: ['admin'], create: (root, app) => createAudit(root, app) },
+  agents: { title: 'Agent actions', create: (root, app) => createAgentActions(root, app) },
 };
 
 // Pages opened from a list (#/case/<id>): not in the navigation.

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Misty.Tests.Infrastructure;
 using Misty.Web;
+using Misty.Web.Agents;
 using Misty.Web.Security;
 
 namespace Misty.Tests.Security;
@@ -19,7 +20,7 @@ public sealed class AuthorizationCompletenessTests(PostgresFixture postgres)
 {
     private static readonly IReadOnlySet<string> KnownPolicies = new HashSet<string>(StringComparer.Ordinal)
     {
-        MistyPolicies.Staff, MistyPolicies.Manager, MistyPolicies.Admin, MistyPolicies.Storefront,
+        MistyPolicies.Staff, MistyPolicies.Manager, MistyPolicies.Admin, MistyPolicies.Storefront, AgentIdentity.Policy,
     };
 
     [Theory]
@@ -80,6 +81,7 @@ public sealed class AuthorizationCompletenessTests(PostgresFixture postgres)
             [MistyPolicies.Staff] = [("storefront key", storefront)],
             [MistyPolicies.Manager] = [("storefront key", storefront), ("staff", clerk)],
             [MistyPolicies.Admin] = [("storefront key", storefront), ("staff", clerk), ("manager", manager)],
+            [AgentIdentity.Policy] = [("storefront key", storefront), ("staff", clerk), ("manager", manager)],
         };
 
         var failures = new List<string>();

@@ -1,0 +1,76 @@
+using Misty.Grains.Interfaces.Agents;
+
+namespace Misty.Grains.Agents;
+
+[GenerateSerializer, Alias("Misty.AgentActionState")]
+public sealed class AgentActionState
+{
+    [Id(0)] public AgentActionView? Action { get; set; }
+}
+
+public sealed class AgentActionGrain([PersistentState(AgentActionGrain.StateName)] IPersistentState<AgentActionState> state)
+    : Grain, IAgentActionGrain
+{
+    public const string StateName = "agent-action";
+
+    public async Task<AgentActionView> CreateAsync(AgentActionDraft draft)
+    {
+        if (state.State.Action is { } existing)
+        {
+            return existing;
+        }
+
+        var action = new AgentActionView(this.GetPrimaryKey(), draft.AgentId, draft.AgentName, draft.Tool, draft.ArgumentsJson, draft.Reason,
+            AgentActionStatus.Pending, draft.CreatedAt, draft.ExpiresAt, null, null, null);
+        await SaveAsync(action);
+        return action;
+    }
+
+    public Task<AgentActionView?> GetAsync(DateTimeOffset now) => Task.FromResult(AsOf(now));
+
+    public Task<AgentDecisionOutcome> ApproveAsync(string approvedBy, DateTimeOffset now) => DecideAsync(AgentActionStatus.Approved, approvedBy, now);
+
+    public Task<AgentDecisionOutcome> RejectAsync(string rejectedBy, DateTimeOffset now) => DecideAsync(AgentActionStatus.Rejected, rejectedBy, now);
+
+    public async Task<AgentActionView?> CompleteAsync(bool succeeded, string resultJson, DateTimeOffset now)
+    {
+        if (state.State.Action is not { Status: AgentActionStatus.Approved } action)
+        {
+            return state.State.Action;
+        }
+
+        var completed = action with { Status = succeeded ? AgentActionStatus.Executed : AgentActionStatus.Failed, ResultJson = resultJson };
+        await SaveAsync(completed);
+        return completed;
+    }
+
+    private async Task<AgentDecisionOutcome> DecideAsync(AgentActionStatus decision, string by, DateTimeOffset now)
+    {
+        switch (AsOf(now))
+        {
+            case null:
+                return new AgentDecisionOutcome(AgentDecisionResult.NotFound, null);
+            case { Status: AgentActionStatus.Expired } expired:
+                return new AgentDecisionOutcome(AgentDecisionResult.Expired, expired);
+            case { Status: not AgentActionStatus.Pending } decided:
+                return new AgentDecisionOutcome(AgentDecisionResult.AlreadyDecided, decided);
+            case { } pending:
+                var action = pending with { Status = decision, DecidedBy = by, DecidedAt = now };
+                // Stored before the answer: a second approval, on any node, finds it decided.
+                await SaveAsync(action);
+                return new AgentDecisionOutcome(AgentDecisionResult.Accepted, action);
+        }
+    }
+
+    private AgentActionView? AsOf(DateTimeOffset now) =>
+        state.State.Action is { Status: AgentActionStatus.Pending } pending && pending.ExpiresAt <= now
+            ? pending with { Status = AgentActionStatus.Expired }
+            : state.State.Action;
+
+    private async Task SaveAsync(AgentActionView action)
+    {
+        state.State.Action = action;
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IAgentActionIndexGrain>(0).RecordAsync(action);
+    }
+}
