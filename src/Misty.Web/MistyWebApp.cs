@@ -89,6 +89,7 @@ public static class MistyWebApp
         app.MapAuthApi();
         app.MapUsersApi();
         app.MapApiKeysApi();
+        app.MapCustomerTokensApi();
         app.MapIntegrationsApi();
         app.MapInventoryApi();
         app.MapReservationsApi();

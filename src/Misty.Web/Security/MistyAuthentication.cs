@@ -40,6 +40,7 @@ public static class MistyAuthentication
         services.AddMemoryCache();
         services.AddSingleton<StaffSessions>();
         services.AddSingleton<StorefrontKeyLookup>();
+        services.AddSingleton<CustomerTokens>();
 
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(Scheme).RequireAuthenticatedUser().Build())
@@ -50,7 +51,10 @@ public static class MistyAuthentication
             .AddPolicy(MistyPolicies.Admin, policy => policy.AddAuthenticationSchemes(Scheme)
                 .RequireRole(StaffRoles.Admin))
             .AddPolicy(MistyPolicies.Storefront, policy => policy.AddAuthenticationSchemes(Scheme)
-                .RequireAssertion(context => IsStorefront(context.User) || StaffRoles.All.Any(context.User.IsInRole)));
+                .RequireAssertion(context => IsStorefront(context.User) || StaffRoles.All.Any(context.User.IsInRole)))
+            .AddPolicy(MistyPolicies.StorefrontServer, policy => policy.AddAuthenticationSchemes(Scheme)
+                .RequireAssertion(context => (IsStorefront(context.User) && context.User.HasClaim(StorefrontKeyKinds.Claim, StorefrontKeyKinds.Server))
+                                             || StaffRoles.All.Any(context.User.IsInRole)));
         return services;
     }
 
