@@ -21,7 +21,7 @@ namespace Misty.Web.Orders;
 /// Orders, their shipments and payments. Staff see and act on every order; a storefront caller acts for the customer
 /// it names (customerId in the body or the query) and sees only that customer's orders; anything else is a 404.
 /// </summary>
-public static class OrdersApi
+public static partial class OrdersApi
 {
     private const int MaxLines = 100;
     private const int MaxUnitsPerLine = 1_000;
@@ -61,10 +61,6 @@ public static class OrdersApi
             .WithSummary("Lists orders, newest first, by customer, status, channel and order date (from inclusive, to exclusive).")
             .Produces<OrderPage>()
             .ProducesValidationProblem();
-        orders.MapPost("/{orderId:guid}/cancel", CancelAsync).RequireAuthorization(MistyPolicies.Storefront)
-            .WithSummary("Cancels the order: held stock is released, sold units come back, payments are refunded.")
-            .Produces<OrderResponse>()
-            .ProducesProblem(StatusCodes.Status409Conflict);
         orders.MapPost("/{orderId:guid}/shipments", AddShipmentAsync).RequireAuthorization(MistyPolicies.Staff)
             .WithSummary("Adds a shipment (carrier and tracking number) to a paid order.")
             .Produces<ShipmentResponse>(StatusCodes.Status201Created)
@@ -77,11 +73,7 @@ public static class OrdersApi
             .WithSummary("Moves a shipment forward (preparing, shipped, in_transit, delivered); the order follows.")
             .Produces<ShipmentResponse>()
             .ProducesProblem(StatusCodes.Status409Conflict);
-        routes.MapPost("/api/payments/{paymentId:guid}/refund", RefundAsync).WithTags("Orders").RequireAuthorization(MistyPolicies.Manager)
-            .WithSummary("Refunds a completed payment.")
-            .Produces<PaymentResponse>()
-            .ProducesProblem(StatusCodes.Status409Conflict);
-        return routes;
+        return routes.MapOrderRefunds();
     }
 
     private static async Task<IResult> CreateAsync(HttpRequest http, CreateOrderRequest request, ClaimsPrincipal user, IGrainFactory grains)
@@ -191,31 +183,6 @@ public static class OrdersApi
         return directory is null ? NeedsDatabase() : TypedResults.Ok(await directory.ListAsync(query, cancellationToken));
     }
 
-    private static async Task<IResult> CancelAsync(Guid orderId, Guid? customerId, ClaimsPrincipal user, IGrainFactory grains, IAuditLog audit)
-    {
-        if (await FindAsync(orderId, customerId, user, grains) is not { } order)
-        {
-            return OrderNotFound(orderId);
-        }
-
-        if (!Callers.IsStaff(user) && order.Status is not (OrderStatus.Pending or OrderStatus.Processing))
-        {
-            return TypedResults.Problem(title: $"The order is {SchemaNames.Of(order.Status)}.",
-                detail: "Once an order has shipped, staff cancel it (the parcel comes back first).", statusCode: StatusCodes.Status409Conflict);
-        }
-
-        var outcome = await grains.GetGrain<IOrderGrain>(orderId).CancelAsync(Callers.Id(user));
-        if (outcome.Result == OrderResult.Ok)
-        {
-            await audit.RecordAsync(new AuditEntry("orders.cancelled", Callers.Id(user), $"Order {order.OrderNumber} cancelled.")
-            {
-                Details = new Dictionary<string, object?> { ["orderId"] = orderId, ["total"] = order.Total, ["previousStatus"] = SchemaNames.Of(order.Status) },
-            });
-        }
-
-        return outcome.Result == OrderResult.Ok ? TypedResults.Ok(OrderResponse.From(outcome.Order!)) : Refused(outcome, []);
-    }
-
     private static async Task<IResult> AddShipmentAsync(Guid orderId, CreateShipmentRequest request, IGrainFactory grains)
     {
         var errors = new FieldErrors();
@@ -285,28 +252,6 @@ public static class OrdersApi
             OrderResult.NotFound => PartNotFound("shipment", shipmentId),
             _ => Refused(outcome, []),
         };
-    }
-
-    private static async Task<IResult> RefundAsync(Guid paymentId, ClaimsPrincipal user, IGrainFactory grains, IAuditLog audit)
-    {
-        if (await grains.GetGrain<IOrderPartGrain>(paymentId).GetOrderAsync() is not { } orderId)
-        {
-            return PartNotFound("payment", paymentId);
-        }
-
-        var outcome = await grains.GetGrain<IOrderGrain>(orderId).RefundPaymentAsync(paymentId, Callers.Id(user));
-        if (outcome.Result != OrderResult.Ok)
-        {
-            return outcome.Result == OrderResult.NotFound ? PartNotFound("payment", paymentId) : Refused(outcome, []);
-        }
-
-        var payment = outcome.Order!.Payments.First(candidate => candidate.PaymentId == paymentId);
-        await audit.RecordAsync(new AuditEntry("orders.payment_refunded", Callers.Id(user),
-            string.Create(CultureInfo.InvariantCulture, $"Payment of {payment.Amount:0.00} on order {outcome.Order.OrderNumber} refunded."))
-        {
-            Details = new Dictionary<string, object?> { ["orderId"] = orderId, ["paymentId"] = paymentId, ["amount"] = payment.Amount },
-        });
-        return TypedResults.Ok(PaymentResponse.From(orderId, payment));
     }
 
     /// <summary>The order when the caller may see it: staff see all; a storefront caller only orders of its token's customer.</summary>

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
 
 namespace Misty.Web.Security;
 
@@ -41,6 +42,9 @@ public static class MistyAuthentication
         services.AddSingleton<StaffSessions>();
         services.AddSingleton<StorefrontKeyLookup>();
         services.AddSingleton<CustomerTokens>();
+        services.AddSingleton<HubSessionGuard>();
+        services.AddHostedService<HubSessionSweeper>();
+        services.Configure<HubOptions>(hubs => hubs.AddFilter<HubSessionGuard>());
 
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(Scheme).RequireAuthenticatedUser().Build())
