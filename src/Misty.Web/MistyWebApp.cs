@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging.Abstractions;
 using Misty.Grains.Hosting;
@@ -42,8 +41,7 @@ public static class MistyWebApp
             builder.Services.AddSingleton<ICredentialStore, PostgresCredentialStore>();
             builder.Services.AddSingleton<IIntegrationStore, PostgresIntegrationStore>();
             builder.Services.AddSingleton<AlbumCatalog>();
-            builder.Services.AddDataProtection().SetApplicationName("misty")
-                .AddKeyManagementOptions(keys => keys.XmlRepository = new PostgresXmlRepository(database));
+            await builder.AddMistyKeyRingAsync(database);
         }
         else
         {
