@@ -134,7 +134,10 @@ public static partial class OrdersApi
                 Severity = AuditSeverity.Warning,
                 Details = new Dictionary<string, object?>
                 {
-                    ["orderId"] = after.OrderId, ["paymentId"] = payment.PaymentId, ["amount"] = payment.Amount, ["via"] = via,
+                    ["orderId"] = after.OrderId,
+                    ["paymentId"] = payment.PaymentId,
+                    ["amount"] = payment.Amount,
+                    ["via"] = via,
                 },
             });
         }
