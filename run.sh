@@ -92,6 +92,16 @@ if [ -z "${MISTY_DB:-}" ] && [ -z "${MISTY_IN_MEMORY:-}" ]; then
   start_private_postgres
 fi
 
+# The key that encrypts the Data Protection key ring in the database: made once, kept beside the database files and
+# never in it, so that a copy of the database alone cannot mint tokens. Back it up with the database.
+if [ -z "${MISTY_KEYRING_KEY:-}" ] && [ -z "${MISTY_KEYRING_KEY_FILE:-}" ]; then
+  mkdir -p "$state"
+  if [ ! -s "$state/keyring-key" ]; then
+    (umask 077; head -c 32 /dev/urandom | base64 > "$state/keyring-key")
+  fi
+  export MISTY_KEYRING_KEY_FILE="$state/keyring-key"
+fi
+
 echo "Building Misty ..."
 dotnet build src/Misty.Web/Misty.Web.csproj src/Misty.Silo/Misty.Silo.csproj -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null 2>&1 \
   || dotnet build src/Misty.Web/Misty.Web.csproj -c Release -nologo -v quiet -clp:ErrorsOnly

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging.Abstractions;
 using Misty.Grains.Hosting;
@@ -51,8 +50,7 @@ public static class MistyWebApp
             builder.Services.AddSingleton<ICredentialStore, PostgresCredentialStore>();
             builder.Services.AddSingleton<IIntegrationStore, PostgresIntegrationStore>();
             builder.Services.AddSingleton<AlbumCatalog>();
-            builder.Services.AddDataProtection().SetApplicationName("misty")
-                .AddKeyManagementOptions(keys => keys.XmlRepository = new PostgresXmlRepository(database));
+            await builder.AddMistyKeyRingAsync(database);
         }
         else
         {
@@ -102,6 +100,7 @@ public static class MistyWebApp
         app.MapAuthApi();
         app.MapUsersApi();
         app.MapApiKeysApi();
+        app.MapCustomerTokensApi();
         app.MapIntegrationsApi();
         app.MapInventoryApi();
         app.MapReservationsApi();

@@ -36,6 +36,8 @@ public sealed class DashboardTarget : IDisposable
             ["MISTY_URLS"] = $"http://127.0.0.1:{port}",
             ["MISTY_ADMIN_EMAIL"] = AdminEmail,
             ["MISTY_ADMIN_PASSWORD"] = password,
+            // A fresh key-encryption key for the key ring: a production start refuses to run without one.
+            ["MISTY_KEYRING_KEY"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             ["MISTY_SILO_PORT"] = Loopback.FreePort().ToString(CultureInfo.InvariantCulture),
             ["MISTY_GATEWAY_PORT"] = Loopback.FreePort().ToString(CultureInfo.InvariantCulture),
             // A log line per request would cost more than what is measured.

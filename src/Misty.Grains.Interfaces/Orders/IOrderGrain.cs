@@ -15,9 +15,17 @@ public interface IOrderGrain : IGrainWithGuidKey
     [Alias("Get")]
     Task<OrderView?> GetAsync();
 
-    /// <summary>Cancels the order: held stock is released, sold units come back through the ledger, payments are refunded.</summary>
+    /// <summary>
+    /// Cancels the order: held stock is released and sold units come back through the ledger. Payments are refunded when
+    /// <paramref name="refundPayments"/>; otherwise completed ones stay completed and the order waits for a manager's
+    /// refund decision (<see cref="DecideRefundAsync"/>), since only managers refund.
+    /// </summary>
     [Alias("Cancel")]
-    Task<OrderOutcome> CancelAsync(string actor);
+    Task<OrderOutcome> CancelAsync(string actor, bool refundPayments);
+
+    /// <summary>A manager's decision on a cancelled order's completed payments: refund them all, or keep them.</summary>
+    [Alias("DecideRefund")]
+    Task<OrderOutcome> DecideRefundAsync(bool refund, string actor);
 
     /// <summary>Decides on an order held for fraud review: approved, its payment is charged; rejected, the order is cancelled.</summary>
     [Alias("ReviewFraud")]

@@ -66,6 +66,7 @@ public sealed record ShipmentView(
     [property: Id(7)] DateTimeOffset CreatedAt);
 
 /// <param name="HeldForReview">The payment was flagged as possible fraud and waits for a manager's decision.</param>
+/// <param name="RefundDecisionPending">Cancelled without a refund (by staff): its completed payments wait for a manager's decision.</param>
 [GenerateSerializer, Immutable, Alias("Misty.OrderView")]
 public sealed record OrderView(
     [property: Id(0)] Guid OrderId,
@@ -84,7 +85,8 @@ public sealed record OrderView(
     [property: Id(13)] IReadOnlyList<PaymentView> Payments,
     [property: Id(14)] IReadOnlyList<ShipmentView> Shipments,
     [property: Id(15)] bool HeldForReview,
-    [property: Id(16)] long Version);
+    [property: Id(16)] long Version,
+    [property: Id(17)] bool RefundDecisionPending = false);
 
 [GenerateSerializer, Alias("Misty.OrderResult")]
 public enum OrderResult

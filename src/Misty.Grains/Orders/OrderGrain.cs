@@ -152,7 +152,7 @@ public sealed class OrderGrain(
         return Ok(paymentId);
     }
 
-    public async Task<OrderOutcome> CancelAsync(string actor)
+    public async Task<OrderOutcome> CancelAsync(string actor, bool refundPayments)
     {
         if (!_live.Exists)
         {
@@ -164,13 +164,36 @@ public sealed class OrderGrain(
             return WrongState($"A {SchemaNames.Of(_live.Status)} order cannot be cancelled.");
         }
 
-        if (await RefundAllAsync($"order cancelled by {actor}") is { } failure)
+        if (await RefundAllAsync($"order cancelled by {actor}", refundPayments) is { } failure)
         {
             return failure;
         }
 
+        _live.RefundDecisionPending = _live.Payments.Any(payment => payment.Status == PaymentStatus.Completed);
         await PutBackStockAsync($"order {_live.OrderNumber} cancelled by {actor}");
         Cancel();
+        await StoreAsync();
+        return Ok(null);
+    }
+
+    public async Task<OrderOutcome> DecideRefundAsync(bool refund, string actor)
+    {
+        if (!_live.Exists)
+        {
+            return Fail(OrderResult.NotFound, null);
+        }
+
+        if (!_live.RefundDecisionPending)
+        {
+            return WrongState("The order does not wait for a refund decision.");
+        }
+
+        if (refund && await RefundAllAsync($"refunded by {actor} after the order was cancelled", refundCompleted: true) is { } failure)
+        {
+            return failure;
+        }
+
+        _live.RefundDecisionPending = false;
         await StoreAsync();
         return Ok(null);
     }
@@ -275,6 +298,7 @@ public sealed class OrderGrain(
             return failure;
         }
 
+        _live.RefundDecisionPending &= _live.Payments.Any(payment => payment.Status == PaymentStatus.Completed);
         await StoreAsync();
         return Ok(paymentId);
     }
@@ -491,13 +515,14 @@ public sealed class OrderGrain(
     /// Refunds every completed payment, and undoes a charge that may have gone through for a pending one whose gateway
     /// call went unanswered; pending payments then fail.
     /// </summary>
-    private async Task<OrderOutcome?> RefundAllAsync(string reason)
+    /// <param name="refundCompleted">False: completed payments stay as they are (someone who may not refund cancelled).</param>
+    private async Task<OrderOutcome?> RefundAllAsync(string reason, bool refundCompleted)
     {
         for (var index = 0; index < _live.Payments.Count; index++)
         {
             var payment = _live.Payments[index];
             var mayBeCharged = payment.Status == PaymentStatus.Pending && !_live.HeldForReview && payment.Method != PaymentMethod.Cash;
-            if ((payment.Status == PaymentStatus.Completed || mayBeCharged) && await RefundAsync(index, reason) is { } failure)
+            if (((refundCompleted && payment.Status == PaymentStatus.Completed) || mayBeCharged) && await RefundAsync(index, reason) is { } failure)
             {
                 return failure;
             }
@@ -687,7 +712,7 @@ public sealed class OrderGrain(
             payment.FraudFlagged, payment.FraudScore, payment.FraudReasons, payment.PaymentDate, payment.CreatedAt, payment.FailureReason))],
         [.. _live.Shipments.Select(shipment => new ShipmentView(shipment.ShipmentId, shipment.Carrier, shipment.TrackingNumber, shipment.Status,
             shipment.ShippedDate, shipment.EstimatedDelivery, shipment.ActualDelivery, shipment.CreatedAt))],
-        _live.HeldForReview, _live.Version);
+        _live.HeldForReview, _live.Version, _live.RefundDecisionPending);
 
     private OrderOutcome Ok(Guid? partId) => new(OrderResult.Ok, View(), [], partId, null);
 

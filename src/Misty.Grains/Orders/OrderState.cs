@@ -49,6 +49,8 @@ public sealed class OrderState
     [Id(22)] public FraudCase? PendingCase { get; set; }
     /// <summary>How many fraud alerts the order has raised: the version of the last FraudAlert.</summary>
     [Id(23)] public int FraudAlerts { get; set; }
+    /// <summary>Cancelled by someone who may not refund: completed payments wait for a manager's refund decision.</summary>
+    [Id(24)] public bool RefundDecisionPending { get; set; }
 
     /// <summary>A copy that later changes cannot reach (its records are immutable; its collections are new).</summary>
     public OrderState Copy()

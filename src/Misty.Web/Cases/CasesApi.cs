@@ -10,9 +10,9 @@ using Misty.Web.Security;
 namespace Misty.Web.Cases;
 
 /// <summary>
-/// Customer-service cases. Staff see and change everything. A storefront acts for one customer at a time, the one it
-/// signed in and names (customerId): it opens cases and writes messages for that customer, and sees only that
-/// customer's cases (others are 404, as if they did not exist), never internal notes, staff or AI fields.
+/// Customer-service cases. Staff see and change everything. A storefront acts for one customer at a time, the one whose
+/// X-Customer-Token it sends (<see cref="CustomerAccess"/>): it opens cases and writes messages for that customer, and
+/// sees only that customer's cases (others are 404, as if they did not exist), never internal notes, staff or AI fields.
 /// </summary>
 public static class CasesApi
 {
@@ -99,8 +99,12 @@ public static class CasesApi
     private static async Task<IResult> CreateAsync(HttpRequest http, CreateCaseRequest request, ClaimsPrincipal user, IGrainFactory grains)
     {
         var staff = Callers.IsStaff(user);
+        if (!CustomerAccess.TryActFor(user, request.CustomerId, out var customerId))
+        {
+            return CustomerAccess.NotFound(request.CustomerId);
+        }
+
         var errors = new FieldErrors();
-        var customerId = staff ? request.CustomerId : ActingCustomer(user, request.CustomerId);
         errors.Check(customerId is { } id && id != Guid.Empty, "customerId", "The customer the case is for is required.");
         var subject = RequiredText(request.Subject, "subject", MaxSubjectLength, errors);
         var description = RequiredText(request.Description, "description", MaxMessageLength, errors);
@@ -129,10 +133,9 @@ public static class CasesApi
     private static async Task<IResult> GetAsync(Guid caseId, Guid? customerId, ClaimsPrincipal user, IGrainFactory grains)
     {
         var staff = Callers.IsStaff(user);
-        var acting = staff ? null : ActingCustomer(user, customerId);
-        if (!staff && acting is null)
+        if (!CustomerAccess.TryActFor(user, customerId, out var acting))
         {
-            return CustomerRequired();
+            return NotFound(caseId);
         }
 
         var view = await grains.GetGrain<ICaseGrain>(caseId).GetAsync(includeInternal: staff);
@@ -144,10 +147,13 @@ public static class CasesApi
         [FromServices] CaseDirectory? directory, CancellationToken cancellationToken)
     {
         var staff = Callers.IsStaff(user);
+        if (!CustomerAccess.TryActFor(user, customerId, out var acting))
+        {
+            return CustomerAccess.NotFound(customerId);
+        }
+
         var errors = new FieldErrors();
-        var acting = staff ? customerId : ActingCustomer(user, customerId);
-        errors.Check(staff || acting is not null, "customerId", "Required: a storefront lists the cases of the customer it names.")
-            .Check(staff || assignedTo is null, "assignedTo", "Only staff filter by assignee.")
+        errors.Check(staff || assignedTo is null, "assignedTo", "Only staff filter by assignee.")
             .Check(page is null or >= 1, "page", "A whole number of at least 1.")
             .Check(pageSize is null or (>= 1 and <= MaxPageSize), "pageSize", $"A whole number from 1 to {MaxPageSize}.");
         var (assignee, unassigned) = Assignee(assignedTo, user, errors);
@@ -175,9 +181,12 @@ public static class CasesApi
         var staff = Callers.IsStaff(user);
         var errors = new FieldErrors();
         var text = RequiredText(request.Message, "message", MaxMessageLength, errors);
-        var acting = staff ? null : ActingCustomer(user, request.CustomerId);
-        errors.Check(staff || acting is not null, "customerId", "Required: a storefront writes for the customer it names.")
-            .Check(staff || request.IsInternal != true, "isInternal", "Only staff write internal notes.")
+        if (!CustomerAccess.TryActFor(user, request.CustomerId, out var acting))
+        {
+            return NotFound(caseId);
+        }
+
+        errors.Check(staff || request.IsInternal != true, "isInternal", "Only staff write internal notes.")
             .Check(request.WaitingOnCustomer is null || (staff && request.IsInternal != true), "waitingOnCustomer", "Only for a staff reply.");
         var key = IdempotencyKey(http, errors);
         if (!errors.IsEmpty)
@@ -296,13 +305,6 @@ public static class CasesApi
         return opened.Result == CaseResult.Ok ? TypedResults.Created($"/api/cases/{caseId}", CaseResponse.From(opened.Case!)) : Refused(opened, caseId);
     }
 
-    /// <summary>
-    /// The customer a caller other than staff acts for: its own customer (a customer sign-in) when it has one, else the
-    /// customer a storefront names, having signed that customer in on its side.
-    /// </summary>
-    private static Guid? ActingCustomer(ClaimsPrincipal user, Guid? named) =>
-        Guid.TryParse(user.FindFirstValue(Callers.CustomerClaim), out var own) ? own : named is { } id && id != Guid.Empty ? id : null;
-
     private static object Present(CaseView view, bool staff) => staff ? CaseResponse.From(view) : CustomerCaseResponse.From(view);
 
     /// <summary>"me", "none" or a user id.</summary>
@@ -369,9 +371,6 @@ public static class CasesApi
 
     private static IResult NotFound(Guid caseId) =>
         TypedResults.Problem(title: "No such case.", detail: $"Case {caseId} does not exist.", statusCode: StatusCodes.Status404NotFound);
-
-    private static IResult CustomerRequired() =>
-        new FieldErrors().Add("customerId", "Required: a storefront sees the cases of the customer it names.").ToProblem();
 
     private static IResult RowsUnavailable() =>
         TypedResults.Problem(

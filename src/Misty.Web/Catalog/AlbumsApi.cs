@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Misty.Web.Api;
 using Misty.Web.Security;
@@ -68,14 +69,15 @@ public static class AlbumsApi
             : TypedResults.Created($"/api/albums/{created.AlbumId}", created);
     }
 
-    private static async Task<IResult> GetAsync(Guid albumId, AlbumCatalog catalog, CancellationToken cancellationToken) =>
+    private static async Task<IResult> GetAsync(Guid albumId, ClaimsPrincipal user, AlbumCatalog catalog, CancellationToken cancellationToken) =>
         await catalog.FindAsync(albumId, cancellationToken) is { } album
-            ? TypedResults.Ok(album)
+            ? TypedResults.Ok(ForCaller(album, user))
             : TypedResults.Problem(title: "No such album.", detail: $"There is no album {albumId}.", statusCode: StatusCodes.Status404NotFound);
 
     // Paging arrives as text so that a non-number is reported against its field like any other bad value.
     private static async Task<IResult> ListAsync(
-        string? search, string? genre, string? artist, string? page, string? pageSize, AlbumCatalog catalog, CancellationToken cancellationToken)
+        string? search, string? genre, string? artist, string? page, string? pageSize, ClaimsPrincipal user, AlbumCatalog catalog,
+        CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         var query = new AlbumQuery(
@@ -84,8 +86,17 @@ public static class AlbumsApi
             Artist: Filter(artist, "artist", errors),
             Page: PageNumber(page, "page", 1, int.MaxValue, errors),
             PageSize: PageNumber(pageSize, "pageSize", DefaultPageSize, MaxPageSize, errors));
-        return errors.IsEmpty ? TypedResults.Ok(await catalog.ListAsync(query, cancellationToken)) : errors.ToProblem();
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        var found = await catalog.ListAsync(query, cancellationToken);
+        return TypedResults.Ok(found with { Items = [.. found.Items.Select(album => ForCaller(album, user))] });
     }
+
+    /// <summary>The wholesale cost is the shop's business: a storefront caller gets null.</summary>
+    private static AlbumResponse ForCaller(AlbumResponse album, ClaimsPrincipal user) => Callers.IsStaff(user) ? album : album with { Cost = null };
 
     private static ProblemHttpResult CatalogUnavailable() =>
         TypedResults.Problem(

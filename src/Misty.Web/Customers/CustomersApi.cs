@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Misty.Grains.Interfaces.Cases;
 using Misty.Grains.Interfaces.Customers;
 using Misty.Web.Api;
@@ -7,8 +8,8 @@ using Npgsql;
 namespace Misty.Web.Customers;
 
 /// <summary>
-/// Customers, their interactions, and reviews. Staff see every customer and search them; a storefront caller acts for
-/// the customer it names (in the path or the body): the e-commerce site signs its customers in itself.
+/// Customers, their interactions, and reviews. Staff see every customer and search them; a storefront caller registers
+/// new customers, and acts for an existing one only with that customer's X-Customer-Token (<see cref="CustomerAccess"/>).
 /// </summary>
 public static class CustomersApi
 {
@@ -28,7 +29,7 @@ public static class CustomersApi
             .Produces<CustomerResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict);
-        customers.MapGet("/{customerId:guid}", GetAsync).RequireAuthorization(MistyPolicies.Storefront)
+        customers.MapGet("/{customerId:guid}", GetAsync).RequireAuthorization(MistyPolicies.Storefront).RequireCustomerAccess()
             .WithSummary("One customer: profile, lifetime value, purchases, preferred genre, status, segment and recent interactions.")
             .Produces<CustomerResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -38,7 +39,7 @@ public static class CustomersApi
             .WithSummary("Searches customers by email or name, optionally by segment, a page at a time.")
             .Produces<CustomerPage>()
             .ProducesValidationProblem();
-        customers.MapPost("/{customerId:guid}/interactions", AddInteractionAsync).RequireAuthorization(MistyPolicies.Storefront)
+        customers.MapPost("/{customerId:guid}/interactions", AddInteractionAsync).RequireAuthorization(MistyPolicies.Storefront).RequireCustomerAccess()
             .WithSummary("Records an interaction (email, phone, chat, in_store, online) with the sentiment of its summary.")
             .Produces<InteractionResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
@@ -117,8 +118,15 @@ public static class CustomersApi
             : TypedResults.Created($"/api/customers/{customerId}", InteractionResponse.From(customerId, interaction));
     }
 
-    private static async Task<IResult> ReviewAsync(CreateReviewRequest request, IGrainFactory grains)
+    private static async Task<IResult> ReviewAsync(CreateReviewRequest request, ClaimsPrincipal user, IGrainFactory grains)
     {
+        // Staff name the customer; the storefront writes for the customer of its token.
+        if (!CustomerAccess.TryActFor(user, request.CustomerId, out var acting))
+        {
+            return CustomerAccess.NotFound(request.CustomerId);
+        }
+
+        request = request with { CustomerId = acting };
         var errors = new FieldErrors();
         var text = string.IsNullOrWhiteSpace(request.ReviewText) ? null : request.ReviewText.Trim();
         errors.Check(request.CustomerId is { } customer && customer != Guid.Empty, "customerId", "Required.")

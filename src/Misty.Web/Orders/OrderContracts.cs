@@ -25,6 +25,9 @@ public sealed record ShipmentStatusRequest(string? Status);
 
 public sealed record FraudReviewRequest(bool? Approve);
 
+/// <param name="Refund">True: refund every completed payment of the cancelled order; false: keep them.</param>
+public sealed record RefundDecisionRequest(bool? Refund);
+
 public sealed record FraudReasonResponse(string Code, int Points, string Detail)
 {
     public static FraudReasonResponse From(FraudReason reason) => new(reason.Code, reason.Points, reason.Detail);
@@ -86,6 +89,7 @@ public sealed record ShipmentResponse(
 }
 
 /// <param name="HeldForReview">The payment was flagged as possible fraud; a manager decides with POST /api/orders/{id}/fraud-review.</param>
+/// <param name="RefundDecisionPending">Cancelled by staff with completed payments; a manager decides with POST /api/orders/{id}/refund-decision.</param>
 public sealed record OrderResponse(
     Guid OrderId,
     string OrderNumber,
@@ -101,13 +105,14 @@ public sealed record OrderResponse(
     DateTimeOffset UpdatedAt,
     bool HeldForReview,
     long Version,
+    bool RefundDecisionPending,
     IReadOnlyList<OrderItemResponse> Items,
     IReadOnlyList<PaymentResponse> Payments,
     IReadOnlyList<ShipmentResponse> Shipments)
 {
     public static OrderResponse From(OrderView order) => new(order.OrderId, order.OrderNumber, order.CustomerId, order.Status, order.Channel,
         order.Subtotal, order.Tax, order.ShippingFee, order.Total, order.ShippingAddress, order.OrderDate, order.UpdatedAt, order.HeldForReview,
-        order.Version,
+        order.Version, order.RefundDecisionPending,
         [.. order.Lines.Select(line => new OrderItemResponse(line.OrderItemId, line.AlbumId, line.Quantity, line.UnitPrice, line.Discount, line.Total))],
         [.. order.Payments.Select(payment => PaymentResponse.From(order.OrderId, payment))],
         [.. order.Shipments.Select(shipment => ShipmentResponse.From(order, shipment))]);

@@ -21,7 +21,7 @@ namespace Misty.Web.Orders;
 /// Orders, their shipments and payments. Staff see and act on every order; a storefront caller acts for the customer
 /// it names (customerId in the body or the query) and sees only that customer's orders; anything else is a 404.
 /// </summary>
-public static class OrdersApi
+public static partial class OrdersApi
 {
     private const int MaxLines = 100;
     private const int MaxUnitsPerLine = 1_000;
@@ -61,10 +61,6 @@ public static class OrdersApi
             .WithSummary("Lists orders, newest first, by customer, status, channel and order date (from inclusive, to exclusive).")
             .Produces<OrderPage>()
             .ProducesValidationProblem();
-        orders.MapPost("/{orderId:guid}/cancel", CancelAsync).RequireAuthorization(MistyPolicies.Storefront)
-            .WithSummary("Cancels the order: held stock is released, sold units come back, payments are refunded.")
-            .Produces<OrderResponse>()
-            .ProducesProblem(StatusCodes.Status409Conflict);
         orders.MapPost("/{orderId:guid}/shipments", AddShipmentAsync).RequireAuthorization(MistyPolicies.Staff)
             .WithSummary("Adds a shipment (carrier and tracking number) to a paid order.")
             .Produces<ShipmentResponse>(StatusCodes.Status201Created)
@@ -77,11 +73,7 @@ public static class OrdersApi
             .WithSummary("Moves a shipment forward (preparing, shipped, in_transit, delivered); the order follows.")
             .Produces<ShipmentResponse>()
             .ProducesProblem(StatusCodes.Status409Conflict);
-        routes.MapPost("/api/payments/{paymentId:guid}/refund", RefundAsync).WithTags("Orders").RequireAuthorization(MistyPolicies.Manager)
-            .WithSummary("Refunds a completed payment.")
-            .Produces<PaymentResponse>()
-            .ProducesProblem(StatusCodes.Status409Conflict);
-        return routes;
+        return routes.MapOrderRefunds();
     }
 
     private static async Task<IResult> CreateAsync(HttpRequest http, CreateOrderRequest request, ClaimsPrincipal user, IGrainFactory grains)
@@ -96,7 +88,10 @@ public static class OrdersApi
             .Check(request.ShippingAddress is null || request.ShippingAddress.Trim().Length is > 0 and <= MaxTextLength, "shippingAddress",
                 $"From 1 to {MaxTextLength} characters.")
             .Check(request.Payment?.Token is null || request.Payment.Token.Length <= MaxKeyLength, "payment.token", $"At most {MaxKeyLength} characters.")
-            .Check(request.CustomerId is null != (request.Customer is null), "customerId", "Give exactly one of customerId (a known customer) and customer (a new one).");
+            .Check(storefront || request.CustomerId is null != (request.Customer is null), "customerId",
+                "Give exactly one of customerId (a known customer) and customer (a new one).")
+            .Check(!storefront || request.Customer is null || (request.CustomerId is null && CustomerAccess.TokenCustomer(user) is null), "customer",
+                "Leave customer out when the customer is signed in (X-Customer-Token).");
         var newCustomer = request.Customer is { } inline
             ? CustomerSignup.Validate(inline.Email, inline.FirstName, inline.LastName, inline.Phone, inline.Address, "customer.", errors)
             : null;
@@ -112,12 +107,35 @@ public static class OrdersApi
             return new FieldErrors().Add("reservationId", $"There is no reservation {reservationId} of yours.").ToProblem();
         }
 
-        var customer = newCustomer is not null
-            ? (await CustomerSignup.FindOrCreateAsync(grains, newCustomer)).Customer
-            : await grains.GetGrain<ICustomerGrain>(request.CustomerId!.Value).GetAsync();
+        // Staff name any customer; the storefront orders for the customer of its token, or registers a new one inline.
+        var knownCustomerId = request.CustomerId;
+        if (newCustomer is null && !CustomerAccess.TryActFor(user, request.CustomerId, out knownCustomerId))
+        {
+            return CustomerAccess.NotFound(request.CustomerId);
+        }
+
+        var orderId = request.ReservationId is { } fromReservation ? OrderIds.ForReservation(fromReservation)
+            : key.Length > 0 ? OrderIds.ForIdempotencyKey(caller, key)
+            : Guid.NewGuid();
+        CustomerView? customer;
+        if (newCustomer is not null)
+        {
+            (customer, var created) = await CustomerSignup.FindOrCreateAsync(grains, newCustomer);
+            if (!created && storefront && !await RetriesOwnOrderAsync(grains, orderId, customer.CustomerId))
+            {
+                return SignInRequired();
+            }
+        }
+        else
+        {
+            customer = await grains.GetGrain<ICustomerGrain>(knownCustomerId!.Value).GetAsync();
+        }
+
         if (customer is null)
         {
-            return new FieldErrors().Add("customerId", $"There is no customer {request.CustomerId}.").ToProblem();
+            return storefront
+                ? CustomerAccess.NotFound(knownCustomerId)
+                : new FieldErrors().Add("customerId", $"There is no customer {request.CustomerId}.").ToProblem();
         }
 
         var shippingAddress = channel == SalesChannel.InStore ? null : request.ShippingAddress?.Trim() ?? customer.Address;
@@ -129,9 +147,6 @@ public static class OrdersApi
         var draft = new OrderDraft(customer.CustomerId, channel!.Value, request.ReservationId, lines, shippingAddress, method!.Value,
             request.Payment?.Token, caller, "");
         draft = draft with { RequestHash = RequestHash(draft) };
-        var orderId = request.ReservationId is { } fromReservation ? OrderIds.ForReservation(fromReservation)
-            : key.Length > 0 ? OrderIds.ForIdempotencyKey(caller, key)
-            : Guid.NewGuid();
         var outcome = await grains.GetGrain<IOrderGrain>(orderId).CreateAsync(draft);
         return outcome.Result == OrderResult.Ok
             ? TypedResults.Created($"/api/orders/{orderId}", CreatedOrderResponse.From(outcome.Order!, outcome.PartId!.Value))
@@ -145,8 +160,13 @@ public static class OrdersApi
     {
         var errors = new FieldErrors();
         var parameters = http.Query;
-        var customerId = OptionalGuid(parameters["customerId"], "customerId", errors);
-        errors.Check(customerId is not null || Callers.IsStaff(user), "customerId", "Required: name the customer whose orders to list.");
+        var named = OptionalGuid(parameters["customerId"], "customerId", errors);
+        var customerId = named;
+        if (errors.IsEmpty && !CustomerAccess.TryActFor(user, named, out customerId))
+        {
+            return CustomerAccess.NotFound(named);
+        }
+
         var query = new OrderQuery(
             customerId,
             OptionalLabel<OrderStatus>(parameters["status"], "status", errors),
@@ -161,31 +181,6 @@ public static class OrdersApi
         }
 
         return directory is null ? NeedsDatabase() : TypedResults.Ok(await directory.ListAsync(query, cancellationToken));
-    }
-
-    private static async Task<IResult> CancelAsync(Guid orderId, Guid? customerId, ClaimsPrincipal user, IGrainFactory grains, IAuditLog audit)
-    {
-        if (await FindAsync(orderId, customerId, user, grains) is not { } order)
-        {
-            return OrderNotFound(orderId);
-        }
-
-        if (!Callers.IsStaff(user) && order.Status is not (OrderStatus.Pending or OrderStatus.Processing))
-        {
-            return TypedResults.Problem(title: $"The order is {SchemaNames.Of(order.Status)}.",
-                detail: "Once an order has shipped, staff cancel it (the parcel comes back first).", statusCode: StatusCodes.Status409Conflict);
-        }
-
-        var outcome = await grains.GetGrain<IOrderGrain>(orderId).CancelAsync(Callers.Id(user));
-        if (outcome.Result == OrderResult.Ok)
-        {
-            await audit.RecordAsync(new AuditEntry("orders.cancelled", Callers.Id(user), $"Order {order.OrderNumber} cancelled.")
-            {
-                Details = new Dictionary<string, object?> { ["orderId"] = orderId, ["total"] = order.Total, ["previousStatus"] = SchemaNames.Of(order.Status) },
-            });
-        }
-
-        return outcome.Result == OrderResult.Ok ? TypedResults.Ok(OrderResponse.From(outcome.Order!)) : Refused(outcome, []);
     }
 
     private static async Task<IResult> AddShipmentAsync(Guid orderId, CreateShipmentRequest request, IGrainFactory grains)
@@ -259,40 +254,37 @@ public static class OrdersApi
         };
     }
 
-    private static async Task<IResult> RefundAsync(Guid paymentId, ClaimsPrincipal user, IGrainFactory grains, IAuditLog audit)
-    {
-        if (await grains.GetGrain<IOrderPartGrain>(paymentId).GetOrderAsync() is not { } orderId)
-        {
-            return PartNotFound("payment", paymentId);
-        }
-
-        var outcome = await grains.GetGrain<IOrderGrain>(orderId).RefundPaymentAsync(paymentId, Callers.Id(user));
-        if (outcome.Result != OrderResult.Ok)
-        {
-            return outcome.Result == OrderResult.NotFound ? PartNotFound("payment", paymentId) : Refused(outcome, []);
-        }
-
-        var payment = outcome.Order!.Payments.First(candidate => candidate.PaymentId == paymentId);
-        await audit.RecordAsync(new AuditEntry("orders.payment_refunded", Callers.Id(user),
-            string.Create(CultureInfo.InvariantCulture, $"Payment of {payment.Amount:0.00} on order {outcome.Order.OrderNumber} refunded."))
-        {
-            Details = new Dictionary<string, object?> { ["orderId"] = orderId, ["paymentId"] = paymentId, ["amount"] = payment.Amount },
-        });
-        return TypedResults.Ok(PaymentResponse.From(orderId, payment));
-    }
-
-    /// <summary>The order when the caller may see it: staff see all; a storefront caller only orders of the customer it names.</summary>
+    /// <summary>The order when the caller may see it: staff see all; a storefront caller only orders of its token's customer.</summary>
     private static async Task<OrderView?> FindAsync(Guid orderId, Guid? customerId, ClaimsPrincipal user, IGrainFactory grains)
     {
-        if (!Callers.IsStaff(user) && customerId is null)
+        if (!CustomerAccess.TryActFor(user, customerId, out var acting))
         {
             return null;
         }
 
-        return await grains.GetGrain<IOrderGrain>(orderId).GetAsync() is { } order && (Callers.IsStaff(user) || order.CustomerId == customerId)
+        return await grains.GetGrain<IOrderGrain>(orderId).GetAsync() is { } order && (Callers.IsStaff(user) || order.CustomerId == acting)
             ? order
             : null;
     }
+
+    /// <summary>
+    /// A storefront's retry of an order that registered its customer inline: the first attempt's order (same reservation
+    /// or Idempotency-Key, of this key only) exists for that customer, so the retry gets the same answer.
+    /// </summary>
+    private static async Task<bool> RetriesOwnOrderAsync(IGrainFactory grains, Guid orderId, Guid customerId) =>
+        await grains.GetGrain<IOrderGrain>(orderId).GetAsync() is { } order && order.CustomerId == customerId;
+
+    /// <summary>
+    /// Checkout by the email of a registered customer: never attached to that account (nor its id or address revealed)
+    /// without the customer's proof, so the site signs the customer in and sends the order with their token.
+    /// </summary>
+    private static IResult SignInRequired() =>
+        TypedResults.Problem(
+            title: "Sign the customer in.",
+            detail: "This email belongs to a registered customer. Sign them in on the site, then place the order with their X-Customer-Token " +
+                    "(a server key gets one from POST /api/customer-tokens). Nothing was ordered.",
+            statusCode: StatusCodes.Status409Conflict,
+            extensions: new Dictionary<string, object?> { ["code"] = "sign_in_required" });
 
     /// <summary>A storefront caller may turn its own reservations into orders; staff any.</summary>
     private static bool MayUse(ReservationView reservation, ClaimsPrincipal user) => Callers.IsStaff(user) || reservation.Caller == Callers.Id(user);

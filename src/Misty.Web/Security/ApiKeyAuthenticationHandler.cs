@@ -7,12 +7,17 @@ using Microsoft.Extensions.Options;
 
 namespace Misty.Web.Security;
 
-/// <summary>Authenticates the e-commerce site by its X-Api-Key header; keys are stored as SHA-256 hashes only.</summary>
+/// <summary>
+/// Authenticates the e-commerce site by its X-Api-Key header (keys are stored as SHA-256 hashes only), and the
+/// customer it acts for by an X-Customer-Token header when one comes with it; a token that no longer stands fails the
+/// request (401), so the site knows to sign the customer in again.
+/// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    StorefrontKeyLookup keys)
+    StorefrontKeyLookup keys,
+    CustomerTokens customerTokens)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string HeaderName = "X-Api-Key";
@@ -39,8 +44,19 @@ public sealed class ApiKeyAuthenticationHandler(
                 new Claim(ClaimTypes.NameIdentifier, key.ApiKeyId.ToString()),
                 new Claim(ClaimTypes.Name, key.Name),
                 new Claim(CallerClaim, key.Scope),
+                new Claim(StorefrontKeyKinds.Claim, key.Kind),
             ],
             Scheme.Name);
+        if (Request.Headers.TryGetValue(CustomerTokens.HeaderName, out var tokens) && tokens.ToString() is { Length: > 0 } token)
+        {
+            if (await customerTokens.ValidateAsync(token, Context.RequestAborted) is not { } customerId)
+            {
+                return AuthenticateResult.Fail("The customer token is malformed, expired or revoked.");
+            }
+
+            identity.AddClaim(new Claim(Callers.CustomerClaim, customerId.ToString()));
+        }
+
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }
 }

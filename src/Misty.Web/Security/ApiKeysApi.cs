@@ -32,23 +32,26 @@ public static partial class ApiKeysApi
         CreateApiKeyRequest request, ClaimsPrincipal user, ICredentialStore credentials, IAuditLog audit, CancellationToken cancellationToken)
     {
         var name = request.Name?.Trim();
+        var kind = request.Kind?.Trim().ToLowerInvariant();
         var errors = new FieldErrors().Check(name is not null && KeyName().IsMatch(name), "name",
-            "Required: up to 100 letters, digits, spaces, '.', '-' or '_', e.g. \"shop 2025\".");
+                "Required: up to 100 letters, digits, spaces, '.', '-' or '_', e.g. \"shop 2025\".")
+            .Check(kind is not null && StorefrontKeyKinds.All.Contains(kind), "kind",
+                "Required: \"public\" (safe in a browser; a customer's data only with their X-Customer-Token) or \"server\" (the site's backend).");
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();
         }
 
         var key = StorefrontKeys.Generate();
-        var record = await credentials.AddApiKeyAsync(new StorefrontKey(Guid.NewGuid(), name!, ApiKeyAuthenticationHandler.StorefrontCaller),
+        var record = await credentials.AddApiKeyAsync(new StorefrontKey(Guid.NewGuid(), name!, ApiKeyAuthenticationHandler.StorefrontCaller, kind!),
             StorefrontKeys.PrefixOf(key), ApiKeyAuthenticationHandler.Hash(key), cancellationToken);
-        await audit.RecordAsync(new AuditEntry("api_keys.created", Callers.Id(user), $"Storefront key '{record.Name}' ({record.KeyPrefix}…) was created.")
+        await audit.RecordAsync(new AuditEntry("api_keys.created", Callers.Id(user), $"Storefront {record.Kind} key '{record.Name}' ({record.KeyPrefix}…) was created.")
         {
             Severity = AuditSeverity.Warning,
-            Details = new Dictionary<string, object?> { ["apiKeyId"] = record.ApiKeyId, ["keyPrefix"] = record.KeyPrefix },
+            Details = new Dictionary<string, object?> { ["apiKeyId"] = record.ApiKeyId, ["keyPrefix"] = record.KeyPrefix, ["kind"] = record.Kind },
         });
         return TypedResults.Created($"/api/api-keys/{record.ApiKeyId}",
-            new CreatedApiKeyResponse(record.ApiKeyId, record.Name, record.KeyPrefix, record.Scope, record.CreatedAt, key));
+            new CreatedApiKeyResponse(record.ApiKeyId, record.Name, record.KeyPrefix, record.Scope, record.Kind, record.CreatedAt, key));
     }
 
     private static async Task<IResult> RevokeAsync(

@@ -28,7 +28,24 @@ public static class AuthApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        routes.MapPost("/api/auth/logout", LogoutAsync)
+            .RequireAuthorization(MistyPolicies.Staff)
+            .WithTags("Auth")
+            .WithSummary("Ends every token of the signed-in staff member (on every device), and closes their live connections.")
+            .Produces(StatusCodes.Status204NoContent);
         return routes;
+    }
+
+    private static async Task<IResult> LogoutAsync(ClaimsPrincipal user, ICredentialStore credentials, StaffSessions sessions, IAuditLog audit)
+    {
+        var userId = Callers.StaffUserId(user)!.Value;
+        await credentials.RenewSecurityStampAsync(userId, CancellationToken.None);
+        sessions.Forget(userId);
+        await audit.RecordAsync(new AuditEntry("auth.logout", $"user:{userId}", $"{user.FindFirstValue(ClaimTypes.Name)} logged out.")
+        {
+            Details = new Dictionary<string, object?> { ["userId"] = userId },
+        });
+        return TypedResults.NoContent();
     }
 
     private static async Task<IResult> LoginAsync(
@@ -91,6 +108,7 @@ public static class AuthApi
                 new Claim(ClaimTypes.NameIdentifier, account!.UserId.ToString()),
                 new Claim(ClaimTypes.Name, account.Email),
                 new Claim(ClaimTypes.Role, account.Role),
+                new Claim(StaffSessions.StampClaim, account.SecurityStamp.ToString("N")),
             ],
             MistyAuthentication.BearerScheme);
         var properties = new AuthenticationProperties { IssuedUtc = now, ExpiresUtc = expiresAt };

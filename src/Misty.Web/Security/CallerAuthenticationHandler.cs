@@ -6,7 +6,8 @@ namespace Misty.Web.Security;
 
 /// <summary>
 /// The default scheme: a storefront key when the request carries X-Api-Key, a staff bearer token otherwise. A token
-/// whose account has since been deactivated fails authentication (401), and its role is the account's current one.
+/// that <see cref="StaffSessions"/> no longer accepts (account deactivated, password or role changed, logged out)
+/// fails authentication (401).
 /// </summary>
 public sealed class CallerAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -26,7 +27,7 @@ public sealed class CallerAuthenticationHandler(
 
         return await sessions.CurrentAsync(result.Principal) is { } current
             ? AuthenticateResult.Success(new AuthenticationTicket(current, result.Properties, scheme))
-            : AuthenticateResult.Fail("The account is deactivated or no longer exists.");
+            : AuthenticateResult.Fail("The token was revoked, or its account is deactivated or no longer exists.");
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) => Context.ChallengeAsync(InnerScheme(), properties);

@@ -4,10 +4,7 @@ namespace Misty.Web.Security;
 
 public static class Callers
 {
-    /// <summary>
-    /// The customers.customer_id a caller acts as, for a future customer sign-in. No credential issues it yet, so
-    /// today customers' data goes to staff only.
-    /// </summary>
+    /// <summary>The customers.customer_id a storefront caller acts for, from its X-Customer-Token (<see cref="CustomerTokens"/>).</summary>
     public const string CustomerClaim = "misty:customer_id";
 
     /// <summary>A stable name for who is calling: "user:&lt;id&gt;" for staff, "key:&lt;id&gt;" for a storefront key.</summary>
@@ -22,9 +19,10 @@ public static class Callers
 
     /// <summary>
     /// The rule for customers' data (a customers row, and every order, payment, shipment, case, message, review,
-    /// interaction, segment or recommendation of that customer): it goes only to staff or to that customer. A storefront
-    /// key is not the customer: it may be shown what it submitted itself (as reservations are), never look customers
-    /// up. An endpoint that returns such data checks this and answers 404, not 403, so that ids cannot be probed.
+    /// interaction, segment or recommendation of that customer): it goes only to staff or to that customer, that is a
+    /// storefront key with that customer's token. A key alone may be shown what it submitted itself (as reservations
+    /// are), never look customers up. Endpoints apply it through <see cref="CustomerAccess"/> and answer 404, not 403,
+    /// so that ids cannot be probed.
     /// </summary>
     public static bool MaySeeCustomer(ClaimsPrincipal user, Guid customerId) =>
         IsStaff(user) || (Guid.TryParse(user.FindFirstValue(CustomerClaim), out var own) && own == customerId);

@@ -10,6 +10,9 @@ public sealed record StaffAccount(Guid UserId, string Email, string PasswordHash
 
     public DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>Bearer tokens carry the stamp they were issued under and die when it changes (<see cref="StaffSessions"/>).</summary>
+    public Guid SecurityStamp { get; init; }
+
     public bool HasPassword => PasswordHash.Length > 0;
 
     public bool IsActiveAdmin => Active && Role == StaffRoles.Admin;
@@ -27,7 +30,12 @@ public sealed record StaffAccountChange(string? FirstName, string? LastName, str
         Active = Active ?? account.Active,
         PasswordHash = PasswordHash ?? account.PasswordHash,
         LockedUntil = PasswordHash is null ? account.LockedUntil : null,
+        SecurityStamp = EndsSessions(account) ? Guid.NewGuid() : account.SecurityStamp,
     };
+
+    /// <summary>A new password, role or active flag ends every token issued before it.</summary>
+    public bool EndsSessions(StaffAccount account) =>
+        PasswordHash is not null || (Role is not null && Role != account.Role) || (Active is not null && Active != account.Active);
 
     /// <summary>True when the change would leave the store without an active admin, were this account the last one.</summary>
     public static bool RemovesAdmin(StaffAccount before, StaffAccount after) => before.IsActiveAdmin && !after.IsActiveAdmin;
@@ -43,10 +51,12 @@ public enum StaffChangeStatus
 
 public sealed record StaffChangeOutcome(StaffChangeStatus Status, StaffAccount? Before = null, StaffAccount? After = null);
 
-public sealed record StorefrontKey(Guid ApiKeyId, string Name, string Scope);
+/// <param name="Kind"><see cref="StorefrontKeyKinds.Public"/> or <see cref="StorefrontKeyKinds.Server"/>.</param>
+public sealed record StorefrontKey(Guid ApiKeyId, string Name, string Scope, string Kind);
 
 /// <summary>A storefront key as admins see it: never the key itself, which only its creator saw, once.</summary>
-public sealed record ApiKeyRecord(Guid ApiKeyId, string Name, string KeyPrefix, string Scope, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+public sealed record ApiKeyRecord(
+    Guid ApiKeyId, string Name, string KeyPrefix, string Scope, string Kind, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
 
 /// <summary>Where staff accounts and storefront keys live: PostgreSQL, or memory in the embedded mode.</summary>
 public interface ICredentialStore
@@ -79,4 +89,14 @@ public interface ICredentialStore
 
     /// <returns>The key, revoked (at its first revocation's time when it already was), or null when there is no such key.</returns>
     Task<ApiKeyRecord?> RevokeApiKeyAsync(Guid apiKeyId, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Draws a new security stamp (a logout): every bearer token of the account issued before it dies.</summary>
+    /// <returns>False when there is no such account.</returns>
+    Task<bool> RenewSecurityStampAsync(Guid userId, CancellationToken cancellationToken);
+
+    /// <summary>The stamp customer tokens of the customer must carry; <see cref="Guid.Empty"/> until the first revocation.</summary>
+    Task<Guid> FindCustomerTokenStampAsync(Guid customerId, CancellationToken cancellationToken);
+
+    /// <summary>Draws a new customer-token stamp: every token of the customer issued before it dies.</summary>
+    Task RenewCustomerTokenStampAsync(Guid customerId, DateTimeOffset at, CancellationToken cancellationToken);
 }

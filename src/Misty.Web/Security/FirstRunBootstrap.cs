@@ -35,9 +35,9 @@ public sealed class FirstRunBootstrap(
         {
             var configuredKey = configuration["MISTY_STOREFRONT_KEY"];
             var key = string.IsNullOrEmpty(configuredKey) ? StorefrontKeys.Generate() : configuredKey;
-            await credentials.AddApiKeyAsync(new StorefrontKey(Guid.NewGuid(), "storefront", ApiKeyAuthenticationHandler.StorefrontCaller),
+            await credentials.AddApiKeyAsync(new StorefrontKey(Guid.NewGuid(), "storefront", ApiKeyAuthenticationHandler.StorefrontCaller, StorefrontKeyKinds.Server),
                 StorefrontKeys.PrefixOf(key), ApiKeyAuthenticationHandler.Hash(key), cancellationToken);
-            logger.LogWarning("Created the first storefront API key.");
+            logger.LogWarning("Created the first storefront API key (a server key: it belongs to the site's backend, never in a browser).");
             if (string.IsNullOrEmpty(configuredKey))
             {
                 Console.WriteLine($"Misty first-run storefront key (X-Api-Key): {key}  (shown once; set MISTY_STOREFRONT_KEY to choose it)");

@@ -9,6 +9,7 @@ public sealed class InMemoryCredentialStore(TimeProvider clock) : ICredentialSto
     private readonly Dictionary<Guid, int> _failedLogins = [];
     private readonly Dictionary<string, StorefrontKey> _keysByHash = new(StringComparer.Ordinal);
     private readonly Dictionary<Guid, ApiKeyRecord> _keys = [];
+    private readonly Dictionary<Guid, Guid> _customerTokenStamps = [];
 
     public Task<StaffAccount?> FindUserByEmailAsync(string email, CancellationToken cancellationToken)
     {
@@ -52,7 +53,7 @@ public sealed class InMemoryCredentialStore(TimeProvider clock) : ICredentialSto
                 return Task.FromResult(false);
             }
 
-            _users[account.UserId] = account with { CreatedAt = clock.GetUtcNow() };
+            _users[account.UserId] = account with { CreatedAt = clock.GetUtcNow(), SecurityStamp = Guid.NewGuid() };
             return Task.FromResult(true);
         }
     }
@@ -134,7 +135,7 @@ public sealed class InMemoryCredentialStore(TimeProvider clock) : ICredentialSto
     {
         lock (_gate)
         {
-            var record = new ApiKeyRecord(key.ApiKeyId, key.Name, keyPrefix, key.Scope, clock.GetUtcNow(), null);
+            var record = new ApiKeyRecord(key.ApiKeyId, key.Name, keyPrefix, key.Scope, key.Kind, clock.GetUtcNow(), null);
             _keysByHash.Add(Convert.ToHexString(keyHash), key);
             _keys.Add(key.ApiKeyId, record);
             return Task.FromResult(record);
@@ -160,6 +161,37 @@ public sealed class InMemoryCredentialStore(TimeProvider clock) : ICredentialSto
 
             _keys[apiKeyId] = record = record with { RevokedAt = record.RevokedAt ?? at };
             return Task.FromResult<ApiKeyRecord?>(record);
+        }
+    }
+
+    public Task<bool> RenewSecurityStampAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (!_users.TryGetValue(userId, out var account))
+            {
+                return Task.FromResult(false);
+            }
+
+            _users[userId] = account with { SecurityStamp = Guid.NewGuid() };
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<Guid> FindCustomerTokenStampAsync(Guid customerId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_customerTokenStamps.GetValueOrDefault(customerId));
+        }
+    }
+
+    public Task RenewCustomerTokenStampAsync(Guid customerId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _customerTokenStamps[customerId] = Guid.NewGuid();
+            return Task.CompletedTask;
         }
     }
 }

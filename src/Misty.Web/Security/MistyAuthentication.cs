@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
 
 namespace Misty.Web.Security;
 
@@ -40,6 +41,10 @@ public static class MistyAuthentication
         services.AddMemoryCache();
         services.AddSingleton<StaffSessions>();
         services.AddSingleton<StorefrontKeyLookup>();
+        services.AddSingleton<CustomerTokens>();
+        services.AddSingleton<HubSessionGuard>();
+        services.AddHostedService<HubSessionSweeper>();
+        services.Configure<HubOptions>(hubs => hubs.AddFilter<HubSessionGuard>());
 
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(Scheme).RequireAuthenticatedUser().Build())
@@ -50,7 +55,10 @@ public static class MistyAuthentication
             .AddPolicy(MistyPolicies.Admin, policy => policy.AddAuthenticationSchemes(Scheme)
                 .RequireRole(StaffRoles.Admin))
             .AddPolicy(MistyPolicies.Storefront, policy => policy.AddAuthenticationSchemes(Scheme)
-                .RequireAssertion(context => IsStorefront(context.User) || StaffRoles.All.Any(context.User.IsInRole)));
+                .RequireAssertion(context => IsStorefront(context.User) || StaffRoles.All.Any(context.User.IsInRole)))
+            .AddPolicy(MistyPolicies.StorefrontServer, policy => policy.AddAuthenticationSchemes(Scheme)
+                .RequireAssertion(context => (IsStorefront(context.User) && context.User.HasClaim(StorefrontKeyKinds.Claim, StorefrontKeyKinds.Server))
+                                             || StaffRoles.All.Any(context.User.IsInRole)));
         return services;
     }
 

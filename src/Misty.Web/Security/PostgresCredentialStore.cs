@@ -6,9 +6,9 @@ namespace Misty.Web.Security;
 public sealed class PostgresCredentialStore(NpgsqlDataSource database) : ICredentialStore
 {
     private const string UserColumns =
-        "user_id, email, coalesce(password_hash, ''), first_name, last_name, role::text, active, locked_until, last_login, created_at";
+        "user_id, email, coalesce(password_hash, ''), first_name, last_name, role::text, active, locked_until, last_login, created_at, security_stamp";
 
-    private const string ApiKeyColumns = "api_key_id, name, key_prefix, scope, created_at, revoked_at";
+    private const string ApiKeyColumns = "api_key_id, name, key_prefix, scope, kind, created_at, revoked_at";
 
     public async Task<StaffAccount?> FindUserByEmailAsync(string email, CancellationToken cancellationToken)
     {
@@ -101,7 +101,7 @@ public sealed class PostgresCredentialStore(NpgsqlDataSource database) : ICreden
         await using (var update = new NpgsqlCommand(
             """
             UPDATE users SET first_name = @first, last_name = @last, role = @role::user_role, active = @active, password_hash = @hash,
-                             locked_until = @locked_until, failed_logins = CASE WHEN @reset THEN 0 ELSE failed_logins END
+                             locked_until = @locked_until, security_stamp = @stamp, failed_logins = CASE WHEN @reset THEN 0 ELSE failed_logins END
             WHERE user_id = @id
             """, connection))
         {
@@ -113,6 +113,7 @@ public sealed class PostgresCredentialStore(NpgsqlDataSource database) : ICreden
             update.Parameters.Add(PasswordHashParameter(after));
             update.Parameters.Add(new NpgsqlParameter("locked_until", NpgsqlDbType.TimestampTz) { Value = (object?)after.LockedUntil ?? DBNull.Value });
             update.Parameters.AddWithValue("reset", change.PasswordHash is not null);
+            update.Parameters.AddWithValue("stamp", after.SecurityStamp);
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -149,11 +150,11 @@ public sealed class PostgresCredentialStore(NpgsqlDataSource database) : ICreden
     public async Task<StorefrontKey?> FindApiKeyAsync(byte[] keyHash, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(
-            "SELECT api_key_id, name, scope FROM api_keys WHERE key_hash = @hash AND revoked_at IS NULL");
+            "SELECT api_key_id, name, scope, kind FROM api_keys WHERE key_hash = @hash AND revoked_at IS NULL");
         command.Parameters.AddWithValue("hash", keyHash);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
-            ? new StorefrontKey(reader.GetGuid(0), reader.GetString(1), reader.GetString(2))
+            ? new StorefrontKey(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3))
             : null;
     }
 
@@ -167,7 +168,7 @@ public sealed class PostgresCredentialStore(NpgsqlDataSource database) : ICreden
     {
         await using var command = database.CreateCommand(
             $"""
-            INSERT INTO api_keys (api_key_id, name, key_prefix, key_hash, scope) VALUES (@id, @name, @prefix, @hash, @scope)
+            INSERT INTO api_keys (api_key_id, name, key_prefix, key_hash, scope, kind) VALUES (@id, @name, @prefix, @hash, @scope, @kind)
             RETURNING {ApiKeyColumns}
             """);
         command.Parameters.AddWithValue("id", key.ApiKeyId);
@@ -175,6 +176,7 @@ public sealed class PostgresCredentialStore(NpgsqlDataSource database) : ICreden
         command.Parameters.AddWithValue("prefix", keyPrefix);
         command.Parameters.AddWithValue("hash", keyHash);
         command.Parameters.AddWithValue("scope", key.Scope);
+        command.Parameters.AddWithValue("kind", key.Kind);
         return (await ReadApiKeyAsync(command, cancellationToken))!;
     }
 
@@ -198,6 +200,33 @@ public sealed class PostgresCredentialStore(NpgsqlDataSource database) : ICreden
         command.Parameters.AddWithValue("id", apiKeyId);
         command.Parameters.AddWithValue("at", at);
         return await ReadApiKeyAsync(command, cancellationToken);
+    }
+
+    public async Task<bool> RenewSecurityStampAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            "UPDATE users SET security_stamp = gen_random_uuid() WHERE user_id = @id AND deleted_at IS NULL");
+        command.Parameters.AddWithValue("id", userId);
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    public async Task<Guid> FindCustomerTokenStampAsync(Guid customerId, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand("SELECT stamp FROM customer_token_stamps WHERE customer_id = @id");
+        command.Parameters.AddWithValue("id", customerId);
+        return await command.ExecuteScalarAsync(cancellationToken) is Guid stamp ? stamp : Guid.Empty;
+    }
+
+    public async Task RenewCustomerTokenStampAsync(Guid customerId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            """
+            INSERT INTO customer_token_stamps (customer_id, stamp, revoked_at) VALUES (@id, gen_random_uuid(), @at)
+            ON CONFLICT (customer_id) DO UPDATE SET stamp = excluded.stamp, revoked_at = excluded.revoked_at
+            """);
+        command.Parameters.AddWithValue("id", customerId);
+        command.Parameters.AddWithValue("at", at);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task<bool> OtherActiveAdminExistsAsync(NpgsqlConnection connection, Guid userId, CancellationToken cancellationToken)
@@ -224,6 +253,7 @@ public sealed class PostgresCredentialStore(NpgsqlDataSource database) : ICreden
             LockedUntil = reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
             LastLogin = reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
             CreatedAt = reader.GetFieldValue<DateTimeOffset>(9),
+            SecurityStamp = reader.GetGuid(10),
         };
 
     private static async Task<ApiKeyRecord?> ReadApiKeyAsync(NpgsqlCommand command, CancellationToken cancellationToken)
@@ -233,6 +263,6 @@ public sealed class PostgresCredentialStore(NpgsqlDataSource database) : ICreden
     }
 
     private static ApiKeyRecord ReadApiKey(NpgsqlDataReader reader) =>
-        new(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4),
-            reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5));
+        new(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5),
+            reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6));
 }

@@ -17,13 +17,19 @@ public sealed record UserResponse(
         account.CreatedAt);
 }
 
-public sealed record CreateApiKeyRequest(string? Name);
+/// <param name="Kind">"public" (safe in a browser) or "server" (the site's backend).</param>
+public sealed record CreateApiKeyRequest(string? Name, string? Kind);
 
 /// <summary>A storefront key without the key itself.</summary>
-public sealed record ApiKeyResponse(Guid ApiKeyId, string Name, string KeyPrefix, string Scope, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
+public sealed record ApiKeyResponse(Guid ApiKeyId, string Name, string KeyPrefix, string Scope, string Kind, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
 {
-    public static ApiKeyResponse From(ApiKeyRecord key) => new(key.ApiKeyId, key.Name, key.KeyPrefix, key.Scope, key.CreatedAt, key.RevokedAt);
+    public static ApiKeyResponse From(ApiKeyRecord key) => new(key.ApiKeyId, key.Name, key.KeyPrefix, key.Scope, key.Kind, key.CreatedAt, key.RevokedAt);
 }
 
 /// <summary>The answer to creating a key: the only time the key itself is ever shown.</summary>
-public sealed record CreatedApiKeyResponse(Guid ApiKeyId, string Name, string KeyPrefix, string Scope, DateTimeOffset CreatedAt, string Key);
+public sealed record CreatedApiKeyResponse(Guid ApiKeyId, string Name, string KeyPrefix, string Scope, string Kind, DateTimeOffset CreatedAt, string Key);
+
+/// <param name="TtlSeconds">The token's lifetime, 60 to 3600 seconds; 900 when left out.</param>
+public sealed record CreateCustomerTokenRequest(Guid? CustomerId, int? TtlSeconds);
+
+public sealed record CustomerTokenResponse(string CustomerToken, DateTimeOffset ExpiresAt);

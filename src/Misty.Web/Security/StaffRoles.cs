@@ -18,6 +18,8 @@ public static class MistyPolicies
     /// <summary>Managers and admins.</summary>
     public const string Manager = "manager";
     public const string Admin = "admin";
-    /// <summary>The e-commerce site (X-Api-Key) or any staff member.</summary>
+    /// <summary>The e-commerce site (X-Api-Key of either kind) or any staff member.</summary>
     public const string Storefront = "storefront";
+    /// <summary>The site's backend (a server key) or any staff member: what a browser must never do, such as minting customer tokens.</summary>
+    public const string StorefrontServer = "storefront-server";
 }

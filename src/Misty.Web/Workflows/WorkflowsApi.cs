@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
+using Misty.Grains.Audit;
 using Misty.Grains.Interfaces;
 using Misty.Grains.Interfaces.Workflows;
 using Misty.Grains.Workflows;
@@ -92,7 +93,7 @@ public static class WorkflowsApi
             ? TypedResults.Ok(WorkflowResponse.From(workflow))
             : WorkflowNotFound(workflowId);
 
-    private static async Task<IResult> UpdateAsync(Guid workflowId, UpdateWorkflowRequest request, IGrainFactory grains)
+    private static async Task<IResult> UpdateAsync(Guid workflowId, UpdateWorkflowRequest request, ClaimsPrincipal user, IGrainFactory grains, IAuditLog audit)
     {
         var errors = new FieldErrors()
             .Check(request.Enabled is not null || request.TriggerType is not null || request.TriggerConfig is not null, "body",
@@ -124,7 +125,19 @@ public static class WorkflowsApi
 
                 return errors.ToProblem();
             default:
-                return TypedResults.Ok(WorkflowResponse.From(outcome.Workflow!));
+                var workflow = outcome.Workflow!;
+                await audit.RecordAsync(new AuditEntry("workflows.updated", Callers.Id(user), $"Workflow '{workflow.Name}' was changed.")
+                {
+                    Severity = AuditSeverity.Warning,
+                    Details = new Dictionary<string, object?>
+                    {
+                        ["workflowId"] = workflowId,
+                        ["enabled"] = workflow.Enabled,
+                        ["triggerType"] = workflow.TriggerType.ToString().ToLowerInvariant(),
+                        ["triggerConfigChanged"] = request.TriggerConfig is not null,
+                    },
+                });
+                return TypedResults.Ok(WorkflowResponse.From(workflow));
         }
     }
 

@@ -20,8 +20,13 @@ public sealed class CasesApiTests(PostgresFixture postgres)
         await using var node = await MistyWebNode.StartAsync(connectionString);
         using var staff = await node.CreateClientAsync(StaffRoles.Staff);
         using var storefront = node.CreateStorefrontClient();
+        using var asAdaClient = await node.CreateCustomerClientAsync(ada);
+        using var asBob = await node.CreateCustomerClientAsync(bob);
 
-        var opened = await storefront.PostAsJsonAsync("/api/cases", new { customerId = ada, subject = "Warped record", description = "My copy of Blue arrived warped." });
+        // Without Ada's token, the key alone cannot act for her.
+        Assert.Equal(HttpStatusCode.NotFound,
+            (await storefront.PostAsJsonAsync("/api/cases", new { customerId = ada, subject = "Warped", description = "Warped." })).StatusCode);
+        var opened = await asAdaClient.PostAsJsonAsync("/api/cases", new { subject = "Warped record", description = "My copy of Blue arrived warped." });
         Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
         var caseId = (await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("caseId").GetGuid();
         var noted = await staff.PostAsJsonAsync($"/api/cases/{caseId}/messages", new { message = "Customer has returned 3 records this year.", isInternal = true });
@@ -29,7 +34,7 @@ public sealed class CasesApiTests(PostgresFixture postgres)
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (noted.StatusCode, replied.StatusCode));
 
         var asStaff = await staff.GetFromJsonAsync<JsonElement>($"/api/cases/{caseId}");
-        var asAda = await storefront.GetFromJsonAsync<JsonElement>($"/api/cases/{caseId}?customerId={ada}");
+        var asAda = await asAdaClient.GetFromJsonAsync<JsonElement>($"/api/cases/{caseId}");
         Assert.Equal(3, asStaff.GetProperty("messages").GetArrayLength());
         Assert.Contains(asStaff.GetProperty("messages").EnumerateArray(), message => message.GetProperty("isInternal").GetBoolean());
         var seen = asAda.GetProperty("messages").EnumerateArray().Select(message => message.GetProperty("message").GetString()).ToList();
@@ -37,13 +42,17 @@ public sealed class CasesApiTests(PostgresFixture postgres)
         Assert.False(asAda.TryGetProperty("aiSuggestion", out _));
         Assert.False(asAda.TryGetProperty("assignedTo", out _));
 
-        // Another customer's case is as good as absent, and lists hold only the named customer's cases.
-        Assert.Equal(HttpStatusCode.NotFound, (await storefront.GetAsync($"/api/cases/{caseId}?customerId={bob}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await storefront.PostAsJsonAsync($"/api/cases/{caseId}/messages", new { customerId = bob, message = "Me too" })).StatusCode);
-        Assert.Equal(0, (await storefront.GetFromJsonAsync<JsonElement>($"/api/cases?customerId={bob}")).GetProperty("total").GetInt64());
+        // Another customer's case is as good as absent, and lists hold only the token's customer's cases; the key
+        // alone, naming a customer, gets nothing.
+        Assert.Equal(HttpStatusCode.NotFound, (await asBob.GetAsync($"/api/cases/{caseId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await storefront.GetAsync($"/api/cases/{caseId}?customerId={ada}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await asBob.PostAsJsonAsync($"/api/cases/{caseId}/messages", new { message = "Me too" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await storefront.PostAsJsonAsync($"/api/cases/{caseId}/messages", new { customerId = ada, message = "Me" })).StatusCode);
+        Assert.Equal(0, (await asBob.GetFromJsonAsync<JsonElement>("/api/cases")).GetProperty("total").GetInt64());
+        Assert.Equal(HttpStatusCode.NotFound, (await asBob.GetAsync($"/api/cases?customerId={ada}")).StatusCode);
         Assert.True(await TestAlbums.EventuallyAsync(async () =>
-            (await storefront.GetFromJsonAsync<JsonElement>($"/api/cases?customerId={ada}")).GetProperty("total").GetInt64() == 1));
-        Assert.Equal(HttpStatusCode.BadRequest, (await storefront.GetAsync("/api/cases")).StatusCode);
+            (await asAdaClient.GetFromJsonAsync<JsonElement>("/api/cases")).GetProperty("total").GetInt64() == 1));
+        Assert.Equal(HttpStatusCode.NotFound, (await storefront.GetAsync($"/api/cases?customerId={ada}")).StatusCode);
     }
 
     [Fact]

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Misty.Grains.Hosting;
 using Misty.Grains.Interfaces;
 using Misty.Web;
+using Misty.Web.Security;
 using Orleans.Streams;
 
 namespace Misty.Tests.Infrastructure;
@@ -18,6 +19,9 @@ public sealed class MistyWebNode : IAsyncDisposable
     public const string AdminEmail = "admin@test.misty";
     public const string AdminPassword = "correct horse battery staple";
     public const string StorefrontKey = "msk_test_storefront_key";
+
+    /// <summary>The key ring's key-encryption key, one per test run, so that nodes sharing a database share it too.</summary>
+    public static readonly string KeyRingKey = KeyEncryptionKey.Generate();
 
     private readonly WebApplication _app;
 
@@ -46,6 +50,7 @@ public sealed class MistyWebNode : IAsyncDisposable
             ["MISTY_ADMIN_EMAIL"] = AdminEmail,
             ["MISTY_ADMIN_PASSWORD"] = AdminPassword,
             ["MISTY_STOREFRONT_KEY"] = StorefrontKey,
+            [KeyEncryptionKey.Setting] = KeyRingKey,
         };
         // The dashboard page is served from the source tree's wwwroot, as `dotnet run` does.
         var app = await MistyWebApp.BuildAsync(["--webroot", DashboardFiles], builder =>

@@ -44,4 +44,25 @@ public static class StaffClients
         client.DefaultRequestHeaders.Add("X-Api-Key", key);
         return client;
     }
+
+    /// <summary>
+    /// A storefront client acting for one signed-in customer: <paramref name="key"/> and a customer token for the
+    /// customer, minted with the test node's server key as the site's backend would.
+    /// </summary>
+    public static async Task<HttpClient> CreateCustomerClientAsync(this MistyWebNode node, Guid customerId, string key = MistyWebNode.StorefrontKey)
+    {
+        var client = node.CreateStorefrontClient(key);
+        client.DefaultRequestHeaders.Add(CustomerTokens.HeaderName, await node.CustomerTokenAsync(customerId));
+        return client;
+    }
+
+    /// <summary>A customer token for <paramref name="customerId"/>, from the test node's server key.</summary>
+    public static async Task<string> CustomerTokenAsync(this MistyWebNode node, Guid customerId, int? ttlSeconds = null)
+    {
+        using var server = node.CreateStorefrontClient();
+        var response = await server.PostAsJsonAsync("/api/customer-tokens", new { customerId, ttlSeconds });
+        Assert.True(response.IsSuccessStatusCode, $"customer token: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("customerToken").GetString()!;
+    }
 }

@@ -202,7 +202,7 @@ public sealed class ReservationApiTests(PostgresFixture postgres)
         await using var node = await MistyWebNode.StartAsync(connectionString);
         using var storefront = Storefront(node);
         using var admin = await node.CreateStaffClientAsync();
-        var created = await admin.PostAsJsonAsync("/api/api-keys", new { name = "another shop" });
+        var created = await admin.PostAsJsonAsync("/api/api-keys", new { name = "another shop", kind = "public" });
         using var otherKey = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
         using var otherShop = node.CreateStorefrontClient(otherKey.RootElement.GetProperty("key").GetString()!);
 

@@ -25,10 +25,14 @@ public sealed class OrdersApiTests(PostgresFixture postgres)
         using var storefront = node.CreateStorefrontClient();
         var customer = await CustomerAsync(storefront);
         var stranger = await CustomerAsync(storefront);
+        // The site signs its customers in and sends their tokens; the order's customer comes from the token.
+        using var asCustomer = await node.CreateCustomerClientAsync(customer);
+        using var asStranger = await node.CreateCustomerClientAsync(stranger);
 
         var reservation = await ReservationAsync(storefront, album, 3, commit: true);
-        var order = new { reservationId = reservation, customerId = customer, payment = new { method = "card" } };
-        var created = await BodyAsync(await storefront.PostAsJsonAsync("/api/orders", order), HttpStatusCode.Created);
+        var order = new { reservationId = reservation, payment = new { method = "card" } };
+        var created = await BodyAsync(await asCustomer.PostAsJsonAsync("/api/orders", order), HttpStatusCode.Created);
+        Assert.Equal(customer, created.GetProperty("customerId").GetGuid());
         var orderId = created.GetProperty("orderId").GetGuid();
         // 3 x 19.99 = 59.97; 8 % tax = 4.7976 -> 4.80; under 75, so standard shipping 5.99.
         Assert.Equal(70.76m, created.GetProperty("total").GetDecimal());
@@ -40,14 +44,14 @@ public sealed class OrdersApiTests(PostgresFixture postgres)
         Assert.NotEmpty(payment.GetProperty("fraudReasons").EnumerateArray());
 
         // A retry gets the same order; another reservation gets another number.
-        var again = await BodyAsync(await storefront.PostAsJsonAsync("/api/orders", order), HttpStatusCode.Created);
+        var again = await BodyAsync(await asCustomer.PostAsJsonAsync("/api/orders", order), HttpStatusCode.Created);
         Assert.Equal((orderId, created.GetProperty("orderNumber").GetString()), (again.GetProperty("orderId").GetGuid(), again.GetProperty("orderNumber").GetString()));
-        var second = await BodyAsync(await storefront.PostAsJsonAsync("/api/orders",
+        var second = await BodyAsync(await asCustomer.PostAsJsonAsync("/api/orders",
             new { reservationId = await ReservationAsync(storefront, album, 1, commit: true), customerId = customer, payment = new { method = "card" } }),
             HttpStatusCode.Created);
         Assert.NotEqual(created.GetProperty("orderNumber").GetString(), second.GetProperty("orderNumber").GetString());
 
-        var view = await BodyAsync(await storefront.GetAsync($"/api/orders/{orderId}?customerId={customer}"), HttpStatusCode.OK);
+        var view = await BodyAsync(await asCustomer.GetAsync($"/api/orders/{orderId}"), HttpStatusCode.OK);
         Assert.Equal((59.97m, 4.80m, 5.99m, 70.76m), (view.GetProperty("subtotal").GetDecimal(), view.GetProperty("tax").GetDecimal(),
             view.GetProperty("shippingFee").GetDecimal(), view.GetProperty("total").GetDecimal()));
         var item = Assert.Single(view.GetProperty("items").EnumerateArray());
@@ -65,8 +69,8 @@ public sealed class OrdersApiTests(PostgresFixture postgres)
         // The customer: lifetime value, purchases, genre and segment follow the paid orders (59.97 + 19.99 + tax + shipping).
         var secondTotal = second.GetProperty("total").GetDecimal();
         Assert.True(await TestAlbums.EventuallyAsync(async () =>
-            (await storefront.GetFromJsonAsync<JsonElement>($"/api/customers/{customer}")).GetProperty("totalPurchases").GetInt32() == 2));
-        var profile = await storefront.GetFromJsonAsync<JsonElement>($"/api/customers/{customer}");
+            (await asCustomer.GetFromJsonAsync<JsonElement>($"/api/customers/{customer}")).GetProperty("totalPurchases").GetInt32() == 2));
+        var profile = await asCustomer.GetFromJsonAsync<JsonElement>($"/api/customers/{customer}");
         Assert.Equal(70.76m + secondTotal, profile.GetProperty("lifetimeValue").GetDecimal());
         Assert.Equal("Jazz", profile.GetProperty("preferredGenre").GetString());
         Assert.Equal("new_customer", profile.GetProperty("segment").GetProperty("segmentType").GetString());
@@ -76,24 +80,29 @@ public sealed class OrdersApiTests(PostgresFixture postgres)
                 "SELECT count(*) FROM customer_segments WHERE customer_id = @c AND segment_type = 'new_customer'", ("c", customer)) == 1));
 
         // Reviews: verified for the album bought, not for one never bought.
-        var verified = await BodyAsync(await storefront.PostAsJsonAsync("/api/reviews",
+        var verified = await BodyAsync(await asCustomer.PostAsJsonAsync("/api/reviews",
             new { customerId = customer, albumId = album, rating = 5, reviewText = "Wonderful pressing, quiet vinyl." }), HttpStatusCode.Created);
-        var unverified = await BodyAsync(await storefront.PostAsJsonAsync("/api/reviews",
+        var unverified = await BodyAsync(await asCustomer.PostAsJsonAsync("/api/reviews",
             new { customerId = customer, albumId = other, rating = 2, reviewText = "Never heard it." }), HttpStatusCode.Created);
         Assert.Equal((true, false), (verified.GetProperty("verifiedPurchase").GetBoolean(), unverified.GetProperty("verifiedPurchase").GetBoolean()));
-        await AssertFieldErrorAsync(await storefront.PostAsJsonAsync("/api/reviews", new { customerId = customer, albumId = album, rating = 6 }), "rating");
+        await AssertFieldErrorAsync(await asCustomer.PostAsJsonAsync("/api/reviews", new { customerId = customer, albumId = album, rating = 6 }), "rating");
         Assert.True(await TestAlbums.EventuallyAsync(async () => await TestSql.ScalarAsync<long>(connectionString,
             "SELECT count(*) FROM reviews WHERE customer_id = @c AND verified_purchase = (album_id = @a)", ("c", customer), ("a", album)) == 2));
 
-        // A storefront caller sees only the orders of the customer it names.
-        Assert.Equal(HttpStatusCode.NotFound, (await storefront.GetAsync($"/api/orders/{orderId}?customerId={stranger}")).StatusCode);
+        // A storefront caller sees only the orders of its token's customer; naming a customer without their token gets nothing.
+        Assert.Equal(HttpStatusCode.NotFound, (await asStranger.GetAsync($"/api/orders/{orderId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await asStranger.GetAsync($"/api/orders/{orderId}?customerId={customer}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await storefront.GetAsync($"/api/orders/{orderId}?customerId={customer}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await storefront.GetAsync($"/api/orders/{orderId}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await storefront.PostAsync($"/api/orders/{orderId}/cancel?customerId={stranger}", null)).StatusCode);
-        await AssertFieldErrorAsync(await storefront.GetAsync("/api/orders"), "customerId");
-        Assert.Empty((await storefront.GetFromJsonAsync<JsonElement>($"/api/orders?customerId={stranger}")).GetProperty("items").EnumerateArray());
+        Assert.Equal(HttpStatusCode.NotFound, (await asStranger.PostAsync($"/api/orders/{orderId}/cancel", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await storefront.PostAsync($"/api/orders/{orderId}/cancel?customerId={customer}", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await storefront.GetAsync($"/api/orders?customerId={customer}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await storefront.GetAsync($"/api/customers/{customer}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await asStranger.GetAsync($"/api/orders?customerId={customer}")).StatusCode);
+        Assert.Empty((await asStranger.GetFromJsonAsync<JsonElement>("/api/orders")).GetProperty("items").EnumerateArray());
         var expected = new[] { orderId, second.GetProperty("orderId").GetGuid() }.Order().ToList();
         Assert.True(await TestAlbums.EventuallyAsync(async () =>
-            (await storefront.GetFromJsonAsync<JsonElement>($"/api/orders?customerId={customer}")).GetProperty("items").EnumerateArray()
+            (await asCustomer.GetFromJsonAsync<JsonElement>("/api/orders")).GetProperty("items").EnumerateArray()
                 .Select(row => row.GetProperty("orderId").GetGuid()).Order().SequenceEqual(expected)));
     }
 
@@ -216,7 +225,8 @@ public sealed class OrdersApiTests(PostgresFixture postgres)
             await TestSql.ScalarAsync<long>(connectionString, "SELECT count(*) FROM payments WHERE payment_id = @p AND status = 'refunded'", ("p", paymentId)) == 1
             && (await staff.GetFromJsonAsync<JsonElement>($"/api/customers/{customer}")).GetProperty("lifetimeValue").GetDecimal() == 0m));
 
-        // A shipped order that staff cancel: its units come back through the ledger and its payment is refunded.
+        // A shipped order that staff cancel: its units come back through the ledger; its payment stays completed until a
+        // manager decides (staff cannot refund through cancel), and the refund is audited as a refund.
         var returned = await BodyAsync(await StaffOrderAsync(staff, customer, album, 3), HttpStatusCode.Created);
         var returnedId = returned.GetProperty("orderId").GetGuid();
         var parcel = await BodyAsync(await staff.PostAsJsonAsync($"/api/orders/{returnedId}/shipments", new { carrier = "DHL", trackingNumber = "JD0146" }),
@@ -224,8 +234,17 @@ public sealed class OrdersApiTests(PostgresFixture postgres)
         await MoveAsync(parcel.GetProperty("shipmentId").GetGuid(), "shipped");
         Assert.Equal(5, (await InventoryAsync(staff, album)).GetProperty("quantity").GetInt32());
         var cancelled = await BodyAsync(await staff.PostAsync($"/api/orders/{returnedId}/cancel", null), HttpStatusCode.OK);
-        Assert.Equal("cancelled", cancelled.GetProperty("status").GetString());
-        Assert.Equal("refunded", cancelled.GetProperty("payments")[0].GetProperty("status").GetString());
+        Assert.Equal(("cancelled", "completed", true), (cancelled.GetProperty("status").GetString(),
+            cancelled.GetProperty("payments")[0].GetProperty("status").GetString(), cancelled.GetProperty("refundDecisionPending").GetBoolean()));
+        Assert.Equal(HttpStatusCode.Forbidden, (await staff.PostAsJsonAsync($"/api/orders/{returnedId}/refund-decision", new { refund = true })).StatusCode);
+        await AssertFieldErrorAsync(await manager.PostAsJsonAsync($"/api/orders/{returnedId}/refund-decision", new { }), "refund");
+        var decided = await BodyAsync(await manager.PostAsJsonAsync($"/api/orders/{returnedId}/refund-decision", new { refund = true }), HttpStatusCode.OK);
+        Assert.Equal(("refunded", false), (decided.GetProperty("payments")[0].GetProperty("status").GetString(), decided.GetProperty("refundDecisionPending").GetBoolean()));
+        Assert.Equal(HttpStatusCode.Conflict, (await manager.PostAsJsonAsync($"/api/orders/{returnedId}/refund-decision", new { refund = true })).StatusCode);
+        var returnedPayment = returned.GetProperty("payment").GetProperty("paymentId").GetGuid().ToString();
+        Assert.Equal(1L, await TestSql.ScalarAsync<long>(connectionString,
+            "SELECT count(*) FROM system_logs WHERE source = 'audit' AND metadata->>'action' = 'orders.payment_refunded' AND metadata->>'paymentId' = @p AND metadata->>'via' = 'refund-decision'",
+            ("p", returnedPayment)));
         Assert.Equal(8, (await InventoryAsync(staff, album)).GetProperty("quantity").GetInt32());
         Assert.True(await TestAlbums.EventuallyAsync(async () =>
             await LedgerAsync(connectionString, returnedId, "sale") == -3 && await LedgerAsync(connectionString, returnedId, "return") == 3
@@ -266,12 +285,13 @@ public sealed class OrdersApiTests(PostgresFixture postgres)
         await using var node = await StartNodeAsync(connectionString);
         using var storefront = node.CreateStorefrontClient();
         var customer = await CustomerAsync(storefront);
+        using var asCustomer = await node.CreateCustomerClientAsync(customer);
         var alerts = new ConcurrentQueue<FraudAlert>();
         var subscription = await node.FollowAllAsync<FraudAlert>(MistyStreams.Fraud, alerts.Enqueue);
 
         // A brand-new customer, a $400 rare record, shipped somewhere other than their address.
         var reservation = await ReservationAsync(storefront, rare, 1, commit: false);
-        var created = await BodyAsync(await storefront.PostAsJsonAsync("/api/orders", new
+        var created = await BodyAsync(await asCustomer.PostAsJsonAsync("/api/orders", new
         {
             reservationId = reservation,
             customerId = customer,
@@ -303,7 +323,7 @@ public sealed class OrdersApiTests(PostgresFixture postgres)
         // Held for review: the single copy stays held, nothing is sold.
         var inventory = await InventoryAsync(storefront, rare);
         Assert.Equal((1, 1), (inventory.GetProperty("quantity").GetInt32(), inventory.GetProperty("reserved").GetInt32()));
-        var cancelled = await BodyAsync(await storefront.PostAsync($"/api/orders/{orderId}/cancel?customerId={customer}", null), HttpStatusCode.OK);
+        var cancelled = await BodyAsync(await asCustomer.PostAsync($"/api/orders/{orderId}/cancel", null), HttpStatusCode.OK);
         Assert.Equal(("cancelled", "failed"), (cancelled.GetProperty("status").GetString(), cancelled.GetProperty("payments")[0].GetProperty("status").GetString()));
         inventory = await InventoryAsync(storefront, rare);
         Assert.Equal((1, 0, 1), (inventory.GetProperty("quantity").GetInt32(), inventory.GetProperty("reserved").GetInt32(),
@@ -312,7 +332,7 @@ public sealed class OrdersApiTests(PostgresFixture postgres)
         Assert.Equal(0L, await LedgerAsync(connectionString, orderId, "sale"));
 
         // Flagged again; a manager (not a clerk) approves it, and only then is the copy sold.
-        var retried = await BodyAsync(await storefront.PostAsJsonAsync("/api/orders", new
+        var retried = await BodyAsync(await asCustomer.PostAsJsonAsync("/api/orders", new
         {
             reservationId = await ReservationAsync(storefront, rare, 1, commit: false),
             customerId = customer,

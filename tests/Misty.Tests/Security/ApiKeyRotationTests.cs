@@ -20,10 +20,12 @@ public sealed class ApiKeyRotationTests(PostgresFixture postgres)
         var albumId = await TestAlbums.InsertAsync(connectionString, quantity: 3);
         var seeded = Assert.Single((await admin.GetFromJsonAsync<List<ApiKeyResponse>>("/api/api-keys"))!);
 
-        var response = await admin.PostAsJsonAsync("/api/api-keys", new { name = "shop 2026" });
+        // The first-run key is a server key.
+        Assert.Equal(StorefrontKeyKinds.Server, seeded.Kind);
+        var response = await admin.PostAsJsonAsync("/api/api-keys", new { name = "shop 2026", kind = "server" });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var created = (await response.Content.ReadFromJsonAsync<CreatedApiKeyResponse>())!;
-        Assert.Equal(("shop 2026", "storefront", created.Key[..8]), (created.Name, created.Scope, created.KeyPrefix));
+        Assert.Equal(("shop 2026", "storefront", "server", created.Key[..8]), (created.Name, created.Scope, created.Kind, created.KeyPrefix));
         Assert.Equal($"/api/api-keys/{created.ApiKeyId}", response.Headers.Location?.OriginalString);
         // Only the hash is stored, and the key is never shown again.
         Assert.Equal(SHA256.HashData(Encoding.UTF8.GetBytes(created.Key)),
@@ -78,12 +80,18 @@ public sealed class ApiKeyRotationTests(PostgresFixture postgres)
         foreach (var client in new[] { manager, storefront })
         {
             Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/api-keys")).StatusCode);
-            Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsJsonAsync("/api/api-keys", new { name = "mine" })).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsJsonAsync("/api/api-keys", new { name = "mine", kind = "server" })).StatusCode);
+        }
+
+        foreach (var kind in new object?[] { null, "", "admin", "Public'--", 1 })
+        {
+            var response = await admin.PostAsJsonAsync("/api/api-keys", new { name = "shop", kind });
+            Assert.True(HttpStatusCode.BadRequest == response.StatusCode, $"kind {kind}: {response.StatusCode}");
         }
 
         foreach (var name in new object?[] { null, "", "   ", new string('k', 101), "<script>alert(1)</script>", "x'; DROP TABLE api_keys;--", "tab\there" })
         {
-            var response = await admin.PostAsJsonAsync("/api/api-keys", new { name });
+            var response = await admin.PostAsJsonAsync("/api/api-keys", new { name, kind = "public" });
             Assert.True(HttpStatusCode.BadRequest == response.StatusCode, $"{name}: {response.StatusCode}");
         }
 

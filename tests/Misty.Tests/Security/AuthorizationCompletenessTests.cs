@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Reflection;
 using System.Text;
 using Microsoft.AspNetCore.Authorization;
@@ -20,7 +21,8 @@ public sealed class AuthorizationCompletenessTests(PostgresFixture postgres)
 {
     private static readonly IReadOnlySet<string> KnownPolicies = new HashSet<string>(StringComparer.Ordinal)
     {
-        MistyPolicies.Staff, MistyPolicies.Manager, MistyPolicies.Admin, MistyPolicies.Storefront, AgentIdentity.Policy,
+        MistyPolicies.Staff, MistyPolicies.Manager, MistyPolicies.Admin, MistyPolicies.Storefront, MistyPolicies.StorefrontServer,
+        AgentIdentity.Policy,
     };
 
     [Theory]
@@ -74,14 +76,18 @@ public sealed class AuthorizationCompletenessTests(PostgresFixture postgres)
         using var storefront = node.CreateStorefrontClient();
         using var clerk = await node.CreateClientAsync(StaffRoles.Staff);
         using var manager = await node.CreateClientAsync(StaffRoles.Manager);
+        using var admin = await node.CreateStaffClientAsync();
+        var created = await admin.PostAsJsonAsync("/api/api-keys", new { name = "browser", kind = StorefrontKeyKinds.Public });
+        using var publicKey = node.CreateStorefrontClient((await created.Content.ReadFromJsonAsync<CreatedApiKeyResponse>())!.Key);
         // Who each policy turns away.
         var refusedBy = new Dictionary<string, (string Name, HttpClient Client)[]>
         {
             [MistyPolicies.Storefront] = [],
-            [MistyPolicies.Staff] = [("storefront key", storefront)],
-            [MistyPolicies.Manager] = [("storefront key", storefront), ("staff", clerk)],
-            [MistyPolicies.Admin] = [("storefront key", storefront), ("staff", clerk), ("manager", manager)],
-            [AgentIdentity.Policy] = [("storefront key", storefront), ("staff", clerk), ("manager", manager)],
+            [MistyPolicies.StorefrontServer] = [("public key", publicKey)],
+            [MistyPolicies.Staff] = [("server key", storefront), ("public key", publicKey)],
+            [MistyPolicies.Manager] = [("server key", storefront), ("public key", publicKey), ("staff", clerk)],
+            [MistyPolicies.Admin] = [("server key", storefront), ("public key", publicKey), ("staff", clerk), ("manager", manager)],
+            [AgentIdentity.Policy] = [("server key", storefront), ("public key", publicKey), ("staff", clerk), ("manager", manager)],
         };
 
         var failures = new List<string>();

@@ -52,14 +52,20 @@ public sealed class BadInputSuiteTests(PostgresFixture postgres)
         });
         using var admin = await node.CreateStaffClientAsync();
         await TestAlbums.InsertAsync(connectionString, quantity: 5);
-        var revokedKey = (await (await admin.PostAsJsonAsync("/api/api-keys", new { name = "revoked" })).Content.ReadFromJsonAsync<CreatedApiKeyResponse>())!;
+        var revokedKey = (await (await admin.PostAsJsonAsync("/api/api-keys", new { name = "revoked", kind = "server" })).Content.ReadFromJsonAsync<CreatedApiKeyResponse>())!;
         await admin.DeleteAsync($"/api/api-keys/{revokedKey.ApiKeyId}");
         using var anonymous = node.CreateClient();
         using var forgedToken = node.CreateClient();
         forgedToken.DefaultRequestHeaders.Authorization = new("Bearer", "CfDJ8-forged-" + new string('A', 200));
         using var wrongKey = node.CreateStorefrontClient("msk_wrong");
         using var revoked = node.CreateStorefrontClient(revokedKey.Key);
-        var strangers = new[] { ("no credentials", anonymous), ("forged token", forgedToken), ("wrong key", wrongKey), ("revoked key", revoked) };
+        using var forgedCustomer = node.CreateStorefrontClient();
+        forgedCustomer.DefaultRequestHeaders.Add(CustomerTokens.HeaderName, "mct_CfDJ8-forged-" + new string('A', 200));
+        var strangers = new[]
+        {
+            ("no credentials", anonymous), ("forged token", forgedToken), ("wrong key", wrongKey), ("revoked key", revoked),
+            ("forged customer token", forgedCustomer),
+        };
 
         var before = await SnapshotAsync(connectionString);
         var logsBefore = await TestSql.ScalarAsync<long>(connectionString, "SELECT count(*) FROM system_logs");

@@ -44,7 +44,7 @@ public sealed class HttpHardeningTests(PostgresFixture postgres)
             builder.Configuration.AddInMemoryCollection([new("MISTY_STOREFRONT_RATE_LIMIT", "5")]));
         using var admin = await node.CreateStaffClientAsync();
         var albumId = await TestAlbums.InsertAsync(connectionString, quantity: 3);
-        var second = await admin.PostAsJsonAsync("/api/api-keys", new { name = "second shop" });
+        var second = await admin.PostAsJsonAsync("/api/api-keys", new { name = "second shop", kind = "server" });
         using var secondShop = node.CreateStorefrontClient((await second.Content.ReadFromJsonAsync<CreatedApiKeyResponse>())!.Key);
         using var shop = node.CreateStorefrontClient();
 

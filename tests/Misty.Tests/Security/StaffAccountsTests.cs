@@ -115,14 +115,16 @@ public sealed class StaffAccountsTests(PostgresFixture postgres)
         var roleChange = Assert.Single(await TestSql.AuditRowsAsync(connectionString, "users.role_changed"));
         Assert.Equal(("warning", "manager", "staff", $"user:{adminId}"),
             (roleChange.Level, roleChange.Detail("from"), roleChange.Detail("to"), roleChange.Detail("actor")));
-        // The token issued to a manager no longer carries a manager's rights.
+        // A role change ends the tokens issued before it; a new login carries the new role's rights only.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await manager.GetAsync($"/api/inventory/{albumId}")).StatusCode);
+        using var clerk = await node.LoginAsync(mia.Email, StaffClients.Password);
         Assert.Equal(HttpStatusCode.Forbidden,
-            (await manager.PostAsJsonAsync($"/api/inventory/{albumId}/adjust", new { delta = -1, reason = "again" })).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await manager.GetAsync($"/api/inventory/{albumId}")).StatusCode);
+            (await clerk.PostAsJsonAsync($"/api/inventory/{albumId}/adjust", new { delta = -1, reason = "again" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await clerk.GetAsync($"/api/inventory/{albumId}")).StatusCode);
 
         Assert.Equal(HttpStatusCode.OK, (await admin.PatchAsJsonAsync($"/api/users/{mia.UserId}", new { active = false })).StatusCode);
         Assert.Single(await TestSql.AuditRowsAsync(connectionString, "users.deactivated"));
-        Assert.Equal(HttpStatusCode.Unauthorized, (await manager.GetAsync($"/api/inventory/{albumId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await clerk.GetAsync($"/api/inventory/{albumId}")).StatusCode);
         await AssertRefusedAsync(await node.CreateClient().PostAsJsonAsync(Login, new { email = mia.Email, password = StaffClients.Password }));
 
         var reactivated = await admin.PatchAsJsonAsync($"/api/users/{mia.UserId}",
@@ -134,6 +136,8 @@ public sealed class StaffAccountsTests(PostgresFixture postgres)
         Assert.Single(await TestSql.AuditRowsAsync(connectionString, "users.renamed"));
         using var back = await node.LoginAsync(mia.Email, "a brand new passphrase");
         Assert.Equal(HttpStatusCode.OK, (await back.GetAsync($"/api/inventory/{albumId}")).StatusCode);
+        // Reactivation does not revive the tokens issued before the deactivation.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await clerk.GetAsync($"/api/inventory/{albumId}")).StatusCode);
         Assert.DoesNotContain("brand new passphrase", await TestSql.AllSystemLogsAsync(connectionString), StringComparison.Ordinal);
     }
 
@@ -238,7 +242,7 @@ public sealed class StaffAccountsTests(PostgresFixture postgres)
         var users = await admin.GetFromJsonAsync<List<UserResponse>>("/api/users");
         Assert.NotNull(Assert.Single(users!, user => user.Email == "clerk@test.misty").LockedUntil);
 
-        var key = await admin.PostAsJsonAsync("/api/api-keys", new { name = "embedded shop" });
+        var key = await admin.PostAsJsonAsync("/api/api-keys", new { name = "embedded shop", kind = "public" });
         Assert.Equal(HttpStatusCode.Created, key.StatusCode);
     }
 
