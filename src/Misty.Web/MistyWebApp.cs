@@ -10,6 +10,7 @@ using Misty.Web.Dashboard;
 using Misty.Web.Health;
 using Misty.Web.Integrations;
 using Misty.Web.Inventory;
+using Misty.Web.Notifications;
 using Misty.Web.Orders;
 using Misty.Web.Reservations;
 using Misty.Web.Security;
@@ -56,6 +57,7 @@ public static class MistyWebApp
         builder.Services.AddWorkflowsWeb(options.UsesDatabase);
         builder.Services.AddCasesWeb(options.UsesDatabase);
         builder.Services.AddOrdersWeb(options.UsesDatabase);
+        builder.Services.AddNotificationsWeb(builder.Configuration, options.UsesDatabase);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IPasswordHasher<StaffAccount>, PasswordHasher<StaffAccount>>();
         builder.Services.AddSingleton<FirstRunBootstrap>();
@@ -97,6 +99,7 @@ public static class MistyWebApp
         app.MapCustomersApi();
         app.MapCasesApi();
         app.MapWorkflowsApi();
+        app.MapNotificationsApi();
         app.MapMistyDashboard();
 
         await app.Services.GetRequiredService<FirstRunBootstrap>().RunAsync(CancellationToken.None);
