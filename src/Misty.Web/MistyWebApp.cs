@@ -12,8 +12,10 @@ using Misty.Web.Integrations;
 using Misty.Web.Inventory;
 using Misty.Web.Notifications;
 using Misty.Web.Orders;
+using Misty.Web.Payments;
 using Misty.Web.Reservations;
 using Misty.Web.Security;
+using Misty.Web.Webhooks;
 using Misty.Web.Workflows;
 using Npgsql;
 
@@ -52,12 +54,14 @@ public static class MistyWebApp
             builder.Services.AddSingleton<IIntegrationStore, InMemoryIntegrationStore>();
         }
 
+        builder.Services.AddStripeWeb();
         builder.UseOrleans(silo => silo.UseMisty(options, database));
         builder.Services.AddMistyDashboard(options.UsesDatabase);
         builder.Services.AddWorkflowsWeb(options.UsesDatabase);
         builder.Services.AddCasesWeb(options.UsesDatabase);
         builder.Services.AddOrdersWeb(options.UsesDatabase);
         builder.Services.AddNotificationsWeb(builder.Configuration, options.UsesDatabase);
+        builder.Services.AddWebhooksWeb(builder.Configuration, options.UsesDatabase);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IPasswordHasher<StaffAccount>, PasswordHasher<StaffAccount>>();
         builder.Services.AddSingleton<FirstRunBootstrap>();
@@ -100,6 +104,8 @@ public static class MistyWebApp
         app.MapCasesApi();
         app.MapWorkflowsApi();
         app.MapNotificationsApi();
+        app.MapWebhooksApi();
+        app.MapStripeWebhookApi();
         app.MapMistyDashboard();
 
         await app.Services.GetRequiredService<FirstRunBootstrap>().RunAsync(CancellationToken.None);
