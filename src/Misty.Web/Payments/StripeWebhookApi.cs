@@ -55,7 +55,7 @@ public static class StripeWebhookApi
             return TypedResults.Problem(title: "Invalid Stripe webhook.", detail: ex.Message, statusCode: StatusCodes.Status400BadRequest);
         }
 
-        var (outcome, paymentKey, intentId) = stripeEvent.Data.Object switch
+        (ProcessorOutcome? Outcome, string? PaymentKey, string? IntentId) found = stripeEvent.Data.Object switch
         {
             PaymentIntent intent when stripeEvent.Type == EventTypes.PaymentIntentSucceeded =>
                 (ProcessorOutcome.Succeeded, intent.Metadata?.GetValueOrDefault(StripePaymentGateway.PaymentIdKey), intent.Id),
@@ -63,8 +63,9 @@ public static class StripeWebhookApi
                 (ProcessorOutcome.Failed, intent.Metadata?.GetValueOrDefault(StripePaymentGateway.PaymentIdKey), intent.Id),
             Charge charge when stripeEvent.Type == EventTypes.ChargeRefunded =>
                 (ProcessorOutcome.Refunded, charge.Metadata?.GetValueOrDefault(StripePaymentGateway.PaymentIdKey), charge.PaymentIntentId),
-            _ => ((ProcessorOutcome?)null, null, null),
+            _ => (null, null, null),
         };
+        var (outcome, paymentKey, intentId) = found;
         if (outcome is null)
         {
             // Acknowledged, so Stripe does not retry an event Misty does not act on.

@@ -45,7 +45,7 @@ public sealed class WebhookStore(NpgsqlDataSource database)
     {
         await using var command = database.CreateCommand($"SELECT {SubscriberColumns} FROM webhook_subscribers WHERE subscriber_id = @id AND deleted_at IS NULL");
         command.Parameters.AddWithValue("id", subscriberId);
-        return (await ReadSubscribersAsync(command, cancellationToken)).FirstOrDefault();
+        return await ReadSubscribersAsync(command, cancellationToken) is [var subscriber, ..] ? subscriber : null;
     }
 
     /// <summary>Removes the subscriber: nothing more is delivered to it; its delivery log stays.</summary>
