@@ -19,7 +19,7 @@ public sealed class EmailNotificationTests(PostgresFixture postgres)
         await using var node = await StartEmailNodeAsync(connectionString);
         using var admin = await node.CreateStaffClientAsync();
         await ConfigureSmtpAsync(admin, smtp.Port);
-        var (customer, email) = await CustomerWithEmailAsync(admin);
+        var (customer, email) = await CustomerWithEmailAsync(admin, connectionString);
 
         var opened = await BodyAsync(await admin.PostAsJsonAsync("/api/cases",
             new { customerId = customer, subject = "Warped record", description = "My copy of Kind of Blue arrived warped." }), HttpStatusCode.Created);
@@ -76,7 +76,7 @@ public sealed class EmailNotificationTests(PostgresFixture postgres)
         {
             // No SMTP integration yet: the emails can only wait in the queue.
             using var admin = await first.CreateStaffClientAsync();
-            (customer, _) = await CustomerWithEmailAsync(admin);
+            (customer, _) = await CustomerWithEmailAsync(admin, connectionString);
             order = (await BodyAsync(await StaffOrderAsync(admin, customer, album, 2), HttpStatusCode.Created)).GetProperty("orderId").GetGuid();
             var shipment = (await BodyAsync(await admin.PostAsJsonAsync($"/api/orders/{order}/shipments", new { carrier = "UPS", trackingNumber = "1Z<999>" }),
                 HttpStatusCode.Created)).GetProperty("shipmentId").GetGuid();
@@ -128,7 +128,7 @@ public sealed class EmailNotificationTests(PostgresFixture postgres)
         }
 
         await ConfigureSmtpAsync(admin, smtp.Port);
-        var (customer, _) = await CustomerWithEmailAsync(admin);
+        var (customer, _) = await CustomerWithEmailAsync(admin, connectionString);
         var opened = await BodyAsync(await admin.PostAsJsonAsync("/api/cases",
             new { customerId = customer, subject = "Hello", description = "A question." }), HttpStatusCode.Created);
         await BodyAsync(await admin.PostAsJsonAsync($"/api/cases/{opened.GetProperty("caseId").GetGuid()}/messages",
@@ -169,10 +169,14 @@ public sealed class EmailNotificationTests(PostgresFixture postgres)
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    private static async Task<(Guid Customer, string Email)> CustomerWithEmailAsync(HttpClient client)
+    /// <summary>A customer, once its row is there (cases are opened for customers the rows know).</summary>
+    private static async Task<(Guid Customer, string Email)> CustomerWithEmailAsync(HttpClient client, string connectionString)
     {
         var email = $"vera-{Guid.NewGuid():N}@customer.test";
         var response = await client.PostAsJsonAsync("/api/customers", new { email, firstName = "Vera", lastName = "Vinyl", address = "12 Elm Street" });
-        return ((await BodyAsync(response, HttpStatusCode.Created)).GetProperty("customerId").GetGuid(), email);
+        var customer = (await BodyAsync(response, HttpStatusCode.Created)).GetProperty("customerId").GetGuid();
+        Assert.True(await TestAlbums.EventuallyAsync(async () =>
+            await TestSql.ScalarAsync<long>(connectionString, "SELECT count(*) FROM customers WHERE customer_id = @c", ("c", customer)) == 1));
+        return (customer, email);
     }
 }
