@@ -92,10 +92,14 @@ public sealed class WebhookDispatcher(
         }
 
         var now = clock.GetUtcNow();
+        // The last attempt falls at the end of the retry window; after it fails, the delivery is abandoned.
+        var left = delivery.CreatedAt + Options.RetryWindow - now;
         var wait = Backoff.Delay(Options.RetryDelay, Options.MaxRetryDelay, delivery.Attempts);
-        var giveUp = now + wait - delivery.CreatedAt > Options.RetryWindow;
-        var failingSince = await store.FailedAsync(delivery, status, error, giveUp ? null : wait, cancellationToken);
-        if (now - failingSince >= Options.RetryWindow
+        TimeSpan? retry = left <= TimeSpan.Zero ? null : wait < left ? wait : left;
+        var (failingSince, firstFailedAt) = await store.FailedAsync(delivery, status, error, retry, cancellationToken);
+        // Failing for the whole window: nothing succeeded since this abandoned delivery first failed, or for a window.
+        var failedThroughout = now - failingSince >= Options.RetryWindow || (retry is null && failingSince <= firstFailedAt);
+        if (failedThroughout
             && await store.DisableAsync(delivery.SubscriberId, $"Every delivery failed since {failingSince:u}; last: {error}", cancellationToken))
         {
             logger.LogWarning("Webhook subscriber {Subscriber} ({Url}) failed for {Window} and was disabled.", delivery.SubscriberId, delivery.Url, Options.RetryWindow);

@@ -134,23 +134,34 @@ public sealed class WebhookStore(NpgsqlDataSource database)
     }
 
     /// <summary>Records a failed attempt: retried after <paramref name="wait"/>, or abandoned when it is null.</summary>
-    /// <returns>When the subscriber started failing (this failure, if it was succeeding until now).</returns>
-    public async Task<DateTimeOffset> FailedAsync(ClaimedDelivery delivery, int? statusCode, string error, TimeSpan? wait, CancellationToken cancellationToken)
+    /// <returns>
+    /// Since when the subscriber has failed without a success in between, and when this delivery first failed.
+    /// </returns>
+    public async Task<(DateTimeOffset FailingSince, DateTimeOffset FirstFailedAt)> FailedAsync(
+        ClaimedDelivery delivery, int? statusCode, string error, TimeSpan? wait, CancellationToken cancellationToken)
     {
-        await using var batch = database.CreateBatch();
-        // The subscriber's update first: its RETURNING is the batch's scalar.
-        batch.BatchCommands.Add(Command(
-            "UPDATE webhook_subscribers SET failing_since = coalesce(failing_since, now()) WHERE subscriber_id = @s RETURNING failing_since",
-            ("s", delivery.SubscriberId)));
-        batch.BatchCommands.Add(Command(
+        await using var command = database.CreateCommand(
             """
-            UPDATE webhook_deliveries SET locked_until = NULL, last_status_code = @code, last_error = @error,
-                status = CASE WHEN @abandon THEN 'abandoned' ELSE 'pending' END,
-                next_attempt_at = CASE WHEN @abandon THEN next_attempt_at ELSE now() + @wait END
-            WHERE delivery_id = @id
-            """, ("id", delivery.DeliveryId), ("code", (object?)statusCode ?? DBNull.Value), ("error", error), ("abandon", wait is null),
-            ("wait", wait ?? TimeSpan.Zero)));
-        return await batch.ExecuteScalarAsync(cancellationToken) is DateTime since ? new DateTimeOffset(DateTime.SpecifyKind(since, DateTimeKind.Utc)) : DateTimeOffset.UtcNow;
+            WITH subscriber AS (
+                UPDATE webhook_subscribers SET failing_since = coalesce(failing_since, now()) WHERE subscriber_id = @s RETURNING failing_since),
+            failed AS (
+                UPDATE webhook_deliveries SET locked_until = NULL, last_status_code = @code, last_error = @error,
+                    first_failed_at = coalesce(first_failed_at, now()),
+                    status = CASE WHEN @abandon THEN 'abandoned' ELSE 'pending' END,
+                    next_attempt_at = CASE WHEN @abandon THEN next_attempt_at ELSE now() + @wait END
+                WHERE delivery_id = @id RETURNING first_failed_at)
+            SELECT subscriber.failing_since, failed.first_failed_at FROM subscriber, failed
+            """);
+        command.Parameters.AddWithValue("s", delivery.SubscriberId);
+        command.Parameters.AddWithValue("id", delivery.DeliveryId);
+        command.Parameters.Add(new NpgsqlParameter("code", NpgsqlTypes.NpgsqlDbType.Integer) { Value = (object?)statusCode ?? DBNull.Value });
+        command.Parameters.AddWithValue("error", error);
+        command.Parameters.AddWithValue("abandon", wait is null);
+        command.Parameters.AddWithValue("wait", wait ?? TimeSpan.Zero);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? (reader.GetFieldValue<DateTimeOffset>(0), reader.GetFieldValue<DateTimeOffset>(1))
+            : (DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
     }
 
     /// <returns>True when this call disabled it (it was enabled).</returns>

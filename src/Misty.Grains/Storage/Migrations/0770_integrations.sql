@@ -59,6 +59,7 @@ CREATE TABLE webhook_deliveries (
     locked_until     timestamptz   NULL,
     last_status_code integer       NULL,
     last_error       text          NULL,
+    first_failed_at  timestamptz   NULL,
     created_at       timestamptz   NOT NULL DEFAULT now(),
     delivered_at     timestamptz   NULL,
     UNIQUE (subscriber_id, event_id)
