@@ -27,8 +27,8 @@ public sealed class LocalSmtpServer : IAsyncDisposable
 
     public static async Task<LocalSmtpServer> StartAsync()
     {
+        // Not created here: the Maildir handler creates the folder with its cur, new and tmp parts.
         var maildir = Path.Combine(Path.GetTempPath(), "misty-smtp-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(maildir);
         var port = LoopbackPorts.Free();
         var start = new ProcessStartInfo(Python)
         {
@@ -95,6 +95,9 @@ public sealed class LocalSmtpServer : IAsyncDisposable
         }
 
         _process.Dispose();
-        Directory.Delete(_maildir, recursive: true);
+        if (Directory.Exists(_maildir))
+        {
+            Directory.Delete(_maildir, recursive: true);
+        }
     }
 }

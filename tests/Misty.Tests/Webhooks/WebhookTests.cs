@@ -59,17 +59,20 @@ public sealed class WebhookTests(PostgresFixture postgres)
             Assert.Equal(request.Headers["Misty-Event-Version"], body.RootElement.GetProperty("version").GetInt64().ToString());
         }
 
-        // The first two attempts were refused: the same event came again (at least once) and the versions never went back.
-        Assert.Equal(received[0].Headers["Misty-Event-Id"], received[2].Headers["Misty-Event-Id"]);
-        var versions = received.Select(Version).ToList();
-        Assert.Equal(versions.Order().ToList(), versions);
+        // The first two attempts were refused: their event came again (at least once), and what was accepted went in
+        // version order, every version of the order once at least.
+        Assert.Contains(received.Skip(2), r => r.Accepted && r.Headers["Misty-Event-Id"] == received[0].Headers["Misty-Event-Id"]);
         var accepted = received.Where(r => r.Accepted).Select(Version).ToList();
+        Assert.Equal(accepted.Order().ToList(), accepted);
         Assert.Equal(Enumerable.Range(1, (int)finalVersion).Select(v => (long)v), accepted.Distinct());
-        Assert.Contains("\"orderNumber\":\"MST-", received[0].Body, StringComparison.Ordinal);
+        using (var first = JsonDocument.Parse(received[0].Body))
+        {
+            Assert.StartsWith("MST-", first.RootElement.GetProperty("data").GetProperty("orderNumber").GetString(), StringComparison.Ordinal);
+        }
 
         var log = await BodyAsync(await admin.GetAsync($"/api/webhooks/{subscriber}/deliveries"), HttpStatusCode.OK);
-        var first = Assert.Single(log.EnumerateArray(), d => d.GetProperty("version").GetInt64() == 1);
-        Assert.Equal(("delivered", 3, 200), (first.GetProperty("status").GetString(), first.GetProperty("attempts").GetInt32(), first.GetProperty("lastStatusCode").GetInt32()));
+        Assert.All(log.EnumerateArray(), d => Assert.Equal(("delivered", 200), (d.GetProperty("status").GetString(), d.GetProperty("lastStatusCode").GetInt32())));
+        Assert.Equal(received.Count, log.EnumerateArray().Sum(d => d.GetProperty("attempts").GetInt32()));
 
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/webhooks/{subscriber}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/webhooks/{subscriber}")).StatusCode);
