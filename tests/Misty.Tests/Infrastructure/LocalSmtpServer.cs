@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using Misty.Grains.Hosting;
 using MimeKit;
+using Misty.Grains.Hosting;
 
 namespace Misty.Tests.Infrastructure;
 

@@ -107,8 +107,12 @@ public sealed class StripeStandIn : IAsyncDisposable
             var intent = _intents[form["payment_intent"]];
             return (200, JsonSerializer.Serialize(new
             {
-                id = "re_" + Guid.NewGuid().ToString("N")[..24], @object = "refund", amount = intent.GetProperty("amount").GetInt64(),
-                currency = intent.GetProperty("currency").GetString(), payment_intent = form["payment_intent"], status = "succeeded",
+                id = "re_" + Guid.NewGuid().ToString("N")[..24],
+                @object = "refund",
+                amount = intent.GetProperty("amount").GetInt64(),
+                currency = intent.GetProperty("currency").GetString(),
+                payment_intent = form["payment_intent"],
+                status = "succeeded",
             }));
         });
         return Results.Text(json, "application/json", statusCode: status);
