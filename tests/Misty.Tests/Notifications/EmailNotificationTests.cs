@@ -162,8 +162,13 @@ public sealed class EmailNotificationTests(PostgresFixture postgres)
             connected = true,
             settings = new
             {
-                host = "127.0.0.1", port, security = "none", fromAddress = "shop@misty.test", fromName = "Misty Records",
-                storeName = "Misty Records", storeAddress = "1 Groove Lane & Co, Springfield",
+                host = "127.0.0.1",
+                port,
+                security = "none",
+                fromAddress = "shop@misty.test",
+                fromName = "Misty Records",
+                storeName = "Misty Records",
+                storeAddress = "1 Groove Lane & Co, Springfield",
             },
         });
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());

@@ -73,7 +73,11 @@ public sealed class StripePaymentTests(PostgresFixture postgres)
         await PaymentRowAsync(connectionString, slowPayment);
         var succeeded = Event("evt_slow_succeeded", "payment_intent.succeeded", new
         {
-            id = "pi_unknown_to_misty", @object = "payment_intent", status = "succeeded", amount = 4919, currency = "usd",
+            id = "pi_unknown_to_misty",
+            @object = "payment_intent",
+            status = "succeeded",
+            amount = 4919,
+            currency = "usd",
             metadata = new Dictionary<string, string> { ["misty_payment_id"] = slowPayment.ToString() },
         });
         Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(node, succeeded, WebhookSecret)).StatusCode);
@@ -90,7 +94,13 @@ public sealed class StripePaymentTests(PostgresFixture postgres)
             .GetProperty("payments").EnumerateArray()).GetProperty("transactionId").GetString()!;
         var refunded = Event("evt_refunded_once", "charge.refunded", new
         {
-            id = "ch_" + intentId[3..], @object = "charge", amount = 4919, amount_refunded = 4919, currency = "usd", refunded = true, payment_intent = intentId,
+            id = "ch_" + intentId[3..],
+            @object = "charge",
+            amount = 4919,
+            amount_refunded = 4919,
+            currency = "usd",
+            refunded = true,
+            payment_intent = intentId,
         });
         Assert.Equal(HttpStatusCode.BadRequest, (await PostWebhookAsync(node, refunded, "whsec_forged")).StatusCode);
         Assert.Equal("completed", await PaymentStatusAsync(admin, paidId));

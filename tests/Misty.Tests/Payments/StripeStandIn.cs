@@ -81,7 +81,10 @@ public sealed class StripeStandIn : IAsyncDisposable
                 {
                     error = new
                     {
-                        type = "card_error", code = "card_declined", decline_code = "generic_decline", message = "Your card was declined.",
+                        type = "card_error",
+                        code = "card_declined",
+                        decline_code = "generic_decline",
+                        message = "Your card was declined.",
                         payment_intent = intent,
                     },
                 }))
