@@ -14,12 +14,15 @@ using Misty.Web.Health;
 using Misty.Web.Integrations;
 using Misty.Web.Inventory;
 using Misty.Web.Knowledge;
+using Misty.Web.Notifications;
 using Misty.Web.Operations;
 using Misty.Web.Orders;
+using Misty.Web.Payments;
 using Misty.Web.Recommendations;
 using Misty.Web.Reports;
 using Misty.Web.Reservations;
 using Misty.Web.Security;
+using Misty.Web.Webhooks;
 using Misty.Web.Workflows;
 using Npgsql;
 
@@ -58,12 +61,15 @@ public static class MistyWebApp
             builder.Services.AddSingleton<IIntegrationStore, InMemoryIntegrationStore>();
         }
 
+        builder.Services.AddStripeWeb();
         builder.UseOrleans(silo => silo.UseMisty(options, database));
         builder.Services.AddMistyDashboard(options.UsesDatabase);
         builder.Services.AddWorkflowsWeb(options.UsesDatabase);
         builder.Services.AddCasesWeb(options.UsesDatabase);
         builder.Services.AddOrdersWeb(options.UsesDatabase);
         builder.Services.AddMistyKnowledge(database, builder.Configuration);
+        builder.Services.AddNotificationsWeb(builder.Configuration, options.UsesDatabase);
+        builder.Services.AddWebhooksWeb(builder.Configuration, options.UsesDatabase);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IPasswordHasher<StaffAccount>, PasswordHasher<StaffAccount>>();
         builder.Services.AddSingleton<FirstRunBootstrap>();
@@ -114,6 +120,9 @@ public static class MistyWebApp
         app.MapAuditApi();
         app.MapForecastApi();
         app.MapKnowledgeApi();
+        app.MapNotificationsApi();
+        app.MapWebhooksApi();
+        app.MapStripeWebhookApi();
         app.MapMistyDashboard();
         app.MapMistyAgents();
 

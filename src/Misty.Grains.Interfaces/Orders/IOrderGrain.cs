@@ -40,6 +40,14 @@ public interface IOrderGrain : IGrainWithGuidKey
     [Alias("RefundPayment")]
     Task<OrderOutcome> RefundPaymentAsync(Guid paymentId, string actor);
 
+    /// <summary>
+    /// Applies a payment outcome the processor reported later (issue 18's Stripe webhook). A success or failure settles a
+    /// pending payment now (the gateway then answers with the processor's outcome); a refund marks a completed payment
+    /// refunded. Applying the same outcome again changes nothing.
+    /// </summary>
+    [Alias("ApplyProcessorOutcome")]
+    Task<OrderOutcome> ApplyProcessorOutcomeAsync(Guid paymentId, ProcessorOutcome outcome);
+
     /// <summary>Rewrites the order's rows from the stored grain state; false when there is no stored state.</summary>
     [Alias("RebuildProjection")]
     Task<bool> RebuildProjectionAsync();

@@ -1,5 +1,6 @@
 using Misty.Grains.Cases.Triage;
 using Misty.Grains.Interfaces.Cases;
+using Misty.Grains.Notifications;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -193,6 +194,12 @@ public sealed class PostgresCaseStore(NpgsqlDataSource database) : ICaseStore
                     """,
                     ("message", message.MessageId), ("case", row.CaseId), ("user", Uuid(message.UserId)), ("text", message.Message),
                     ("internal", message.IsInternal), ("customer", message.FromCustomer), ("at", message.CreatedAt)));
+            }
+
+            if (!overwrite)
+            {
+                // The customer's emails commit with the messages that owe them (a rebuild sends none).
+                NotificationRows.AddTo(batch, CaseNotifications.Derive(row, projection.Messages, DateTimeOffset.UtcNow, NotificationRows.Horizon));
             }
 
             foreach (var entry in projection.History)

@@ -303,6 +303,28 @@ public sealed class OrderGrain(
         return Ok(paymentId);
     }
 
+    public async Task<OrderOutcome> ApplyProcessorOutcomeAsync(Guid paymentId, ProcessorOutcome outcome)
+    {
+        var index = _live.Payments.FindIndex(payment => payment.PaymentId == paymentId);
+        if (index < 0)
+        {
+            return Fail(OrderResult.NotFound, $"Payment {paymentId} does not exist.");
+        }
+
+        if (outcome != ProcessorOutcome.Refunded)
+        {
+            await SettleAsync();
+        }
+        else if (_live.Payments[index] is { Status: PaymentStatus.Completed } payment)
+        {
+            _live.Payments[index] = payment with { Status = PaymentStatus.Refunded, FailureReason = "refunded at the payment processor" };
+            _live.PendingNotices.Add(new OrderNotice(OrderId, paymentId, OrderNoticeKind.Refunded, payment.Amount, [], clock.GetUtcNow()));
+            await StoreAsync();
+        }
+
+        return Ok(paymentId);
+    }
+
     public async Task<bool> RebuildProjectionAsync()
     {
         if (_stored is not { } stored)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Misty.Grains.Interfaces.Cases;
 using Misty.Grains.Interfaces.Orders;
+using Misty.Grains.Notifications;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -176,6 +177,12 @@ public sealed class PostgresOrderStore(NpgsqlDataSource database, TimeProvider c
             foreach (var shipment in order.Shipments)
             {
                 batch.BatchCommands.Add(ShipmentCommand(orderId, order, shipment, overwrite));
+            }
+
+            if (!overwrite)
+            {
+                // The customer's emails commit with the rows of the change that owes them (a rebuild sends none).
+                NotificationRows.AddTo(batch, OrderNotifications.Derive(orderId, order, clock.GetUtcNow(), NotificationRows.Horizon));
             }
 
             await batch.ExecuteNonQueryAsync(cancellationToken);

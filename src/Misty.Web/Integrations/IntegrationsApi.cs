@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Misty.Grains.Audit;
 using Misty.Web.Api;
+using Misty.Web.Notifications;
 using Misty.Web.Security;
 
 namespace Misty.Web.Integrations;
@@ -63,6 +64,11 @@ public static partial class IntegrationsApi
             .Check(request.Connected is not null, "connected", "Say whether the integration is connected (true or false).");
         var settings = Settings(request.Settings, errors);
         var secrets = Credentials(request.Credentials, errors);
+        if (name == SmtpSettings.ServiceName && errors.IsEmpty)
+        {
+            SmtpSettings.Validate(settings, secrets?.Keys, errors);
+        }
+
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();

@@ -1,0 +1,121 @@
+using Misty.Grains.Interfaces.Orders;
+using Misty.Web.Integrations;
+using Npgsql;
+using Stripe;
+
+namespace Misty.Web.Payments;
+
+public static class StripeWebhookApi
+{
+    private const long ToleranceSeconds = 300;
+
+    public static IServiceCollection AddStripeWeb(this IServiceCollection services)
+    {
+        // Registered before the silo's orders (which add the simulated gateway only when none is registered).
+        services.AddSingleton<Misty.Grains.Orders.Payments.IPaymentGateway, IntegrationPaymentGateway>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapStripeWebhookApi(this IEndpointRouteBuilder routes)
+    {
+        // Stripe calls without Misty's credentials: the request is authenticated by its Stripe-Signature instead.
+        routes.MapPost("/api/payments/stripe/webhook", ReceiveAsync)
+            .WithTags("Orders")
+            .AllowAnonymous()
+            .WithSummary("Stripe's webhook: verifies Stripe-Signature, then applies payment_intent.succeeded, payment_intent.payment_failed and charge.refunded once per event.")
+            .Produces(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return routes;
+    }
+
+    private static async Task<IResult> ReceiveAsync(HttpRequest http, IIntegrationStore integrations, IntegrationCredentials credentials,
+        IServiceProvider services, IGrainFactory grains, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        if (services.GetService<NpgsqlDataSource>() is not { } database)
+        {
+            return TypedResults.Problem(title: "Stripe webhooks need the database.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        if (StripeSettings.WebhookSecretOf(await integrations.FindAsync(StripeSettings.ServiceName, cancellationToken), credentials) is not { } secret)
+        {
+            return TypedResults.Problem(title: "Stripe is not configured.",
+                detail: "The stripe integration has no webhookSecret credential.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        using var reader = new StreamReader(http.Body);
+        var json = await reader.ReadToEndAsync(cancellationToken);
+        Event stripeEvent;
+        try
+        {
+            stripeEvent = EventUtility.ConstructEvent(json, http.Headers["Stripe-Signature"].ToString(), secret, ToleranceSeconds, throwOnApiVersionMismatch: false);
+        }
+        catch (StripeException ex)
+        {
+            return TypedResults.Problem(title: "Invalid Stripe webhook.", detail: ex.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        (ProcessorOutcome? Outcome, string? PaymentKey, string? IntentId) found = stripeEvent.Data.Object switch
+        {
+            PaymentIntent intent when stripeEvent.Type == EventTypes.PaymentIntentSucceeded =>
+                (ProcessorOutcome.Succeeded, intent.Metadata?.GetValueOrDefault(StripePaymentGateway.PaymentIdKey), intent.Id),
+            PaymentIntent intent when stripeEvent.Type == EventTypes.PaymentIntentPaymentFailed =>
+                (ProcessorOutcome.Failed, intent.Metadata?.GetValueOrDefault(StripePaymentGateway.PaymentIdKey), intent.Id),
+            Charge charge when stripeEvent.Type == EventTypes.ChargeRefunded =>
+                (ProcessorOutcome.Refunded, charge.Metadata?.GetValueOrDefault(StripePaymentGateway.PaymentIdKey), charge.PaymentIntentId),
+            _ => (null, null, null),
+        };
+        var (outcome, paymentKey, intentId) = found;
+        if (outcome is null)
+        {
+            // Acknowledged, so Stripe does not retry an event Misty does not act on.
+            return TypedResults.Ok();
+        }
+
+        if (await AlreadyAppliedAsync(database, stripeEvent.Id, cancellationToken))
+        {
+            return TypedResults.Ok();
+        }
+
+        if (await FindPaymentAsync(database, paymentKey, intentId, cancellationToken) is not { } payment)
+        {
+            loggers.CreateLogger(typeof(StripeWebhookApi)).LogWarning("Stripe event {EventId} ({Type}) names no payment of Misty's.", stripeEvent.Id, stripeEvent.Type);
+            return TypedResults.Ok();
+        }
+
+        // Applied first, recorded after: applying again is a no-op in the grain, so a crash in between is harmless and a
+        // replay after the record changes nothing.
+        await grains.GetGrain<IOrderGrain>(payment.OrderId).ApplyProcessorOutcomeAsync(payment.PaymentId, outcome.Value);
+        await RecordAsync(database, stripeEvent.Id, stripeEvent.Type, payment.OrderId, cancellationToken);
+        return TypedResults.Ok();
+    }
+
+    private static async Task<bool> AlreadyAppliedAsync(NpgsqlDataSource database, string eventId, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand("SELECT 1 FROM stripe_events WHERE event_id = @id");
+        command.Parameters.AddWithValue("id", eventId);
+        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
+    private static async Task RecordAsync(NpgsqlDataSource database, string eventId, string type, Guid orderId, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            "INSERT INTO stripe_events (event_id, event_type, order_id) VALUES (@id, @type, @order) ON CONFLICT (event_id) DO NOTHING");
+        command.Parameters.AddWithValue("id", eventId);
+        command.Parameters.AddWithValue("type", type);
+        command.Parameters.AddWithValue("order", orderId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The payment by Misty's id in the intent's metadata, else by the intent id stored as its transaction id.</summary>
+    private static async Task<(Guid OrderId, Guid PaymentId)?> FindPaymentAsync(NpgsqlDataSource database, string? paymentKey, string? intentId,
+        CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            "SELECT order_id, payment_id FROM payments WHERE payment_id = @payment OR (@intent <> '' AND transaction_id = @intent) LIMIT 1");
+        command.Parameters.AddWithValue("payment", Guid.TryParse(paymentKey, out var id) ? id : Guid.Empty);
+        command.Parameters.AddWithValue("intent", intentId ?? "");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetGuid(0), reader.GetGuid(1)) : null;
+    }
+}

@@ -1,0 +1,164 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using Misty.Grains.Audit;
+using Misty.Web.Api;
+using Misty.Web.Security;
+
+namespace Misty.Web.Webhooks;
+
+public sealed record CreateWebhookRequest(string? Url, IReadOnlyList<string>? Events);
+
+/// <param name="Secret">The signing secret: in the answer to the POST only, never again.</param>
+public sealed record WebhookResponse(
+    Guid SubscriberId, string Url, IReadOnlyList<string> Events, bool Enabled, string? DisabledReason, DateTimeOffset? FailingSince,
+    DateTimeOffset CreatedAt, string? Secret = null)
+{
+    public static WebhookResponse From(WebhookSubscriber subscriber, string? secret = null) => new(subscriber.SubscriberId, subscriber.Url,
+        subscriber.Events, subscriber.Enabled, subscriber.DisabledReason, subscriber.FailingSince, subscriber.CreatedAt, secret);
+}
+
+public static class WebhooksApi
+{
+    private const int MaxEvents = 20;
+
+    public static IServiceCollection AddWebhooksWeb(this IServiceCollection services, IConfiguration configuration, bool usesDatabase)
+    {
+        services.Configure<WebhookOptions>(configuration.GetSection("Misty:Webhooks"));
+        if (usesDatabase)
+        {
+            services.AddSingleton<WebhookStore>();
+            services.AddSingleton<WebhookFeed>();
+            services.AddHostedService(provider => provider.GetRequiredService<WebhookFeed>());
+            services.AddHostedService<WebhookDispatcher>();
+        }
+
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/webhooks").WithTags("Webhooks");
+        group.MapPost("", CreateAsync)
+            .RequireAuthorization(MistyPolicies.Admin)
+            .WithSummary("Registers a subscriber for stream events; the answer carries its signing secret, shown only this once.")
+            .Produces<WebhookResponse>(StatusCodes.Status201Created)
+            .ProducesValidationProblem();
+        group.MapGet("", ListAsync)
+            .RequireAuthorization(MistyPolicies.Manager)
+            .WithSummary("The subscribers, enabled or not (a subscriber that failed for the retry window is disabled).")
+            .Produces<IReadOnlyList<WebhookResponse>>();
+        group.MapGet("/{id:guid}", GetAsync)
+            .RequireAuthorization(MistyPolicies.Manager)
+            .Produces<WebhookResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapDelete("/{id:guid}", DeleteAsync)
+            .RequireAuthorization(MistyPolicies.Admin)
+            .WithSummary("Removes a subscriber; its pending deliveries are abandoned, its delivery log stays.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id:guid}/deliveries", DeliveriesAsync)
+            .RequireAuthorization(MistyPolicies.Manager)
+            .WithSummary("The subscriber's delivery log, newest first: status, attempts, last HTTP status and error.")
+            .Produces<IReadOnlyList<DeliveryResponse>>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return routes;
+    }
+
+    private static async Task<IResult> CreateAsync(CreateWebhookRequest request, ClaimsPrincipal user, IServiceProvider services,
+        IOptions<WebhookOptions> options, ISecretProtector protector, IAuditLog audit, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        if (WebhookAddresses.Refusal(request.Url, options.Value.AllowPrivateAddresses) is { } refusal)
+        {
+            errors.Add("url", refusal);
+        }
+
+        var events = request.Events?.Select(name => name?.Trim() ?? "").Distinct(StringComparer.Ordinal).ToList() ?? [];
+        errors.Check(events.Count is > 0 and <= MaxEvents, "events", $"1 to {MaxEvents} event names.");
+        var unknown = events.Where(name => !WebhookEvents.Namespaces.ContainsKey(name)).ToList();
+        errors.Check(unknown.Count == 0, "events", $"Unknown: {string.Join(", ", unknown.Take(5))}. Known: {string.Join(", ", WebhookEvents.Namespaces.Keys)}.");
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        if (services.GetService<WebhookStore>() is not { } store)
+        {
+            return Unavailable();
+        }
+
+        var secret = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var subscriber = new WebhookSubscriber(Guid.NewGuid(), request.Url!.Trim(), events, protector.Protect(WebhookDispatcher.SecretPurpose, secret),
+            true, null, null, DateTimeOffset.UtcNow);
+        await store.CreateAsync(subscriber, Callers.StaffUserId(user), cancellationToken);
+        await services.GetRequiredService<WebhookFeed>().RefreshAsync(cancellationToken);
+        await audit.RecordAsync(new AuditEntry("webhooks.created", Callers.Id(user), $"Webhook subscriber {subscriber.SubscriberId} was registered for {subscriber.Url}.")
+        {
+            Details = new Dictionary<string, object?> { ["subscriberId"] = subscriber.SubscriberId, ["url"] = subscriber.Url, ["events"] = events },
+        });
+        var stored = await store.FindAsync(subscriber.SubscriberId, cancellationToken) ?? subscriber;
+        return TypedResults.Created($"/api/webhooks/{subscriber.SubscriberId}", WebhookResponse.From(stored, secret));
+    }
+
+    private static async Task<IResult> ListAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        services.GetService<WebhookStore>() is { } store
+            ? TypedResults.Ok((await store.ListAsync(enabledOnly: false, cancellationToken)).Select(subscriber => WebhookResponse.From(subscriber)).ToList())
+            : Unavailable();
+
+    private static async Task<IResult> GetAsync(Guid id, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        if (services.GetService<WebhookStore>() is not { } store)
+        {
+            return Unavailable();
+        }
+
+        return await store.FindAsync(id, cancellationToken) is { } subscriber ? TypedResults.Ok(WebhookResponse.From(subscriber)) : NotFound(id);
+    }
+
+    private static async Task<IResult> DeleteAsync(Guid id, ClaimsPrincipal user, IServiceProvider services, IAuditLog audit, CancellationToken cancellationToken)
+    {
+        if (services.GetService<WebhookStore>() is not { } store)
+        {
+            return Unavailable();
+        }
+
+        if (await store.FindAsync(id, cancellationToken) is null)
+        {
+            return NotFound(id);
+        }
+
+        await store.DeleteAsync(id, cancellationToken);
+        await services.GetRequiredService<WebhookFeed>().RefreshAsync(cancellationToken);
+        await audit.RecordAsync(new AuditEntry("webhooks.deleted", Callers.Id(user), $"Webhook subscriber {id} was deleted."));
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> DeliveriesAsync(Guid id, string? page, string? pageSize, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        var pageNumber = PageParameters.Page(page, errors);
+        var size = PageParameters.PageSize(pageSize, errors);
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        if (services.GetService<WebhookStore>() is not { } store)
+        {
+            return Unavailable();
+        }
+
+        return await store.FindAsync(id, cancellationToken) is null
+            ? NotFound(id)
+            : TypedResults.Ok(await store.DeliveriesAsync(id, pageNumber, size, cancellationToken));
+    }
+
+    private static IResult NotFound(Guid id) =>
+        TypedResults.Problem(title: "No such webhook subscriber.", detail: $"There is no webhook subscriber {id}.", statusCode: StatusCodes.Status404NotFound);
+
+    private static IResult Unavailable() => TypedResults.Problem(title: "Webhooks need the database.",
+        detail: "Webhook subscribers and deliveries are kept in PostgreSQL; this node runs the embedded in-memory mode.",
+        statusCode: StatusCodes.Status503ServiceUnavailable);
+}
