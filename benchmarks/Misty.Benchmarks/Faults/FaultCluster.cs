@@ -21,6 +21,9 @@ internal sealed class FaultCluster(DurablePostgres postgres, string repositoryRo
 
     public List<Member> Members { get; } = [];
 
+    /// <summary>One key-encryption key for the cluster: every web node reads the key ring the others wrote.</summary>
+    private readonly string _keyRingKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     public IEnumerable<Member> Webs => Members.Where(member => member.IsWeb);
 
     public Member AddMember(string name, bool isWeb)
@@ -42,6 +45,7 @@ internal sealed class FaultCluster(DurablePostgres postgres, string repositoryRo
             ["MISTY_ADMIN_PASSWORD"] = AdminPassword,
             ["MISTY_STOREFRONT_KEY"] = StorefrontKey,
             ["MISTY_STOREFRONT_RATE_LIMIT"] = "1000000",
+            ["MISTY_KEYRING_KEY"] = _keyRingKey,
             // Payments are not what this measures: no simulated declines, and a short simulated processor latency.
             ["Misty__Payments__DeclineRate"] = "0",
             ["Misty__Payments__Latency"] = "00:00:00.010",

@@ -16,15 +16,16 @@ public sealed record RecommendationResponse(
 }
 
 /// <summary>
-/// A customer's personal suggestions. They are customers' data, so they follow <see cref="Callers.MaySeeCustomer"/>:
-/// staff, or the customer themself; anyone else gets 404 so that ids cannot be probed.
+/// A customer's personal suggestions. They are customers' data, so they follow <see cref="CustomerAccess"/>:
+/// staff, or a storefront call with that customer's X-Customer-Token; anyone else gets 404 so that ids cannot be probed.
 /// </summary>
 public static class RecommendationsApi
 {
     public static IEndpointRouteBuilder MapRecommendationsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/customers/{customerId:guid}/recommendations").WithTags("Recommendations")
-            .RequireAuthorization(MistyPolicies.Storefront);
+            .RequireAuthorization(MistyPolicies.Storefront)
+            .RequireCustomerAccess();
         group.MapGet("", ListAsync)
             .WithSummary("The customer's current suggestions, best first: none already bought or out of stock, at most two per artist in ten, each with a reason.")
             .Produces<List<RecommendationResponse>>()
@@ -38,13 +39,8 @@ public static class RecommendationsApi
     }
 
     private static async Task<IResult> ListAsync(
-        Guid customerId, string? k, ClaimsPrincipal user, IServiceProvider services, TimeProvider clock, CancellationToken cancellationToken)
+        Guid customerId, string? k, IServiceProvider services, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (!Callers.MaySeeCustomer(user, customerId))
-        {
-            return NotFound(customerId);
-        }
-
         var count = 10;
         var errors = new FieldErrors();
         errors.Check(k is null || int.TryParse(k, NumberStyles.None, CultureInfo.InvariantCulture, out count) && count is >= 1 and <= AlbumSuggestions.ListLength,
@@ -64,13 +60,8 @@ public static class RecommendationsApi
     }
 
     private static async Task<IResult> ClickAsync(
-        Guid customerId, Guid recId, ClaimsPrincipal user, IServiceProvider services, CancellationToken cancellationToken)
+        Guid customerId, Guid recId, IServiceProvider services, CancellationToken cancellationToken)
     {
-        if (!Callers.MaySeeCustomer(user, customerId))
-        {
-            return NotFound(customerId);
-        }
-
         if (services.GetService<PostgresRecommendationStore>() is not { } store)
         {
             return NeedsDatabase();
@@ -81,9 +72,6 @@ public static class RecommendationsApi
             : TypedResults.Problem(title: "No such recommendation.", detail: $"Customer {customerId} has no recommendation {recId}.",
                 statusCode: StatusCodes.Status404NotFound);
     }
-
-    private static IResult NotFound(Guid customerId) =>
-        TypedResults.Problem(title: "No such customer.", detail: $"Customer {customerId} does not exist.", statusCode: StatusCodes.Status404NotFound);
 
     private static IResult NeedsDatabase() =>
         TypedResults.Problem(title: "Recommendations need PostgreSQL (MISTY_DB).",

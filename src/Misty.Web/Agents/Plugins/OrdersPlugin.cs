@@ -44,7 +44,7 @@ public sealed class OrdersPlugin(AgentGate gate, IGrainFactory grains, IServiceP
         }, cancellationToken);
     }
 
-    [KernelFunction("cancel_order"), Description("Writes. Cancels an order: held stock is released and payments refunded. Always waits for a manager's approval.")]
+    [KernelFunction("cancel_order"), Description("Writes. Cancels an order: held stock is released; payments are refunded when this agent may refund, else left to a manager's refund decision. Always waits for a manager's approval.")]
     [AgentTool("orders", readOnly: false, Destructive = true)]
     public Task<string> CancelOrderAsync(Kernel kernel,
         [Description("The order's id (a GUID).")] string orderId,
@@ -54,9 +54,12 @@ public sealed class OrdersPlugin(AgentGate gate, IGrainFactory grains, IServiceP
         var input = new ToolInput();
         var id = input.Id("orderId", orderId);
         input.Text("reason", reason, 500);
-        var actor = AgentCallContext.Of(kernel).Agent.Actor;
+        var agent = AgentCallContext.Of(kernel).Agent;
+        // A refund is a refund whichever door: only an agent that may refund (payments:write) refunds by cancelling;
+        // otherwise the order is marked for a manager's refund decision.
+        var mayRefund = agent.Allows("payments", write: true);
         return gate.RunAsync(kernel, "cancel_order", input, async _ =>
-            Order(await grains.GetGrain<IOrderGrain>(id).CancelAsync(actor), orderId), cancellationToken);
+            Order(await grains.GetGrain<IOrderGrain>(id).CancelAsync(agent.Actor, mayRefund), orderId), cancellationToken);
     }
 
     internal static ToolOutcome Order(OrderOutcome outcome, string id) => outcome.Result switch
