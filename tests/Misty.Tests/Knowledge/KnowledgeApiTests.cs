@@ -103,8 +103,16 @@ public sealed class KnowledgeApiTests(PostgresFixture postgres)
         using var manager = await node.CreateClientAsync(StaffRoles.Manager);
         var created = await manager.PostAsJsonAsync("/api/albums", new
         {
-            sku = "KB-0001", title = "Kind of Blue", artist = "Miles Davis", genre = "Jazz", label = "Columbia", releaseYear = 1959,
-            price = 29.99m, cost = 15m, condition = "NM", description = "Modal jazz landmark with Coltrane and Bill Evans.",
+            sku = "KB-0001",
+            title = "Kind of Blue",
+            artist = "Miles Davis",
+            genre = "Jazz",
+            label = "Columbia",
+            releaseYear = 1959,
+            price = 29.99m,
+            cost = 15m,
+            condition = "NM",
+            description = "Modal jazz landmark with Coltrane and Bill Evans.",
         });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var albumId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("albumId").GetGuid();
