@@ -138,13 +138,19 @@ public sealed class NotificationQueue(NpgsqlDataSource database)
     }
 
     /// <returns>When and why email to the customer last failed for good, or null.</returns>
-    public async Task<(DateTimeOffset At, string Reason)?> UndeliverableAsync(Guid customerId, CancellationToken cancellationToken)
+    /// <summary>Whether the customer's email is undeliverable, since when and why; null when there is no such customer.</summary>
+    public async Task<(DateTimeOffset? At, string? Reason)?> UndeliverableAsync(Guid customerId, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(
-            "SELECT email_undeliverable_at, email_undeliverable_reason FROM customers WHERE customer_id = @id AND email_undeliverable_at IS NOT NULL");
+            "SELECT email_undeliverable_at, email_undeliverable_reason FROM customers WHERE customer_id = @id AND deleted_at IS NULL");
         command.Parameters.AddWithValue("id", customerId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? (reader.GetFieldValue<DateTimeOffset>(0), reader.IsDBNull(1) ? "" : reader.GetString(1)) : null;
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return reader.IsDBNull(0) ? (null, null) : (reader.GetFieldValue<DateTimeOffset>(0), reader.IsDBNull(1) ? "" : reader.GetString(1));
     }
 
     private async Task ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)

@@ -35,7 +35,8 @@ public static class NotificationsApi
             .ProducesValidationProblem();
         group.MapGet("/customers/{customerId:guid}", StandingAsync)
             .WithSummary("Whether email to the customer bounced or failed for good, when and why.")
-            .Produces<EmailStandingResponse>();
+            .Produces<EmailStandingResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/bounces", BounceAsync)
             .RequireAuthorization(MistyPolicies.Manager)
             .WithSummary("Records a bounce reported after sending (by a relay or a delivery status notification) on the email and its customer.")
@@ -80,8 +81,9 @@ public static class NotificationsApi
             return Unavailable();
         }
 
-        var standing = await queue.UndeliverableAsync(customerId, cancellationToken);
-        return TypedResults.Ok(new EmailStandingResponse(customerId, standing is not null, standing?.At, standing?.Reason));
+        return await queue.UndeliverableAsync(customerId, cancellationToken) is { } standing
+            ? TypedResults.Ok(new EmailStandingResponse(customerId, standing.At is not null, standing.At, standing.Reason))
+            : TypedResults.Problem(title: "No such customer.", detail: $"Customer {customerId} does not exist.", statusCode: StatusCodes.Status404NotFound);
     }
 
     private static async Task<IResult> BounceAsync(BounceRequest request, IServiceProvider services, CancellationToken cancellationToken)

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Security.Claims;
+using Misty.Grains.Interfaces.Customers;
 using Misty.Grains.Recommendations;
 using Misty.Web.Api;
 using Misty.Web.Security;
@@ -39,7 +39,7 @@ public static class RecommendationsApi
     }
 
     private static async Task<IResult> ListAsync(
-        Guid customerId, string? k, IServiceProvider services, TimeProvider clock, CancellationToken cancellationToken)
+        Guid customerId, string? k, IGrainFactory grains, IServiceProvider services, TimeProvider clock, CancellationToken cancellationToken)
     {
         var count = 10;
         var errors = new FieldErrors();
@@ -53,6 +53,12 @@ public static class RecommendationsApi
         if (services.GetService<PostgresRecommendationStore>() is not { } store)
         {
             return NeedsDatabase();
+        }
+
+        // A customer with no list yet has an empty one; an id of nobody is a 404, as everywhere else.
+        if (await grains.GetGrain<ICustomerGrain>(customerId).GetAsync() is null)
+        {
+            return CustomerAccess.NotFound(customerId);
         }
 
         var rows = await store.CurrentAsync(customerId, count, clock.GetUtcNow(), cancellationToken);

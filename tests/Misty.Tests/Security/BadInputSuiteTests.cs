@@ -106,7 +106,9 @@ public sealed class BadInputSuiteTests(PostgresFixture postgres)
 
         Assert.True(failures.Count == 0, $"{failures.Count} of {sent} probes failed:\n" + string.Join("\n", failures));
         Assert.True(sent > 1_000, $"only {sent} probes were sent");
-        Assert.Equal(before, await SnapshotAsync(connectionString));
+        var after = await SnapshotAsync(connectionString);
+        Assert.True(before.Count == after.Count && before.All(table => after.GetValueOrDefault(table.Key) == table.Value),
+            "Tables changed: " + string.Join(", ", after.Where(table => before.GetValueOrDefault(table.Key) != table.Value).Select(table => $"{table.Key} {before.GetValueOrDefault(table.Key)} -> {table.Value}")));
         // The only rows written are the audit trail's refused logins.
         Assert.Equal(
             await TestSql.ScalarAsync<long>(connectionString, "SELECT count(*) FROM system_logs") - logsBefore,
@@ -162,6 +164,9 @@ public sealed class BadInputSuiteTests(PostgresFixture postgres)
         }
     }
 
+    /// <summary>Endpoints whose body is a question to answer, writing nothing: any text in it is a valid question.</summary>
+    private static readonly HashSet<string> FreeTextQueries = new(StringComparer.Ordinal) { "POST /api/knowledge/ask" };
+
     private static IEnumerable<Probe> BodyProbes(MappedEndpoint endpoint, HttpClient caller)
     {
         if (!endpoint.HasBody || endpoint.BodyType is not { } bodyType)
@@ -187,7 +192,8 @@ public sealed class BadInputSuiteTests(PostgresFixture postgres)
             {
                 var body = (JsonObject)Plausible(bodyType)!;
                 set(body, value);
-                yield return new Probe($"{field} = {label}", caller, path, Json(body.ToJsonString()));
+                yield return new Probe($"{field} = {label}", caller, path, Json(body.ToJsonString()),
+                    MayAnswerOk: type == typeof(string) && FreeTextQueries.Contains(endpoint.ToString()));
             }
         }
     }
@@ -330,6 +336,9 @@ public sealed class BadInputSuiteTests(PostgresFixture postgres)
             """
             SELECT tablename FROM pg_tables WHERE schemaname = 'public'
             AND tablename NOT LIKE 'orleans%' AND tablename NOT IN ('system_logs', 'schemaversions', 'schema_versions')
+            -- The knowledge index follows the catalogue in the background (it indexes the test's album meanwhile);
+            -- a document a request wrote would show in knowledge_documents.
+            AND tablename NOT IN ('knowledge_chunks', 'knowledge_sources')
             ORDER BY tablename
             """))
         await using (var reader = await list.ExecuteReaderAsync())
