@@ -81,8 +81,9 @@ public sealed class DemandForecaster
         for (var h = 0; h < horizon; h++)
         {
             forecast[h] = point;
-            lower[h] = Math.Max(0, point + (bands[group, h].Low * scale));
-            upper[h] = Math.Max(point + (bands[group, h].High * scale), h == 0 ? 0 : upper[h - 1]);
+            // A pooled error band can lie wholly above or below zero; the interval still holds its own forecast.
+            lower[h] = Math.Min(point, Math.Max(0, point + (bands[group, h].Low * scale)));
+            upper[h] = Math.Max(Math.Max(point, point + (bands[group, h].High * scale)), h == 0 ? 0 : upper[h - 1]);
         }
 
         var recent = y[Math.Max(0, y.Length - RecentWeekCount)..];
