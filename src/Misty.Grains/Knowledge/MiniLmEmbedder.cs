@@ -14,6 +14,7 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
         () => new SentenceEncoder(new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 }),
         LazyThreadSafetyMode.ExecutionAndPublication);
     private readonly Lock _gate = new();
+    private bool _disposed;
 
     public int Dimensions => 384;
 
@@ -26,15 +27,21 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
 
         lock (_gate)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             return _encoder.Value.Encode(texts.ToArray());
         }
     }
 
+    // Under the same lock as Embed: freeing the native session while a batch is being encoded crashes the process.
     public void Dispose()
     {
-        if (_encoder.IsValueCreated)
+        lock (_gate)
         {
-            _encoder.Value.Dispose();
+            _disposed = true;
+            if (_encoder.IsValueCreated)
+            {
+                _encoder.Value.Dispose();
+            }
         }
     }
 }
