@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging.Abstractions;
 using Misty.Grains.Hosting;
 using Misty.Grains.Knowledge;
-using Misty.Grains.Storage;
+using Misty.Persistence;
 using Misty.Web.Agents;
 using Misty.Web.Audit;
 using Misty.Web.Cases;
@@ -24,7 +24,6 @@ using Misty.Web.Reservations;
 using Misty.Web.Security;
 using Misty.Web.Webhooks;
 using Misty.Web.Workflows;
-using Npgsql;
 
 namespace Misty.Web;
 
@@ -37,60 +36,46 @@ public static class MistyWebApp
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
-        var options = MistyOptions.FromConfiguration(builder.Configuration);
+        var (options, privateDatabase) = await MistyOptions.FromConfiguration(builder.Configuration).WithDatabaseAsync();
         builder.WebHost.UseUrls(OperationsSetup.ListenUrls(builder.Configuration,
             builder.Configuration["MISTY_URLS"] is { Length: > 0 } urls ? urls : DefaultUrls));
 
-        NpgsqlDataSource? database = null;
-        if (options.Database is not null)
+        var migrator = new MistyMigrator(options.Database!, NullLogger.Instance);
+        // Orleans reads its queries from the database when the silo starts, so the schema must be current first.
+        await migrator.MigrateAsync();
+        var database = MistyDatabase.CreateDataSource(options.Database!);
+        builder.Services.AddMistyDatabase(database);
+        builder.Services.AddSingleton(migrator);
+        if (privateDatabase is not null && string.IsNullOrEmpty(builder.Configuration[KeyEncryptionKey.Setting]))
         {
-            var migrator = new MistyMigrator(options.Database, NullLogger.Instance);
-            // Orleans reads its queries from the database when the silo starts, so the schema must be current first.
-            await migrator.MigrateAsync();
-            database = MistyDatabase.CreateDataSource(options.Database);
-            builder.Services.AddMistyDatabase(database);
-            builder.Services.AddSingleton(new MistyMigrator(options.Database, NullLogger.Instance));
-            builder.Services.AddSingleton<ICredentialStore, PostgresCredentialStore>();
-            builder.Services.AddSingleton<IIntegrationStore, PostgresIntegrationStore>();
-            builder.Services.AddSingleton<AlbumCatalog>();
-            await builder.AddMistyKeyRingAsync(database);
-        }
-        else
-        {
-            builder.Services.AddSingleton<ICredentialStore, InMemoryCredentialStore>();
-            builder.Services.AddSingleton<IIntegrationStore, InMemoryIntegrationStore>();
+            // The key ring's key beside the private database (never in it), unless one is configured.
+            builder.Configuration[KeyEncryptionKey.FileSetting] ??= privateDatabase.SecretFilePath("keyring-key", KeyEncryptionKey.Length);
         }
 
-        builder.Services.AddStripeWeb();
+        await builder.AddMistyKeyRingAsync(database);
         builder.UseOrleans(silo => silo.UseMisty(options, database));
-        builder.Services.AddMistyDashboard(options.UsesDatabase);
-        builder.Services.AddWorkflowsWeb(options.UsesDatabase);
-        builder.Services.AddCasesWeb(options.UsesDatabase);
-        builder.Services.AddOrdersWeb(options.UsesDatabase);
-        builder.Services.AddMistyKnowledge(database, builder.Configuration);
-        builder.Services.AddNotificationsWeb(builder.Configuration, options.UsesDatabase);
-        builder.Services.AddWebhooksWeb(builder.Configuration, options.UsesDatabase);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<IPasswordHasher<StaffAccount>, PasswordHasher<StaffAccount>>();
-        builder.Services.AddSingleton<FirstRunBootstrap>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
-        builder.Services.AddMistyAuthentication();
-        builder.Services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
-        builder.Services.AddSingleton<IntegrationCredentials>();
+        builder.Services.AddSecurityWeb();
         builder.Services.AddMistyHttpHardening(builder.Configuration);
-        builder.Services.AddMistyHealthChecks(options.UsesDatabase);
+        builder.Services.AddMistyHealthChecks();
         builder.AddMistyOperations();
-        builder.Services.AddMistyAgents(builder.Configuration, options.UsesDatabase);
+        builder.Services.AddMistyDashboard();
+        builder.Services.AddCatalogWeb();
+        builder.Services.AddStripeWeb();
+        builder.Services.AddCustomersWeb();
+        builder.Services.AddOrdersWeb();
+        builder.Services.AddReportsWeb();
+        builder.Services.AddCasesWeb();
+        builder.Services.AddWorkflowsWeb();
+        builder.Services.AddIntegrationsWeb();
+        builder.Services.AddNotificationsWeb(builder.Configuration);
+        builder.Services.AddWebhooksWeb(builder.Configuration);
+        builder.Services.AddMistyKnowledge(database, builder.Configuration);
+        builder.Services.AddMistyAgents(builder.Configuration);
 
         var app = builder.Build();
-        if (!options.UsesDatabase)
-        {
-            app.Logger.LogWarning(
-                "*** MISTY_DB is not set: running the EMBEDDED IN-MEMORY default (localhost clustering, in-memory storage). " +
-                "Nothing is persisted and everything is lost on exit. Use ./run.sh or set MISTY_DB for the real system. ***");
-        }
-
         app.UseMistyHttpHardening();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -5,8 +5,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Misty.Benchmarks.Reservations;
 using Misty.Grains.Interfaces.Knowledge;
 using Misty.Grains.Knowledge;
-using Misty.Grains.Storage;
-using Misty.Grains.Storage.Seeding;
+using Misty.Persistence;
+using Misty.Seeding;
 using Npgsql;
 
 namespace Misty.Benchmarks.Knowledge;

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Misty.Grains.Interfaces.Cases;
-using Misty.Grains.Storage.Projections;
+using Misty.Grains.Projections;
 using Npgsql;
 
 namespace Misty.Grains.Cases;
@@ -10,22 +10,14 @@ namespace Misty.Grains.Cases;
 public static class CaseRegistration
 {
     /// <summary>Cases on a silo: the settings (validated at start), the SLA rules, the store, and the projection rebuilder.</summary>
-    /// <param name="database">The shared data source; null in the embedded in-memory mode.</param>
-    public static ISiloBuilder AddMistyCases(this ISiloBuilder silo, NpgsqlDataSource? database)
+    public static ISiloBuilder AddMistyCases(this ISiloBuilder silo, NpgsqlDataSource database)
     {
         silo.Services.AddOptions<CaseOptions>().Bind(silo.Configuration.GetSection(CaseOptions.Section)).ValidateOnStart();
         silo.Services.AddSingleton<IValidateOptions<CaseOptions>, CaseOptionsValidator>();
         silo.Services.AddSingleton(services => services.GetRequiredService<IOptions<CaseOptions>>().Value.ToPolicy());
-        if (database is null)
-        {
-            silo.Services.AddSingleton<ICaseStore, EmbeddedCaseStore>();
-        }
-        else
-        {
-            silo.Services.AddSingleton<ICaseStore>(new PostgresCaseStore(database));
-            silo.Services.AddProjectionRebuilder("cases",
-                new ProjectedGrainKind(CaseGrain.StateName, (grains, caseId) => grains.GetGrain<ICaseGrain>(caseId).RebuildProjectionAsync()));
-        }
+        silo.Services.AddSingleton<ICaseStore>(new PostgresCaseStore(database));
+        silo.Services.AddProjectionRebuilder("cases",
+            new ProjectedGrainKind(CaseGrain.StateName, (grains, caseId) => grains.GetGrain<ICaseGrain>(caseId).RebuildProjectionAsync()));
 
         return silo;
     }

@@ -5,9 +5,7 @@ namespace Misty.Grains.Dashboard;
 
 public static class DashboardMetricsRegistration
 {
-    /// <summary>The figures come from PostgreSQL when there is a database, and are zero in the embedded mode.</summary>
-    public static IServiceCollection AddDashboardMetrics(this IServiceCollection services, NpgsqlDataSource? database) =>
-        database is null
-            ? services.AddSingleton<IMetricsSource, EmbeddedMetricsSource>()
-            : services.AddSingleton<IMetricsSource>(new PostgresMetricsSource(database));
+    /// <summary>The dashboard's figures, read from the order and ledger rows.</summary>
+    public static IServiceCollection AddDashboardMetrics(this IServiceCollection services, NpgsqlDataSource database) =>
+        services.AddSingleton<IMetricsSource>(new PostgresMetricsSource(database));
 }

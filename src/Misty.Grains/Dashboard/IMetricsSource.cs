@@ -45,10 +45,3 @@ public interface IMetricsSource
 {
     Task<MetricsFigures> ReadAsync(DateTimeOffset now, CancellationToken cancellationToken);
 }
-
-/// <summary>The embedded in-memory mode keeps no order or ledger rows, so every figure is zero.</summary>
-public sealed class EmbeddedMetricsSource : IMetricsSource
-{
-    public Task<MetricsFigures> ReadAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
-        Task.FromResult(MetricsFigures.Complete(now, new Dictionary<string, (int, decimal)>(), new Dictionary<int, int>(), new Dictionary<int, int>()));
-}

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Configuration;
+using Misty.Persistence.Local;
 using Npgsql;
 
 namespace Misty.Grains.Hosting;
@@ -10,7 +11,11 @@ namespace Misty.Grains.Hosting;
 /// </summary>
 public sealed record MistyOptions
 {
+    /// <summary>The PostgreSQL connection string (MISTY_DB); without it <see cref="MistyDatabaseSetup"/> starts the private database.</summary>
     public string? Database { get; init; }
+
+    /// <summary>The port of the private database used when MISTY_DB is not set (MISTY_PG_PORT).</summary>
+    public int PrivateDatabasePort { get; init; } = PrivateDatabase.DefaultPort;
     public string ClusterId { get; init; } = "misty";
     public string ServiceId { get; init; } = "misty";
     public IPAddress AdvertisedAddress { get; init; } = IPAddress.Loopback;
@@ -22,8 +27,6 @@ public sealed record MistyOptions
 
     /// <summary>The Orleans dashboard's grain statistics; it profiles every grain call, so it is off unless asked for.</summary>
     public bool OrleansDashboard { get; init; }
-
-    public bool UsesDatabase => Database is not null;
 
     /// <summary>Reads and validates the settings; throws <see cref="MistyConfigurationException"/> naming the bad setting.</summary>
     public static MistyOptions FromConfiguration(IConfiguration configuration)
@@ -53,6 +56,7 @@ public sealed record MistyOptions
             AdvertisedAddress = ParseAddress(Read("MISTY_ADVERTISED_IP", "AdvertisedAddress")) ?? defaults.AdvertisedAddress,
             SiloPort = ParsePort("MISTY_SILO_PORT", Read("MISTY_SILO_PORT", "SiloPort")) ?? defaults.SiloPort,
             GatewayPort = ParsePort("MISTY_GATEWAY_PORT", Read("MISTY_GATEWAY_PORT", "GatewayPort")) ?? defaults.GatewayPort,
+            PrivateDatabasePort = ParsePort("MISTY_PG_PORT", Read("MISTY_PG_PORT", "PrivateDatabasePort")) ?? defaults.PrivateDatabasePort,
             Kubernetes = ParseSwitch("MISTY_KUBERNETES", Read("MISTY_KUBERNETES", "Kubernetes")),
             OrleansDashboard = ParseSwitch("MISTY_ORLEANS_DASHBOARD", Read("MISTY_ORLEANS_DASHBOARD", "OrleansDashboard")),
         };

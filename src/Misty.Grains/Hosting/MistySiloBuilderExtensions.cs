@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Misty.Grains.Audit;
 using Misty.Grains.Cases;
+using Misty.Grains.Customers;
 using Misty.Grains.Dashboard;
 using Misty.Grains.Interfaces;
 using Misty.Grains.Interfaces.Inventory;
@@ -10,8 +11,8 @@ using Misty.Grains.Inventory;
 using Misty.Grains.Orders;
 using Misty.Grains.Recommendations;
 using Misty.Grains.Reservations;
-using Misty.Grains.Storage;
-using Misty.Grains.Storage.Projections;
+using Misty.Persistence;
+using Misty.Grains.Projections;
 using Misty.Grains.Workflows;
 using Npgsql;
 using Orleans.Configuration;
@@ -27,11 +28,10 @@ public static class MistySiloBuilderExtensions
     public const string PubSubStore = "PubSubStore";
 
     /// <summary>
-    /// Joins the Misty cluster: ADO.NET clustering, grain storage and reminders on PostgreSQL when a database is
-    /// configured, an embedded single-node in-memory cluster when not. Streams are Orleans memory streams either way.
+    /// Joins the Misty cluster: ADO.NET clustering, grain storage and reminders on PostgreSQL, Orleans memory streams,
+    /// and every feature's grains, stores and rules.
     /// </summary>
-    /// <param name="database">The shared data source; null exactly when <paramref name="options"/> names no database.</param>
-    public static ISiloBuilder UseMisty(this ISiloBuilder silo, MistyOptions options, NpgsqlDataSource? database)
+    public static ISiloBuilder UseMisty(this ISiloBuilder silo, MistyOptions options, NpgsqlDataSource database)
     {
         silo.Configure<ClusterOptions>(cluster =>
         {
@@ -39,53 +39,58 @@ public static class MistySiloBuilderExtensions
             cluster.ServiceId = options.ServiceId;
         });
         // Every storefront reservation is a grain of its own, and the directory cache keeps the address of each grain
-        // this silo has called until it holds Orleans' default of a million (about 270 bytes each). A heap dump under
-        // the reservation benchmark found 113,000 of them after 100 s, nearly all of reservations long gone. This
-        // still covers the grains that are live at once.
+        // this silo has called until it holds Orleans' default of a million (about 270 bytes each), nearly all of
+        // reservations long gone. This still covers the grains that are live at once.
         silo.Configure<GrainDirectoryOptions>(directory => directory.CacheSize = 100_000);
+        silo.ConfigureEndpoints(options.AdvertisedAddress, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
+        silo.UseMistyStorage(database);
+        silo.UseMistyStreams();
+        silo.ConfigureMistyCluster(options);
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddSingleton<IAuditLog>(services => ActivatorUtilities.CreateInstance<PostgresAuditLog>(services, database));
+        silo.Services.AddSingleton(new StoredGrainKeys(database));
+        silo.Services.AddDashboardMetrics(database);
+        silo.AddMistyInventory(database);
+        silo.AddMistyReservations();
+        silo.AddMistyCustomers(database);
+        silo.AddMistyOrders(database);
+        silo.AddMistyCases(database);
+        silo.AddMistyWorkflows(database);
+        silo.AddMistyRecommendations(database);
+        return silo;
+    }
 
-        if (database is null)
+    private static void UseMistyStorage(this ISiloBuilder silo, NpgsqlDataSource database)
+    {
+        silo.UseAdoNetClustering(clustering =>
         {
-            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
-            silo.AddMemoryGrainStorageAsDefault();
-            silo.AddMemoryGrainStorage(PubSubStore);
-            silo.AddMemoryGrainStorage(BatchedGrainStorage.Name);
-            silo.UseInMemoryReminderService();
-        }
-        else
+            clustering.Invariant = MistyDatabase.Invariant;
+            clustering.DataSource = database;
+        });
+        silo.AddAdoNetGrainStorageAsDefault(storage =>
         {
-            silo.ConfigureEndpoints(options.AdvertisedAddress, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
-            silo.UseAdoNetClustering(clustering =>
-            {
-                clustering.Invariant = MistyDatabase.Invariant;
-                clustering.DataSource = database;
-            });
-            silo.AddAdoNetGrainStorageAsDefault(storage =>
-            {
-                storage.Invariant = MistyDatabase.Invariant;
-                storage.DataSource = database;
-            });
-            silo.AddAdoNetGrainStorage(PubSubStore, storage =>
-            {
-                storage.Invariant = MistyDatabase.Invariant;
-                storage.DataSource = database;
-            });
-            // The hot states (inventory, reservations): same table and SQL, but many grains' writes per transaction.
-            silo.Services.AddGrainStorage(BatchedGrainStorage.Name, (services, _) => new BatchedGrainStorage(
-                database, new JsonStateSerializer(), services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
-            silo.UseAdoNetReminderService(reminders =>
-            {
-                reminders.Invariant = MistyDatabase.Invariant;
-                reminders.DataSource = database;
-            });
-        }
+            storage.Invariant = MistyDatabase.Invariant;
+            storage.DataSource = database;
+        });
+        silo.AddAdoNetGrainStorage(PubSubStore, storage =>
+        {
+            storage.Invariant = MistyDatabase.Invariant;
+            storage.DataSource = database;
+        });
+        // The hot states (inventory, reservations): same table and SQL, but many grains' writes per transaction.
+        silo.Services.AddGrainStorage(BatchedGrainStorage.Name, (services, _) => new BatchedGrainStorage(
+            database, new JsonStateSerializer(), services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
+        silo.UseAdoNetReminderService(reminders =>
+        {
+            reminders.Invariant = MistyDatabase.Invariant;
+            reminders.DataSource = database;
+        });
 
         // Grain state keeps Orleans' default JSON storage serializer, so orleansstorage rows can be read with SQL.
         // Newtonsoft's default fills a property's existing object when reading: a state whose default is a shared
-        // instance (such as TriggerConfig.None) would have that instance overwritten for everyone.
-        // Orleans also writes a type name and a reference id into every object. States are plain trees, so type names
-        // are kept only where the declared type does not say it: a busy album's inventory state (64 holds, 128 ended)
-        // shrinks from 33 to 19 KB, written and parsed again for payloadjson on every write. Old rows still read.
+        // instance (such as TriggerConfig.None) would have that instance overwritten for everyone. Orleans also writes
+        // a type name and a reference id into every object; states are plain trees, so type names are kept only where
+        // the declared type does not say it, which makes busy states much smaller. Old rows still read.
         silo.Services.Configure<OrleansJsonSerializerOptions>(json =>
         {
             json.JsonSerializerSettings.ObjectCreationHandling = Newtonsoft.Json.ObjectCreationHandling.Replace;
@@ -95,6 +100,10 @@ public static class MistySiloBuilderExtensions
         // After Orleans has set its own binder, which the wrapper then asks for every name.
         silo.Services.PostConfigure<OrleansJsonSerializerOptions>(json => json.JsonSerializerSettings.SerializationBinder =
             new StorageTypeBinder(json.JsonSerializerSettings.SerializationBinder ?? new Newtonsoft.Json.Serialization.DefaultSerializationBinder()));
+    }
+
+    private static void UseMistyStreams(this ISiloBuilder silo)
+    {
         // Dashboards are live: look for new events every 10 ms (Orleans' default is 100 ms) and hand a consumer up to 64
         // of a stream's events per call, so a busy stream is not delivered one event per round trip.
         silo.AddMemoryStreams(MistyStreams.Provider, streams =>
@@ -114,29 +123,5 @@ public static class MistySiloBuilderExtensions
                 cache.MetadataMinTimeInCache = TimeSpan.FromMinutes(1);
             }));
         });
-        silo.ConfigureMistyCluster(options);
-        silo.Services.TryAddSingleton(TimeProvider.System);
-        silo.Services.AddSingleton(services => new ReservationDesk(services.GetRequiredService<IGrainFactory>(),
-            services.GetRequiredKeyedService<IGrainStorage>(BatchedGrainStorage.Name)));
-        silo.Services.AddDashboardMetrics(database);
-        silo.AddMistyWorkflows(database);
-        silo.AddMistyCases(database);
-        silo.AddMistyOrders(database);
-        silo.AddMistyRecommendations(database);
-        if (database is null)
-        {
-            silo.Services.AddSingleton<IInventoryStore, EmbeddedInventoryStore>();
-            silo.Services.AddSingleton<IAuditLog, LoggingAuditLog>();
-        }
-        else
-        {
-            silo.Services.AddSingleton<IInventoryStore>(new PostgresInventoryStore(database));
-            silo.Services.AddSingleton(new StoredGrainKeys(database));
-            silo.Services.AddProjectionRebuilder("inventory",
-                new ProjectedGrainKind(InventoryGrain.StateName, (grains, album) => grains.GetGrain<IInventoryGrain>(album).RebuildProjectionAsync()));
-            silo.Services.AddSingleton<IAuditLog>(services => ActivatorUtilities.CreateInstance<PostgresAuditLog>(services, database));
-        }
-
-        return silo;
     }
 }

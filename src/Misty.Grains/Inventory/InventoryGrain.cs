@@ -5,7 +5,7 @@ using Misty.Grains.Interfaces;
 using Misty.Grains.Interfaces.Inventory;
 using Misty.Grains.Interfaces.Reservations;
 using Misty.Grains.Reservations;
-using Misty.Grains.Storage;
+using Misty.Persistence;
 using Orleans.Concurrency;
 using Orleans.Runtime;
 using Orleans.Storage;

@@ -1,7 +1,7 @@
 using Misty.Grains.Interfaces.Inventory;
 using Misty.Grains.Interfaces.Reservations;
 using Misty.Grains.Reservations;
-using Misty.Grains.Storage;
+using Misty.Persistence;
 using Orleans.Storage;
 
 namespace Misty.Grains.Inventory;

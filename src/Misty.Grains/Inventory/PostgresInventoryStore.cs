@@ -1,5 +1,5 @@
 using System.Runtime.ExceptionServices;
-using Misty.Grains.Infrastructure;
+using Misty.Persistence;
 using Misty.Grains.Interfaces.Inventory;
 using Npgsql;
 using NpgsqlTypes;

@@ -7,17 +7,9 @@ namespace Misty.Grains.Knowledge;
 
 public static class KnowledgeRegistration
 {
-    /// <summary>
-    /// The knowledge assistant: needs PostgreSQL (chunks and the ledger live there), so without a database nothing is
-    /// registered and the API answers 503. Documents, search and the background worker share one index per node.
-    /// </summary>
-    public static IServiceCollection AddMistyKnowledge(this IServiceCollection services, NpgsqlDataSource? database, IConfiguration configuration)
+    /// <summary>The knowledge assistant: documents, search and the background worker share one index per node.</summary>
+    public static IServiceCollection AddMistyKnowledge(this IServiceCollection services, NpgsqlDataSource database, IConfiguration configuration)
     {
-        if (database is null)
-        {
-            return services;
-        }
-
         var options = configuration.GetSection(KnowledgeOptions.Section).Get<KnowledgeOptions>() ?? new KnowledgeOptions();
         services.AddSingleton(options);
         services.AddSingleton<ITextEmbedder, MiniLmEmbedder>();

@@ -8,17 +8,9 @@ namespace Misty.Grains.Recommendations;
 
 public static class RecommendationRegistration
 {
-    /// <summary>
-    /// The recommender's store, refresher and nightly workflow plan. They read and write the relational rows, so the
-    /// embedded mode (no database) has none.
-    /// </summary>
-    public static ISiloBuilder AddMistyRecommendations(this ISiloBuilder silo, NpgsqlDataSource? database)
+    /// <summary>The recommender's store, refresher and nightly workflow plan.</summary>
+    public static ISiloBuilder AddMistyRecommendations(this ISiloBuilder silo, NpgsqlDataSource database)
     {
-        if (database is null)
-        {
-            return silo;
-        }
-
         silo.Services.AddSingleton(new PostgresRecommendationStore(database));
         silo.Services.AddSingleton<CustomerRecommendationRefresher>();
         silo.Services.AddSingleton<IWorkflowPlan, CustomerRecommendationRefreshPlan>();

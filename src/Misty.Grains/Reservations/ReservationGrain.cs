@@ -1,6 +1,6 @@
 using Misty.Grains.Interfaces.Inventory;
 using Misty.Grains.Interfaces.Reservations;
-using Misty.Grains.Storage;
+using Misty.Persistence;
 
 namespace Misty.Grains.Reservations;
 

@@ -12,11 +12,3 @@ public interface IWorkflowStore
 
     Task ProjectExecutionAsync(ExecutionView execution, bool overwrite, CancellationToken cancellationToken);
 }
-
-/// <summary>The embedded in-memory mode has no tables: the grains are all there is.</summary>
-public sealed class EmbeddedWorkflowStore : IWorkflowStore
-{
-    public Task ProjectWorkflowAsync(WorkflowView workflow, bool overwrite, CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task ProjectExecutionAsync(ExecutionView execution, bool overwrite, CancellationToken cancellationToken) => Task.CompletedTask;
-}

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Misty.Grains.Interfaces.Workflows;
-using Misty.Grains.Storage.Projections;
+using Misty.Grains.Projections;
 using Misty.Grains.Workflows.BuiltIn;
 using Misty.Grains.Workflows.Engine;
 using Npgsql;
@@ -10,22 +10,13 @@ namespace Misty.Grains.Workflows;
 
 public static class WorkflowRegistration
 {
-    /// <summary>
-    /// The workflow engine, its clock and store, and the built-in workflows' plans (those need the relational rows,
-    /// so the embedded mode has the engine alone).
-    /// </summary>
-    public static ISiloBuilder AddMistyWorkflows(this ISiloBuilder silo, NpgsqlDataSource? database)
+    /// <summary>The workflow engine, its clock and store, and the built-in workflows' plans.</summary>
+    public static ISiloBuilder AddMistyWorkflows(this ISiloBuilder silo, NpgsqlDataSource database)
     {
         var services = silo.Services;
         services.AddOptions<WorkflowOptions>();
         services.TryAddKeyedSingleton<TimeProvider>(WorkflowClock.Key, (provider, _) => provider.GetRequiredService<TimeProvider>());
         services.AddSingleton<WorkflowPlans>();
-        if (database is null)
-        {
-            services.AddSingleton<IWorkflowStore, EmbeddedWorkflowStore>();
-            return silo;
-        }
-
         services.AddSingleton<IWorkflowStore>(new PostgresWorkflowStore(database));
         // Workflows first: a run's row refers to its workflow's row.
         services.AddProjectionRebuilder("workflows",

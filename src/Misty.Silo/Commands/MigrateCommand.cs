@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
-using Misty.Grains.Storage;
+using Misty.Persistence;
 
 namespace Misty.Silo.Commands;
 
@@ -15,10 +15,13 @@ internal static class MigrateCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (ConnectionOption.Resolve(parse, connection) is not { } connectionString)
+            await using var target = await ConnectionOption.OpenAsync(parse, connection, cancellationToken);
+            if (target is null)
             {
                 return 2;
             }
+
+            var connectionString = target.ConnectionString;
 
             // DbUp narrates every step at Information; the summary below says what matters.
             using var logging = LoggerFactory.Create(log => log.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(LogLevel.Warning));

@@ -2,8 +2,8 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Misty.Grains.Hosting;
-using Misty.Grains.Storage;
-using Misty.Grains.Storage.Projections;
+using Misty.Persistence;
+using Misty.Grains.Projections;
 
 namespace Misty.Silo.Commands;
 
@@ -22,10 +22,13 @@ internal static class RebuildProjectionsCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (ConnectionOption.Resolve(parse, connection) is not { } connectionString)
+            await using var target = await ConnectionOption.OpenAsync(parse, connection, cancellationToken);
+            if (target is null)
             {
                 return 2;
             }
+
+            var connectionString = target.ConnectionString;
 
             var builder = Host.CreateApplicationBuilder();
             // Its own free ports, so it can join a cluster that already runs on this machine.

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Misty.Grains.Knowledge;
-using Misty.Grains.Storage;
+using Misty.Persistence;
 
 namespace Misty.Silo.Commands;
 
@@ -20,10 +20,13 @@ internal static class ReindexCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (ConnectionOption.Resolve(parse, connection) is not { } connectionString)
+            await using var target = await ConnectionOption.OpenAsync(parse, connection, cancellationToken);
+            if (target is null)
             {
                 return 2;
             }
+
+            var connectionString = target.ConnectionString;
 
             await using var database = MistyDatabase.CreateDataSource(connectionString);
             using var embedder = new MiniLmEmbedder();

@@ -4,7 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Misty.Grains.Hosting;
-using Misty.Grains.Storage;
+using Misty.Persistence;
+using Misty.Persistence.Local;
 using Misty.Grains.Telemetry;
 using Npgsql;
 
@@ -34,33 +35,36 @@ internal static class RunCommand
             return 2;
         }
 
-        NpgsqlDataSource? database = null;
-        if (options.Database is not null)
+        PrivateDatabase? privateDatabase;
+        try
         {
-            using var logging = LoggerFactory.Create(log => log.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
-            await new MistyMigrator(options.Database, logging.CreateLogger("migrate")).MigrateAsync(cancellationToken);
-            database = MistyDatabase.CreateDataSource(options.Database);
+            (options, privateDatabase) = await options.WithDatabaseAsync(cancellationToken);
+        }
+        catch (MistyConfigurationException ex)
+        {
+            await Console.Error.WriteLineAsync($"Misty.Silo cannot start: {ex.Message}");
+            return 2;
         }
 
-        using var host = BuildSilo(builder, options, database);
-        if (database is null)
+        await using (privateDatabase)
         {
-            host.Services.GetRequiredService<ILogger<MistyOptions>>().LogWarning(
-                "*** MISTY_DB is not set: this silo runs an EMBEDDED IN-MEMORY single-node cluster that nothing else can join. ***");
+            using (var logging = LoggerFactory.Create(log => log.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(LogLevel.Warning)))
+            {
+                await new MistyMigrator(options.Database!, logging.CreateLogger("migrate")).MigrateAsync(cancellationToken);
+            }
+
+            await using var database = MistyDatabase.CreateDataSource(options.Database!);
+            using var host = BuildSilo(builder, options, database);
+            await host.RunAsync(cancellationToken);
         }
 
-        await host.RunAsync(cancellationToken);
         return 0;
     }
 
     /// <summary>A host with one Misty cluster member, as every verb that needs grains builds it.</summary>
-    public static IHost BuildSilo(HostApplicationBuilder builder, MistyOptions options, NpgsqlDataSource? database)
+    public static IHost BuildSilo(HostApplicationBuilder builder, MistyOptions options, NpgsqlDataSource database)
     {
-        if (database is not null)
-        {
-            builder.Services.AddMistyDatabase(database);
-        }
-
+        builder.Services.AddMistyDatabase(database);
         builder.Logging.AddMistyLogging(builder.Configuration);
         builder.Services.AddMistyTelemetry(builder.Configuration, "misty-silo");
         builder.UseOrleans(silo => silo.UseMisty(options, database));

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
-using Misty.Grains.Storage;
-using Misty.Grains.Storage.Seeding;
+using Misty.Persistence;
+using Misty.Seeding;
 using Npgsql;
 
 namespace Misty.Silo.Commands;
@@ -60,10 +60,13 @@ internal static class SeedCommand
         };
         command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
         {
-            if (ConnectionOption.Resolve(parse, connection) is not { } connectionString)
+            await using var target = await ConnectionOption.OpenAsync(parse, connection, cancellationToken);
+            if (target is null)
             {
                 return 2;
             }
+
+            var connectionString = target.ConnectionString;
 
             var options = new SeedOptions
             {

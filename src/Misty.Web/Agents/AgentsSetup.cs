@@ -12,7 +12,7 @@ public static class AgentsSetup
     /// The agent surface: accounts and their scheme, the gate and approval policy, the tools, MCP and chat. A new area's
     /// tools are one plugin class (methods with [KernelFunction] and [AgentTool] that call the gate) and one line here.
     /// </summary>
-    public static IServiceCollection AddMistyAgents(this IServiceCollection services, IConfiguration configuration, bool usesDatabase)
+    public static IServiceCollection AddMistyAgents(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddAgentAuthentication();
         services.AddSingleton(new ApprovalPolicy(configuration.GetSection(ApprovalOptions.Section).Get<ApprovalOptions>() ?? new ApprovalOptions()));
@@ -28,7 +28,7 @@ public static class AgentsSetup
         services.AddAgentPlugin<ActionsPlugin>("actions");
         services.AddDashboardEvent<ApprovalRequested>(MistyStreams.Agents);
         services.AddAgentMcp();
-        services.AddAgentChat(usesDatabase);
+        services.AddAgentChat();
         return services;
     }
 

@@ -78,44 +78,6 @@ public sealed class PostgresAiModelStore(NpgsqlDataSource database) : IAiModelSt
         reader.GetBoolean(6), reader.GetFieldValue<DateTimeOffset>(7));
 }
 
-/// <summary>The embedded mode's model configuration: kept in memory, like the embedded mode's integrations.</summary>
-public sealed class InMemoryAiModelStore : IAiModelStore
-{
-    private readonly Lock _lock = new();
-    private readonly List<AiModelConfig> _configs = [];
-
-    public Task<AiModelConfig?> ActiveAsync(CancellationToken cancellationToken)
-    {
-        lock (_lock)
-        {
-            return Task.FromResult(_configs.FirstOrDefault(config => config.Active));
-        }
-    }
-
-    public Task<IReadOnlyList<AiModelConfig>> ListAsync(CancellationToken cancellationToken)
-    {
-        lock (_lock)
-        {
-            return Task.FromResult<IReadOnlyList<AiModelConfig>>([.. Enumerable.Reverse(_configs)]);
-        }
-    }
-
-    public Task<AiModelConfig> ActivateAsync(AiModelConfig config, CancellationToken cancellationToken)
-    {
-        lock (_lock)
-        {
-            for (var i = 0; i < _configs.Count; i++)
-            {
-                _configs[i] = _configs[i] with { Active = false };
-            }
-
-            var stored = config with { Active = true };
-            _configs.Add(stored);
-            return Task.FromResult(stored);
-        }
-    }
-}
-
 /// <summary>Makes the chat client for a configured model. Tests put a scripted client in its place.</summary>
 public interface IAgentChatClientSource
 {

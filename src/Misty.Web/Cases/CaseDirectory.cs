@@ -6,7 +6,7 @@ namespace Misty.Web.Cases;
 
 /// <summary>
 /// Reads of the case rows (projections of the case grains) that no single grain can answer: lists, a case by its
-/// number, a customer by email. Needs PostgreSQL; the embedded mode has no rows.
+/// number, a customer by email.
 /// </summary>
 public sealed class CaseDirectory(NpgsqlDataSource database)
 {

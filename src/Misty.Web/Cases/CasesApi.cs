@@ -26,13 +26,8 @@ public static class CasesApi
     private const string Myself = "me";
 
     /// <summary>The rows behind the lists, and the dashboard's open cases (rows too, so only with a database).</summary>
-    public static IServiceCollection AddCasesWeb(this IServiceCollection services, bool usesDatabase)
+    public static IServiceCollection AddCasesWeb(this IServiceCollection services)
     {
-        if (!usesDatabase)
-        {
-            return services.AddDashboardEvent<CaseChanged>(MistyStreams.Cases);
-        }
-
         services.AddSingleton<CaseDirectory>();
         return services.AddDashboardEvent<CaseChanged, OpenCasesSection>(MistyStreams.Cases);
     }
@@ -54,8 +49,7 @@ public static class CasesApi
             .RequireAuthorization(MistyPolicies.Storefront)
             .WithSummary("Lists cases from the case rows, newest first, by status, priority, assignee (a user id, 'me' or 'none') and customer.")
             .Produces<CasePage<CaseSummary>>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesValidationProblem();
         cases.MapPost("/{caseId:guid}/messages", AddMessageAsync)
             .RequireAuthorization(MistyPolicies.Storefront)
             .WithSummary("Adds a message: from the customer (storefront), a staff reply, or an internal note (isInternal).")
@@ -91,8 +85,7 @@ public static class CasesApi
             .Produces<CaseResponse>(StatusCodes.Status201Created)
             .Produces<CaseResponse>()
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return routes;
     }
 
@@ -144,7 +137,7 @@ public static class CasesApi
 
     private static async Task<IResult> ListAsync(
         string? status, string? priority, string? assignedTo, Guid? customerId, int? page, int? pageSize, ClaimsPrincipal user,
-        [FromServices] CaseDirectory? directory, CancellationToken cancellationToken)
+        CaseDirectory directory, CancellationToken cancellationToken)
     {
         var staff = Callers.IsStaff(user);
         if (!CustomerAccess.TryActFor(user, customerId, out var acting))
@@ -162,11 +155,6 @@ public static class CasesApi
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();
-        }
-
-        if (directory is null)
-        {
-            return RowsUnavailable();
         }
 
         var found = await directory.ListAsync(query, cancellationToken);
@@ -260,7 +248,7 @@ public static class CasesApi
     }
 
     private static async Task<IResult> InboundEmailAsync(
-        InboundEmailRequest request, IGrainFactory grains, [FromServices] CaseDirectory? directory, CancellationToken cancellationToken)
+        InboundEmailRequest request, IGrainFactory grains, CaseDirectory directory, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         var sender = InboundEmail.SenderAddress(request.From);
@@ -272,11 +260,6 @@ public static class CasesApi
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();
-        }
-
-        if (directory is null)
-        {
-            return RowsUnavailable();
         }
 
         if (await directory.FindCustomerByEmailAsync(sender!, cancellationToken) is not { } customerId)
@@ -371,10 +354,4 @@ public static class CasesApi
 
     private static IResult NotFound(Guid caseId) =>
         TypedResults.Problem(title: "No such case.", detail: $"Case {caseId} does not exist.", statusCode: StatusCodes.Status404NotFound);
-
-    private static IResult RowsUnavailable() =>
-        TypedResults.Problem(
-            title: "Listing cases and reading emails need PostgreSQL (MISTY_DB).",
-            detail: "This node runs the embedded in-memory mode, which has no case or customer rows; cases themselves work by id.",
-            statusCode: StatusCodes.Status503ServiceUnavailable);
 }

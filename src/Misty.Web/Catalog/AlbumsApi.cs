@@ -19,18 +19,11 @@ public static class AlbumsApi
     /// <summary>The Goldmine grades of the albums.condition CHECK, best first.</summary>
     public static readonly IReadOnlyList<string> Grades = ["M", "NM", "VG+", "VG", "G+", "G", "F", "P"];
 
+    public static IServiceCollection AddCatalogWeb(this IServiceCollection services) => services.AddSingleton<AlbumCatalog>();
+
     public static IEndpointRouteBuilder MapAlbumsApi(this IEndpointRouteBuilder routes)
     {
         var albums = routes.MapGroup("/api/albums").WithTags("Albums");
-        // The catalogue is relational rows: the embedded in-memory mode has no tables to keep it in.
-        if (routes.ServiceProvider.GetService<AlbumCatalog>() is null)
-        {
-            albums.MapMethods("/{**path}", [HttpMethods.Get, HttpMethods.Post], CatalogUnavailable)
-                .RequireAuthorization(MistyPolicies.Storefront)
-                .ExcludeFromDescription();
-            return routes;
-        }
-
         albums.MapPost("", CreateAsync)
             .RequireAuthorization(MistyPolicies.Manager)
             .WithSummary("Adds an album to the catalogue, with its genre and label (created when new) and an empty inventory.")
@@ -97,12 +90,6 @@ public static class AlbumsApi
 
     /// <summary>The wholesale cost is the shop's business: a storefront caller gets null.</summary>
     private static AlbumResponse ForCaller(AlbumResponse album, ClaimsPrincipal user) => Callers.IsStaff(user) ? album : album with { Cost = null };
-
-    private static ProblemHttpResult CatalogUnavailable() =>
-        TypedResults.Problem(
-            title: "The album catalog needs PostgreSQL (MISTY_DB).",
-            detail: "This node runs the embedded in-memory mode; start it with MISTY_DB (or ./run.sh) to use the catalogue.",
-            statusCode: StatusCodes.Status503ServiceUnavailable);
 
     /// <returns>The normalized album, or null when <paramref name="errors"/> names at least one bad field.</returns>
     private static NewAlbum? Validate(CreateAlbumRequest request, int currentYear, FieldErrors errors)

@@ -17,12 +17,10 @@ public static class CustomersApi
     private const int MaxReviewLength = 10_000;
     private const int MaxSearchLength = 300;
 
+    public static IServiceCollection AddCustomersWeb(this IServiceCollection services) => services.AddSingleton<CustomerDirectory>();
+
     public static IEndpointRouteBuilder MapCustomersApi(this IEndpointRouteBuilder routes)
     {
-        // The search reads the rows, which the embedded in-memory mode does not have.
-        var database = routes.ServiceProvider.GetService<NpgsqlDataSource>();
-        var directory = database is null ? null : new CustomerDirectory(database);
-
         var customers = routes.MapGroup("/api/customers").WithTags("Customers");
         customers.MapPost("", CreateAsync).RequireAuthorization(MistyPolicies.Storefront)
             .WithSummary("Registers a customer; the email must be new.")
@@ -33,8 +31,7 @@ public static class CustomersApi
             .WithSummary("One customer: profile, lifetime value, purchases, preferred genre, status, segment and recent interactions.")
             .Produces<CustomerResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound);
-        customers.MapGet("", (string? search, string? segment, string? page, string? pageSize, CancellationToken cancellationToken) =>
-                SearchAsync(search, segment, page, pageSize, directory, cancellationToken))
+        customers.MapGet("", SearchAsync)
             .RequireAuthorization(MistyPolicies.Staff)
             .WithSummary("Searches customers by email or name, optionally by segment, a page at a time.")
             .Produces<CustomerPage>()
@@ -73,7 +70,7 @@ public static class CustomersApi
             : CustomerNotFound(customerId);
 
     private static async Task<IResult> SearchAsync(
-        string? search, string? segment, string? page, string? pageSize, CustomerDirectory? directory, CancellationToken cancellationToken)
+        string? search, string? segment, string? page, string? pageSize, CustomerDirectory directory, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         var text = search?.Trim();
@@ -92,10 +89,7 @@ public static class CustomersApi
             return errors.ToProblem();
         }
 
-        return directory is null
-            ? TypedResults.Problem(title: "Searching needs PostgreSQL (MISTY_DB).",
-                detail: "This node runs the embedded in-memory mode, which keeps no rows to search.", statusCode: StatusCodes.Status503ServiceUnavailable)
-            : TypedResults.Ok(await directory.SearchAsync(string.IsNullOrEmpty(text) ? null : text, segmentType, pageNumber, size, cancellationToken));
+        return TypedResults.Ok(await directory.SearchAsync(string.IsNullOrEmpty(text) ? null : text, segmentType, pageNumber, size, cancellationToken));
     }
 
     private static async Task<IResult> AddInteractionAsync(Guid customerId, CreateInteractionRequest request, TimeProvider clock, IGrainFactory grains)

@@ -12,7 +12,7 @@ public static class DashboardSetup
         "default-src 'self'; connect-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     /// <summary>The hub, the per-node forwarder, and the stock and metrics events; other features add their own events.</summary>
-    public static IServiceCollection AddMistyDashboard(this IServiceCollection services, bool usesDatabase)
+    public static IServiceCollection AddMistyDashboard(this IServiceCollection services)
     {
         services.AddSignalR();
         services.AddSingleton<DashboardEventMap>();
@@ -23,10 +23,7 @@ public static class DashboardSetup
 
         // One line per feature, e.g. services.AddDashboardEvent<CaseChanged, OpenCasesSection>(MistyStreams.Cases).
         services.AddDashboardEvent<StockChanged>(MistyStreams.Stock);
-        // The low-stock list is read from the inventory rows, which the embedded mode does not have.
-        _ = usesDatabase
-            ? services.AddDashboardEvent<LowStock, LowStockSection>(MistyStreams.Stock)
-            : services.AddDashboardEvent<LowStock>(MistyStreams.Stock);
+        services.AddDashboardEvent<LowStock, LowStockSection>(MistyStreams.Stock);
         services.AddDashboardEvent<MetricsTick, MetricsSection>(MistyStreams.Metrics);
         return services;
     }

@@ -21,22 +21,13 @@ public static class ForecastApi
             .RequireAuthorization(MistyPolicies.Staff)
             .WithSummary("The album's weekly demand forecast from the current week on, with its interval bounds and what drove it.")
             .Produces<AlbumForecastResponse>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 
     private static async Task<Results<Ok<AlbumForecastResponse>, ProblemHttpResult>> GetAsync(
-        Guid albumId, IServiceProvider services, TimeProvider clock, CancellationToken cancellationToken)
+        Guid albumId, DemandForecastStore store, AlbumCatalog catalog, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (services.GetService<DemandForecastStore>() is not { } store || services.GetService<AlbumCatalog>() is not { } catalog)
-        {
-            return TypedResults.Problem(
-                title: "Forecasts need PostgreSQL (MISTY_DB).",
-                detail: "This node runs the embedded in-memory mode, which keeps no sales history to forecast from.",
-                statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
-
         if (await catalog.FindAsync(albumId, cancellationToken) is null)
         {
             return TypedResults.Problem(title: "No such album.", detail: $"There is no album {albumId}.", statusCode: StatusCodes.Status404NotFound);

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Misty.Grains.Storage;
+using Misty.Persistence;
 using Npgsql;
 using Orleans.Runtime;
 
@@ -9,14 +9,11 @@ public static class MistyHealthChecks
 {
     private const string Ready = "ready";
 
-    public static IServiceCollection AddMistyHealthChecks(this IServiceCollection services, bool usesDatabase)
+    public static IServiceCollection AddMistyHealthChecks(this IServiceCollection services)
     {
-        var checks = services.AddHealthChecks().AddCheck<SiloActiveHealthCheck>("silo", tags: [Ready]);
-        if (usesDatabase)
-        {
-            checks.AddCheck<DatabaseHealthCheck>("database", tags: [Ready]);
-        }
-
+        services.AddHealthChecks()
+            .AddCheck<SiloActiveHealthCheck>("silo", tags: [Ready])
+            .AddCheck<DatabaseHealthCheck>("database", tags: [Ready]);
         return services;
     }
 

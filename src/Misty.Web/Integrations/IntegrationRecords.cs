@@ -35,7 +35,7 @@ public sealed record StoredCredentials(IReadOnlyList<string> Names, string? Ciph
     }
 }
 
-/// <summary>Where integrations live: PostgreSQL, or memory in the embedded mode.</summary>
+/// <summary>Where integrations live.</summary>
 public interface IIntegrationStore
 {
     Task<IReadOnlyList<IntegrationRecord>> ListAsync(CancellationToken cancellationToken);

@@ -14,6 +14,9 @@ public static partial class IntegrationsApi
     private const int MaxCredentials = 20;
     private const int MaxSecretLength = 8_192;
 
+    public static IServiceCollection AddIntegrationsWeb(this IServiceCollection services) =>
+        services.AddSingleton<IIntegrationStore, PostgresIntegrationStore>().AddSingleton<IntegrationCredentials>();
+
     public static IEndpointRouteBuilder MapIntegrationsApi(this IEndpointRouteBuilder routes)
     {
         var integrations = routes.MapGroup("/api/integrations").WithTags("Integrations");

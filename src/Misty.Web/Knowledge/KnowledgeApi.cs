@@ -32,14 +32,6 @@ public static class KnowledgeApi
     public static IEndpointRouteBuilder MapKnowledgeApi(this IEndpointRouteBuilder routes)
     {
         var knowledge = routes.MapGroup("/api/knowledge").WithTags("Knowledge");
-        if (routes.ServiceProvider.GetService<KnowledgeDocuments>() is null)
-        {
-            knowledge.MapMethods("/{**path}", [HttpMethods.Get, HttpMethods.Post, HttpMethods.Put, HttpMethods.Delete], Unavailable)
-                .RequireAuthorization(MistyPolicies.Staff)
-                .ExcludeFromDescription();
-            return routes;
-        }
-
         knowledge.MapPost("/documents", CreateAsync)
             .RequireAuthorization(MistyPolicies.Manager)
             .WithSummary("Adds a staff document (faq, policy, guide, note); it is searchable when the answer returns.")
@@ -153,10 +145,4 @@ public static class KnowledgeApi
 
     private static DocumentResponse Response(KnowledgeDocument document) =>
         new(document.DocumentId, document.Title, document.Body, document.Kind, document.Tags, document.CreatedAt, document.UpdatedAt);
-
-    private static ProblemHttpResult Unavailable() =>
-        TypedResults.Problem(
-            title: "The knowledge assistant needs PostgreSQL (MISTY_DB).",
-            detail: "This node runs the embedded in-memory mode; start it with MISTY_DB (or ./run.sh) to search and store documents.",
-            statusCode: StatusCodes.Status503ServiceUnavailable);
 }

@@ -14,15 +14,11 @@ public static class NotificationsApi
     public static readonly IReadOnlyList<string> Statuses = ["queued", "sent", "failed", "bounced"];
 
     /// <summary>Customer email: the queue, its sender and the settings it reads (only with a database).</summary>
-    public static IServiceCollection AddNotificationsWeb(this IServiceCollection services, IConfiguration configuration, bool usesDatabase)
+    public static IServiceCollection AddNotificationsWeb(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<EmailOptions>(configuration.GetSection("Misty:Email"));
-        if (usesDatabase)
-        {
-            services.AddSingleton<NotificationQueue>();
-            services.AddHostedService<NotificationSender>();
-        }
-
+        services.AddSingleton<NotificationQueue>();
+        services.AddHostedService<NotificationSender>();
         return services;
     }
 
@@ -46,7 +42,7 @@ public static class NotificationsApi
         return routes;
     }
 
-    private static async Task<IResult> ListAsync(string? customerId, string? status, string? page, string? pageSize, IServiceProvider services,
+    private static async Task<IResult> ListAsync(string? customerId, string? status, string? page, string? pageSize, NotificationQueue queue,
         CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
@@ -66,27 +62,17 @@ public static class NotificationsApi
             return errors.ToProblem();
         }
 
-        if (services.GetService<NotificationQueue>() is not { } queue)
-        {
-            return Unavailable();
-        }
-
         return TypedResults.Ok(await queue.ListAsync(customer, wanted, pageNumber, size, cancellationToken));
     }
 
-    private static async Task<IResult> StandingAsync(Guid customerId, IServiceProvider services, CancellationToken cancellationToken)
+    private static async Task<IResult> StandingAsync(Guid customerId, NotificationQueue queue, CancellationToken cancellationToken)
     {
-        if (services.GetService<NotificationQueue>() is not { } queue)
-        {
-            return Unavailable();
-        }
-
         return await queue.UndeliverableAsync(customerId, cancellationToken) is { } standing
             ? TypedResults.Ok(new EmailStandingResponse(customerId, standing.At is not null, standing.At, standing.Reason))
             : TypedResults.Problem(title: "No such customer.", detail: $"Customer {customerId} does not exist.", statusCode: StatusCodes.Status404NotFound);
     }
 
-    private static async Task<IResult> BounceAsync(BounceRequest request, IServiceProvider services, CancellationToken cancellationToken)
+    private static async Task<IResult> BounceAsync(BounceRequest request, NotificationQueue queue, CancellationToken cancellationToken)
     {
         var messageId = request.MessageId?.Trim().Trim('<', '>');
         var errors = new FieldErrors();
@@ -97,16 +83,8 @@ public static class NotificationsApi
             return errors.ToProblem();
         }
 
-        if (services.GetService<NotificationQueue>() is not { } queue)
-        {
-            return Unavailable();
-        }
-
         return await queue.RecordBounceAsync(messageId!, request.Reason?.Trim() is { Length: > 0 } reason ? reason : "bounced", cancellationToken)
             ? TypedResults.NoContent()
             : TypedResults.Problem(title: "No such email.", detail: $"No email has the Message-ID {messageId}.", statusCode: StatusCodes.Status404NotFound);
     }
-
-    private static IResult Unavailable() => TypedResults.Problem(title: "Email needs the database.",
-        detail: "Customer email is kept in PostgreSQL; this node runs the embedded in-memory mode.", statusCode: StatusCodes.Status503ServiceUnavailable);
 }

@@ -32,20 +32,15 @@ public static partial class OrdersApi
     /// Order changes and fraud alerts for the dashboards; the alert queue's snapshot reads rows, so only with a database.
     /// (An order leaving review shows as its OrderChanged, which the page uses to drop the alert.)
     /// </summary>
-    public static IServiceCollection AddOrdersWeb(this IServiceCollection services, bool usesDatabase)
+    public static IServiceCollection AddOrdersWeb(this IServiceCollection services)
     {
+        services.AddSingleton<OrderDirectory>();
         services.AddDashboardEvent<OrderChanged>(MistyStreams.Orders);
-        return usesDatabase
-            ? services.AddDashboardEvent<FraudAlert, FraudAlertQueueSection>(MistyStreams.Fraud)
-            : services.AddDashboardEvent<FraudAlert>(MistyStreams.Fraud);
+        return services.AddDashboardEvent<FraudAlert, FraudAlertQueueSection>(MistyStreams.Fraud);
     }
 
     public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder routes)
     {
-        // Lists read the rows, which the embedded in-memory mode does not have.
-        var database = routes.ServiceProvider.GetService<NpgsqlDataSource>();
-        var directory = database is null ? null : new OrderDirectory(database);
-
         var orders = routes.MapGroup("/api/orders").WithTags("Orders");
         orders.MapPost("", CreateAsync).RequireAuthorization(MistyPolicies.Storefront)
             .WithSummary("Places an order from a reservation (storefront) or from lines (staff), and charges its payment.")
@@ -56,7 +51,7 @@ public static partial class OrdersApi
             .WithSummary("One order with its items, payments and shipments (storefront: name the customer with ?customerId=).")
             .Produces<OrderResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound);
-        orders.MapGet("", (HttpRequest http, ClaimsPrincipal user, CancellationToken cancellationToken) => ListAsync(http, user, directory, cancellationToken))
+        orders.MapGet("", ListAsync)
             .RequireAuthorization(MistyPolicies.Storefront)
             .WithSummary("Lists orders, newest first, by customer, status, channel and order date (from inclusive, to exclusive).")
             .Produces<OrderPage>()
@@ -156,7 +151,7 @@ public static partial class OrdersApi
     private static async Task<IResult> GetAsync(Guid orderId, Guid? customerId, ClaimsPrincipal user, IGrainFactory grains) =>
         await FindAsync(orderId, customerId, user, grains) is { } order ? TypedResults.Ok(OrderResponse.From(order)) : OrderNotFound(orderId);
 
-    private static async Task<IResult> ListAsync(HttpRequest http, ClaimsPrincipal user, OrderDirectory? directory, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(HttpRequest http, ClaimsPrincipal user, OrderDirectory directory, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         var parameters = http.Query;
@@ -180,7 +175,7 @@ public static partial class OrdersApi
             return errors.ToProblem();
         }
 
-        return directory is null ? NeedsDatabase() : TypedResults.Ok(await directory.ListAsync(query, cancellationToken));
+        return TypedResults.Ok(await directory.ListAsync(query, cancellationToken));
     }
 
     private static async Task<IResult> AddShipmentAsync(Guid orderId, CreateShipmentRequest request, IGrainFactory grains)
@@ -426,10 +421,4 @@ public static partial class OrdersApi
 
     private static IResult PartNotFound(string kind, Guid id) =>
         TypedResults.Problem(title: $"No such {kind}.", detail: $"The {kind} {id} does not exist.", statusCode: StatusCodes.Status404NotFound);
-
-    private static IResult NeedsDatabase() =>
-        TypedResults.Problem(
-            title: "Listing needs PostgreSQL (MISTY_DB).",
-            detail: "This node runs the embedded in-memory mode, which keeps no rows to list.",
-            statusCode: StatusCodes.Status503ServiceUnavailable);
 }

@@ -30,13 +30,8 @@ public static class StripeWebhookApi
     }
 
     private static async Task<IResult> ReceiveAsync(HttpRequest http, IIntegrationStore integrations, IntegrationCredentials credentials,
-        IServiceProvider services, IGrainFactory grains, ILoggerFactory loggers, CancellationToken cancellationToken)
+        NpgsqlDataSource database, IGrainFactory grains, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        if (services.GetService<NpgsqlDataSource>() is not { } database)
-        {
-            return TypedResults.Problem(title: "Stripe webhooks need the database.", statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
-
         if (StripeSettings.WebhookSecretOf(await integrations.FindAsync(StripeSettings.ServiceName, cancellationToken), credentials) is not { } secret)
         {
             return TypedResults.Problem(title: "Stripe is not configured.",

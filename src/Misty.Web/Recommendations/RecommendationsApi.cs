@@ -39,7 +39,7 @@ public static class RecommendationsApi
     }
 
     private static async Task<IResult> ListAsync(
-        Guid customerId, string? k, IGrainFactory grains, IServiceProvider services, TimeProvider clock, CancellationToken cancellationToken)
+        Guid customerId, string? k, IGrainFactory grains, PostgresRecommendationStore store, TimeProvider clock, CancellationToken cancellationToken)
     {
         var count = 10;
         var errors = new FieldErrors();
@@ -48,11 +48,6 @@ public static class RecommendationsApi
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();
-        }
-
-        if (services.GetService<PostgresRecommendationStore>() is not { } store)
-        {
-            return NeedsDatabase();
         }
 
         // A customer with no list yet has an empty one; an id of nobody is a 404, as everywhere else.
@@ -66,20 +61,11 @@ public static class RecommendationsApi
     }
 
     private static async Task<IResult> ClickAsync(
-        Guid customerId, Guid recId, IServiceProvider services, CancellationToken cancellationToken)
+        Guid customerId, Guid recId, PostgresRecommendationStore store, CancellationToken cancellationToken)
     {
-        if (services.GetService<PostgresRecommendationStore>() is not { } store)
-        {
-            return NeedsDatabase();
-        }
-
         return await store.ClickAsync(customerId, recId, cancellationToken)
             ? TypedResults.NoContent()
             : TypedResults.Problem(title: "No such recommendation.", detail: $"Customer {customerId} has no recommendation {recId}.",
                 statusCode: StatusCodes.Status404NotFound);
     }
-
-    private static IResult NeedsDatabase() =>
-        TypedResults.Problem(title: "Recommendations need PostgreSQL (MISTY_DB).",
-            detail: "This node runs the embedded in-memory mode, which keeps no recommendation rows.", statusCode: StatusCodes.Status503ServiceUnavailable);
 }

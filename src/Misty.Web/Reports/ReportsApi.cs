@@ -9,38 +9,36 @@ namespace Misty.Web.Reports;
 /// <summary>Sales and inventory reports for managers and admins, as JSON or (format=csv) a CSV download.</summary>
 public static class ReportsApi
 {
+    public static IServiceCollection AddReportsWeb(this IServiceCollection services) => services.AddSingleton<SalesReports>();
+
     public static IEndpointRouteBuilder MapReportsApi(this IEndpointRouteBuilder routes)
     {
-        var database = routes.ServiceProvider.GetService<NpgsqlDataSource>();
-        var reports = database is null ? null : new SalesReports(database);
         var group = routes.MapGroup("/api/reports").WithTags("Reports").RequireAuthorization(MistyPolicies.Manager);
-        group.MapGet("/sales", (string? from, string? to, string? groupBy, string? channel, string? genre, string? format, TimeProvider clock, CancellationToken cancellationToken) =>
+        group.MapGet("/sales", (string? from, string? to, string? groupBy, string? channel, string? genre, string? format, SalesReports reports, TimeProvider clock, CancellationToken cancellationToken) =>
                 SalesAsync(new(from, to, groupBy, channel, genre, format), reports, clock, cancellationToken))
             .WithSummary("Revenue, units, average order value, new and returning customers per day, week or month, with the previous period and the top sellers.")
             .Produces<SalesReport>()
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        group.MapGet("/inventory", (string? from, string? to, string? genre, string? format, TimeProvider clock, CancellationToken cancellationToken) =>
+            .ProducesValidationProblem();
+        group.MapGet("/inventory", (string? from, string? to, string? genre, string? format, SalesReports reports, TimeProvider clock, CancellationToken cancellationToken) =>
                 InventoryAsync(new(from, to, null, null, genre, format), reports, clock, cancellationToken))
             .WithSummary("Stock value, turnover over the period, days in stock, low, out of and over stock, per genre.")
             .Produces<InventoryReport>()
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesValidationProblem();
         return routes;
     }
 
     private sealed record RawQuery(string? From, string? To, string? GroupBy, string? Channel, string? Genre, string? Format);
 
-    private static async Task<IResult> SalesAsync(RawQuery raw, SalesReports? reports, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<IResult> SalesAsync(RawQuery raw, SalesReports reports, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (Parse(raw, reports, clock, out var query) is { } problem)
+        if (Parse(raw, clock, out var query) is { } problem)
         {
             return problem;
         }
 
-        var report = await reports!.SalesAsync(query!, cancellationToken);
+        var report = await reports.SalesAsync(query!, cancellationToken);
         return raw.Format == "csv"
             ? Csv($"sales-{report.From:yyyy-MM-dd}-{report.To:yyyy-MM-dd}.csv", "period,revenue,units,orders,average_order_value,new_customers,returning_customers",
                 report.Periods.Select(period => Row(period.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), period.Figures.Revenue, period.Figures.Units,
@@ -48,14 +46,14 @@ public static class ReportsApi
             : TypedResults.Ok(report);
     }
 
-    private static async Task<IResult> InventoryAsync(RawQuery raw, SalesReports? reports, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<IResult> InventoryAsync(RawQuery raw, SalesReports reports, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (Parse(raw, reports, clock, out var query) is { } problem)
+        if (Parse(raw, clock, out var query) is { } problem)
         {
             return problem;
         }
 
-        var report = await reports!.InventoryAsync(query!, cancellationToken);
+        var report = await reports.InventoryAsync(query!, cancellationToken);
         return raw.Format == "csv"
             ? Csv($"inventory-{report.To:yyyy-MM-dd}.csv", "genre,skus,units,value,turnover,average_days_in_stock,low,out,over",
                 report.Genres.Append(report.Totals).Select(group => Row(group.Genre, group.Skus, group.Units, group.Value, group.Turnover,
@@ -63,15 +61,9 @@ public static class ReportsApi
             : TypedResults.Ok(report);
     }
 
-    private static IResult? Parse(RawQuery raw, SalesReports? reports, TimeProvider clock, out ReportQuery? query)
+    private static IResult? Parse(RawQuery raw, TimeProvider clock, out ReportQuery? query)
     {
         query = null;
-        if (reports is null)
-        {
-            return TypedResults.Problem(title: "Reports need PostgreSQL.", detail: "This node runs the embedded in-memory mode, which keeps no rows to report on.",
-                statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
-
         var errors = new FieldErrors();
         errors.Check(raw.Format is null or "json" or "csv", "format", "One of json, csv.");
         query = ReportQuery.Parse(raw.From, raw.To, raw.GroupBy, raw.Channel, raw.Genre, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), errors);

@@ -58,7 +58,7 @@ public sealed record StorefrontKey(Guid ApiKeyId, string Name, string Scope, str
 public sealed record ApiKeyRecord(
     Guid ApiKeyId, string Name, string KeyPrefix, string Scope, string Kind, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
 
-/// <summary>Where staff accounts and storefront keys live: PostgreSQL, or memory in the embedded mode.</summary>
+/// <summary>Where staff accounts and storefront keys live.</summary>
 public interface ICredentialStore
 {
     Task<StaffAccount?> FindUserByEmailAsync(string email, CancellationToken cancellationToken);

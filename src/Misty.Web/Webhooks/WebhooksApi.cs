@@ -22,17 +22,13 @@ public static class WebhooksApi
 {
     private const int MaxEvents = 20;
 
-    public static IServiceCollection AddWebhooksWeb(this IServiceCollection services, IConfiguration configuration, bool usesDatabase)
+    public static IServiceCollection AddWebhooksWeb(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<WebhookOptions>(configuration.GetSection("Misty:Webhooks"));
-        if (usesDatabase)
-        {
-            services.AddSingleton<WebhookStore>();
-            services.AddSingleton<WebhookFeed>();
-            services.AddHostedService(provider => provider.GetRequiredService<WebhookFeed>());
-            services.AddHostedService<WebhookDispatcher>();
-        }
-
+        services.AddSingleton<WebhookStore>();
+        services.AddSingleton<WebhookFeed>();
+        services.AddHostedService(provider => provider.GetRequiredService<WebhookFeed>());
+        services.AddHostedService<WebhookDispatcher>();
         return services;
     }
 
@@ -66,7 +62,7 @@ public static class WebhooksApi
         return routes;
     }
 
-    private static async Task<IResult> CreateAsync(CreateWebhookRequest request, ClaimsPrincipal user, IServiceProvider services,
+    private static async Task<IResult> CreateAsync(CreateWebhookRequest request, ClaimsPrincipal user, WebhookStore store, WebhookFeed feed,
         IOptions<WebhookOptions> options, ISecretProtector protector, IAuditLog audit, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
@@ -84,16 +80,11 @@ public static class WebhooksApi
             return errors.ToProblem();
         }
 
-        if (services.GetService<WebhookStore>() is not { } store)
-        {
-            return Unavailable();
-        }
-
         var secret = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var subscriber = new WebhookSubscriber(Guid.NewGuid(), request.Url!.Trim(), events, protector.Protect(WebhookDispatcher.SecretPurpose, secret),
             true, null, null, DateTimeOffset.UtcNow);
         await store.CreateAsync(subscriber, Callers.StaffUserId(user), cancellationToken);
-        await services.GetRequiredService<WebhookFeed>().RefreshAsync(cancellationToken);
+        await feed.RefreshAsync(cancellationToken);
         await audit.RecordAsync(new AuditEntry("webhooks.created", Callers.Id(user), $"Webhook subscriber {subscriber.SubscriberId} was registered for {subscriber.Url}.")
         {
             Details = new Dictionary<string, object?> { ["subscriberId"] = subscriber.SubscriberId, ["url"] = subscriber.Url, ["events"] = events },
@@ -102,40 +93,28 @@ public static class WebhooksApi
         return TypedResults.Created($"/api/webhooks/{subscriber.SubscriberId}", WebhookResponse.From(stored, secret));
     }
 
-    private static async Task<IResult> ListAsync(IServiceProvider services, CancellationToken cancellationToken) =>
-        services.GetService<WebhookStore>() is { } store
-            ? TypedResults.Ok((await store.ListAsync(enabledOnly: false, cancellationToken)).Select(subscriber => WebhookResponse.From(subscriber)).ToList())
-            : Unavailable();
+    private static async Task<IResult> ListAsync(WebhookStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await store.ListAsync(enabledOnly: false, cancellationToken)).Select(subscriber => WebhookResponse.From(subscriber)).ToList());
 
-    private static async Task<IResult> GetAsync(Guid id, IServiceProvider services, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(Guid id, WebhookStore store, CancellationToken cancellationToken)
     {
-        if (services.GetService<WebhookStore>() is not { } store)
-        {
-            return Unavailable();
-        }
-
         return await store.FindAsync(id, cancellationToken) is { } subscriber ? TypedResults.Ok(WebhookResponse.From(subscriber)) : NotFound(id);
     }
 
-    private static async Task<IResult> DeleteAsync(Guid id, ClaimsPrincipal user, IServiceProvider services, IAuditLog audit, CancellationToken cancellationToken)
+    private static async Task<IResult> DeleteAsync(Guid id, ClaimsPrincipal user, WebhookStore store, WebhookFeed feed, IAuditLog audit, CancellationToken cancellationToken)
     {
-        if (services.GetService<WebhookStore>() is not { } store)
-        {
-            return Unavailable();
-        }
-
         if (await store.FindAsync(id, cancellationToken) is null)
         {
             return NotFound(id);
         }
 
         await store.DeleteAsync(id, cancellationToken);
-        await services.GetRequiredService<WebhookFeed>().RefreshAsync(cancellationToken);
+        await feed.RefreshAsync(cancellationToken);
         await audit.RecordAsync(new AuditEntry("webhooks.deleted", Callers.Id(user), $"Webhook subscriber {id} was deleted."));
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> DeliveriesAsync(Guid id, string? page, string? pageSize, IServiceProvider services, CancellationToken cancellationToken)
+    private static async Task<IResult> DeliveriesAsync(Guid id, string? page, string? pageSize, WebhookStore store, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         var pageNumber = PageParameters.Page(page, errors);
@@ -145,11 +124,6 @@ public static class WebhooksApi
             return errors.ToProblem();
         }
 
-        if (services.GetService<WebhookStore>() is not { } store)
-        {
-            return Unavailable();
-        }
-
         return await store.FindAsync(id, cancellationToken) is null
             ? NotFound(id)
             : TypedResults.Ok(await store.DeliveriesAsync(id, pageNumber, size, cancellationToken));
@@ -157,8 +131,4 @@ public static class WebhooksApi
 
     private static IResult NotFound(Guid id) =>
         TypedResults.Problem(title: "No such webhook subscriber.", detail: $"There is no webhook subscriber {id}.", statusCode: StatusCodes.Status404NotFound);
-
-    private static IResult Unavailable() => TypedResults.Problem(title: "Webhooks need the database.",
-        detail: "Webhook subscribers and deliveries are kept in PostgreSQL; this node runs the embedded in-memory mode.",
-        statusCode: StatusCodes.Status503ServiceUnavailable);
 }

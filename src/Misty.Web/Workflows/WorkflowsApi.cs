@@ -23,13 +23,8 @@ public static class WorkflowsApi
     private const int MaxNoteLength = 1_000;
 
     /// <summary>The rows behind the lists, and the dashboard's running workflows (rows too, so only with a database).</summary>
-    public static IServiceCollection AddWorkflowsWeb(this IServiceCollection services, bool usesDatabase)
+    public static IServiceCollection AddWorkflowsWeb(this IServiceCollection services)
     {
-        if (!usesDatabase)
-        {
-            return services.AddDashboardEvent<WorkflowProgress>(Grains.Interfaces.MistyStreams.Workflows);
-        }
-
         services.AddSingleton<WorkflowRows>();
         return services.AddDashboardEvent<WorkflowProgress, RunningWorkflowsSection>(Grains.Interfaces.MistyStreams.Workflows);
     }
@@ -39,8 +34,7 @@ public static class WorkflowsApi
         var workflows = routes.MapGroup("/api/workflows").WithTags("Workflows").RequireAuthorization(MistyPolicies.Staff);
         workflows.MapGet("", ListAsync)
             .WithSummary("Every workflow (the workflows rows), by name.")
-            .Produces<IReadOnlyList<WorkflowSummary>>()
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .Produces<IReadOnlyList<WorkflowSummary>>();
         workflows.MapGet("/{workflowId:guid}", GetAsync)
             .WithSummary("One workflow, with its steps and, for a schedule, its next run.")
             .Produces<WorkflowResponse>()
@@ -61,8 +55,7 @@ public static class WorkflowsApi
             .WithSummary("The workflow's runs, newest first (?status=running|complete|error|blocked, ?limit=1..200).")
             .Produces<ExecutionList>()
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         var executions = routes.MapGroup("/api/executions").WithTags("Workflows").RequireAuthorization(MistyPolicies.Staff);
         executions.MapGet("/{executionId:guid}", GetExecutionAsync)
@@ -83,10 +76,8 @@ public static class WorkflowsApi
         return routes;
     }
 
-    private static async Task<IResult> ListAsync(IServiceProvider services, CancellationToken cancellationToken) =>
-        services.GetService<WorkflowRows>() is { } rows
-            ? TypedResults.Ok(await rows.ListWorkflowsAsync(cancellationToken))
-            : RowsUnavailable();
+    private static async Task<IResult> ListAsync(WorkflowRows rows, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await rows.ListWorkflowsAsync(cancellationToken));
 
     private static async Task<IResult> GetAsync(Guid workflowId, IGrainFactory grains) =>
         await grains.GetGrain<IWorkflowGrain>(workflowId).GetAsync() is { } workflow
@@ -202,13 +193,8 @@ public static class WorkflowsApi
     }
 
     private static async Task<IResult> ListExecutionsAsync(
-        Guid workflowId, string? status, string? limit, IServiceProvider services, IGrainFactory grains, CancellationToken cancellationToken)
+        Guid workflowId, string? status, string? limit, WorkflowRows rows, IGrainFactory grains, CancellationToken cancellationToken)
     {
-        if (services.GetService<WorkflowRows>() is not { } rows)
-        {
-            return RowsUnavailable();
-        }
-
         var errors = new FieldErrors();
         ExecutionStatus? wanted = null;
         if (status is not null)
@@ -275,10 +261,4 @@ public static class WorkflowsApi
 
     private static IResult ExecutionNotFound(Guid executionId) =>
         TypedResults.Problem(title: "No such run.", detail: $"Run {executionId} does not exist.", statusCode: StatusCodes.Status404NotFound);
-
-    private static IResult RowsUnavailable() =>
-        TypedResults.Problem(
-            title: "Workflow lists need PostgreSQL (MISTY_DB).",
-            detail: "This node runs the embedded in-memory mode; single workflows and runs can still be read by id.",
-            statusCode: StatusCodes.Status503ServiceUnavailable);
 }

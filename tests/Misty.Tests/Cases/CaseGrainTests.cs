@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Misty.Grains.Cases;
 using Misty.Grains.Interfaces;
 using Misty.Grains.Interfaces.Cases;
-using Misty.Grains.Storage;
+using Misty.Persistence;
 using Misty.Tests.Infrastructure;
 using Orleans.Configuration;
 using Orleans.Streams;

@@ -35,10 +35,10 @@ public sealed class MistyWebNode : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    /// <param name="connectionString">The database, or null for the embedded in-memory mode.</param>
+    /// <param name="connectionString">The database (a test's own, on the fixture's server).</param>
     /// <param name="configure">Runs after the test settings are added, e.g. to override one or to capture the log.</param>
     public static async Task<MistyWebNode> StartAsync(
-        string? connectionString, string clusterId = "misty-web-test", Action<WebApplicationBuilder>? configure = null)
+        string connectionString, string clusterId = "misty-web-test", Action<WebApplicationBuilder>? configure = null)
     {
         var settings = new Dictionary<string, string?>
         {

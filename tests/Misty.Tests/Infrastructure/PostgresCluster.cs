@@ -1,6 +1,6 @@
 using Misty.Grains.Hosting;
 using Misty.Grains.Interfaces;
-using Misty.Grains.Storage;
+using Misty.Persistence;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.TestingHost;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Misty.Grains.Storage;
+using Misty.Persistence;
 using Npgsql;
 
 namespace Misty.Tests.Infrastructure;

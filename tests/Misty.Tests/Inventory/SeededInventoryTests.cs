@@ -1,6 +1,6 @@
 using Misty.Grains.Interfaces.Inventory;
-using Misty.Grains.Storage;
-using Misty.Grains.Storage.Seeding;
+using Misty.Persistence;
+using Misty.Seeding;
 using Misty.Tests.Infrastructure;
 using Npgsql;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Misty.Grains.Interfaces.Inventory;
 using Misty.Grains.Interfaces.Reservations;
-using Misty.Grains.Storage;
+using Misty.Persistence;
 using Misty.Tests.Infrastructure;
 using Orleans.Runtime;
 using Xunit.Abstractions;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Misty.Grains.Storage;
+using Misty.Persistence;
 using Misty.Tests.Infrastructure;
 using Npgsql;
 using Orleans.Configuration;

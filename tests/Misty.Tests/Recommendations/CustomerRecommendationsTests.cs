@@ -3,8 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Misty.Grains.Recommendations;
-using Misty.Grains.Storage;
-using Misty.Grains.Storage.Seeding;
+using Misty.Persistence;
+using Misty.Seeding;
 using Misty.Tests.Infrastructure;
 using Misty.Web.Security;
 

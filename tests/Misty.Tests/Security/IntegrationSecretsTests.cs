@@ -118,20 +118,6 @@ public sealed class IntegrationSecretsTests(PostgresFixture postgres)
         Assert.Equal(1L, await TestSql.ScalarAsync<long>(connectionString, "SELECT count(*) FROM integrations"));
     }
 
-    [Fact]
-    public async Task Without_a_database_integrations_are_kept_in_memory_encrypted_alike()
-    {
-        await using var node = await MistyWebNode.StartAsync(connectionString: null);
-        using var admin = await node.CreateStaffClientAsync();
-
-        var put = await admin.PutAsJsonAsync("/api/integrations/shopify",
-            new { connected = true, credentials = new Dictionary<string, string> { ["token"] = SecretKey } });
-        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
-        var record = (await node.Services.GetRequiredService<IIntegrationStore>().FindAsync("shopify", CancellationToken.None))!;
-        Assert.DoesNotContain("PLAINTEXT", record.Credentials.ToJson(), StringComparison.Ordinal);
-        Assert.Equal(SecretKey, node.Services.GetRequiredService<IntegrationCredentials>().Reveal(record.Credentials)["token"]);
-    }
-
     /// <summary>"table: row" for every row of every table (Orleans' and the key ring's included) whose text contains <paramref name="text"/>.</summary>
     private static async Task<List<string>> RowsContainingAsync(string connectionString, string text)
     {

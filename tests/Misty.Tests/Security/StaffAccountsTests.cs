@@ -224,28 +224,6 @@ public sealed class StaffAccountsTests(PostgresFixture postgres)
         Assert.Equal("no_password", (await TestSql.AuditRowsAsync(connectionString, "auth.login_failed"))[^1].Detail("reason"));
     }
 
-    [Fact]
-    public async Task Without_a_database_accounts_lockout_and_keys_work_in_memory()
-    {
-        await using var node = await MistyWebNode.StartAsync(connectionString: null);
-        using var admin = await node.CreateStaffClientAsync();
-
-        var created = await admin.PostAsJsonAsync("/api/users",
-            new { email = "clerk@test.misty", password = StaffClients.Password, firstName = "Cal", lastName = "Clerk", role = "staff" });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        for (var attempt = 0; attempt < LoginLockout.Default.MaxFailures; attempt++)
-        {
-            await AssertRefusedAsync(await node.CreateClient().PostAsJsonAsync(Login, new { email = "clerk@test.misty", password = "nope" }));
-        }
-
-        await AssertRefusedAsync(await node.CreateClient().PostAsJsonAsync(Login, new { email = "clerk@test.misty", password = StaffClients.Password }));
-        var users = await admin.GetFromJsonAsync<List<UserResponse>>("/api/users");
-        Assert.NotNull(Assert.Single(users!, user => user.Email == "clerk@test.misty").LockedUntil);
-
-        var key = await admin.PostAsJsonAsync("/api/api-keys", new { name = "embedded shop", kind = "public" });
-        Assert.Equal(HttpStatusCode.Created, key.StatusCode);
-    }
-
     private static async Task AssertRefusedAsync(HttpResponseMessage response)
     {
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);

@@ -1,4 +1,4 @@
-using Misty.Grains.Infrastructure;
+using Misty.Persistence;
 
 namespace Misty.Tests.Storage;
 

@@ -3,7 +3,7 @@ using Misty.Grains.Interfaces.Inventory;
 using Misty.Grains.Interfaces.Reservations;
 using Misty.Grains.Inventory;
 using Misty.Grains.Reservations;
-using Misty.Grains.Storage;
+using Misty.Persistence;
 using Newtonsoft.Json;
 
 namespace Misty.Tests.Storage;

@@ -1,5 +1,5 @@
-using Misty.Grains.Storage;
-using Misty.Grains.Storage.Seeding;
+using Misty.Persistence;
+using Misty.Seeding;
 using Misty.Tests.Infrastructure;
 using Npgsql;
 

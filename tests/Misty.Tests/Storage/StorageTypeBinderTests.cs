@@ -1,5 +1,5 @@
 using Misty.Grains.Interfaces.Orders;
-using Misty.Grains.Storage;
+using Misty.Persistence;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Serialization;
 

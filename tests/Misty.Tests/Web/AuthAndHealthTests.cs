@@ -82,14 +82,4 @@ public sealed class AuthAndHealthTests(PostgresFixture postgres)
         var stored = (byte[])(await query.ExecuteScalarAsync())!;
         Assert.Equal(SHA256.HashData(Encoding.UTF8.GetBytes(MistyWebNode.StorefrontKey)), stored);
     }
-
-    [Fact]
-    public async Task Without_a_database_the_embedded_mode_still_serves_logins()
-    {
-        await using var node = await MistyWebNode.StartAsync(connectionString: null);
-        using var anonymous = node.CreateClient();
-        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/ready")).StatusCode);
-        using var staff = await node.CreateStaffClientAsync();
-        Assert.Equal(HttpStatusCode.OK, (await staff.GetAsync("/openapi/v1.json")).StatusCode);
-    }
 }

@@ -4,7 +4,7 @@ using Misty.Grains.Interfaces.Reservations;
 using Misty.Grains.Interfaces.Workflows;
 using Misty.Grains.Orders;
 using Misty.Grains.Reservations;
-using Misty.Grains.Storage;
+using Misty.Persistence;
 using Misty.Grains.Workflows.BuiltIn;
 using Misty.Tests.Cases;
 using Misty.Tests.Infrastructure;

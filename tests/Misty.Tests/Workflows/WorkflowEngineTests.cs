@@ -1,6 +1,6 @@
 using Misty.Grains.Interfaces.Inventory;
 using Misty.Grains.Interfaces.Workflows;
-using Misty.Grains.Storage;
+using Misty.Persistence;
 using Misty.Tests.Infrastructure;
 
 namespace Misty.Tests.Workflows;

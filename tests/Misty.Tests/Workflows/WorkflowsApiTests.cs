@@ -158,22 +158,6 @@ public sealed class WorkflowsApiTests(PostgresFixture postgres)
         Assert.Equal(HttpStatusCode.NotFound, (await staff.GetAsync($"/api/executions/{Guid.NewGuid()}")).StatusCode);
     }
 
-    [Fact]
-    public async Task The_embedded_mode_runs_workflows_but_has_no_rows_to_list()
-    {
-        await using var node = await MistyWebNode.StartAsync(null, configure: builder => WorkflowCluster.Configure(builder.Services));
-        var grains = node.Services.GetRequiredService<IClusterClient>();
-        using var staff = await node.CreateStaffClientAsync();
-        var (workflowId, _) = await WorkflowCluster.DefineAsync(grains, RecordingPlan.PlanKey);
-
-        var run = await RunIdAsync(await staff.PostAsync($"/api/workflows/{workflowId}/run", null));
-
-        await EventuallyStatusAsync(staff, run, "complete");
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await staff.GetAsync("/api/workflows")).StatusCode);
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await staff.GetAsync($"/api/workflows/{workflowId}/executions")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await staff.GetAsync($"/api/workflows/{Guid.NewGuid()}")).StatusCode);
-    }
-
     private static async Task<Guid> RunIdAsync(HttpResponseMessage response)
     {
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");

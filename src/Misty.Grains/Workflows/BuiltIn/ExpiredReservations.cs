@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Misty.Grains.Interfaces.Reservations;
 using Misty.Grains.Reservations;
-using Misty.Grains.Storage.Projections;
+using Misty.Grains.Projections;
 using Npgsql;
 using Orleans.Configuration;
 

@@ -1,0 +1,18 @@
+using Microsoft.Extensions.DependencyInjection;
+using Misty.Grains.Interfaces.Customers;
+using Misty.Grains.Projections;
+using Npgsql;
+
+namespace Misty.Grains.Customers;
+
+public static class CustomerRegistration
+{
+    /// <summary>Customers on a silo: the store and the projection rebuilder (registered before orders': an order's row refers to its customer's).</summary>
+    public static ISiloBuilder AddMistyCustomers(this ISiloBuilder silo, NpgsqlDataSource database)
+    {
+        silo.Services.AddSingleton<ICustomerStore>(new PostgresCustomerStore(database));
+        silo.Services.AddProjectionRebuilder("customers",
+            new ProjectedGrainKind(CustomerGrain.StateName, (grains, customer) => grains.GetGrain<ICustomerGrain>(customer).RebuildProjectionAsync()));
+        return silo;
+    }
+}

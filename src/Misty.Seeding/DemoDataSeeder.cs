@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using Npgsql;
+
+namespace Misty.Seeding;
+
+/// <summary>
+/// Loads the demo dataset into an empty Misty database: generated in memory from <see cref="SeedOptions"/>, written with
+/// binary COPY, all in one transaction so that a failure leaves nothing behind. A database that already has albums is
+/// left alone.
+/// </summary>
+public sealed class DemoDataSeeder(NpgsqlDataSource dataSource)
+{
+    // Fixed, so that two seeders started at once (two nodes, or a node and the CLI) queue instead of both loading.
+    private const long SeedLockKey = 0x4D69_7374_7953_4544;
+
+    public async Task<SeedReport> SeedAsync(SeedOptions options, CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        var clock = Stopwatch.StartNew();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await LockAsync(connection, cancellationToken);
+        if (await HasAlbumsAsync(connection, cancellationToken))
+        {
+            return new SeedReport(Seeded: false, [], clock.Elapsed);
+        }
+
+        var dataset = DemoDataset.Generate(options);
+        var copier = new SeedCopier(connection, cancellationToken);
+        await dataset.CopyToAsync(copier);
+        await transaction.CommitAsync(cancellationToken);
+        return new SeedReport(Seeded: true, copier.Counts, clock.Elapsed);
+    }
+
+    /// <summary>Soft-deleted albums count too: someone's data is there.</summary>
+    private static async Task<bool> HasAlbumsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM albums)", connection);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>Held until the transaction ends, so a second seeder sees the first one's albums once it gets in.</summary>
+    private static async Task LockAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection);
+        command.Parameters.AddWithValue("key", SeedLockKey);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
