@@ -5,6 +5,7 @@ using Misty.Web.Agents;
 namespace Misty.Tests.Agents;
 
 [Trait("Category", "Unit")]
+[Trait("Category", "Unit")]
 public sealed class AgentRulesTests
 {
     [Theory]

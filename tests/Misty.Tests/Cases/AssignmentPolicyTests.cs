@@ -2,6 +2,7 @@ using Misty.Grains.Cases;
 
 namespace Misty.Tests.Cases;
 
+[Trait("Category", "Unit")]
 public sealed class AssignmentPolicyTests
 {
     private static readonly Guid Ann = new("00000000-0000-0000-0000-00000000000a");

@@ -3,6 +3,7 @@ using Misty.Grains.Cases;
 
 namespace Misty.Tests.Cases;
 
+[Trait("Category", "Unit")]
 public sealed class BusinessCalendarTests
 {
     private static readonly BusinessCalendar Weekdays = new(

@@ -4,6 +4,7 @@ using Misty.Grains.Interfaces.Cases;
 
 namespace Misty.Tests.Cases;
 
+[Trait("Category", "Unit")]
 public sealed class CaseFileTests
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 10, 9, 0, 0, TimeSpan.Zero);

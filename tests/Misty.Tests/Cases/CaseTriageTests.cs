@@ -4,6 +4,7 @@ using Misty.Grains.Sentiment;
 
 namespace Misty.Tests.Cases;
 
+[Trait("Category", "Unit")]
 public sealed class CaseTriageTests
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);

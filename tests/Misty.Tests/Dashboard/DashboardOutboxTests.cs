@@ -4,6 +4,7 @@ using Misty.Web.Dashboard;
 
 namespace Misty.Tests.Dashboard;
 
+[Trait("Category", "Unit")]
 public sealed class DashboardOutboxTests
 {
     private sealed record Sent(string Group, string Method, IReadOnlyList<object> Events);

@@ -3,6 +3,7 @@ using Misty.Silo.Commands;
 namespace Misty.Tests.Forecasting;
 
 [Trait("Category", "Unit")]
+[Trait("Category", "Unit")]
 public sealed class ForecastCommandTests
 {
     [Fact]

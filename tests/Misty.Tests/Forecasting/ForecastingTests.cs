@@ -3,6 +3,7 @@ using Misty.Grains.Forecasting;
 namespace Misty.Tests.Forecasting;
 
 [Trait("Category", "Unit")]
+[Trait("Category", "Unit")]
 public sealed class ForecastingTests
 {
     private static readonly DateTimeOffset Cutoff = new(2011, 10, 15, 0, 0, 0, TimeSpan.Zero);

@@ -9,6 +9,7 @@ namespace Misty.Tests.Inventory;
 /// Random scripts of reserve, release, commit, expire, restock, adjust and return, checked step by step against a
 /// deliberately naive model of the same rules, plus the invariants that must hold whatever the script.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class StockBookProperties
 {
     private const int Slots = 8;

@@ -4,6 +4,7 @@ using Misty.Tests.Infrastructure;
 
 namespace Misty.Tests.Inventory;
 
+[Trait("Category", "Unit")]
 public sealed class StockBookTests
 {
     private static readonly Guid Album = Guid.NewGuid();

@@ -3,6 +3,7 @@ using Misty.Grains.Knowledge;
 namespace Misty.Tests.Knowledge;
 
 [Trait("Category", "Unit")]
+[Trait("Category", "Unit")]
 public sealed class RetrievalTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using Misty.Grains.Orders;
 
 namespace Misty.Tests.Orders;
 
+[Trait("Category", "Unit")]
 public sealed class OrderLifecycleTests
 {
     [Theory]

@@ -6,6 +6,7 @@ using Misty.Grains.Orders;
 
 namespace Misty.Tests.Orders;
 
+[Trait("Category", "Unit")]
 public sealed class OrderPricingTests
 {
     private static readonly OrderPricing Pricing = new(new OrderOptions());

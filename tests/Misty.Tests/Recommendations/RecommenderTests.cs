@@ -3,6 +3,7 @@ using Misty.Grains.Recommendations;
 namespace Misty.Tests.Recommendations;
 
 [Trait("Category", "Unit")]
+[Trait("Category", "Unit")]
 public class RecommenderTests
 {
     private static readonly DateTimeOffset Cutoff = new(2011, 11, 9, 0, 0, 0, TimeSpan.Zero);

@@ -3,6 +3,7 @@ using Misty.Grains.Replenishment;
 namespace Misty.Tests.Replenishment;
 
 [Trait("Category", "Unit")]
+[Trait("Category", "Unit")]
 public sealed class ReplenishmentPlannerTests
 {
     private static readonly SupplierQuote Cheap = new(Guid.NewGuid(), 10m, 1m, 1, 1, 7, 0.95m);

@@ -6,6 +6,7 @@ using Misty.Web.Security;
 namespace Misty.Tests.Security;
 
 /// <summary>The pure rules: lockout counting, account changes and the last-admin guard, who may see a customer.</summary>
+[Trait("Category", "Unit")]
 public sealed class SecurityRulesTests
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);

@@ -3,6 +3,7 @@ using Misty.Grains.Sentiment;
 
 namespace Misty.Tests.Sentiment;
 
+[Trait("Category", "Unit")]
 public class SentimentAnalyzerTests
 {
     private static readonly SentimentAnalyzer Analyzer = SentimentAnalyzer.Default;

@@ -4,6 +4,7 @@ using Xunit.Abstractions;
 namespace Misty.Tests.Sentiment;
 
 /// <summary>The analyzer must match or beat VADER's own figures on both human-rated development sets.</summary>
+[Trait("Category", "Unit")]
 public class SentimentQualityTests(ITestOutputHelper output)
 {
     [Theory]

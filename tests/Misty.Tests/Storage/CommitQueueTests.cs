@@ -2,6 +2,7 @@ using Misty.Persistence;
 
 namespace Misty.Tests.Storage;
 
+[Trait("Category", "Unit")]
 public sealed class CommitQueueTests
 {
     [Fact]

@@ -8,6 +8,7 @@ using Newtonsoft.Json;
 
 namespace Misty.Tests.Storage;
 
+[Trait("Category", "Unit")]
 public sealed class JsonStateSerializerTests
 {
     // The settings of Orleans' JSON grain storage serializer that shape these states, as Misty configures them.

@@ -4,6 +4,7 @@ using Misty.Web.Reservations;
 
 namespace Misty.Tests.Storage;
 
+[Trait("Category", "Unit")]
 public sealed class StableIdsTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using Newtonsoft.Json.Serialization;
 
 namespace Misty.Tests.Storage;
 
+[Trait("Category", "Unit")]
 public sealed class StorageTypeBinderTests
 {
     private sealed record Holder(IReadOnlyList<FraudReason> One, IReadOnlyList<FraudReason> Many, IReadOnlyList<int> Empty);

@@ -2,6 +2,7 @@ using Misty.Grains.Workflows.Triggers;
 
 namespace Misty.Tests.Workflows;
 
+[Trait("Category", "Unit")]
 public sealed class CronScheduleTests
 {
     [Fact]

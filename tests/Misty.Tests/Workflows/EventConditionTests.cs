@@ -5,6 +5,7 @@ using Misty.Grains.Workflows.Triggers;
 
 namespace Misty.Tests.Workflows;
 
+[Trait("Category", "Unit")]
 public sealed class EventConditionTests
 {
     private static readonly JsonElement LowStockAtZero = JsonSerializer.SerializeToElement(

@@ -4,6 +4,7 @@ using Misty.Grains.Workflows.Engine;
 
 namespace Misty.Tests.Workflows;
 
+[Trait("Category", "Unit")]
 public sealed class ExecutionJournalTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);

@@ -3,6 +3,7 @@ using Misty.Grains.Workflows.Engine;
 
 namespace Misty.Tests.Workflows;
 
+[Trait("Category", "Unit")]
 public sealed class ReorderPlannerTests
 {
     private static readonly SupplierOffer Cheap = new(Guid.NewGuid(), 9.00m, 1, 60);

@@ -3,6 +3,7 @@ using Misty.Grains.Workflows.Triggers;
 
 namespace Misty.Tests.Workflows;
 
+[Trait("Category", "Unit")]
 public sealed class TriggerRulesTests
 {
     [Fact]

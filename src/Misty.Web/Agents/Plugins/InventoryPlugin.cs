@@ -6,7 +6,7 @@ using Misty.Web.Inventory;
 
 namespace Misty.Web.Agents.Plugins;
 
-public sealed class InventoryPlugin(AgentGate gate, IGrainFactory grains, IServiceProvider services)
+public sealed class InventoryPlugin(AgentGate gate, IGrainFactory grains, AlbumCatalog catalog)
 {
     private const int MaxUnits = 10_000;
 
@@ -22,11 +22,6 @@ public sealed class InventoryPlugin(AgentGate gate, IGrainFactory grains, IServi
         var size = input.Number("limit", limit, 1, 50);
         return gate.RunAsync(kernel, "search_albums", input, async ct =>
         {
-            if (services.GetService<AlbumCatalog>() is not { } catalog)
-            {
-                return ToolOutcome.Error("unavailable", "Album search needs the database; this node runs in memory.");
-            }
-
             var page = await catalog.ListAsync(new AlbumQuery(text, null, null, 1, size), ct);
             return ToolOutcome.Ok(new { total = page.Total, albums = page.Items.Select(album => new { album.AlbumId, album.Sku, album.Title, album.Artist, album.Price }) });
         }, cancellationToken);

@@ -5,7 +5,7 @@ using Misty.Web.Orders;
 
 namespace Misty.Web.Agents.Plugins;
 
-public sealed class OrdersPlugin(AgentGate gate, IGrainFactory grains, IServiceProvider services)
+public sealed class OrdersPlugin(AgentGate gate, IGrainFactory grains, OrderDirectory directory)
 {
     [KernelFunction("get_order"), Description("Read only. One order with its lines, payments and shipments.")]
     [AgentTool("orders", readOnly: true)]
@@ -34,11 +34,6 @@ public sealed class OrdersPlugin(AgentGate gate, IGrainFactory grains, IServiceP
         var size = input.Number("limit", limit, 1, 50);
         return gate.RunAsync(kernel, "list_orders", input, async ct =>
         {
-            if (services.GetService<OrderDirectory>() is not { } directory)
-            {
-                return ToolOutcome.Error("unavailable", "Listing orders needs the database; this node runs in memory.");
-            }
-
             var page = await directory.ListAsync(new OrderQuery(customer, state, null, null, null, 1, size), ct);
             return ToolOutcome.Ok(new { total = page.Total, orders = page.Items });
         }, cancellationToken);

@@ -6,15 +6,13 @@ using Misty.Web.Workflows;
 
 namespace Misty.Web.Agents.Plugins;
 
-public sealed class WorkflowsPlugin(AgentGate gate, IGrainFactory grains, IServiceProvider services)
+public sealed class WorkflowsPlugin(AgentGate gate, IGrainFactory grains, WorkflowRows rows)
 {
     [KernelFunction("list_workflows"), Description("Read only. Every workflow with its trigger, whether it is enabled, and its statistics.")]
     [AgentTool("workflows", readOnly: true)]
     public Task<string> ListWorkflowsAsync(Kernel kernel, CancellationToken cancellationToken = default) =>
         gate.RunAsync(kernel, "list_workflows", new ToolInput(), async ct =>
-            services.GetService<WorkflowRows>() is { } rows
-                ? ToolOutcome.Ok(new { workflows = await rows.ListWorkflowsAsync(ct) })
-                : ToolOutcome.Error("unavailable", "Listing workflows needs the database; this node runs in memory."), cancellationToken);
+            ToolOutcome.Ok(new { workflows = await rows.ListWorkflowsAsync(ct) }), cancellationToken);
 
     [KernelFunction("run_workflow"), Description("Writes. Starts a run of a workflow, with an optional JSON object as its input; answers the run's id.")]
     [AgentTool("workflows", readOnly: false)]
