@@ -9,8 +9,8 @@ namespace Misty.Persistence;
 /// The JSON of <see cref="BatchedGrainStorage"/>'s states (inventory, reservations), written with System.Text.Json:
 /// the same shape as Orleans' Newtonsoft-based serializer writes them (property names as declared, enums as numbers,
 /// default values left out, no type names where the declared type says it all), so each reads the other's rows and
-/// <c>payloadjson</c> queries see the same fields. These states are written on every reservation and release;
-/// Newtonsoft took about 6% of the service's CPU under the reservation benchmark.
+/// <c>payloadjson</c> queries see the same fields. These states are written on every reservation and release, where
+/// Newtonsoft showed up in the reservation benchmark's profile (docs/benchmarks.md).
 /// </summary>
 public sealed class JsonStateSerializer : IGrainStorageSerializer
 {
