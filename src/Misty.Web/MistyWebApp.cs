@@ -46,10 +46,15 @@ public static class MistyWebApp
         var database = MistyDatabase.CreateDataSource(options.Database!);
         builder.Services.AddMistyDatabase(database);
         builder.Services.AddSingleton(migrator);
-        if (privateDatabase is not null && string.IsNullOrEmpty(builder.Configuration[KeyEncryptionKey.Setting]))
+        if (privateDatabase is not null)
         {
-            // The key ring's key beside the private database (never in it), unless one is configured.
-            builder.Configuration[KeyEncryptionKey.FileSetting] ??= privateDatabase.SecretFilePath("keyring-key", KeyEncryptionKey.Length);
+            // First, so that it stops last: after the silo and everything else that uses the database.
+            builder.Services.AddHostedService(_ => new PrivateDatabaseLifetime(privateDatabase));
+            if (string.IsNullOrEmpty(builder.Configuration[KeyEncryptionKey.Setting]))
+            {
+                // The key ring's key beside the private database (never in it), unless one is configured.
+                builder.Configuration[KeyEncryptionKey.FileSetting] ??= privateDatabase.SecretFilePath("keyring-key", KeyEncryptionKey.Length);
+            }
         }
 
         await builder.AddMistyKeyRingAsync(database);

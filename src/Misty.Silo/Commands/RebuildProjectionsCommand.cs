@@ -15,21 +15,8 @@ internal static class RebuildProjectionsCommand
 {
     public static Command Create()
     {
-        var connection = ConnectionOption.Create();
-        var command = new Command("rebuild-projections", "Rebuilds the relational rows that mirror grain state (inventory, ...) from the stored grain state.")
+        return DatabaseCommand.Create("rebuild-projections", "Rebuilds the relational rows that mirror grain state (inventory, ...) from the stored grain state.", async (_, connectionString, cancellationToken) =>
         {
-            connection,
-        };
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            await using var target = await ConnectionOption.OpenAsync(parse, connection, cancellationToken);
-            if (target is null)
-            {
-                return 2;
-            }
-
-            var connectionString = target.ConnectionString;
-
             var builder = Host.CreateApplicationBuilder();
             // Its own free ports, so it can join a cluster that already runs on this machine.
             var options = MistyOptions.FromConfiguration(builder.Configuration) with
@@ -56,7 +43,6 @@ internal static class RebuildProjectionsCommand
 
             return 0;
         });
-        return command;
     }
 
 }

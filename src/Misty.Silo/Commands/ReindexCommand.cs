@@ -13,21 +13,8 @@ internal static class ReindexCommand
 {
     public static Command Create()
     {
-        var connection = ConnectionOption.Create();
-        var command = new Command("reindex", "Re-embeds and re-indexes every knowledge item (documents, albums, resolved cases, reviews); running nodes pick the new index up by themselves.")
+        return DatabaseCommand.Create("reindex", "Re-embeds and re-indexes every knowledge item (documents, albums, resolved cases, reviews); running nodes pick the new index up by themselves.", async (_, connectionString, cancellationToken) =>
         {
-            connection,
-        };
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            await using var target = await ConnectionOption.OpenAsync(parse, connection, cancellationToken);
-            if (target is null)
-            {
-                return 2;
-            }
-
-            var connectionString = target.ConnectionString;
-
             await using var database = MistyDatabase.CreateDataSource(connectionString);
             using var embedder = new MiniLmEmbedder();
             // Nothing is searched here, so the vectors need not be held: a store of capacity 0 keeps none.
@@ -38,6 +25,5 @@ internal static class ReindexCommand
             Console.WriteLine($"Re-indexed {items} item(s) in {chunks} chunk(s) in {clock.Elapsed.TotalSeconds:N1} s.");
             return 0;
         });
-        return command;
     }
 }

@@ -46,18 +46,20 @@ internal static class RunCommand
             return 2;
         }
 
-        await using (privateDatabase)
+        if (privateDatabase is not null)
         {
-            using (var logging = LoggerFactory.Create(log => log.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(LogLevel.Warning)))
-            {
-                await new MistyMigrator(options.Database!, logging.CreateLogger("migrate")).MigrateAsync(cancellationToken);
-            }
-
-            await using var database = MistyDatabase.CreateDataSource(options.Database!);
-            using var host = BuildSilo(builder, options, database);
-            await host.RunAsync(cancellationToken);
+            // First, so that it stops last: after the silo.
+            builder.Services.AddHostedService(_ => new PrivateDatabaseLifetime(privateDatabase));
         }
 
+        using (var logging = LoggerFactory.Create(log => log.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(LogLevel.Warning)))
+        {
+            await new MistyMigrator(options.Database!, logging.CreateLogger("migrate")).MigrateAsync(cancellationToken);
+        }
+
+        await using var database = MistyDatabase.CreateDataSource(options.Database!);
+        using var host = BuildSilo(builder, options, database);
+        await host.RunAsync(cancellationToken);
         return 0;
     }
 

@@ -16,7 +16,6 @@ internal static class SeedCommand
     public static Command Create()
     {
         var defaults = new SeedOptions();
-        var connection = ConnectionOption.Create();
         var albums = AtLeast(1, new Option<int>("--albums")
         {
             Description = "Albums in the catalogue.",
@@ -54,20 +53,8 @@ internal static class SeedCommand
                 result.AddError("--orders cannot be negative.");
             }
         });
-        var command = new Command("seed", "Loads a deterministic demo dataset (catalogue, customers, orders, stock ledger, service cases) into an empty database; refuses when it already has albums.")
+        return DatabaseCommand.Create("seed", "Loads a deterministic demo dataset (catalogue, customers, orders, stock ledger, service cases) into an empty database; refuses when it already has albums.", async (parse, connectionString, cancellationToken) =>
         {
-            connection, albums, customers, days, orders, seed, anchor,
-        };
-        command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
-        {
-            await using var target = await ConnectionOption.OpenAsync(parse, connection, cancellationToken);
-            if (target is null)
-            {
-                return 2;
-            }
-
-            var connectionString = target.ConnectionString;
-
             var options = new SeedOptions
             {
                 Albums = parse.GetValue(albums),
@@ -89,8 +76,7 @@ internal static class SeedCommand
                 await Console.Error.WriteLineAsync($"The schema is missing ({ex.MessageText}): run the migrate verb first.");
                 return 2;
             }
-        });
-        return command;
+        }, albums, customers, days, orders, seed, anchor);
     }
 
     private static Option<int> AtLeast(int minimum, Option<int> option)
