@@ -8,7 +8,7 @@ using Orleans.Runtime;
 using Orleans.Storage;
 using Orleans.TestingHost;
 
-namespace Misty.Tests.Orleans;
+namespace Misty.Tests.Persistence;
 
 [Collection(PostgresCollection.Name)]
 public sealed class ClusterOnPostgresTests(PostgresFixture postgres)

@@ -9,7 +9,7 @@ using Misty.Web.Catalog;
 using Misty.Web.Security;
 using Npgsql;
 
-namespace Misty.Tests.Web;
+namespace Misty.Tests.Catalog;
 
 [Collection(PostgresCollection.Name)]
 public sealed class AlbumsApiTests(PostgresFixture postgres)

@@ -1,6 +1,6 @@
 using Misty.Persistence;
 
-namespace Misty.Tests.Storage;
+namespace Misty.Tests.Persistence;
 
 [Trait("Category", "Unit")]
 public sealed class CommitQueueTests

@@ -3,7 +3,7 @@ using Misty.Persistence;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Serialization;
 
-namespace Misty.Tests.Storage;
+namespace Misty.Tests.Persistence;
 
 [Trait("Category", "Unit")]
 public sealed class StorageTypeBinderTests

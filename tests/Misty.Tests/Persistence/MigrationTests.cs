@@ -3,7 +3,7 @@ using Misty.Persistence;
 using Misty.Tests.Infrastructure;
 using Npgsql;
 
-namespace Misty.Tests.Storage;
+namespace Misty.Tests.Persistence;
 
 [Collection(PostgresCollection.Name)]
 public sealed class MigrationTests(PostgresFixture postgres)

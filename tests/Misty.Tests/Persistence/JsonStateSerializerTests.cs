@@ -6,7 +6,7 @@ using Misty.Grains.Reservations;
 using Misty.Persistence;
 using Newtonsoft.Json;
 
-namespace Misty.Tests.Storage;
+namespace Misty.Tests.Persistence;
 
 [Trait("Category", "Unit")]
 public sealed class JsonStateSerializerTests

@@ -6,7 +6,7 @@ using System.Text;
 using Misty.Tests.Infrastructure;
 using Npgsql;
 
-namespace Misty.Tests.Orleans;
+namespace Misty.Tests.Persistence;
 
 /// <summary>
 /// The SQL that migrations 0001-0004 install for Orleans' ADO.NET providers, executed the way the 10.4.2 providers

@@ -2,7 +2,7 @@ using Misty.Grains.Hosting;
 using Misty.Persistence.Local;
 using Npgsql;
 
-namespace Misty.Tests.Storage;
+namespace Misty.Tests.Persistence;
 
 /// <summary>The one storage mode: without MISTY_DB every Misty process uses the machine's private PostgreSQL.</summary>
 public sealed class PrivateDatabaseTests

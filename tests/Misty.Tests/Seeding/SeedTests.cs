@@ -3,7 +3,7 @@ using Misty.Seeding;
 using Misty.Tests.Infrastructure;
 using Npgsql;
 
-namespace Misty.Tests.Storage;
+namespace Misty.Tests.Seeding;
 
 /// <summary>
 /// The demo dataset is loaded as asked, is internally consistent (stock ledger, order totals, customer totals), is the

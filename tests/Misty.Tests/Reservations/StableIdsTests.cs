@@ -2,7 +2,7 @@ using Misty.Grains.Interfaces;
 using Misty.Grains.Interfaces.Orders;
 using Misty.Web.Reservations;
 
-namespace Misty.Tests.Storage;
+namespace Misty.Tests.Reservations;
 
 [Trait("Category", "Unit")]
 public sealed class StableIdsTests

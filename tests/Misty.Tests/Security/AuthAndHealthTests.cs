@@ -6,7 +6,7 @@ using System.Text.Json;
 using Misty.Tests.Infrastructure;
 using Npgsql;
 
-namespace Misty.Tests.Web;
+namespace Misty.Tests.Security;
 
 [Collection(PostgresCollection.Name)]
 public sealed class AuthAndHealthTests(PostgresFixture postgres)

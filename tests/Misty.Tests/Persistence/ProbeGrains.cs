@@ -1,4 +1,4 @@
-namespace Misty.Tests.Orleans;
+namespace Misty.Tests.Persistence;
 
 /// <summary>Grains that exist only to exercise the cluster's storage and reminders through the real providers.</summary>
 public interface ICounterProbeGrain : IGrainWithGuidKey

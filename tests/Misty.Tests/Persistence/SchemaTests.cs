@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Misty.Tests.Infrastructure;
 using Npgsql;
 
-namespace Misty.Tests.Storage;
+namespace Misty.Tests.Persistence;
 
 /// <summary>
 /// Holds the migrations to docs/schema.md itself: the erDiagram and the Key Indexes are read from the document,

@@ -6,7 +6,7 @@ using Misty.Grains.Interfaces.Reservations;
 using Misty.Tests.Infrastructure;
 using Npgsql;
 
-namespace Misty.Tests.Inventory;
+namespace Misty.Tests.Reservations;
 
 [Collection(PostgresCollection.Name)]
 public sealed class ReservationApiTests(PostgresFixture postgres)

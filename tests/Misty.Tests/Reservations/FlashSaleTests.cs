@@ -8,7 +8,7 @@ using Misty.Persistence;
 using Misty.Tests.Infrastructure;
 using Orleans.TestingHost;
 
-namespace Misty.Tests.Inventory;
+namespace Misty.Tests.Reservations;
 
 /// <summary>Open holds do not make an album's state, or its writes, any bigger; every keyed stock change applies once.</summary>
 [Collection(PostgresCollection.Name)]
