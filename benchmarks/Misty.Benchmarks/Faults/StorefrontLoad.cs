@@ -9,9 +9,10 @@ namespace Misty.Benchmarks.Faults;
 /// <summary>
 /// Storefront clients over HTTP: reservations of one or two albums with fresh Idempotency-Keys, then a release, an
 /// online order or nothing; every request retried as a storefront would (same key, next web node, Retry-After or
-/// 250 ms) for up to a minute. Keeps every attempt and what each acknowledged reservation became.
+/// 250 ms) for up to a minute, through a load balancer that sends only to ready nodes. Keeps every attempt and what
+/// each acknowledged reservation became.
 /// </summary>
-internal sealed class StorefrontLoad(IReadOnlyList<Uri> webs, IReadOnlyList<Guid> albums, double releaseShare, double orderShare)
+internal sealed class StorefrontLoad(ReadyWebNodes webs, IReadOnlyList<Guid> albums, double releaseShare, double orderShare)
 {
     private static readonly TimeSpan GiveUpAfter = TimeSpan.FromMinutes(1);
     private readonly ConcurrentQueue<Attempt> _attempts = new();
@@ -138,7 +139,8 @@ internal sealed class StorefrontLoad(IReadOnlyList<Uri> webs, IReadOnlyList<Guid
         var started = Stopwatch.StartNew();
         for (var attempt = 0; ; attempt++)
         {
-            var web = webs[(client + attempt) % webs.Count];
+            var ready = webs.Current;
+            var web = ready[(client + attempt) % ready.Count];
             using var message = request();
             message.RequestUri = new Uri(web, message.RequestUri!);
             var at = DateTime.UtcNow;

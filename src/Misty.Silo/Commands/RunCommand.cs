@@ -24,9 +24,11 @@ internal static class RunCommand
     {
         var builder = Host.CreateApplicationBuilder(args);
         MistyOptions options;
+        Uri? listen;
         try
         {
             options = MistyOptions.FromConfiguration(builder.Configuration);
+            listen = SiloEndpoints.ListenUri(builder.Configuration);
         }
         catch (MistyConfigurationException ex)
         {
@@ -42,7 +44,8 @@ internal static class RunCommand
             database = MistyDatabase.CreateDataSource(options.Database);
         }
 
-        using var host = BuildSilo(builder, options, database);
+        // With a listener, the host is a small web application; without, a plain host (no HTTP at all).
+        using IHost host = listen is not null ? SiloEndpoints.Build(args, listen, options, database) : BuildSilo(builder, options, database);
         if (database is null)
         {
             host.Services.GetRequiredService<ILogger<MistyOptions>>().LogWarning(

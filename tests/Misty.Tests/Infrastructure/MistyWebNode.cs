@@ -51,6 +51,8 @@ public sealed class MistyWebNode : IAsyncDisposable
             ["MISTY_ADMIN_PASSWORD"] = AdminPassword,
             ["MISTY_STOREFRONT_KEY"] = StorefrontKey,
             [KeyEncryptionKey.Setting] = KeyRingKey,
+            // No load balancer to drain from in tests: a node stops at once.
+            ["Misty:Shutdown:DrainDelay"] = "00:00:00",
         };
         // The dashboard page is served from the source tree's wwwroot, as `dotnet run` does.
         var app = await MistyWebApp.BuildAsync(["--webroot", DashboardFiles], builder =>
