@@ -250,10 +250,12 @@ internal static class FaultsBenchmark
         }
 
         var unexpected = ledger.Sum(load => load.Unexpected);
+        var answers = ledger.SelectMany(load => load.UnexpectedAnswers).GroupBy(answer => answer).Select(group => FormattableString.Invariant($"{group.Key} x{group.Count()}"));
         var summary = FormattableString.Invariant(
             $"{outcomes.Count} acknowledged reservations ({ledger.Sum(load => load.Releases)} released, {ledger.Sum(load => load.Orders)} ordered), {checkedAlbums} of {albums.Count} albums checked exactly ({uncertain.Count} touched by a request given up), {mismatches.Count} stock mismatches, {statusErrors} reservations not in their acknowledged status, {unexpected} unexpected final answers");
         var clean = mismatches.Count == 0 && statusErrors == 0 && unexpected == 0;
-        return (clean ? "held: " : "BROKEN: ") + summary + (mismatches.Count > 0 ? " — " + string.Join("; ", mismatches.Take(5)) : "") + ".";
+        return (clean ? "held: " : "BROKEN: ") + summary + (unexpected > 0 ? " (" + string.Join(", ", answers) + ")" : "")
+            + (mismatches.Count > 0 ? " — " + string.Join("; ", mismatches.Take(5)) : "") + ".";
     }
 
     /// <summary>SignalR clients on both web nodes follow one album while reservations of it go to both nodes.</summary>

@@ -18,6 +18,7 @@ internal sealed class StorefrontLoad(ReadyWebNodes webs, IReadOnlyList<Guid> alb
     private readonly ConcurrentQueue<Attempt> _attempts = new();
     private readonly ConcurrentDictionary<Guid, Outcome> _reservations = new();
     private readonly ConcurrentDictionary<Guid, byte> _uncertainAlbums = new();
+    private readonly ConcurrentQueue<string> _unexpectedAnswers = new();
     private int _orders;
     private int _releases;
     private int _refused;
@@ -43,6 +44,9 @@ internal sealed class StorefrontLoad(ReadyWebNodes webs, IReadOnlyList<Guid> alb
     /// <summary>Final answers that are neither success nor an expected refusal (4xx other than 409): bugs.</summary>
     public int Unexpected => _unexpected;
 
+    /// <summary>What each unexpected final answer was: "POST api/orders: 409".</summary>
+    public IReadOnlyCollection<string> UnexpectedAnswers => _unexpectedAnswers;
+
     /// <summary>Runs <paramref name="clients"/> loops until <paramref name="stop"/>; the operation in flight then finishes.</summary>
     public Task RunAsync(int clients, CancellationToken stop) =>
         Task.WhenAll(Enumerable.Range(0, clients).Select(index => Task.Run(() => ClientAsync(index, stop), CancellationToken.None)));
@@ -67,7 +71,7 @@ internal sealed class StorefrontLoad(ReadyWebNodes webs, IReadOnlyList<Guid> alb
             });
             if (status != HttpStatusCode.Created)
             {
-                Settle(status, lines, HttpStatusCode.Conflict, ref _refused);
+                Settle(status, lines, HttpStatusCode.Conflict, ref _refused, "POST api/reservations");
                 continue;
             }
 
@@ -84,7 +88,7 @@ internal sealed class StorefrontLoad(ReadyWebNodes webs, IReadOnlyList<Guid> alb
                 }
                 else
                 {
-                    Settle(status, lines, HttpStatusCode.NoContent, ref _unexpected);
+                    Settle(status, lines, HttpStatusCode.NoContent, ref _unexpected, "DELETE api/reservations/{id}");
                 }
             }
             else if (next < releaseShare + orderShare)
@@ -107,14 +111,14 @@ internal sealed class StorefrontLoad(ReadyWebNodes webs, IReadOnlyList<Guid> alb
                 }
                 else
                 {
-                    Settle(status, lines, HttpStatusCode.Created, ref _unexpected);
+                    Settle(status, lines, HttpStatusCode.Created, ref _unexpected, "POST api/orders");
                 }
             }
         }
     }
 
     /// <summary>A final answer other than success: given up (outcome unknown), an expected refusal, or a bug.</summary>
-    private void Settle(HttpStatusCode? status, Guid[] lines, HttpStatusCode expected, ref int counter)
+    private void Settle(HttpStatusCode? status, Guid[] lines, HttpStatusCode expected, ref int counter, string request)
     {
         if (status is null)
         {
@@ -130,6 +134,7 @@ internal sealed class StorefrontLoad(ReadyWebNodes webs, IReadOnlyList<Guid> alb
         else
         {
             Interlocked.Increment(ref _unexpected);
+            _unexpectedAnswers.Enqueue(FormattableString.Invariant($"{request}: {(int)status}"));
         }
     }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Misty.Grains.Hosting;
+using Misty.Grains.Orders.Payments;
 using Misty.Grains.Storage;
 using Misty.Grains.Telemetry;
 using Npgsql;
@@ -62,6 +63,7 @@ internal static class RunCommand
         if (database is not null)
         {
             builder.Services.AddMistyDatabase(database);
+            builder.Services.UseRemotePayments();
         }
 
         builder.Logging.AddMistyLogging(builder.Configuration);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Misty.Grains.Hosting;
+using Misty.Grains.Orders.Payments;
 using Misty.Grains.Storage;
 using Misty.Grains.Telemetry;
 using Npgsql;
@@ -33,12 +34,14 @@ internal static class SiloEndpoints
     /// <summary>The silo host with the listener at <paramref name="listen"/>.</summary>
     public static WebApplication Build(string[] args, Uri listen, MistyOptions options, NpgsqlDataSource? database)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
+        // appsettings.json (log levels) is found beside the program, whatever the working directory.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(listen.GetLeftPart(UriPartial.Authority));
         var checks = builder.Services.AddHealthChecks().AddCheck<SiloActiveHealthCheck>("silo", tags: [Ready]);
         if (database is not null)
         {
             builder.Services.AddMistyDatabase(database);
+            builder.Services.UseRemotePayments();
             builder.Services.AddSingleton(new MistyMigrator(options.Database!, NullLogger.Instance));
             checks.AddCheck<DatabaseHealthCheck>("database", tags: [Ready]);
         }

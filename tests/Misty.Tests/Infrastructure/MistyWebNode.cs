@@ -19,6 +19,7 @@ public sealed class MistyWebNode : IAsyncDisposable
     public const string AdminEmail = "admin@test.misty";
     public const string AdminPassword = "correct horse battery staple";
     public const string StorefrontKey = "msk_test_storefront_key";
+    public const string DefaultClusterId = "misty-web-test";
 
     /// <summary>The key ring's key-encryption key, one per test run, so that nodes sharing a database share it too.</summary>
     public static readonly string KeyRingKey = KeyEncryptionKey.Generate();
@@ -38,7 +39,7 @@ public sealed class MistyWebNode : IAsyncDisposable
     /// <param name="connectionString">The database, or null for the embedded in-memory mode.</param>
     /// <param name="configure">Runs after the test settings are added, e.g. to override one or to capture the log.</param>
     public static async Task<MistyWebNode> StartAsync(
-        string? connectionString, string clusterId = "misty-web-test", Action<WebApplicationBuilder>? configure = null)
+        string? connectionString, string clusterId = DefaultClusterId, Action<WebApplicationBuilder>? configure = null)
     {
         var settings = new Dictionary<string, string?>
         {

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Concurrency;
+using Orleans.Configuration;
+
+namespace Misty.Grains.Orders.Payments;
+
+/// <summary>Reaches the payment processor from a node that holds its credentials (a Misty.Web node).</summary>
+public interface IPaymentProcessorGrain : IGrainWithIntegerKey
+{
+    Task<GatewayResult> ChargeAsync(GatewayCharge charge, CancellationToken cancellationToken);
+
+    Task<GatewayResult> RefundAsync(string idempotencyKey, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Runs a charge or refund with the gateway of the silo it activates on. Headless silos do not host it (see
+/// <see cref="RemotePaymentsExtensions.UseRemotePayments"/>), so it runs where the gateway is the one the web node
+/// configured from the integrations (Stripe when connected): the headless silos never hold the processor's secrets.
+/// </summary>
+[StatelessWorker]
+internal sealed class PaymentProcessorGrain(IPaymentGateway gateway) : Grain, IPaymentProcessorGrain
+{
+    public Task<GatewayResult> ChargeAsync(GatewayCharge charge, CancellationToken cancellationToken) => gateway.ChargeAsync(charge, cancellationToken);
+
+    public Task<GatewayResult> RefundAsync(string idempotencyKey, CancellationToken cancellationToken) => gateway.RefundAsync(idempotencyKey, cancellationToken);
+}
+
+/// <summary>A headless silo's gateway: every charge and refund goes to a <see cref="IPaymentProcessorGrain"/> on a web node.</summary>
+internal sealed class RemotePaymentGateway(IGrainFactory grains) : IPaymentGateway
+{
+    // Idempotency keys make any worker the same as any other: a retried charge is still one charge.
+    public Task<GatewayResult> ChargeAsync(GatewayCharge charge, CancellationToken cancellationToken) =>
+        grains.GetGrain<IPaymentProcessorGrain>(0).ChargeAsync(charge, cancellationToken);
+
+    public Task<GatewayResult> RefundAsync(string idempotencyKey, CancellationToken cancellationToken) =>
+        grains.GetGrain<IPaymentProcessorGrain>(0).RefundAsync(idempotencyKey, cancellationToken);
+}
+
+public static class RemotePaymentsExtensions
+{
+    /// <summary>
+    /// For a silo without the integrations' credentials (the headless Misty.Silo): it does not host the payment
+    /// worker, and its orders charge through the worker on a web node. With no web node up, a charge fails like a
+    /// processor timeout: the payment stays pending and the order retries it with the same key.
+    /// </summary>
+    public static IServiceCollection UseRemotePayments(this IServiceCollection services)
+    {
+        services.AddSingleton<IPaymentGateway, RemotePaymentGateway>();
+        services.PostConfigure<GrainTypeOptions>(types => types.Classes.Remove(typeof(PaymentProcessorGrain)));
+        return services;
+    }
+}
