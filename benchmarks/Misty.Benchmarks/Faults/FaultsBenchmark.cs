@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using Misty.Benchmarks.Reservations;
+using Npgsql;
 
 namespace Misty.Benchmarks.Faults;
 
@@ -90,6 +91,7 @@ internal static class FaultsBenchmark
                 }));
             }
 
+            await SettledAsync(cluster);
             var check = await VerifyAsync(web, albums, ledger);
             var events = rollingOnly ? null : await StockEventsAsync(cluster, web, web2, albums[0]);
 
@@ -209,6 +211,22 @@ internal static class FaultsBenchmark
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
         return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    /// <summary>
+    /// Waits (up to 2 minutes) until no order waits for its payment: an order acknowledged while a charge could not
+    /// be made (its node stopping) is charged by the order's own retry, and only then commits its reservation.
+    /// </summary>
+    private static async Task SettledAsync(FaultCluster cluster)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        await using var connection = new NpgsqlConnection(cluster.Postgres.ConnectionString(FaultCluster.Database));
+        await connection.OpenAsync();
+        await using var pending = new NpgsqlCommand("SELECT count(*) FROM orders WHERE status = 'pending'", connection);
+        while (Convert.ToInt64(await pending.ExecuteScalarAsync(), CultureInfo.InvariantCulture) > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
     }
 
     /// <summary>Every acknowledged outcome against the stock: held units, sold units, each reservation's status.</summary>

@@ -55,12 +55,12 @@ public sealed class GracefulStopTests(PostgresFixture postgres)
         Assert.Equal(HttpStatusCode.OK, (await scraper.GetAsync("/health/live")).StatusCode);
         Assert.True(await TestAlbums.EventuallyAsync(async () => (await scraper.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK, seconds: 30));
 
-        // A reservation handled by this silo (the only one in its cluster) shows in its own scrape.
+        // A hold taken by an album grain of this silo (the only one in its cluster) shows in its own scrape.
         var reserved = await silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IReservationGrain>(Guid.NewGuid())
             .CreateAsync(new ReservationRequest([new ReservationLine(album, 1)], TimeSpan.FromMinutes(5), "key:headless", "hash"));
         Assert.Equal(ReservationResult.Ok, reserved.Result);
         var text = await scraper.GetStringAsync("/metrics");
-        Assert.True(Regex.IsMatch(text, "misty_reservations_total\\{[^}]*result=\"ok\"[^}]*\\} [1-9]"), text);
+        Assert.True(Regex.IsMatch(text, "misty_holds_open(\\{[^}]*\\})? [1-9]"), text);
         Assert.Contains("orleans_", text, StringComparison.Ordinal);
         // Not the API: nothing else is served here.
         Assert.Equal(HttpStatusCode.NotFound, (await scraper.GetAsync("/api/albums")).StatusCode);

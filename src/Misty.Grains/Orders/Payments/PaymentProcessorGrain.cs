@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Concurrency;
 using Orleans.Configuration;
+using Orleans.Runtime;
 
 namespace Misty.Grains.Orders.Payments;
 
@@ -28,12 +29,32 @@ internal sealed class PaymentProcessorGrain(IPaymentGateway gateway) : Grain, IP
 /// <summary>A headless silo's gateway: every charge and refund goes to a <see cref="IPaymentProcessorGrain"/> on a web node.</summary>
 internal sealed class RemotePaymentGateway(IGrainFactory grains) : IPaymentGateway
 {
-    // Idempotency keys make any worker the same as any other: a retried charge is still one charge.
+    private const int Attempts = 3;
+
     public Task<GatewayResult> ChargeAsync(GatewayCharge charge, CancellationToken cancellationToken) =>
-        grains.GetGrain<IPaymentProcessorGrain>(0).ChargeAsync(charge, cancellationToken);
+        CallAsync(worker => worker.ChargeAsync(charge, cancellationToken), cancellationToken);
 
     public Task<GatewayResult> RefundAsync(string idempotencyKey, CancellationToken cancellationToken) =>
-        grains.GetGrain<IPaymentProcessorGrain>(0).RefundAsync(idempotencyKey, cancellationToken);
+        CallAsync(worker => worker.RefundAsync(idempotencyKey, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// A web node that is stopping refuses the call: the next attempt goes to another one. The idempotency key makes a
+    /// repeated charge one charge, whichever node's worker runs it.
+    /// </summary>
+    private async Task<GatewayResult> CallAsync(Func<IPaymentProcessorGrain, Task<GatewayResult>> call, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await call(grains.GetGrain<IPaymentProcessorGrain>(0));
+            }
+            catch (Exception ex) when (ex is SiloUnavailableException or OrleansMessageRejectionException && attempt < Attempts)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), cancellationToken);
+            }
+        }
+    }
 }
 
 public static class RemotePaymentsExtensions
