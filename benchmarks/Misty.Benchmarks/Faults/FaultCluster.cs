@@ -28,12 +28,12 @@ internal sealed class FaultCluster(DurablePostgres postgres, string repositoryRo
 
     public Member AddMember(string name, bool isWeb)
     {
-        var member = new Member(name, isWeb, Loopback.FreePort(), Loopback.FreePort(), isWeb ? Loopback.FreePort() : null);
+        var member = new Member(name, isWeb, Loopback.FreePort(), Loopback.FreePort(), Loopback.FreePort());
         Members.Add(member);
         return member;
     }
 
-    /// <summary>Starts the member's process and waits until it is ready: a web node's /health/ready, a silo active in the table.</summary>
+    /// <summary>Starts the member's process and waits until its /health/ready answers 200 and the table lists one more active silo.</summary>
     public async Task StartAsync(Member member, CancellationToken cancellationToken)
     {
         var environment = new Dictionary<string, string>
@@ -55,16 +55,16 @@ internal sealed class FaultCluster(DurablePostgres postgres, string repositoryRo
         var activeBefore = await ActiveSilosAsync(cancellationToken);
         if (member.IsWeb)
         {
-            environment["MISTY_URLS"] = member.Address!.ToString().TrimEnd('/');
+            environment["MISTY_URLS"] = member.Address.ToString().TrimEnd('/');
             member.Process = await ServiceProcess.StartAsync(Path.Combine(repositoryRoot, "src/Misty.Web/bin/Release/net10.0/Misty.Web.dll"),
                 ["--contentRoot", Path.Combine(repositoryRoot, "src/Misty.Web")], repositoryRoot, environment, member.Address, log, cancellationToken);
         }
         else
         {
-            // A silo has no HTTP: "ready" is a web node's readiness, then the silo's row turning active below.
-            var web = Webs.First(node => node.Process is not null);
+            // A headless silo's own listener: /health/ready (its silo active, the database reachable) and /metrics.
+            environment["MISTY_METRICS_URL"] = member.Address.ToString().TrimEnd('/');
             member.Process = await ServiceProcess.StartAsync(Path.Combine(repositoryRoot, "src/Misty.Silo/bin/Release/net10.0/Misty.Silo.dll"),
-                ["run"], repositoryRoot, environment, web.Address!, log, cancellationToken);
+                ["run"], repositoryRoot, environment, member.Address, log, cancellationToken);
         }
 
         while (await ActiveSilosAsync(cancellationToken) <= activeBefore && !cancellationToken.IsCancellationRequested)
@@ -123,13 +123,14 @@ internal sealed class FaultCluster(DurablePostgres postgres, string repositoryRo
         return ValueTask.CompletedTask;
     }
 
-    internal sealed class Member(string name, bool isWeb, int siloPort, int gatewayPort, int? httpPort)
+    internal sealed class Member(string name, bool isWeb, int siloPort, int gatewayPort, int httpPort)
     {
         public string Name { get; } = name;
         public bool IsWeb { get; } = isWeb;
         public int SiloPort { get; } = siloPort;
         public int GatewayPort { get; } = gatewayPort;
-        public Uri? Address { get; } = httpPort is { } port ? new Uri($"http://127.0.0.1:{port}/") : null;
+        /// <summary>A web node's API, or a headless silo's health and metrics listener.</summary>
+        public Uri Address { get; } = new($"http://127.0.0.1:{httpPort}/");
         public ServiceProcess? Process { get; set; }
     }
 

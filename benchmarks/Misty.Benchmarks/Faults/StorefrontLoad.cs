@@ -9,14 +9,16 @@ namespace Misty.Benchmarks.Faults;
 /// <summary>
 /// Storefront clients over HTTP: reservations of one or two albums with fresh Idempotency-Keys, then a release, an
 /// online order or nothing; every request retried as a storefront would (same key, next web node, Retry-After or
-/// 250 ms) for up to a minute. Keeps every attempt and what each acknowledged reservation became.
+/// 250 ms) for up to a minute, through a load balancer that sends only to ready nodes. Keeps every attempt and what
+/// each acknowledged reservation became.
 /// </summary>
-internal sealed class StorefrontLoad(IReadOnlyList<Uri> webs, IReadOnlyList<Guid> albums, double releaseShare, double orderShare)
+internal sealed class StorefrontLoad(ReadyWebNodes webs, IReadOnlyList<Guid> albums, double releaseShare, double orderShare)
 {
     private static readonly TimeSpan GiveUpAfter = TimeSpan.FromMinutes(1);
     private readonly ConcurrentQueue<Attempt> _attempts = new();
     private readonly ConcurrentDictionary<Guid, Outcome> _reservations = new();
     private readonly ConcurrentDictionary<Guid, byte> _uncertainAlbums = new();
+    private readonly ConcurrentQueue<string> _unexpectedAnswers = new();
     private int _orders;
     private int _releases;
     private int _refused;
@@ -42,6 +44,9 @@ internal sealed class StorefrontLoad(IReadOnlyList<Uri> webs, IReadOnlyList<Guid
     /// <summary>Final answers that are neither success nor an expected refusal (4xx other than 409): bugs.</summary>
     public int Unexpected => _unexpected;
 
+    /// <summary>What each unexpected final answer was: "POST api/orders: 409".</summary>
+    public IReadOnlyCollection<string> UnexpectedAnswers => _unexpectedAnswers;
+
     /// <summary>Runs <paramref name="clients"/> loops until <paramref name="stop"/>; the operation in flight then finishes.</summary>
     public Task RunAsync(int clients, CancellationToken stop) =>
         Task.WhenAll(Enumerable.Range(0, clients).Select(index => Task.Run(() => ClientAsync(index, stop), CancellationToken.None)));
@@ -66,7 +71,7 @@ internal sealed class StorefrontLoad(IReadOnlyList<Uri> webs, IReadOnlyList<Guid
             });
             if (status != HttpStatusCode.Created)
             {
-                Settle(status, lines, HttpStatusCode.Conflict, ref _refused);
+                Settle(status, lines, HttpStatusCode.Conflict, ref _refused, "POST api/reservations");
                 continue;
             }
 
@@ -83,7 +88,7 @@ internal sealed class StorefrontLoad(IReadOnlyList<Uri> webs, IReadOnlyList<Guid
                 }
                 else
                 {
-                    Settle(status, lines, HttpStatusCode.NoContent, ref _unexpected);
+                    Settle(status, lines, HttpStatusCode.NoContent, ref _unexpected, "DELETE api/reservations/{id}");
                 }
             }
             else if (next < releaseShare + orderShare)
@@ -106,14 +111,14 @@ internal sealed class StorefrontLoad(IReadOnlyList<Uri> webs, IReadOnlyList<Guid
                 }
                 else
                 {
-                    Settle(status, lines, HttpStatusCode.Created, ref _unexpected);
+                    Settle(status, lines, HttpStatusCode.Created, ref _unexpected, "POST api/orders");
                 }
             }
         }
     }
 
     /// <summary>A final answer other than success: given up (outcome unknown), an expected refusal, or a bug.</summary>
-    private void Settle(HttpStatusCode? status, Guid[] lines, HttpStatusCode expected, ref int counter)
+    private void Settle(HttpStatusCode? status, Guid[] lines, HttpStatusCode expected, ref int counter, string request)
     {
         if (status is null)
         {
@@ -129,6 +134,7 @@ internal sealed class StorefrontLoad(IReadOnlyList<Uri> webs, IReadOnlyList<Guid
         else
         {
             Interlocked.Increment(ref _unexpected);
+            _unexpectedAnswers.Enqueue(FormattableString.Invariant($"{request}: {(int)status}"));
         }
     }
 
@@ -138,7 +144,8 @@ internal sealed class StorefrontLoad(IReadOnlyList<Uri> webs, IReadOnlyList<Guid
         var started = Stopwatch.StartNew();
         for (var attempt = 0; ; attempt++)
         {
-            var web = webs[(client + attempt) % webs.Count];
+            var ready = webs.Current;
+            var web = ready[(client + attempt) % ready.Count];
             using var message = request();
             message.RequestUri = new Uri(web, message.RequestUri!);
             var at = DateTime.UtcNow;

@@ -31,6 +31,12 @@ public static class MistyMetrics
     private static readonly Counter<long> WorkflowFailures = Meter.CreateCounter<long>(
         "misty.workflow.failures", "{run}", "Workflow runs that ended in error, by workflow.");
 
+    private static readonly Counter<long> AgentCalls = Meter.CreateCounter<long>(
+        "misty.agent.calls", "{call}", "Agent tool calls, by tool, channel (chat, mcp, approval) and outcome (ok, error, forbidden, invalid, pending_approval, approved_ok, ...).");
+
+    private static readonly Histogram<double> AgentCallDuration = Meter.CreateHistogram<double>(
+        "misty.agent.call.duration", "s", "How long agent tool calls took, by tool and outcome.");
+
     /// <summary>Answers of 503 because the database or a cluster member was briefly away (Misty.Web).</summary>
     public static readonly Counter<long> UnavailableAnswers = Meter.CreateCounter<long>(
         "misty.http.unavailable", "{response}", "Requests answered 503 because the database or a cluster member was away.");
@@ -54,6 +60,14 @@ public static class MistyMetrics
         {
             WorkflowFailures.Add(1, workflow);
         }
+    }
+
+    public static void AgentCall(string tool, string channel, string outcome, TimeSpan duration)
+    {
+        var toolTag = new KeyValuePair<string, object?>("tool", tool);
+        var outcomeTag = new KeyValuePair<string, object?>("outcome", outcome);
+        AgentCalls.Add(1, toolTag, new KeyValuePair<string, object?>("channel", channel), outcomeTag);
+        AgentCallDuration.Record(duration.TotalSeconds, toolTag, outcomeTag);
     }
 
     /// <summary>An inventory grain's current number of holds (it reports after each stored change).</summary>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Misty.Grains.Hosting;
+using Misty.Grains.Orders.Payments;
 using Misty.Persistence;
 using Misty.Persistence.Local;
 using Misty.Grains.Telemetry;
@@ -25,9 +26,11 @@ internal static class RunCommand
     {
         var builder = Host.CreateApplicationBuilder(args);
         MistyOptions options;
+        Uri? listen;
         try
         {
             options = MistyOptions.FromConfiguration(builder.Configuration);
+            listen = SiloEndpoints.ListenUri(builder.Configuration);
         }
         catch (MistyConfigurationException ex)
         {
@@ -46,20 +49,19 @@ internal static class RunCommand
             return 2;
         }
 
-        if (privateDatabase is not null)
+        await using (privateDatabase)
         {
-            // First, so that it stops last: after the silo.
-            builder.Services.AddHostedService(_ => new PrivateDatabaseLifetime(privateDatabase));
+            using (var logging = LoggerFactory.Create(log => log.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(LogLevel.Warning)))
+            {
+                await new MistyMigrator(options.Database!, logging.CreateLogger("migrate")).MigrateAsync(cancellationToken);
+            }
+
+            await using var database = MistyDatabase.CreateDataSource(options.Database!);
+            // With a listener, the host is a small web application; without, a plain host (no HTTP at all).
+            using IHost host = listen is not null ? SiloEndpoints.Build(args, listen, options, database) : BuildSilo(builder, options, database);
+            await host.RunAsync(cancellationToken);
         }
 
-        using (var logging = LoggerFactory.Create(log => log.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(LogLevel.Warning)))
-        {
-            await new MistyMigrator(options.Database!, logging.CreateLogger("migrate")).MigrateAsync(cancellationToken);
-        }
-
-        await using var database = MistyDatabase.CreateDataSource(options.Database!);
-        using var host = BuildSilo(builder, options, database);
-        await host.RunAsync(cancellationToken);
         return 0;
     }
 
@@ -67,6 +69,7 @@ internal static class RunCommand
     public static IHost BuildSilo(HostApplicationBuilder builder, MistyOptions options, NpgsqlDataSource database)
     {
         builder.Services.AddMistyDatabase(database);
+        builder.Services.UseRemotePayments();
         builder.Logging.AddMistyLogging(builder.Configuration);
         builder.Services.AddMistyTelemetry(builder.Configuration, "misty-silo");
         builder.UseOrleans(silo => silo.UseMisty(options, database));

@@ -6,6 +6,7 @@ using Misty.Grains.Agents;
 using Misty.Grains.Audit;
 using Misty.Grains.Interfaces;
 using Misty.Grains.Interfaces.Agents;
+using Misty.Grains.Telemetry;
 
 namespace Misty.Web.Agents;
 
@@ -94,6 +95,7 @@ public sealed partial class AgentGate(
         var record = new AgentCallRecord(clock.GetUtcNow(), context.Agent.AgentId, tool.Name, Redact(arguments), outcome,
             (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, context.Channel, context.ApprovedBy, actionId, detail);
         context.Calls.Add(record);
+        MistyMetrics.AgentCall(tool.Name, context.Channel, outcome, Stopwatch.GetElapsedTime(started));
         await grains.GetGrain<IAgentAuditGrain>(context.Agent.AgentId).RecordAsync(record);
         await audit.RecordAsync(new AuditEntry($"agent.{tool.Name}", context.Agent.Actor,
             $"Agent {context.Agent.Name} called {tool.Name}: {outcome}.")

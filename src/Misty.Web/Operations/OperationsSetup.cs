@@ -20,6 +20,7 @@ public static class OperationsSetup
     public static WebApplicationBuilder AddMistyOperations(this WebApplicationBuilder builder)
     {
         builder.Services.AddExceptionHandler<UnavailableProblems>();
+        builder.Services.AddMistyShutdownDrain(builder.Configuration);
         builder.Logging.AddMistyLogging(builder.Configuration);
         builder.Services.AddMistyTelemetry(builder.Configuration, "misty-web")
             .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter())

@@ -4,6 +4,7 @@ using Misty.Grains.Telemetry;
 using Npgsql;
 using Orleans.Runtime;
 using Orleans.Serialization;
+using Orleans.Storage;
 
 namespace Misty.Web.Operations;
 
@@ -52,6 +53,10 @@ internal sealed class UnavailableProblems(IProblemDetailsService problems, ILogg
                     return "A cluster member is unavailable.";
                 case TimeoutException:
                     return "The request timed out inside the cluster.";
+                // Two activations of one grain for a moment while a silo hands its grains over: the stale one's write
+                // is refused by the state's version, nothing of it is stored, and the grain reloads what was.
+                case InconsistentStateException:
+                    return "A grain was moving between silos; nothing was stored.";
             }
         }
 

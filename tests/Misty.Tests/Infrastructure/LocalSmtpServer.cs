@@ -25,17 +25,33 @@ public sealed class LocalSmtpServer : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<LocalSmtpServer> StartAsync()
+    /// <param name="refusing">
+    /// Refuse for good instead of accepting, as a real server does: any recipient whose address starts with "gone-" at
+    /// RCPT (550 5.1.1), and every other message at the end of DATA (554 5.7.1).
+    /// </param>
+    public static async Task<LocalSmtpServer> StartAsync(bool refusing = false)
     {
         // Not created here: the Maildir handler creates the folder with its cur, new and tmp parts.
         var maildir = Path.Combine(Path.GetTempPath(), "misty-smtp-" + Guid.NewGuid().ToString("N"));
         var port = LoopbackPorts.Free();
         var start = new ProcessStartInfo(Python)
         {
-            ArgumentList = { "-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Mailbox", maildir },
+            ArgumentList = { "-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}", "-c", refusing ? "misty_refusing.Refusing" : "aiosmtpd.handlers.Mailbox" },
             RedirectStandardError = true,
             RedirectStandardOutput = true,
         };
+        if (refusing)
+        {
+            // The handler's module in the (otherwise unused) Maildir's place, so disposing removes it.
+            Directory.CreateDirectory(maildir);
+            await File.WriteAllTextAsync(Path.Combine(maildir, "misty_refusing.py"), RefusingHandler);
+            start.Environment["PYTHONPATH"] = maildir;
+        }
+        else
+        {
+            start.ArgumentList.Add(maildir);
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("aiosmtpd did not start: apt-get install python3-aiosmtpd");
         var server = new LocalSmtpServer(process, maildir, port);
         var deadline = DateTime.UtcNow.AddSeconds(20);
@@ -61,6 +77,19 @@ public sealed class LocalSmtpServer : IAsyncDisposable
         await server.DisposeAsync();
         throw new TimeoutException("aiosmtpd did not listen within 20 s.");
     }
+
+    /// <summary>An aiosmtpd handler (its hooks as aiosmtpd documents them) that accepts nothing.</summary>
+    private const string RefusingHandler = """
+        class Refusing:
+            async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+                if address.startswith("gone-"):
+                    return "550 5.1.1 <%s>: mailbox unavailable" % address
+                envelope.rcpt_tos.append(address)
+                return "250 OK"
+
+            async def handle_DATA(self, server, session, envelope):
+                return "554 5.7.1 Message refused by policy"
+        """;
 
     /// <summary>Every message the server accepted so far.</summary>
     public IReadOnlyList<MimeMessage> Messages()

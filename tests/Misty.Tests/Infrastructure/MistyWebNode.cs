@@ -19,6 +19,7 @@ public sealed class MistyWebNode : IAsyncDisposable
     public const string AdminEmail = "admin@test.misty";
     public const string AdminPassword = "correct horse battery staple";
     public const string StorefrontKey = "msk_test_storefront_key";
+    public const string DefaultClusterId = "misty-web-test";
 
     /// <summary>The key ring's key-encryption key, one per test run, so that nodes sharing a database share it too.</summary>
     public static readonly string KeyRingKey = KeyEncryptionKey.Generate();
@@ -38,7 +39,7 @@ public sealed class MistyWebNode : IAsyncDisposable
     /// <param name="connectionString">The database (a test's own, on the fixture's server).</param>
     /// <param name="configure">Runs after the test settings are added, e.g. to override one or to capture the log.</param>
     public static async Task<MistyWebNode> StartAsync(
-        string connectionString, string clusterId = "misty-web-test", Action<WebApplicationBuilder>? configure = null)
+        string connectionString, string clusterId = DefaultClusterId, Action<WebApplicationBuilder>? configure = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -51,6 +52,8 @@ public sealed class MistyWebNode : IAsyncDisposable
             ["MISTY_ADMIN_PASSWORD"] = AdminPassword,
             ["MISTY_STOREFRONT_KEY"] = StorefrontKey,
             [KeyEncryptionKey.Setting] = KeyRingKey,
+            // No load balancer to drain from in tests: a node stops at once.
+            ["Misty:Shutdown:DrainDelay"] = "00:00:00",
         };
         // The dashboard page is served from the source tree's wwwroot, as `dotnet run` does.
         var app = await MistyWebApp.BuildAsync(["--webroot", DashboardFiles], builder =>

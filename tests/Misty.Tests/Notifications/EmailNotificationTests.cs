@@ -146,6 +146,60 @@ public sealed class EmailNotificationTests(PostgresFixture postgres)
         await BodyAsync(await admin.PostAsJsonAsync("/api/notifications/bounces", new { messageId = "nobody@nowhere" }), HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task A_permanent_SMTP_refusal_fails_the_email_once_without_retries_and_staff_see_it()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        await using var smtp = await LocalSmtpServer.StartAsync(refusing: true);
+        await using var node = await StartEmailNodeAsync(connectionString);
+        using var admin = await node.CreateStaffClientAsync();
+        await ConfigureSmtpAsync(admin, smtp.Port);
+        var (gone, _) = await CustomerWithEmailAsync(admin, connectionString, "gone-");
+        var (refused, _) = await CustomerWithEmailAsync(admin, connectionString);
+        foreach (var customer in new[] { gone, refused })
+        {
+            var opened = await BodyAsync(await admin.PostAsJsonAsync("/api/cases",
+                new { customerId = customer, subject = "Hello", description = "A question." }), HttpStatusCode.Created);
+            await BodyAsync(await admin.PostAsJsonAsync($"/api/cases/{opened.GetProperty("caseId").GetGuid()}/messages",
+                new { message = "An answer.", isInternal = false }), HttpStatusCode.OK);
+        }
+
+        // A recipient refused at RCPT (550): the email bounced and the customer is marked undeliverable.
+        var bounced = await OnlyEmailAsync(admin, gone, "bounced");
+        Assert.StartsWith("550", bounced.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        var standing = await BodyAsync(await admin.GetAsync($"/api/notifications/customers/{gone}"), HttpStatusCode.OK);
+        Assert.True(standing.GetProperty("undeliverable").GetBoolean());
+        Assert.StartsWith("550", standing.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+        // The message itself refused after DATA (554): failed for good; the address is not blamed.
+        var failed = await OnlyEmailAsync(admin, refused, "failed");
+        Assert.StartsWith("554", failed.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.False((await BodyAsync(await admin.GetAsync($"/api/notifications/customers/{refused}"), HttpStatusCode.OK)).GetProperty("undeliverable").GetBoolean());
+
+        // Neither is tried again: the sender polls every 200 ms, and after 3 s each email still has its one attempt.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        foreach (var (customer, status) in new[] { (gone, "bounced"), (refused, "failed") })
+        {
+            Assert.Equal(1, (await OnlyEmailAsync(admin, customer, status)).GetProperty("attempts").GetInt32());
+        }
+
+        Assert.Empty(smtp.Messages());
+        var queued = await BodyAsync(await admin.GetAsync("/api/notifications?status=queued"), HttpStatusCode.OK);
+        Assert.Equal(0, queued.GetArrayLength());
+    }
+
+    /// <summary>The customer's one email, once it has reached <paramref name="status"/>.</summary>
+    private static async Task<JsonElement> OnlyEmailAsync(HttpClient admin, Guid customer, string status)
+    {
+        JsonElement listed = default;
+        Assert.True(await TestAlbums.EventuallyAsync(async () =>
+        {
+            listed = await BodyAsync(await admin.GetAsync($"/api/notifications?customerId={customer}&status={status}"), HttpStatusCode.OK);
+            return listed.GetArrayLength() == 1;
+        }, seconds: 60), $"no {status} email for customer {customer}");
+        return listed[0];
+    }
+
     private static Task<MistyWebNode> StartEmailNodeAsync(string connectionString) =>
         MistyWebNode.StartAsync(connectionString, configure: builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -175,9 +229,9 @@ public sealed class EmailNotificationTests(PostgresFixture postgres)
     }
 
     /// <summary>A customer, once its row is there (cases are opened for customers the rows know).</summary>
-    private static async Task<(Guid Customer, string Email)> CustomerWithEmailAsync(HttpClient client, string connectionString)
+    private static async Task<(Guid Customer, string Email)> CustomerWithEmailAsync(HttpClient client, string connectionString, string prefix = "vera-")
     {
-        var email = $"vera-{Guid.NewGuid():N}@customer.test";
+        var email = $"{prefix}{Guid.NewGuid():N}@customer.test";
         var response = await client.PostAsJsonAsync("/api/customers", new { email, firstName = "Vera", lastName = "Vinyl", address = "12 Elm Street" });
         var customer = (await BodyAsync(response, HttpStatusCode.Created)).GetProperty("customerId").GetGuid();
         Assert.True(await TestAlbums.EventuallyAsync(async () =>

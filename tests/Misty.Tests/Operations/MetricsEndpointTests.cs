@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Misty.Grains.Hosting;
+using Misty.Tests.Agents;
 using Misty.Tests.Infrastructure;
 using Misty.Web.Operations;
 
@@ -44,5 +45,31 @@ public sealed class MetricsEndpointTests(PostgresFixture postgres)
 
         // Not on the API's port, which the storefront reaches: the figures reveal traffic.
         Assert.NotEqual(HttpStatusCode.OK, (await node.CreateClient().GetAsync("/metrics")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Agent_tool_calls_are_counted_by_tool_channel_and_outcome()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        var album = await TestAlbums.InsertAsync(connectionString, quantity: 4);
+        var metricsPort = LoopbackPorts.Free();
+        await using var node = await MistyWebNode.StartAsync(connectionString, clusterId: "agent-metrics-test", configure: builder =>
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [OperationsSetup.MetricsUrlSetting] = $"http://127.0.0.1:{metricsPort}" }));
+        using var admin = await node.CreateStaffClientAsync();
+        var agent = await admin.CreateAgentAsync("staff", "inventory:read");
+        await using (var mcp = await node.ConnectMcpAsync(agent.ApiKey))
+        {
+            await mcp.CallAsync("get_inventory", new() { ["albumId"] = album.ToString() });
+            await mcp.CallAsync("get_inventory", new() { ["albumId"] = album.ToString() });
+            await mcp.CallAsync("restock_album", new() { ["albumId"] = album.ToString(), ["quantity"] = 1 });
+        }
+
+        using var scraper = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}") };
+        var text = await scraper.GetStringAsync("/metrics");
+        var calls = string.Join('\n', text.Split('\n').Where(line => line.StartsWith("misty_agent_call", StringComparison.Ordinal)));
+        // Counted from this node's start; the tests of this collection run one at a time, so the counts are exact.
+        Assert.True(Regex.IsMatch(calls, "misty_agent_calls_total\\{(?=[^}]*channel=\"mcp\")(?=[^}]*outcome=\"ok\")(?=[^}]*tool=\"get_inventory\")[^}]*\\} 2\\b"), calls);
+        Assert.True(Regex.IsMatch(calls, "misty_agent_calls_total\\{(?=[^}]*outcome=\"forbidden\")(?=[^}]*tool=\"restock_album\")[^}]*\\} 1\\b"), calls);
+        Assert.True(Regex.IsMatch(calls, "misty_agent_call_duration_seconds_count\\{(?=[^}]*outcome=\"ok\")(?=[^}]*tool=\"get_inventory\")[^}]*\\} 2\\b"), calls);
     }
 }

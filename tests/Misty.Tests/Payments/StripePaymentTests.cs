@@ -4,6 +4,13 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Misty.Grains.Hosting;
+using Misty.Grains.Interfaces.Orders;
+using Misty.Grains.Orders.Payments;
+using Misty.Persistence;
+using Misty.Silo.Commands;
 using Misty.Tests.Infrastructure;
 using Misty.Web.Webhooks;
 using static Misty.Tests.Orders.OrderTestData;
@@ -110,6 +117,43 @@ public sealed class StripePaymentTests(PostgresFixture postgres)
         Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(node, refunded, WebhookSecret)).StatusCode);
         Assert.Equal(version, (await BodyAsync(await admin.GetAsync($"/api/orders/{paidId}"), HttpStatusCode.OK)).GetProperty("version").GetInt64());
         Assert.Equal(1L, await TestSql.ScalarAsync<long>(connectionString, "SELECT count(*) FROM stripe_events WHERE event_id = 'evt_refunded_once'"));
+    }
+
+    [Fact]
+    public async Task A_headless_silo_charges_and_refunds_through_the_Stripe_integration_of_a_web_node()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        await using var stripe = await StripeStandIn.StartAsync();
+        await using var node = await StartStripeNodeAsync(connectionString);
+        using var admin = await node.CreateStaffClientAsync();
+        await ConfigureStripeAsync(admin, stripe);
+
+        // A second member of the node's cluster, built as Misty.Silo builds its headless silo.
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["MISTY_DB"] = connectionString,
+            ["MISTY_CLUSTER_ID"] = MistyWebNode.DefaultClusterId,
+            ["MISTY_SILO_PORT"] = LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture),
+            ["MISTY_GATEWAY_PORT"] = LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture),
+        });
+        await using var database = MistyDatabase.CreateDataSource(connectionString);
+        using var silo = RunCommand.BuildSilo(builder, MistyOptions.FromConfiguration(builder.Configuration), database);
+        await silo.StartAsync();
+        var gateway = silo.Services.GetRequiredService<IPaymentGateway>();
+
+        var key = Guid.NewGuid().ToString();
+        var charged = await gateway.ChargeAsync(new GatewayCharge(key, 12.34m, PaymentMethod.Card, "pm_card_visa", "headless"), CancellationToken.None);
+        Assert.Equal(GatewayOutcome.Approved, charged.Outcome);
+        Assert.StartsWith("pi_", charged.TransactionId, StringComparison.Ordinal);
+        var create = Assert.Single(stripe.Calls, call => call.Path == "/v1/payment_intents");
+        Assert.Equal(($"misty-charge-{key}", "1234", "Bearer sk_test_stand_in"), (create.IdempotencyKey, create.Form["amount"], create.Authorization));
+        var declined = await gateway.ChargeAsync(new GatewayCharge(Guid.NewGuid().ToString(), 5m, PaymentMethod.Card, "pm_card_chargeDeclined", "headless"), CancellationToken.None);
+        Assert.Equal(GatewayOutcome.Declined, declined.Outcome);
+
+        Assert.Equal(GatewayOutcome.Refunded, (await gateway.RefundAsync(key, CancellationToken.None)).Outcome);
+        Assert.Equal($"misty-refund-{key}", Assert.Single(stripe.Calls, call => call.Path == "/v1/refunds").IdempotencyKey);
+        await silo.StopAsync();
     }
 
     /// <summary>Waits for the payment's row, which Stripe's webhook is matched against.</summary>

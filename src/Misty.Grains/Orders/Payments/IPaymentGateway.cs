@@ -16,8 +16,12 @@ public interface IPaymentGateway
 }
 
 /// <param name="Token">The processor's token for the card or account, when the caller has one.</param>
-public sealed record GatewayCharge(string IdempotencyKey, decimal Amount, PaymentMethod Method, string? Token, string Description);
+[GenerateSerializer, Immutable, Alias("Misty.GatewayCharge")]
+public sealed record GatewayCharge(
+    [property: Id(0)] string IdempotencyKey, [property: Id(1)] decimal Amount, [property: Id(2)] PaymentMethod Method,
+    [property: Id(3)] string? Token, [property: Id(4)] string Description);
 
+[GenerateSerializer, Alias("Misty.GatewayOutcome")]
 public enum GatewayOutcome
 {
     Approved,
@@ -28,4 +32,5 @@ public enum GatewayOutcome
 
 /// <param name="TransactionId">The processor's reference, stored as payments.transaction_id.</param>
 /// <param name="Message">Why a charge was declined, in the processor's words.</param>
-public sealed record GatewayResult(GatewayOutcome Outcome, string? TransactionId, string? Message);
+[GenerateSerializer, Immutable, Alias("Misty.GatewayResult")]
+public sealed record GatewayResult([property: Id(0)] GatewayOutcome Outcome, [property: Id(1)] string? TransactionId, [property: Id(2)] string? Message);
