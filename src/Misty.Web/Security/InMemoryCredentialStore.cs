@@ -10,12 +10,16 @@ public sealed class InMemoryCredentialStore(TimeProvider clock) : ICredentialSto
     private readonly Dictionary<string, StorefrontKey> _keysByHash = new(StringComparer.Ordinal);
     private readonly Dictionary<Guid, ApiKeyRecord> _keys = [];
     private readonly Dictionary<Guid, Guid> _customerTokenStamps = [];
+    private readonly Dictionary<string, (int Failures, DateTimeOffset BlockedUntil, DateTimeOffset LastFailure)> _throttles = new(StringComparer.Ordinal);
+    private readonly HashSet<(Guid UserId, string Address)> _knownAddresses = [];
 
-    public Task<StaffAccount?> FindUserByEmailAsync(string email, CancellationToken cancellationToken)
+    public Task<LoginStanding> FindLoginStandingAsync(string email, string address, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            return Task.FromResult(_users.Values.FirstOrDefault(user => string.Equals(user.Email, email, StringComparison.OrdinalIgnoreCase)));
+            var account = _users.Values.FirstOrDefault(user => string.Equals(user.Email, email, StringComparison.OrdinalIgnoreCase));
+            return Task.FromResult(new LoginStanding(account, _throttles.TryGetValue(address, out var throttle) ? throttle.BlockedUntil : null,
+                account is not null && _knownAddresses.Contains((account.UserId, address))));
         }
     }
 
@@ -83,7 +87,7 @@ public sealed class InMemoryCredentialStore(TimeProvider clock) : ICredentialSto
         }
     }
 
-    public Task RecordLoginAsync(Guid userId, DateTimeOffset at, CancellationToken cancellationToken)
+    public Task RecordLoginAsync(Guid userId, string address, DateTimeOffset at, LoginThrottle throttle, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -91,25 +95,32 @@ public sealed class InMemoryCredentialStore(TimeProvider clock) : ICredentialSto
             {
                 _users[userId] = account with { LastLogin = at, LockedUntil = null };
                 _failedLogins.Remove(userId);
+                _knownAddresses.Add((userId, address));
             }
 
+            _throttles.Remove(address);
             return Task.CompletedTask;
         }
     }
 
-    public Task<DateTimeOffset?> RecordFailedLoginAsync(Guid userId, DateTimeOffset at, LoginLockout lockout, CancellationToken cancellationToken)
+    public Task<LoginFailure> RecordFailedLoginAsync(
+        Guid? wrongPasswordFor, string address, DateTimeOffset at, LoginLockout lockout, LoginThrottle throttle, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            if (!_users.TryGetValue(userId, out var account))
+            DateTimeOffset? lockedUntil = null;
+            if (wrongPasswordFor is { } userId && _users.TryGetValue(userId, out var account))
             {
-                return Task.FromResult<DateTimeOffset?>(null);
+                (var failedLogins, lockedUntil) = lockout.AfterFailure(_failedLogins.GetValueOrDefault(userId), account.LockedUntil, at);
+                _failedLogins[userId] = failedLogins;
+                _users[userId] = account with { LockedUntil = lockedUntil };
             }
 
-            var (failedLogins, lockedUntil) = lockout.AfterFailure(_failedLogins.GetValueOrDefault(userId), account.LockedUntil, at);
-            _failedLogins[userId] = failedLogins;
-            _users[userId] = account with { LockedUntil = lockedUntil };
-            return Task.FromResult(lockedUntil);
+            var (failures, blockedUntil) = _throttles.TryGetValue(address, out var before)
+                ? throttle.AfterFailure(before.Failures, before.LastFailure, at)
+                : throttle.AfterFailure(0, null, at);
+            _throttles[address] = (failures, blockedUntil, at);
+            return Task.FromResult(new LoginFailure(lockedUntil, blockedUntil));
         }
     }
 
