@@ -12,11 +12,6 @@ public sealed record LoginThrottle(int FreeFailures, TimeSpan FirstDelay, TimeSp
     /// <summary>Room for an owner's typos; then 1 s, 2 s, 4 s ... 15 min: about four guesses an hour at the cap.</summary>
     public static readonly LoginThrottle Default = new(8, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(15), TimeSpan.FromHours(1));
 
-    public LoginThrottle Validated() =>
-        FreeFailures >= 0 && FirstDelay > TimeSpan.Zero && MaxDelay >= FirstDelay && ForgetAfter > MaxDelay
-            ? this
-            : throw new ArgumentException("A login throttle needs FreeFailures >= 0 and 0 < FirstDelay <= MaxDelay < ForgetAfter.");
-
     /// <summary>How long the address is blocked after its <paramref name="failures"/>th failure in a row.</summary>
     public TimeSpan DelayAfter(int failures)
     {
