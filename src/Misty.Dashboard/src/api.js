@@ -26,6 +26,11 @@ export async function login(email, password) {
   return session;
 }
 
+/** Ends every token of the signed-in account on the server (all devices), not only this tab's copy. */
+export function logout(session) {
+  return call(session, 'POST', '/api/auth/logout');
+}
+
 export function searchAlbums(session, search) {
   const query = new URLSearchParams({ search, pageSize: '25' });
   return call(session, 'GET', `/api/albums?${query}`);

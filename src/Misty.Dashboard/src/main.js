@@ -1,6 +1,6 @@
 // The staff dashboard: sign in, then one live connection feeds every view.
 import './styles.css';
-import { clearSession, loadSession } from './api.js';
+import { clearSession, loadSession, logout } from './api.js';
 import { fill, h } from './dom.js';
 import { LiveClient } from './live/live-client.js';
 import { DashboardModel } from './model.js';
@@ -101,6 +101,16 @@ function signOut() {
   createLogin(main, start);
 }
 
+/** The Sign out button: the server ends the token first, so a copy of it left anywhere stops working too. */
+async function signOutEverywhere() {
+  const session = app?.session;
+  let failure = null;
+  // A 401 means the token is dead already: nothing left to end.
+  if (session) await logout(session).catch((error) => { if (error?.status !== 401) failure = error; });
+  signOut();
+  if (failure) problems.textContent = `Signed out here, but the server could not end the session: ${failure.message}`;
+}
+
 function report(error) {
   // An expired token: the API answers 401, and so does the hub's negotiation (SignalR's HttpError.statusCode).
   if (error?.status === 401 || error?.statusCode === 401) return signOut();
@@ -112,7 +122,7 @@ function renderNav(signedIn) {
     ? [
         h('ul', {}, Object.entries(routes).filter(([, route]) => allowed(route))
           .map(([name, route]) => h('li', {}, h('a', { href: `#/${name}` }, route.title)))),
-        h('button', { type: 'button', onclick: signOut }, 'Sign out'),
+        h('button', { type: 'button', onclick: signOutEverywhere }, 'Sign out'),
       ]
     : []);
 }

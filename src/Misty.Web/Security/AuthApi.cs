@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
@@ -52,6 +53,8 @@ public static class AuthApi
         LoginRequest request,
         HttpContext http,
         ICredentialStore credentials,
+        LoginCheck check,
+        LoginThrottle throttle,
         IPasswordHasher<StaffAccount> hasher,
         IOptionsMonitor<BearerTokenOptions> bearerOptions,
         IAuditLog audit,
@@ -68,27 +71,26 @@ public static class AuthApi
             return errors.ToProblem();
         }
 
-        var account = await credentials.FindUserByEmailAsync(request.Email!.Trim(), cancellationToken);
+        var address = Callers.ClientAddress(http);
+        var standing = await credentials.FindLoginStandingAsync(request.Email!.Trim(), address, cancellationToken);
         var now = clock.GetUtcNow();
-        // Verify against a fixed hash when there is no usable hash, so timing does not reveal which emails exist.
-        var usable = account is { HasPassword: true };
-        var verification = hasher.VerifyHashedPassword(usable ? account! : UnknownAccount, usable ? account!.PasswordHash : UnknownAccountHash, request.Password!);
-        var refusal = account switch
+        // Refused before the password check, whoever the email names: the wait depends on the address only.
+        if (LoginThrottle.IsBlocked(standing.AddressBlockedUntil, now, out var wait))
         {
-            null => "unknown_account",
-            { HasPassword: false } => "no_password",
-            _ when LoginLockout.IsLocked(account, now) => "locked",
-            _ when verification == PasswordVerificationResult.Failed => "wrong_password",
-            { Active: false } => "inactive",
-            _ => null,
-        };
+            return Throttled(http, wait);
+        }
+
+        var account = standing.Account;
+        var (refusal, verification) = check.Check(standing, request.Password!, now);
         if (refusal is not null)
         {
-            // A lock ends after LoginLockout.Duration; attempts while it holds do not extend it.
-            var lockedUntil = refusal == "wrong_password"
-                ? await credentials.RecordFailedLoginAsync(account!.UserId, now, LoginLockout.Default, CancellationToken.None)
-                : account?.LockedUntil;
-            await audit.RecordAsync(LoginRefused(account, refusal, lockedUntil > now ? lockedUntil : null, http));
+            // Counted against the address whatever the reason, and against the account for a wrong password; a lock
+            // ends after LoginLockout.Duration, and attempts while it holds do not extend it.
+            var failure = await credentials.RecordFailedLoginAsync(
+                refusal == "wrong_password" ? account!.UserId : null, address, now, LoginLockout.Default, throttle, CancellationToken.None);
+            var lockedUntil = failure.LockedUntil ?? account?.LockedUntil;
+            await audit.RecordAsync(LoginRefused(account, refusal, lockedUntil > now ? lockedUntil : null,
+                failure.AddressBlockedUntil > now ? failure.AddressBlockedUntil : null, http));
             // One answer for every refusal, so that it tells a guesser nothing about the account.
             return TypedResults.Problem(
                 title: "Invalid email or password.",
@@ -115,7 +117,7 @@ public static class AuthApi
         var ticket = new AuthenticationTicket(new ClaimsPrincipal(identity), properties, MistyAuthentication.BearerScheme);
         var token = bearerOptions.Get(MistyAuthentication.BearerScheme).BearerTokenProtector.Protect(ticket);
 
-        await credentials.RecordLoginAsync(account.UserId, now, CancellationToken.None);
+        await credentials.RecordLoginAsync(account.UserId, address, now, throttle, CancellationToken.None);
         await audit.RecordAsync(new AuditEntry("auth.login", $"user:{account.UserId}", $"{account.Email} logged in.")
         {
             Details = new Dictionary<string, object?> { ["userId"] = account.UserId, ["role"] = account.Role, ["ip"] = Callers.ClientAddress(http) },
@@ -127,7 +129,8 @@ public static class AuthApi
     /// The audit row of a refused login. The typed email is kept only when it names an account: text that matches no
     /// account may be a password typed into the wrong field.
     /// </summary>
-    private static AuditEntry LoginRefused(StaffAccount? account, string reason, DateTimeOffset? lockedUntil, HttpContext http) =>
+    private static AuditEntry LoginRefused(
+        StaffAccount? account, string reason, DateTimeOffset? lockedUntil, DateTimeOffset? addressBlockedUntil, HttpContext http) =>
         new("auth.login_failed", "anonymous",
             account is null ? "A login for an unknown email was refused." : $"A login as {account.Email} was refused ({reason}).")
         {
@@ -138,10 +141,19 @@ public static class AuthApi
                 ["userId"] = account?.UserId,
                 ["email"] = account?.Email,
                 ["lockedUntil"] = lockedUntil,
+                ["addressBlockedUntil"] = addressBlockedUntil,
                 ["ip"] = Callers.ClientAddress(http),
             },
         };
 
-    private static readonly StaffAccount UnknownAccount = new(Guid.Empty, "", "", "", "", StaffRoles.Staff, false);
-    private static readonly string UnknownAccountHash = new PasswordHasher<StaffAccount>().HashPassword(UnknownAccount, Guid.NewGuid().ToString());
+    /// <summary>Too many failed logins from the client's address: 429 with Retry-After, as the rate limiter answers.</summary>
+    private static IResult Throttled(HttpContext http, TimeSpan wait)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            title: "Too many failed logins.",
+            detail: $"Too many failed logins from this address: try again in {seconds} second(s). Each further failure doubles the wait.",
+            statusCode: StatusCodes.Status429TooManyRequests);
+    }
 }

@@ -58,10 +58,21 @@ public sealed record StorefrontKey(Guid ApiKeyId, string Name, string Scope, str
 public sealed record ApiKeyRecord(
     Guid ApiKeyId, string Name, string KeyPrefix, string Scope, string Kind, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
 
+/// <param name="Account">The account the email names, or null.</param>
+/// <param name="AddressBlockedUntil">Logins from the client address wait until then (<see cref="LoginThrottle"/>).</param>
+/// <param name="KnownAddress">The account has logged in from this address before: its lockout does not apply here.</param>
+public sealed record LoginStanding(StaffAccount? Account, DateTimeOffset? AddressBlockedUntil, bool KnownAddress);
+
+/// <param name="LockedUntil">The account's lockout end after this failure; null when no account counted it or it is not locked.</param>
+/// <param name="AddressBlockedUntil">The client address waits until then (this failure's time when it need not wait).</param>
+public sealed record LoginFailure(DateTimeOffset? LockedUntil, DateTimeOffset AddressBlockedUntil);
+
 /// <summary>Where staff accounts and storefront keys live.</summary>
 public interface ICredentialStore
 {
-    Task<StaffAccount?> FindUserByEmailAsync(string email, CancellationToken cancellationToken);
+    /// <summary>What a login needs to know, in one read whether or not the email names an account.</summary>
+    Task<LoginStanding> FindLoginStandingAsync(string email, string address, CancellationToken cancellationToken);
+
     Task<StaffAccount?> FindUserAsync(Guid userId, CancellationToken cancellationToken);
     Task<IReadOnlyList<StaffAccount>> ListUsersAsync(CancellationToken cancellationToken);
     Task<bool> AnyAdminAsync(CancellationToken cancellationToken);
@@ -72,12 +83,19 @@ public interface ICredentialStore
     /// <summary>Applies the change atomically, refusing one that would remove the last active admin.</summary>
     Task<StaffChangeOutcome> UpdateUserAsync(Guid userId, StaffAccountChange change, CancellationToken cancellationToken);
 
-    /// <summary>A successful login: records last_login and clears the failure count and any lockout.</summary>
-    Task RecordLoginAsync(Guid userId, DateTimeOffset at, CancellationToken cancellationToken);
+    /// <summary>
+    /// A successful login: records last_login, clears the account's failure count and lockout, remembers the address
+    /// as one the account logs in from, and forgets the address's failures (and those <paramref name="throttle"/> forgot).
+    /// </summary>
+    Task RecordLoginAsync(Guid userId, string address, DateTimeOffset at, LoginThrottle throttle, CancellationToken cancellationToken);
 
-    /// <summary>Counts a failed password check atomically, locking the account when <paramref name="lockout"/> says so.</summary>
-    /// <returns>The account's lockout end after this failure (null when it is not locked).</returns>
-    Task<DateTimeOffset?> RecordFailedLoginAsync(Guid userId, DateTimeOffset at, LoginLockout lockout, CancellationToken cancellationToken);
+    /// <summary>
+    /// Counts a refused login atomically, in one write whether or not it names an account: against the address as
+    /// <paramref name="throttle"/> says, and against the account <paramref name="wrongPasswordFor"/> (when its
+    /// password was wrong) as <paramref name="lockout"/> says.
+    /// </summary>
+    Task<LoginFailure> RecordFailedLoginAsync(
+        Guid? wrongPasswordFor, string address, DateTimeOffset at, LoginLockout lockout, LoginThrottle throttle, CancellationToken cancellationToken);
 
     Task<StorefrontKey?> FindApiKeyAsync(byte[] keyHash, CancellationToken cancellationToken);
 

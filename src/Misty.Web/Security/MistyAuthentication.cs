@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Misty.Web.Security;
 
@@ -40,6 +41,9 @@ public static class MistyAuthentication
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyScheme, null);
         services.AddMemoryCache();
         services.AddSingleton<StaffSessions>();
+        services.AddSingleton<LoginCheck>();
+        // Tests register a faster one before this runs.
+        services.TryAddSingleton(LoginThrottle.Default);
         services.AddSingleton<StorefrontKeyLookup>();
         services.AddSingleton<CustomerTokens>();
         services.AddSingleton<HubSessionGuard>();

@@ -10,12 +10,25 @@ public sealed class PostgresCredentialStore(NpgsqlDataSource database) : ICreden
 
     private const string ApiKeyColumns = "api_key_id, name, key_prefix, scope, kind, created_at, revoked_at";
 
-    public async Task<StaffAccount?> FindUserByEmailAsync(string email, CancellationToken cancellationToken)
+    // One statement whether or not the email names an account, so that both take the same work.
+    public async Task<LoginStanding> FindLoginStandingAsync(string email, string address, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(
-            $"SELECT {UserColumns} FROM users WHERE lower(email) = lower(@email) AND deleted_at IS NULL");
+            $"""
+            SELECT {UserColumns},
+                   (SELECT blocked_until FROM login_throttles WHERE address = @address),
+                   EXISTS (SELECT 1 FROM login_known_addresses known WHERE known.user_id = users.user_id AND known.address = @address)
+            FROM (VALUES (1)) AS one (n) LEFT JOIN users ON lower(email) = lower(@email) AND deleted_at IS NULL
+            """);
         command.Parameters.AddWithValue("email", email);
-        return await ReadUserAsync(command, cancellationToken);
+        command.Parameters.AddWithValue("address", address);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        const int blocked = 11;
+        return new LoginStanding(
+            reader.IsDBNull(0) ? null : ReadUser(reader),
+            reader.IsDBNull(blocked) ? null : reader.GetFieldValue<DateTimeOffset>(blocked),
+            reader.GetBoolean(blocked + 1));
     }
 
     public async Task<StaffAccount?> FindUserAsync(Guid userId, CancellationToken cancellationToken)
@@ -121,30 +134,58 @@ public sealed class PostgresCredentialStore(NpgsqlDataSource database) : ICreden
         return new StaffChangeOutcome(StaffChangeStatus.Updated, before, after);
     }
 
-    public async Task RecordLoginAsync(Guid userId, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        await using var command = database.CreateCommand(
-            "UPDATE users SET last_login = @at, failed_logins = 0, locked_until = NULL WHERE user_id = @id");
-        command.Parameters.AddWithValue("id", userId);
-        command.Parameters.AddWithValue("at", at);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    // The same rule as LoginLockout.AfterFailure, in one statement so that concurrent failures all count.
-    public async Task<DateTimeOffset?> RecordFailedLoginAsync(Guid userId, DateTimeOffset at, LoginLockout lockout, CancellationToken cancellationToken)
+    public async Task RecordLoginAsync(Guid userId, string address, DateTimeOffset at, LoginThrottle throttle, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(
             """
-            UPDATE users SET
-                failed_logins = CASE WHEN failed_logins + 1 >= @max THEN 0 ELSE failed_logins + 1 END,
-                locked_until = CASE WHEN failed_logins + 1 >= @max THEN @until ELSE locked_until END
-            WHERE user_id = @id
-            RETURNING locked_until
+            WITH account AS (
+                UPDATE users SET last_login = @at, failed_logins = 0, locked_until = NULL WHERE user_id = @id),
+            known AS (
+                INSERT INTO login_known_addresses (user_id, address, last_login) VALUES (@id, @address, @at)
+                ON CONFLICT (user_id, address) DO UPDATE SET last_login = excluded.last_login)
+            DELETE FROM login_throttles WHERE address = @address OR last_failure < @forgotten
             """);
         command.Parameters.AddWithValue("id", userId);
+        command.Parameters.AddWithValue("address", address);
+        command.Parameters.AddWithValue("at", at);
+        command.Parameters.AddWithValue("forgotten", at - throttle.ForgetAfter);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    // LoginLockout.AfterFailure and LoginThrottle.AfterFailure in one statement, so that concurrent failures all count
+    // and a failure for an unknown email costs the same write as one for a known email (@id is then null).
+    public async Task<LoginFailure> RecordFailedLoginAsync(
+        Guid? wrongPasswordFor, string address, DateTimeOffset at, LoginLockout lockout, LoginThrottle throttle, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            """
+            WITH account AS (
+                UPDATE users SET
+                    failed_logins = CASE WHEN failed_logins + 1 >= @max THEN 0 ELSE failed_logins + 1 END,
+                    locked_until = CASE WHEN failed_logins + 1 >= @max THEN @until ELSE locked_until END
+                WHERE user_id = @id
+                RETURNING locked_until)
+            INSERT INTO login_throttles AS throttle (address, failures, blocked_until, last_failure)
+            VALUES (@address, 1, @at + (@delays)[1], @at)
+            ON CONFLICT (address) DO UPDATE SET
+                failures = CASE WHEN throttle.last_failure > @forgotten THEN throttle.failures + 1 ELSE 1 END,
+                blocked_until = @at + (@delays)[least(CASE WHEN throttle.last_failure > @forgotten THEN throttle.failures + 1 ELSE 1 END,
+                                                      cardinality(@delays))],
+                last_failure = @at
+            RETURNING (SELECT locked_until FROM account), blocked_until
+            """);
+        command.Parameters.Add(new NpgsqlParameter("id", NpgsqlDbType.Uuid) { Value = (object?)wrongPasswordFor ?? DBNull.Value });
         command.Parameters.AddWithValue("max", lockout.MaxFailures);
         command.Parameters.AddWithValue("until", at + lockout.Duration);
-        return await command.ExecuteScalarAsync(cancellationToken) is DateTime lockedUntil ? new DateTimeOffset(lockedUntil, TimeSpan.Zero) : null;
+        command.Parameters.AddWithValue("address", address);
+        command.Parameters.AddWithValue("at", at);
+        command.Parameters.AddWithValue("forgotten", at - throttle.ForgetAfter);
+        command.Parameters.Add(new NpgsqlParameter("delays", NpgsqlDbType.Array | NpgsqlDbType.Interval) { Value = throttle.Delays() });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new LoginFailure(
+            reader.IsDBNull(0) ? null : reader.GetFieldValue<DateTimeOffset>(0),
+            reader.GetFieldValue<DateTimeOffset>(1));
     }
 
     public async Task<StorefrontKey?> FindApiKeyAsync(byte[] keyHash, CancellationToken cancellationToken)

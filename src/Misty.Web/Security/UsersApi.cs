@@ -10,7 +10,6 @@ namespace Misty.Web.Security;
 /// <summary>Staff accounts, managed by admins: create, list, change names, role and password, deactivate.</summary>
 public static partial class UsersApi
 {
-    public const int MinPasswordLength = 12;
     private const int MaxNameLength = 100;
 
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder routes)
@@ -58,7 +57,7 @@ public static partial class UsersApi
         }
         else
         {
-            CheckPassword(request.Password, errors);
+            CheckPassword(request.Password, errors, email, firstName, lastName);
         }
 
         if (!errors.IsEmpty)
@@ -102,7 +101,7 @@ public static partial class UsersApi
         if (request.Password is not null)
         {
             errors.Check(current.Role != StaffRoles.System, "password", "A system account has no password.");
-            CheckPassword(request.Password, errors);
+            CheckPassword(request.Password, errors, current.Email, firstName ?? current.FirstName, lastName ?? current.LastName);
         }
 
         if (!errors.IsEmpty)
@@ -189,9 +188,13 @@ public static partial class UsersApi
         return role;
     }
 
-    private static void CheckPassword(string? password, FieldErrors errors) =>
-        errors.Check(password is { Length: >= MinPasswordLength and <= AuthApi.MaxPasswordLength } && !string.IsNullOrWhiteSpace(password), "password",
-            $"A password of {MinPasswordLength} to {AuthApi.MaxPasswordLength} characters is required.");
+    private static void CheckPassword(string? password, FieldErrors errors, params IEnumerable<string?> personal)
+    {
+        if (PasswordPolicy.Default.Check(password, personal) is { } refusal)
+        {
+            errors.Add("password", refusal);
+        }
+    }
 
     private static IResult UserNotFound(Guid userId) =>
         TypedResults.Problem(title: "No such account.", detail: $"There is no account {userId}.", statusCode: StatusCodes.Status404NotFound);

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Playwright;
 using Misty.Tests.Infrastructure;
 
@@ -59,6 +60,27 @@ public sealed class DashboardBrowserTests(PostgresFixture postgres)
         await Assertions.Expect(row.Locator("[data-field='available']")).ToHaveTextAsync("2", new() { Timeout = 1_000 });
         await Assertions.Expect(row.Locator("[data-field='reserved']")).ToHaveTextAsync("3");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "inventory.png"), FullPage = true });
+        Assert.Empty(browser.Problems);
+    }
+
+    [ChromiumFact]
+    public async Task Sign_out_ends_the_token_on_the_server_so_a_copy_of_it_is_refused_afterwards()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        await using var node = await MistyWebNode.StartAsync(connectionString);
+        await using var browser = await DashboardBrowser.LaunchAsync(node);
+        var page = await browser.SignInAsync(MistyWebNode.AdminEmail, MistyWebNode.AdminPassword);
+        var token = await page.EvaluateAsync<string>("JSON.parse(sessionStorage.getItem('misty.session')).accessToken");
+        using var copy = node.CreateClient();
+        copy.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        Assert.Equal(HttpStatusCode.OK, (await copy.GetAsync("/api/users")).StatusCode);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Assertions.Expect(page.GetByLabel("Email")).ToBeVisibleAsync();
+        Assert.Null(await page.EvaluateAsync<string?>("sessionStorage.getItem('misty.session')"));
+        // The very token the page held is refused now, on every endpoint, and the logout is in the audit trail.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await copy.GetAsync("/api/users")).StatusCode);
+        Assert.Single(await TestSql.AuditRowsAsync(connectionString, "auth.logout"));
         Assert.Empty(browser.Problems);
     }
 }

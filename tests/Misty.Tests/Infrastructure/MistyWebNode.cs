@@ -1,4 +1,6 @@
+using System.Net;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -67,6 +69,30 @@ public sealed class MistyWebNode : IAsyncDisposable
     }
 
     public HttpClient CreateClient() => new() { BaseAddress = Address };
+
+    /// <summary>
+    /// A client whose connections come from <paramref name="from"/>, any 127.x.y.z (all loopback on Linux), so that a
+    /// test can call as several client addresses.
+    /// </summary>
+    public HttpClient CreateClientFrom(IPAddress from) => new(new SocketsHttpHandler
+    {
+        ConnectCallback = async (context, cancellationToken) =>
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                socket.Bind(new IPEndPoint(from, 0));
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    })
+    { BaseAddress = Address };
 
     /// <summary>
     /// Follows a namespace's all-entities feed through the node's own client, as a stream of objects: the node's

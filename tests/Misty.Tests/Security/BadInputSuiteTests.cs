@@ -43,11 +43,12 @@ public sealed class BadInputSuiteTests(PostgresFixture postgres)
     public async Task Every_endpoint_answers_bad_input_with_a_4xx_problem_and_writes_nothing()
     {
         var connectionString = await postgres.CreateDatabaseAsync();
-        // The suite sends many login probes from one address; the login limit itself is tested elsewhere. Without the
-        // built-in workflows, no scheduled run writes rows while the suite checks that nothing was written.
+        // The suite sends many login probes from one address; the login limit and throttle are tested elsewhere. Without
+        // the built-in workflows, no scheduled run writes rows while the suite checks that nothing was written.
         await using var node = await MistyWebNode.StartAsync(connectionString, configure: builder =>
         {
             builder.Configuration.AddInMemoryCollection([new("MISTY_LOGIN_RATE_LIMIT", "1000000")]);
+            builder.Services.AddSingleton(LoginThrottle.Default with { FreeFailures = 1_000_000 });
             builder.Services.Configure<WorkflowOptions>(workflows => workflows.DefineBuiltIns = false);
         });
         using var admin = await node.CreateStaffClientAsync();
@@ -109,7 +110,8 @@ public sealed class BadInputSuiteTests(PostgresFixture postgres)
         var after = await SnapshotAsync(connectionString);
         Assert.True(before.Count == after.Count && before.All(table => after.GetValueOrDefault(table.Key) == table.Value),
             "Tables changed: " + string.Join(", ", after.Where(table => before.GetValueOrDefault(table.Key) != table.Value).Select(table => $"{table.Key} {before.GetValueOrDefault(table.Key)} -> {table.Value}")));
-        // The only rows written are the audit trail's refused logins.
+        // The only rows written are the audit trail's refused logins, and their count against the suite's address.
+        Assert.Equal("127.0.0.1", await TestSql.ScalarAsync<string>(connectionString, "SELECT coalesce(string_agg(address, ','), '') FROM login_throttles"));
         Assert.Equal(
             await TestSql.ScalarAsync<long>(connectionString, "SELECT count(*) FROM system_logs") - logsBefore,
             await TestSql.ScalarAsync<long>(connectionString,
@@ -339,6 +341,8 @@ public sealed class BadInputSuiteTests(PostgresFixture postgres)
             -- The knowledge index follows the catalogue in the background (it indexes the test's album meanwhile);
             -- a document a request wrote would show in knowledge_documents.
             AND tablename NOT IN ('knowledge_chunks', 'knowledge_sources')
+            -- Refused logins count against the client's address: checked on its own.
+            AND tablename <> 'login_throttles'
             ORDER BY tablename
             """))
         await using (var reader = await list.ExecuteReaderAsync())
