@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Misty.Grains.Interfaces.Workflows;
+using Misty.Grains.Reservations;
 using Misty.Grains.Storage.Projections;
 using Misty.Grains.Workflows.BuiltIn;
 using Misty.Grains.Workflows.Engine;
@@ -33,7 +34,7 @@ public static class WorkflowRegistration
             new ProjectedGrainKind(WorkflowExecutionGrain.StateName, (grains, run) => grains.GetGrain<IWorkflowExecutionGrain>(run).RebuildProjectionAsync()));
         services.AddSingleton(new ReorderQueue(database));
         services.AddSingleton(new MetricsRollup(database));
-        services.AddSingleton<ExpiredReservations>();
+        services.AddSingleton<ReservationRecords>();
         services.AddSingleton<IWorkflowPlan, LowStockReorderPlan>();
         services.AddSingleton<IWorkflowPlan, DailyMetricsRollupPlan>();
         services.AddSingleton<IWorkflowPlan, ExpiredReservationSweepPlan>();
