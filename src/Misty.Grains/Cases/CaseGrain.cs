@@ -67,7 +67,7 @@ public sealed class CaseGrain(
         if (!state.RecordExists && await store.LoadAsync(CaseId, cancellationToken) is { } stored)
         {
             // First activation of a case that exists only as rows (seeded): start from them.
-            _pipeline.Live = CaseFile.FromRows(stored, sla);
+            _pipeline.Live = CaseRows.FromRows(stored, sla);
         }
 
         _file = new CaseFile(Live, sla);

@@ -264,7 +264,7 @@ public sealed class CaseFileTests
             new(Guid.NewGuid(), null, "Is it in stock?", false, true, created),
             new(Guid.NewGuid(), Clerk, "Yes!", false, false, created.AddMinutes(20)),
         };
-        var state = CaseFile.FromRows(new StoredCase(row, messages), Sla);
+        var state = CaseRows.FromRows(new StoredCase(row, messages), Sla);
         var file = new CaseFile(state, Sla);
         var view = file.View(row.CaseId, includeInternal: true, Start);
         Assert.Equal(SlaOutcome.Hit, view.Sla.Single(clock => clock.Target == SlaTarget.FirstResponse).Outcome);
