@@ -12,7 +12,7 @@ namespace Misty.Grains.Cases;
 
 /// <summary>
 /// One customer-service case. Each call fetches what the rules need (customer and orders for the triage, a case number,
-/// the router's pick), applies the rules of <see cref="CaseFile"/> in one turn, and stores the result before answering;
+/// the router's pick), applies the rules of <see cref="CaseBook"/> in one turn, and stores the result before answering;
 /// only then is CaseChanged published and the stored state projected to rows. A reminder wakes the grain when an SLA
 /// clock is due for a warning or a breach, and survives restarts with the reminder table.
 /// </summary>
@@ -30,7 +30,7 @@ public sealed class CaseGrain(
     private const string SlaReminder = "sla";
 
     private StatePipeline<CaseState, CaseChanged> _pipeline = null!;
-    private CaseFile _file = null!;
+    private CaseBook _file = null!;
     /// <summary>Whether the SLA reminder is registered; null until this activation knows.</summary>
     private bool? _reminderSet;
 
@@ -70,7 +70,7 @@ public sealed class CaseGrain(
             _pipeline.Live = CaseRows.FromRows(stored, sla);
         }
 
-        _file = new CaseFile(Live, sla);
+        _file = new CaseBook(Live, sla);
         if (state.RecordExists)
         {
             // A crash may have come between storing a change and projecting it; replaying is idempotent.
@@ -328,7 +328,7 @@ public sealed class CaseGrain(
     /// <param name="everything">All messages and history (a rebuild), rather than only the outbox.</param>
     private CaseProjection Projection(CaseState stored, bool everything)
     {
-        var row = new CaseFile(stored, sla).Row(CaseId);
+        var row = new CaseBook(stored, sla).Row(CaseId);
         if (everything)
         {
             return new CaseProjection(row, stored.Messages, stored.History);

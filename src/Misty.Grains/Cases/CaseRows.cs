@@ -5,7 +5,7 @@ namespace Misty.Grains.Cases;
 /// <summary>How a case's state meets its readers and its rows: the view callers get, the cases row, and the state of a case that exists only as rows.</summary>
 public static class CaseRows
 {
-    public static CaseView View(this CaseFile file, Guid caseId, bool includeInternal, DateTimeOffset now) => View(file.State, file.Sla, caseId, includeInternal, now);
+    public static CaseView View(this CaseBook file, Guid caseId, bool includeInternal, DateTimeOffset now) => View(file.State, file.Sla, caseId, includeInternal, now);
 
     private static CaseView View(CaseState state, ServiceLevelPolicy sla, Guid caseId, bool includeInternal, DateTimeOffset now) => new(
         caseId,
@@ -32,7 +32,7 @@ public static class CaseRows
         state.UpdatedAt,
         state.Version);
 
-    public static CaseRow Row(this CaseFile file, Guid caseId) => Row(file.State, file.Sla, caseId);
+    public static CaseRow Row(this CaseBook file, Guid caseId) => Row(file.State, file.Sla, caseId);
 
     private static CaseRow Row(CaseState state, ServiceLevelPolicy sla, Guid caseId) => new(
         caseId,

@@ -33,7 +33,7 @@ public sealed class WorkflowExecutionGrain(
     private static readonly TimeSpan RetryAfterTrouble = TimeSpan.FromSeconds(5);
 
     private StatePipeline<ExecutionState, WorkflowProgress> _pipeline = null!;
-    private ExecutionJournal _journal = null!;
+    private ExecutionBook _journal = null!;
     /// <summary>The view of the last stored state (what callers are shown), and the state it was made from.</summary>
     private (ExecutionState? Of, ExecutionView? View) _storedView;
     private CancellationTokenSource? _stepCancellation;
@@ -87,7 +87,7 @@ public sealed class WorkflowExecutionGrain(
             Deliver = ReportFinishedAsync,
             Delivered = stored => !stored.IsFinished || stored.FinishReported || Live.FinishReported,
         }, logger, $"run {ExecutionId}");
-        _journal = new ExecutionJournal(Live, options.Value.MaxLogEntries);
+        _journal = new ExecutionBook(Live, options.Value.MaxLogEntries);
         if (state.RecordExists)
         {
             // A crash may have come between storing a change and projecting it; replaying is idempotent.
@@ -177,7 +177,7 @@ public sealed class WorkflowExecutionGrain(
 
     /// <summary>Applies one change of the journal and waits until it is stored.</summary>
     /// <returns>False when the journal changed nothing (the operation did not apply).</returns>
-    private async Task<bool> ChangeAsync(Action<ExecutionJournal> change)
+    private async Task<bool> ChangeAsync(Action<ExecutionBook> change)
     {
         _pipeline.ThrowIfFailed();
         var version = Live.Version;
@@ -362,7 +362,7 @@ public sealed class WorkflowExecutionGrain(
     /// <summary>Tells the workflow about the finished run; the flag that it has heard is stored, so that it is counted once.</summary>
     private async Task ReportFinishedAsync(ExecutionState stored)
     {
-        var duration = new ExecutionJournal(stored, options.Value.MaxLogEntries).DurationMs ?? 0;
+        var duration = new ExecutionBook(stored, options.Value.MaxLogEntries).DurationMs ?? 0;
         await GrainFactory.GetGrain<IWorkflowGrain>(stored.WorkflowId).RecordFinishedAsync(new ExecutionFinished(ExecutionId, stored.Status, duration));
         // Not a change callers see: no new version, just the flag.
         Live.FinishReported = true;
@@ -374,6 +374,6 @@ public sealed class WorkflowExecutionGrain(
         var prompt = stored.Status == ExecutionStatus.Blocked && plans.Find(stored.Plan) is { } plan && stored.CurrentStep < plan.Steps.Count
             ? plan.Steps[stored.CurrentStep].ApprovalPrompt
             : null;
-        return new ExecutionJournal(stored, options.Value.MaxLogEntries).View(ExecutionId, prompt);
+        return new ExecutionBook(stored, options.Value.MaxLogEntries).View(ExecutionId, prompt);
     }
 }

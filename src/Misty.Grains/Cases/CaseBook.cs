@@ -10,7 +10,7 @@ namespace Misty.Grains.Cases;
 /// the triage, the router's pick), opens a change with <see cref="Begin"/>, applies rules, and stores the result.
 /// A change that alters anything adds one to the version, however many rules it ran.
 /// </summary>
-public sealed class CaseFile(CaseState state, ServiceLevelPolicy sla)
+public sealed class CaseBook(CaseState state, ServiceLevelPolicy sla)
 {
     private DateTimeOffset _now;
     private bool _changed;

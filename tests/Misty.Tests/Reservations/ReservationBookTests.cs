@@ -2,7 +2,7 @@ using Misty.Grains.Interfaces.Inventory;
 using Misty.Grains.Interfaces.Reservations;
 using Misty.Grains.Reservations;
 
-namespace Misty.Tests.Inventory;
+namespace Misty.Tests.Reservations;
 
 [Trait("Category", "Unit")]
 public sealed class ReservationBookTests
