@@ -12,7 +12,7 @@ namespace Misty.Grains.Cases;
 
 /// <summary>
 /// One customer-service case. Each call fetches what the rules need (customer and orders for the triage, a case number,
-/// the router's pick), applies the rules of <see cref="CaseFile"/> in one turn, and stores the result before answering;
+/// the router's pick), applies the rules of <see cref="CaseBook"/> in one turn, and stores the result before answering;
 /// only then is CaseChanged published and the stored state projected to rows. A reminder wakes the grain when an SLA
 /// clock is due for a warning or a breach, and survives restarts with the reminder table.
 /// </summary>
@@ -29,46 +29,61 @@ public sealed class CaseGrain(
     public const string StateName = "case";
     private const string SlaReminder = "sla";
 
-    /// <summary>The live state the rules change; storage gets a copy, because it may serialize off the grain's thread.</summary>
-    private CaseState _live = null!;
-    private CaseFile _file = null!;
-    private IAsyncStream<CaseChanged>? _stream;
-    private IAsyncStream<CaseChanged>? _allCases;
-    private long _projectedVersion = -1;
-    private CatchUpLoop _projection = null!;
-    private bool _failed;
+    private StatePipeline<CaseState, CaseChanged> _pipeline = null!;
+    private CaseBook _file = null!;
     /// <summary>Whether the SLA reminder is registered; null until this activation knows.</summary>
     private bool? _reminderSet;
 
     private Guid CaseId => this.GetPrimaryKey();
 
+    private CaseState Live => _pipeline.Live;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _projection = new CatchUpLoop(ProjectAsync, () => !state.RecordExists || _projectedVersion >= state.State.Version, logger, $"case {CaseId}");
-        _live = state.State;
+        var streams = this.GetStreamProvider(MistyStreams.Provider);
+        var stream = streams.GetStream<CaseChanged>(StreamId.Create(MistyStreams.Cases, CaseId));
+        var allCases = streams.GetStream<CaseChanged>(StreamId.Create(MistyStreams.Cases, MistyStreams.AllKey));
+        _pipeline = new StatePipeline<CaseState, CaseChanged>(this, state.State, new()
+        {
+            Write = copy =>
+            {
+                state.State = copy;
+                return state.WriteStateAsync();
+            },
+            Publish = async changes =>
+            {
+                foreach (var change in changes)
+                {
+                    await stream.OnNextAsync(change);
+                    // Dashboards follow every case without subscribing to each one.
+                    await allCases.OnNextAsync(change);
+                }
+            },
+            // Set before the write, so that a stored running clock always has its reminder.
+            BeforeWrite = ScheduleReminderAsync,
+            Version = stored => stored.Version,
+            Project = ProjectAsync,
+        }, logger, $"case {CaseId}");
         if (!state.RecordExists && await store.LoadAsync(CaseId, cancellationToken) is { } stored)
         {
             // First activation of a case that exists only as rows (seeded): start from them.
-            _live = CaseFile.FromRows(stored, sla);
+            _pipeline.Live = CaseRows.FromRows(stored, sla);
         }
 
-        _file = new CaseFile(_live, sla);
-        var streams = this.GetStreamProvider(MistyStreams.Provider);
-        _stream = streams.GetStream<CaseChanged>(StreamId.Create(MistyStreams.Cases, CaseId));
-        _allCases = streams.GetStream<CaseChanged>(StreamId.Create(MistyStreams.Cases, MistyStreams.AllKey));
+        _file = new CaseBook(Live, sla);
         if (state.RecordExists)
         {
             // A crash may have come between storing a change and projecting it; replaying is idempotent.
-            StartProjecting();
+            _pipeline.Resume();
         }
     }
 
     public async Task<CaseOutcome> OpenAsync(OpenCaseRequest request)
     {
-        ThrowIfFailed();
-        if (_live.Exists)
+        _pipeline.ThrowIfFailed();
+        if (Live.Exists)
         {
-            return _live.OpeningMessageId == request.FirstMessageId ? Ok() : new CaseOutcome(CaseResult.AlreadyExists, null, "Another case has this id.");
+            return Live.OpeningMessageId == request.FirstMessageId ? Ok() : new CaseOutcome(CaseResult.AlreadyExists, null, "Another case has this id.");
         }
 
         if (await store.LoadCustomerAsync(request.CustomerId, CancellationToken.None) is not { } customer)
@@ -86,12 +101,12 @@ public sealed class CaseGrain(
     }
 
     public Task<CaseView?> GetAsync(bool includeInternal) =>
-        Task.FromResult(_live.Exists ? _file.View(CaseId, includeInternal, clock.GetUtcNow()) : null);
+        Task.FromResult(Live.Exists ? _file.View(CaseId, includeInternal, clock.GetUtcNow()) : null);
 
     public async Task<CaseOutcome> AddMessageAsync(CaseMessageRequest request)
     {
-        ThrowIfFailed();
-        if (!_live.Exists)
+        _pipeline.ThrowIfFailed();
+        if (!Live.Exists)
         {
             return NotFound();
         }
@@ -112,14 +127,14 @@ public sealed class CaseGrain(
             return await FinishAsync(pick);
         }
 
-        if (_live.Messages.Exists(message => message.MessageId == request.MessageId))
+        if (Live.Messages.Exists(message => message.MessageId == request.MessageId))
         {
             return Ok();
         }
 
         // A customer's message leaves the case open (it reopens a resolved one).
-        var customer = await store.LoadCustomerAsync(_live.CustomerId, CancellationToken.None) ?? CustomerContext.Unknown;
-        var triage = CaseTriage.Assess(new TriageInput("", request.Message, _live.Category, customer, clock.GetUtcNow()));
+        var customer = await store.LoadCustomerAsync(Live.CustomerId, CancellationToken.None) ?? CustomerContext.Unknown;
+        var triage = CaseTriage.Assess(new TriageInput("", request.Message, Live.Category, customer, clock.GetUtcNow()));
         var customerPick = await PickIfUnassignedAsync(openAfter: true);
         _file.Begin(clock.GetUtcNow());
         _file.AddCustomerMessage(request, triage);
@@ -128,8 +143,8 @@ public sealed class CaseGrain(
 
     public async Task<CaseOutcome> AssignAsync(CaseAssignment assignment)
     {
-        ThrowIfFailed();
-        if (!_live.Exists)
+        _pipeline.ThrowIfFailed();
+        if (!Live.Exists)
         {
             return NotFound();
         }
@@ -142,11 +157,11 @@ public sealed class CaseGrain(
             }
 
             _file.Begin(clock.GetUtcNow());
-            _file.Assign(userId, assignment.By, _live.AssignedTo is null ? "Assigned by staff." : "Reassigned by staff.");
+            _file.Assign(userId, assignment.By, Live.AssignedTo is null ? "Assigned by staff." : "Reassigned by staff.");
             return await FinishAsync(pick: null);
         }
 
-        if (await PickAsync(exclude: _live.AssignedTo) is not { } pick)
+        if (await PickAsync(exclude: Live.AssignedTo) is not { } pick)
         {
             return new CaseOutcome(CaseResult.NotAllowed, null, "Nobody else is available: every other active staff member is at capacity.");
         }
@@ -158,8 +173,8 @@ public sealed class CaseGrain(
 
     public async Task<CaseOutcome> UpdateAsync(CaseUpdate update)
     {
-        ThrowIfFailed();
-        if (!_live.Exists)
+        _pipeline.ThrowIfFailed();
+        if (!Live.Exists)
         {
             return NotFound();
         }
@@ -177,8 +192,8 @@ public sealed class CaseGrain(
 
     public async Task<CaseOutcome> ReviewSuggestionAsync(SuggestionReview review)
     {
-        ThrowIfFailed();
-        if (!_live.Exists)
+        _pipeline.ThrowIfFailed();
+        if (!Live.Exists)
         {
             return NotFound();
         }
@@ -189,20 +204,11 @@ public sealed class CaseGrain(
         return result == CaseResult.Ok ? await FinishAsync(pick) : new CaseOutcome(result, null, detail);
     }
 
-    public async Task<bool> RebuildProjectionAsync()
-    {
-        if (!state.RecordExists)
-        {
-            return false;
-        }
-
-        await store.ProjectAsync(Projection(state.State, everything: true), overwrite: true, CancellationToken.None);
-        return true;
-    }
+    public Task<bool> RebuildProjectionAsync() => _pipeline.RebuildAsync();
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName == SlaReminder && !_failed)
+        if (reminderName == SlaReminder && _pipeline.Failure is null)
         {
             await CheckServiceLevelsAsync();
         }
@@ -210,12 +216,12 @@ public sealed class CaseGrain(
 
     public async Task<bool> CheckServiceLevelsAsync()
     {
-        ThrowIfFailed();
-        var pick = _live.Exists ? await PickIfUnassignedAsync(_file.IsOpen) : null;
+        _pipeline.ThrowIfFailed();
+        var pick = Live.Exists ? await PickIfUnassignedAsync(_file.IsOpen) : null;
         _file.Begin(clock.GetUtcNow());
         if (_file.CheckServiceLevels())
         {
-            logger.LogInformation("Case {CaseNumber} missed an SLA target and was escalated.", _live.CaseNumber);
+            logger.LogInformation("Case {CaseNumber} missed an SLA target and was escalated.", Live.CaseNumber);
         }
 
         if (_file.HasChanged || pick is not null)
@@ -245,25 +251,10 @@ public sealed class CaseGrain(
             return Ok();
         }
 
-        var stored = state.State;
-        try
-        {
-            // Set before the write, so that a stored running clock always has its reminder.
-            await ScheduleReminderAsync();
-            state.State = _live.Copy();
-            await state.WriteStateAsync();
-        }
-        catch (Exception ex)
-        {
-            _failed = true;
-            logger.LogError(ex, "Storing case {CaseId} failed; reloading from storage.", CaseId);
-            DeactivateOnIdle();
-            throw;
-        }
-
-        await PublishAsync();
-        StartProjecting();
-        if ((stored.AssignedTo, IsOpen(stored)) != (_live.AssignedTo, _file.IsOpen) || pick is not null)
+        var before = _pipeline.Stored ?? new CaseState();
+        _pipeline.Announce(new CaseChanged(CaseId, Live.CaseNumber, Live.Status, Live.Priority, Live.AiSentiment, Live.AssignedTo, Live.Version, Live.UpdatedAt));
+        await _pipeline.StoreAsync();
+        if ((before.AssignedTo, IsOpen(before)) != (Live.AssignedTo, _file.IsOpen) || pick is not null)
         {
             await ReportToRouterAsync();
         }
@@ -294,24 +285,8 @@ public sealed class CaseGrain(
         }
     }
 
-    private async Task PublishAsync()
-    {
-        var change = new CaseChanged(CaseId, _live.CaseNumber, _live.Status, _live.Priority, _live.AiSentiment, _live.AssignedTo, _live.Version, _live.UpdatedAt);
-        try
-        {
-            await _stream!.OnNextAsync(change);
-            // Dashboards follow every case without subscribing to each one.
-            await _allCases!.OnNextAsync(change);
-        }
-        catch (Exception ex)
-        {
-            // Subscribers see the gap in versions and re-read the case; the state itself is stored.
-            logger.LogWarning(ex, "Publishing CaseChanged v{Version} for case {CaseId} failed.", change.Version, CaseId);
-        }
-    }
-
     private async Task<StaffPick?> PickIfUnassignedAsync(bool openAfter) =>
-        openAfter && _live.AssignedTo is null ? await PickAsync(exclude: null) : null;
+        openAfter && Live.AssignedTo is null ? await PickAsync(exclude: null) : null;
 
     /// <summary>The router's pick; assignment is best effort, so a failing router leaves the case in the unassigned pool.</summary>
     private async Task<StaffPick?> PickAsync(Guid? exclude)
@@ -331,7 +306,7 @@ public sealed class CaseGrain(
     {
         try
         {
-            await GrainFactory.GetGrain<ICaseRouterGrain>(0).RecordAsync(CaseId, _live.AssignedTo, _file.IsOpen);
+            await GrainFactory.GetGrain<ICaseRouterGrain>(0).RecordAsync(CaseId, Live.AssignedTo, _file.IsOpen);
         }
         catch (Exception ex)
         {
@@ -340,24 +315,20 @@ public sealed class CaseGrain(
         }
     }
 
-    private void StartProjecting() => _projection.Kick();
-
-    /// <summary>Brings the rows up to the last stored state (the catch-up loop retries a failure).</summary>
-    private async Task ProjectAsync()
+    /// <summary>Brings the rows up to a stored state: its outbox, or everything on a rebuild.</summary>
+    private async Task ProjectAsync(CaseState stored, bool overwrite)
     {
-        var stored = state.State;
-        var projection = Projection(stored, everything: false);
-        await store.ProjectAsync(projection, overwrite: false, CancellationToken.None);
-        _projectedVersion = stored.Version;
+        var projection = Projection(stored, everything: overwrite);
+        await store.ProjectAsync(projection, overwrite, CancellationToken.None);
         // Projected entries leave the outbox with the next write; until then a replay is harmless.
-        _live.UnprojectedMessages.RemoveAll(projection.Messages.Select(message => message.MessageId).ToHashSet().Contains);
-        _live.UnprojectedHistory.RemoveAll(projection.History.Select(entry => entry.EntryId).ToHashSet().Contains);
+        Live.UnprojectedMessages.RemoveAll(projection.Messages.Select(message => message.MessageId).ToHashSet().Contains);
+        Live.UnprojectedHistory.RemoveAll(projection.History.Select(entry => entry.EntryId).ToHashSet().Contains);
     }
 
     /// <param name="everything">All messages and history (a rebuild), rather than only the outbox.</param>
     private CaseProjection Projection(CaseState stored, bool everything)
     {
-        var row = new CaseFile(stored, sla).Row(CaseId);
+        var row = new CaseBook(stored, sla).Row(CaseId);
         if (everything)
         {
             return new CaseProjection(row, stored.Messages, stored.History);
@@ -373,14 +344,6 @@ public sealed class CaseGrain(
 
     private static string How(StaffPick pick) =>
         $"Assigned automatically: fewest open cases ({pick.OpenCases} of a capacity of {pick.Capacity}).";
-
-    private void ThrowIfFailed()
-    {
-        if (_failed)
-        {
-            throw new InvalidOperationException("The case grain is reloading after a failed write; retry.");
-        }
-    }
 
     private CaseOutcome Ok() => new(CaseResult.Ok, _file.View(CaseId, includeInternal: true, clock.GetUtcNow()));
 

@@ -40,15 +40,4 @@ public sealed class CaseState
     [Id(25)] public List<Guid> UnprojectedHistory { get; set; } = [];
     /// <summary>The customer's opening message, which tells a retried open from a different case under the same id.</summary>
     [Id(26)] public Guid OpeningMessageId { get; set; }
-
-    /// <summary>A copy that later changes cannot reach (its records are immutable; its collections are new).</summary>
-    public CaseState Copy()
-    {
-        var copy = (CaseState)MemberwiseClone();
-        copy.Messages = [.. Messages];
-        copy.History = [.. History];
-        copy.UnprojectedMessages = [.. UnprojectedMessages];
-        copy.UnprojectedHistory = [.. UnprojectedHistory];
-        return copy;
-    }
 }

@@ -24,53 +24,55 @@ public sealed class CustomerGrain(
 {
     public const string StateName = "customer";
 
-    private CustomerState _live = null!;
+    private StatePipeline<CustomerState, object> _pipeline = null!;
     private CustomerBook _book = null!;
-    private CustomerState? _stored;
-    private long _projectedVersion = -1;
-    private CatchUpLoop _catchUp = null!;
-    private CatchUpReminder _reminder = null!;
 
     private Guid CustomerId => this.GetPrimaryKey();
 
+    private CustomerState Live => _pipeline.Live;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _reminder = new CatchUpReminder(this, "customer-catch-up", options.Value.CatchUpPeriod, logger);
-        _catchUp = new CatchUpLoop(CatchUpAsync, CaughtUp, logger, $"customer {CustomerId}");
-        _catchUp.CaughtUp += () => _reminder.ClearAsync(CaughtUp);
-        _live = state.State;
+        _pipeline = new StatePipeline<CustomerState, object>(this, state.State, new()
+        {
+            Write = copy =>
+            {
+                state.State = copy;
+                return state.WriteStateAsync();
+            },
+            Version = stored => stored.Version,
+            Project = ProjectAsync,
+            Reminder = "customer-catch-up",
+            ReminderPeriod = options.Value.CatchUpPeriod,
+        }, logger, $"customer {CustomerId}");
         if (state.RecordExists)
         {
             // A crash may have come between storing a change and projecting it; replaying is idempotent.
-            _stored = _live.Copy();
-            _catchUp.Kick();
+            _pipeline.Resume();
         }
         else if (await store.LoadCustomerAsync(CustomerId, clock.GetUtcNow(), cancellationToken) is { } row)
         {
             // Stored as found: orders placed from now on are counted on top of this history, never in it as well.
-            _live = row;
-            state.State = row.Copy();
-            await state.WriteStateAsync(cancellationToken);
-            _stored = state.State;
-            _projectedVersion = row.Version;
+            _pipeline.Live = row;
+            await _pipeline.StoreAsFoundAsync();
         }
 
-        _book = new CustomerBook(_live, SentimentAnalyzer.Default);
+        _book = new CustomerBook(Live, SentimentAnalyzer.Default);
     }
 
     public async Task<CustomerView> CreateAsync(NewCustomer customer)
     {
-        if (!_live.Exists)
+        if (!Live.Exists)
         {
             var now = clock.GetUtcNow();
-            _live.Exists = true;
-            _live.Email = customer.Email;
-            _live.FirstName = customer.FirstName;
-            _live.LastName = customer.LastName;
-            _live.Phone = customer.Phone;
-            _live.Address = customer.Address;
-            _live.JoinedAt = now;
-            _live.CreatedAt = now;
+            Live.Exists = true;
+            Live.Email = customer.Email;
+            Live.FirstName = customer.FirstName;
+            Live.LastName = customer.LastName;
+            Live.Phone = customer.Phone;
+            Live.Address = customer.Address;
+            Live.JoinedAt = now;
+            Live.CreatedAt = now;
             _book.Reassess(now);
             await StoreAsync();
         }
@@ -78,13 +80,13 @@ public sealed class CustomerGrain(
         return View();
     }
 
-    public Task<CustomerView?> GetAsync() => Task.FromResult(_live.Exists ? View() : null);
+    public Task<CustomerView?> GetAsync() => Task.FromResult(Live.Exists ? View() : null);
 
-    public Task<CustomerRiskProfile?> GetRiskAsync() => Task.FromResult(_live.Exists ? _book.Risk(clock.GetUtcNow()) : null);
+    public Task<CustomerRiskProfile?> GetRiskAsync() => Task.FromResult(Live.Exists ? _book.Risk(clock.GetUtcNow()) : null);
 
     public async Task<bool> ApplyOrderNoticeAsync(OrderNotice notice)
     {
-        if (!_live.Exists)
+        if (!Live.Exists)
         {
             return false;
         }
@@ -109,7 +111,7 @@ public sealed class CustomerGrain(
 
     public async Task<bool> RefreshSegmentAsync()
     {
-        if (!_live.Exists || !_book.Reassess(clock.GetUtcNow()))
+        if (!Live.Exists || !_book.Reassess(clock.GetUtcNow()))
         {
             return false;
         }
@@ -120,7 +122,7 @@ public sealed class CustomerGrain(
 
     public async Task<InteractionView?> AddInteractionAsync(InteractionDraft interaction)
     {
-        if (!_live.Exists)
+        if (!Live.Exists)
         {
             return null;
         }
@@ -132,7 +134,7 @@ public sealed class CustomerGrain(
 
     public async Task<ReviewOutcome> AddReviewAsync(ReviewDraft review)
     {
-        if (!_live.Exists)
+        if (!Live.Exists)
         {
             return new ReviewOutcome(CustomerResult.NotFound, null);
         }
@@ -152,71 +154,32 @@ public sealed class CustomerGrain(
             recorded.Sentiment, recorded.SentimentScore, recorded.VerifiedPurchase, recorded.CreatedAt));
     }
 
-    public async Task<bool> RebuildProjectionAsync()
-    {
-        if (_stored is not { } stored)
-        {
-            return false;
-        }
+    public Task<bool> RebuildProjectionAsync() => _pipeline.RebuildAsync();
 
-        await store.ProjectAsync(CustomerId, stored, overwrite: true, CancellationToken.None);
-        return true;
+    public Task ReceiveReminder(string reminderName, TickStatus status) => _pipeline.OnReminderAsync();
+
+    private Task StoreAsync()
+    {
+        Live.Version++;
+        Live.UpdatedAt = clock.GetUtcNow();
+        return _pipeline.StoreAsync();
     }
 
-    public Task ReceiveReminder(string reminderName, TickStatus status)
+    private async Task ProjectAsync(CustomerState stored, bool overwrite)
     {
-        if (reminderName != _reminder.Name)
-        {
-            return Task.CompletedTask;
-        }
-
-        if (CaughtUp())
-        {
-            return _reminder.ClearAsync(CaughtUp);
-        }
-
-        _catchUp.Kick();
-        return Task.CompletedTask;
-    }
-
-    private async Task StoreAsync()
-    {
-        _live.Version++;
-        _live.UpdatedAt = clock.GetUtcNow();
-        var copy = _live.Copy();
-        await _reminder.StoreAsync(state, copy, $"customer {CustomerId}");
-        _stored = copy;
-        _catchUp.Kick();
-    }
-
-    private async Task CatchUpAsync()
-    {
-        if (_stored is not { } stored || !Behind(stored))
-        {
-            return;
-        }
-
-        await store.ProjectAsync(CustomerId, stored, overwrite: false, CancellationToken.None);
-        _projectedVersion = stored.Version;
+        await store.ProjectAsync(CustomerId, stored, overwrite, CancellationToken.None);
         // Projected entries leave the outboxes with the next write; until then a replay is harmless.
-        _live.PendingInteractions.RemoveAll(stored.PendingInteractions.Contains);
-        _live.PendingReviews.RemoveAll(stored.PendingReviews.Contains);
+        Live.PendingInteractions.RemoveAll(stored.PendingInteractions.Contains);
+        Live.PendingReviews.RemoveAll(stored.PendingReviews.Contains);
     }
-
-    private bool CaughtUp() => _stored is not { } stored || !Behind(stored);
-
-    private bool Behind(CustomerState stored) =>
-        stored.Version > _projectedVersion
-        || stored.PendingInteractions.Any(_live.PendingInteractions.Contains)
-        || stored.PendingReviews.Any(_live.PendingReviews.Contains);
 
     private CustomerView View() => new(
-        CustomerId, _live.Email, _live.FirstName, _live.LastName, _live.Phone, _live.Address, DateOnly.FromDateTime(_live.JoinedAt.UtcDateTime),
-        _live.LifetimeValue, _live.TotalPurchases, _live.PreferredGenre, _live.Status,
-        _live.Segment is { } segment
+        CustomerId, Live.Email, Live.FirstName, Live.LastName, Live.Phone, Live.Address, DateOnly.FromDateTime(Live.JoinedAt.UtcDateTime),
+        Live.LifetimeValue, Live.TotalPurchases, Live.PreferredGenre, Live.Status,
+        Live.Segment is { } segment
             ? new SegmentView(segment.SegmentId, segment.SegmentType, segment.SegmentScore, DateOnly.FromDateTime(segment.AssignedAt.UtcDateTime))
             : null,
-        [.. _live.RecentInteractions.Select(ToView)], _live.CreatedAt, _live.UpdatedAt, _live.Version);
+        [.. Live.RecentInteractions.Select(ToView)], Live.CreatedAt, Live.UpdatedAt, Live.Version);
 
     private static InteractionView ToView(InteractionRecord interaction) =>
         new(interaction.InteractionId, interaction.InteractionType, interaction.Summary, interaction.Sentiment, interaction.InteractionDate);

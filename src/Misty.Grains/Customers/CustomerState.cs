@@ -48,21 +48,6 @@ public sealed class CustomerState
     [Id(23)] public List<InteractionRecord> PendingInteractions { get; set; } = [];
     /// <summary>Outbox: reviews stored here first, then projected to reviews.</summary>
     [Id(24)] public List<ReviewRecord> PendingReviews { get; set; } = [];
-
-    /// <summary>A copy that later changes cannot reach (its records are immutable; its collections are new).</summary>
-    public CustomerState Copy()
-    {
-        var copy = (CustomerState)MemberwiseClone();
-        copy.GenreUnits = new Dictionary<string, int>(GenreUnits, StringComparer.Ordinal);
-        copy.AlbumUnits = new Dictionary<Guid, int>(AlbumUnits);
-        copy.Orders = new Dictionary<Guid, CustomerOrder>(Orders);
-        copy.PaymentAttempts = new Dictionary<Guid, PaymentAttempt>(PaymentAttempts);
-        copy.Reviews = new Dictionary<Guid, Guid>(Reviews);
-        copy.RecentInteractions = [.. RecentInteractions];
-        copy.PendingInteractions = [.. PendingInteractions];
-        copy.PendingReviews = [.. PendingReviews];
-        return copy;
-    }
 }
 
 [GenerateSerializer, Alias("Misty.SegmentAssignment")]

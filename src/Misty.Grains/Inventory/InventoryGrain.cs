@@ -41,17 +41,14 @@ public sealed class InventoryGrain(
     /// carry the records of reservations held in it (see <see cref="ReserveAsync"/>).
     /// </summary>
     private readonly GrainState<InventoryState> _row = new();
-    /// <summary>The live state the rules change; storage gets a copy, because it may serialize off the grain's thread.</summary>
-    private InventoryState _live = null!;
+    private StatePipeline<InventoryState, IStockEvent> _pipeline = null!;
+    /// <summary>The snapshot of the last stored state: the inventory row it is projected to.</summary>
+    private InventorySnapshot? _storedSnapshot;
     /// <summary>Records of reservations held since the last write began, stored with the next write.</summary>
     private List<PendingRecord> _pendingRecords = [];
     /// <summary>Reservations whose record is pending or being written, so a twin request can wait for it.</summary>
     private readonly HashSet<Guid> _recording = [];
     private StockBook _book = null!;
-    private List<IStockEvent> _awaitingWrite = [];
-    private GroupCommit? _commit;
-    private StockProjector _projector = null!;
-    private StockPublisher _publisher = null!;
     private InventoryRows _rows = null!;
     /// <summary>Keyed stock changes applied by this activation, with whether each is stored: a retry racing its write waits for it.</summary>
     private readonly Dictionary<Guid, (StockChangeRow Row, Task<bool> Stored)> _changeKeys = [];
@@ -62,22 +59,41 @@ public sealed class InventoryGrain(
 
     private Guid AlbumId => this.GetPrimaryKey();
 
+    private InventoryState Live => _pipeline.Live;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await storage.ReadStateAsync(StateName, this.GetGrainId(), _row);
-        _live = _row.State ??= new InventoryState();
-        _book = new StockBook(_live, clock);
-        _lastHoldAt = clock.GetUtcNow();
-        _commit = new GroupCommit(WriteAsync);
         var streams = this.GetStreamProvider(MistyStreams.Provider);
-        _publisher = new StockPublisher(streams.GetStream<IStockEvent>(StreamId.Create(MistyStreams.Stock, AlbumId)),
-            streams.GetStream<IStockEvent>(StreamId.Create(MistyStreams.Stock, MistyStreams.AllKey)), AlbumId, logger);
+        var album = streams.GetStream<IStockEvent>(StreamId.Create(MistyStreams.Stock, AlbumId));
+        var allStocks = streams.GetStream<IStockEvent>(StreamId.Create(MistyStreams.Stock, MistyStreams.AllKey));
+        _pipeline = new StatePipeline<InventoryState, IStockEvent>(this, _row.State ??= new InventoryState(), new()
+        {
+            GroupCommit = true,
+            BeforeWrite = () => HasHolds ? EnsureExpiryReminderAsync() : Task.CompletedTask,
+            Write = WriteAsync,
+            Publish = async events =>
+            {
+                // One stream batch per write: a busy album stores several changes per write.
+                await album.OnNextBatchAsync(events);
+                // Dashboards watch every album's low stock without subscribing to each album.
+                if (events.OfType<LowStock>().ToList() is { Count: > 0 } lowStock)
+                {
+                    await allStocks.OnNextBatchAsync(lowStock);
+                }
+            },
+            Version = stored => stored.Version,
+            Project = ProjectAsync,
+            // The row is for reports and SQL (dashboards get the stock stream): under load one projection covers many writes.
+            Coalescing = TimeSpan.FromSeconds(1),
+        }, logger, $"inventory of album {AlbumId}");
+        _book = new StockBook(Live, clock);
+        _lastHoldAt = clock.GetUtcNow();
         _rows = new InventoryRows(storage, AlbumId);
-        _projector = new StockProjector(store, AlbumId, logger, done => _live.PendingLedger.RemoveAll(entry => done.Contains(entry.TransactionId)));
         if (!_row.RecordExists && await store.LoadAsync(AlbumId, cancellationToken) is { } row)
         {
             // First activation for this album: start from its catalog row (seeded or created through the API).
-            var initial = _live;
+            var initial = Live;
             initial.Exists = true;
             initial.Sku = row.Sku;
             initial.Quantity = row.Quantity;
@@ -92,11 +108,12 @@ public sealed class InventoryGrain(
             await EnsureExpiryReminderAsync();
         }
 
-        Telemetry.MistyMetrics.OpenHolds(AlbumId, _live.Holds.Count);
+        Telemetry.MistyMetrics.OpenHolds(AlbumId, Live.Holds.Count);
         if (_row.RecordExists)
         {
             // A crash may have come between storing a change and projecting it; replaying is idempotent.
-            _projector.Stored(_book.Snapshot(AlbumId), _live.PendingLedger.ToList());
+            _storedSnapshot = _book.Snapshot(AlbumId);
+            _pipeline.Resume();
         }
     }
 
@@ -107,19 +124,19 @@ public sealed class InventoryGrain(
     }
 
     public Task<InventorySnapshot?> GetAsync() =>
-        Task.FromResult(_live.Exists ? _book.Snapshot(AlbumId) : null);
+        Task.FromResult(Live.Exists ? _book.Snapshot(AlbumId) : null);
 
     public Task<HoldOutcome> HoldAsync(Guid reservationId, int quantity, DateTimeOffset expiresAt, long tag = 0)
     {
         _lastHoldAt = clock.GetUtcNow();
-        return _live.Exists ? ApplyAsync(() => _book.Hold(reservationId, quantity, expiresAt, tag)) : UnknownAlbum();
+        return Live.Exists ? ApplyAsync(() => _book.Hold(reservationId, quantity, expiresAt, tag)) : UnknownAlbum();
     }
 
     public async Task<AlbumReservation> ReserveAsync(Guid reservationId, ReservationRequest request)
     {
         var createdAt = clock.GetUtcNow();
         _lastHoldAt = createdAt;
-        if (!_live.Exists)
+        if (!Live.Exists)
         {
             return new AlbumReservation(await UnknownAlbum(), MadeHere: false, RecordedAt: null);
         }
@@ -129,13 +146,12 @@ public sealed class InventoryGrain(
         PendingRecord? record = null;
         var hold = await ApplyAsync(() =>
         {
-            var version = _live.Version;
+            var version = Live.Version;
             var outcome = _book.Hold(reservationId, line.Quantity, expiresAt, request.HoldTag, forgetWhenEnded: true);
             // Holding an id again for the same request is a no-op (no new version) that answers with the existing hold.
-            if (outcome.Status == HoldStatus.Held && _live.Version != version)
+            if (outcome.Status == HoldStatus.Held && Live.Version != version)
             {
-                record = new PendingRecord(reservationId, new NewRow<ReservationState>(ReservationState.StateName, ReservationState.RecordId(reservationId),
-                    ReservationState.AlbumHomedHold(request, createdAt, outcome.ExpiresAt!.Value)));
+                record = new PendingRecord(reservationId, ReservationRecords.AlbumHomed(reservationId, request, createdAt, outcome.ExpiresAt!.Value));
                 _pendingRecords.Add(record);
                 _recording.Add(reservationId);
             }
@@ -147,7 +163,7 @@ public sealed class InventoryGrain(
             // Refused, or the same request's hold is here already: a twin whose record is still being written shares it.
             if (hold.Status == HoldStatus.Held && _recording.Contains(reservationId))
             {
-                await _commit!.CommitAsync();
+                await _pipeline.StoreAsync();
             }
 
             return new AlbumReservation(hold, MadeHere: false, RecordedAt: null);
@@ -158,23 +174,23 @@ public sealed class InventoryGrain(
     }
 
     public Task<HoldOutcome> UndoHoldAsync(Guid reservationId, long tag) =>
-        _live.Exists ? ApplyAsync(() => _book.Undo(reservationId, tag)) : UnknownAlbum();
+        Live.Exists ? ApplyAsync(() => _book.Undo(reservationId, tag)) : UnknownAlbum();
 
     public async Task<HoldOutcome> PeekHoldAsync(Guid reservationId) =>
-        _live.Exists && await KnowAsync(reservationId) ? _book.Peek(reservationId) : await UnknownAlbum();
+        Live.Exists && await KnowAsync(reservationId) ? _book.Peek(reservationId) : await UnknownAlbum();
 
     public async Task<HoldOutcome> ReleaseAsync(Guid reservationId) =>
-        _live.Exists && await KnowAsync(reservationId) ? await ApplyAsync(() => _book.Release(reservationId)) : await UnknownAlbum();
+        Live.Exists && await KnowAsync(reservationId) ? await ApplyAsync(() => _book.Release(reservationId)) : await UnknownAlbum();
 
     public async Task<HoldOutcome> CommitHoldAsync(Guid reservationId, Guid? orderId, decimal? unitPrice) =>
-        _live.Exists && await KnowAsync(reservationId) ? await ApplyAsync(() => _book.Commit(reservationId, orderId, unitPrice)) : await UnknownAlbum();
+        Live.Exists && await KnowAsync(reservationId) ? await ApplyAsync(() => _book.Commit(reservationId, orderId, unitPrice)) : await UnknownAlbum();
 
     public async Task<HoldOutcome> ExtendAsync(Guid reservationId, DateTimeOffset expiresAt) =>
-        _live.Exists && await KnowAsync(reservationId) ? await ApplyAsync(() => _book.Extend(reservationId, expiresAt)) : await UnknownAlbum();
+        Live.Exists && await KnowAsync(reservationId) ? await ApplyAsync(() => _book.Extend(reservationId, expiresAt)) : await UnknownAlbum();
 
     public async Task<StockChangeOutcome> ChangeStockAsync(StockChange change)
     {
-        if (!_live.Exists)
+        if (!Live.Exists)
         {
             return new StockChangeOutcome(StockChangeStatus.UnknownAlbum, null);
         }
@@ -212,7 +228,7 @@ public sealed class InventoryGrain(
         });
     }
 
-    public Task<bool> RebuildProjectionAsync() => _projector.RebuildAsync();
+    public Task<bool> RebuildProjectionAsync() => _pipeline.RebuildAsync();
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -229,7 +245,7 @@ public sealed class InventoryGrain(
         }
     }
 
-    private bool HasHolds => _live.Holds.Count > 0 || _live.Expiry.Count > 0;
+    private bool HasHolds => Live.Holds.Count > 0 || Live.Expiry.Count > 0;
 
     /// <summary>
     /// Makes sure memory knows this id's hold before a rule reads it: a hold made before this activation is loaded from
@@ -249,52 +265,39 @@ public sealed class InventoryGrain(
     /// <summary>Runs one rule of the stock book and, when it changed the state, waits until that change is stored.</summary>
     private async Task<T> ApplyAsync<T>(Func<T> rule)
     {
-        if (_commit!.HasFailed)
-        {
-            throw new InvalidOperationException("The inventory grain is reloading after a failed write; retry.", _commit.Failure);
-        }
-
-        var version = _live.Version;
+        _pipeline.ThrowIfFailed();
+        var version = Live.Version;
         var result = rule();
-        if (_live.Version != version)
+        if (Live.Version != version)
         {
             var snapshot = _book.Snapshot(AlbumId);
             var now = clock.GetUtcNow();
-            _awaitingWrite.Add(new StockChanged(AlbumId, snapshot.Sku, snapshot.Quantity, snapshot.Reserved, snapshot.Available, snapshot.Version, now));
+            _pipeline.Announce(new StockChanged(AlbumId, snapshot.Sku, snapshot.Quantity, snapshot.Reserved, snapshot.Available, snapshot.Version, now));
             if (_book.CrossedReorderPoint())
             {
-                _awaitingWrite.Add(new LowStock(AlbumId, snapshot.Sku, snapshot.Available, snapshot.ReorderPoint, snapshot.Version, now));
+                _pipeline.Announce(new LowStock(AlbumId, snapshot.Sku, snapshot.Available, snapshot.ReorderPoint, snapshot.Version, now));
             }
 
-            await _commit.CommitAsync();
+            await _pipeline.StoreAsync();
         }
 
         return result;
     }
 
-    private async Task WriteAsync()
+    /// <summary>
+    /// Stores <paramref name="copy"/> of the live state with the records of the reservations held since the last write
+    /// and the rows of holds that ended or moved since: everything changed before this point is in this write.
+    /// </summary>
+    private async Task WriteAsync(InventoryState copy)
     {
-        List<PendingRecord> records = [];
-        List<IStockEvent> events;
-        long endMark;
-        (InventorySnapshot Snapshot, List<LedgerEntry> Ledger) stored;
+        var records = _pendingRecords;
+        _pendingRecords = [];
+        var endMark = _book.Homed.EndMark;
+        var holdRows = _book.Homed.TakeRows().Select(change => InventoryRows.HoldRow(change.ReservationId, change.Row));
+        var snapshot = _book.Snapshot(AlbumId);
         try
         {
-            if (HasHolds)
-            {
-                await EnsureExpiryReminderAsync();
-            }
-
-            // Everything changed before this point is in this write, records of its holds and rows of ended or extended
-            // holds included; later changes wait for the next one.
-            events = _awaitingWrite;
-            _awaitingWrite = [];
-            records = _pendingRecords;
-            _pendingRecords = [];
-            endMark = _book.Homed.EndMark;
-            var holdRows = _book.Homed.TakeRows().Select(change => InventoryRows.HoldRow(change.ReservationId, change.Row));
-            stored = (_book.Snapshot(AlbumId), _live.PendingLedger.ToList());
-            _row.State = _live.Copy();
+            _row.State = copy;
             var inserted = await storage.WriteStateWithNewRowsAsync(StateName, this.GetGrainId(), _row, [.. records.Select(record => record.Row), .. holdRows]);
             for (var i = 0; i < records.Count; i++)
             {
@@ -309,8 +312,6 @@ public sealed class InventoryGrain(
                 _changeKeys.Remove(record.ReservationId);
             }
 
-            logger.LogError(ex, "Storing inventory of album {AlbumId} failed; reloading from storage.", AlbumId);
-            DeactivateOnIdle();
             throw;
         }
         finally
@@ -321,10 +322,17 @@ public sealed class InventoryGrain(
             }
         }
 
+        _storedSnapshot = snapshot;
         _book.Homed.ForgetStoredEnds(endMark);
-        Telemetry.MistyMetrics.OpenHolds(AlbumId, _row.State.Holds.Count + _book.Homed.Open);
-        _publisher.Publish(events);
-        _projector.Stored(stored.Snapshot, stored.Ledger);
+        Telemetry.MistyMetrics.OpenHolds(AlbumId, copy.Holds.Count + _book.Homed.Open);
+    }
+
+    /// <summary>Brings the inventory row and ledger up to the stored state; projected entries leave the outbox with the next write.</summary>
+    private async Task ProjectAsync(InventoryState stored, bool overwrite)
+    {
+        await store.ProjectAsync(_storedSnapshot!, stored.PendingLedger, overwrite, CancellationToken.None);
+        var projected = stored.PendingLedger.Select(entry => entry.TransactionId).ToHashSet();
+        Live.PendingLedger.RemoveAll(entry => projected.Contains(entry.TransactionId));
     }
 
     private async Task EnsureExpiryReminderAsync()
@@ -342,7 +350,7 @@ public sealed class InventoryGrain(
     private async Task SweepAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        if (_live.Expiry is [var first, ..] && first.At <= now.ToUnixTimeSeconds() || _live.Holds.Values.Any(hold => hold.ExpiresAt <= now))
+        if (Live.Expiry is [var first, ..] && first.At <= now.ToUnixTimeSeconds() || Live.Holds.Values.Any(hold => hold.ExpiresAt <= now))
         {
             await ApplyAsync(_book.ExpireDue);
         }

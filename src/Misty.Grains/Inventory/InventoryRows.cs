@@ -18,13 +18,11 @@ public sealed class InventoryRows(IGrainStorage storage, Guid albumId)
     /// <summary>A hold of this album as its rows tell it; null when this album holds nothing for the id.</summary>
     public async Task<StoredHold?> ReadHoldAsync(Guid reservationId)
     {
-        var record = new GrainState<ReservationState>();
         var row = new GrainState<AlbumHoldRow>();
         // Both reads go in the same batched round trip.
-        await Task.WhenAll(
-            storage.ReadStateAsync(ReservationState.StateName, ReservationState.RecordId(reservationId), record),
-            storage.ReadStateAsync(AlbumHoldRow.StateName, ReservationState.RecordId(reservationId), row));
-        if (!record.RecordExists || record.State is not { Exists: true, AlbumHomed: true } state || state.Lines[0].AlbumId != albumId)
+        var record = ReservationRecords.ReadAsync(storage, reservationId);
+        await Task.WhenAll(record, storage.ReadStateAsync(AlbumHoldRow.StateName, ReservationState.RecordId(reservationId), row));
+        if (await record is not { Exists: true, AlbumHomed: true } state || state.Lines[0].AlbumId != albumId)
         {
             return null;
         }

@@ -25,23 +25,6 @@ public sealed class InventoryState
     /// number of holds (see <see cref="AlbumHolds"/>). <see cref="Holds"/> keeps only holds of multi-album reservations.
     /// </summary>
     [Id(11)] public List<ExpiryBucket> Expiry { get; set; } = [];
-
-    /// <summary>A copy that later changes cannot reach (its records are immutable; its collections are new).</summary>
-    public InventoryState Copy() => new()
-    {
-        Exists = Exists,
-        Sku = Sku,
-        Quantity = Quantity,
-        ReorderPoint = ReorderPoint,
-        OptimalStockLevel = OptimalStockLevel,
-        LastRestockDate = LastRestockDate,
-        Version = Version,
-        Holds = new Dictionary<Guid, StockHold>(Holds),
-        Ended = new Dictionary<Guid, EndedHold>(Ended),
-        PendingLedger = [.. PendingLedger],
-        LowStockAnnounced = LowStockAnnounced,
-        Expiry = [.. Expiry],
-    };
 }
 
 /// <param name="Tag">The request that made the hold (see <c>ReservationRequest.HoldTag</c>); 0 in holds stored before tags.</param>

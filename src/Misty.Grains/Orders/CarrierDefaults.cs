@@ -13,5 +13,9 @@ public static class CarrierDefaults
         ["DHL"] = TimeSpan.FromDays(5),
     };
 
+    /// <summary>The carrier's average transit over its delivered shipments, or its published one when it has none yet.</summary>
+    public static async Task<TimeSpan> TransitAsync(this IOrderStore store, string? carrier) =>
+        (carrier is null ? null : await store.AverageTransitAsync(carrier, CancellationToken.None)) ?? Transit(carrier);
+
     public static TimeSpan Transit(string? carrier) => carrier is not null && Published.TryGetValue(carrier, out var transit) ? transit : Unknown;
 }

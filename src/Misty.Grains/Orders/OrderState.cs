@@ -51,17 +51,6 @@ public sealed class OrderState
     [Id(23)] public int FraudAlerts { get; set; }
     /// <summary>Cancelled by someone who may not refund: completed payments wait for a manager's refund decision.</summary>
     [Id(24)] public bool RefundDecisionPending { get; set; }
-
-    /// <summary>A copy that later changes cannot reach (its records are immutable; its collections are new).</summary>
-    public OrderState Copy()
-    {
-        var copy = (OrderState)MemberwiseClone();
-        copy.Lines = [.. Lines];
-        copy.Payments = [.. Payments];
-        copy.Shipments = [.. Shipments];
-        copy.PendingNotices = [.. PendingNotices];
-        return copy;
-    }
 }
 
 [GenerateSerializer, Alias("Misty.OrderLineRecord")]

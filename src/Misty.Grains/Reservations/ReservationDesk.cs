@@ -19,7 +19,7 @@ namespace Misty.Grains.Reservations;
 /// The record is keyed by reservation id (the caller's Idempotency-Key), not by album, so a key reused for another
 /// album still finds it. Nothing is read first: the insert-only record is the arbiter, and a request that loses it
 /// (a retry, a replay after release, a reused key) takes back the hold it made before anyone hears of it. Reading
-/// first cost a round trip per reservation (hot album 2,081 against 2,735 reservations/s on the benchmark).
+/// first cost a round trip per reservation (see the hot-album figures in docs/benchmarks.md).
 /// </remarks>
 public sealed class ReservationDesk(IGrainFactory grains, IGrainStorage storage) : IDisposable
 {
@@ -107,13 +107,7 @@ public sealed class ReservationDesk(IGrainFactory grains, IGrainStorage storage)
         : record.AlbumHomed ? new ReservationOutcome(ReservationResult.Ok, await Reservation(reservationId).GetAsync(), [])
         : await Reservation(reservationId).CreateAsync(request);
 
-    /// <returns>The stored record, or null when the key has none; an emptied record (a refused request) has Exists false.</returns>
-    private async Task<ReservationState?> ReadAsync(Guid reservationId)
-    {
-        var row = new GrainState<ReservationState>();
-        await storage.ReadStateAsync(ReservationState.StateName, ReservationState.RecordId(reservationId), row);
-        return row.RecordExists ? row.State : null;
-    }
+    private Task<ReservationState?> ReadAsync(Guid reservationId) => ReservationRecords.ReadAsync(storage, reservationId);
 
     private static ReservationOutcome Refused(ReservationResult result, ReservationLine line, HoldOutcome hold) =>
         new(result, null, [new LineShortage(line.AlbumId, line.Quantity, hold.Available)]);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Misty.Grains.Infrastructure;
 using Misty.Grains.Interfaces.Inventory;
 using Misty.Grains.Interfaces.Reservations;
 using Misty.Persistence;
@@ -22,38 +24,49 @@ namespace Misty.Grains.Reservations;
 [GrainType("reservation")]
 public sealed class ReservationGrain(
     [PersistentState("reservation", BatchedGrainStorage.Name)] IPersistentState<ReservationState> state,
-    TimeProvider clock) : Grain, IReservationGrain
+    TimeProvider clock,
+    ILogger<ReservationGrain> logger) : Grain, IReservationGrain
 {
-    /// <summary>A commit needs this much time left, so that no album's hold expires halfway through it.</summary>
-    private static readonly TimeSpan CommitMargin = TimeSpan.FromSeconds(5);
+    private StatePipeline<ReservationState, object> _pipeline = null!;
 
     /// <summary>No call of this activation has run yet (see <see cref="ReloadIfMissingAsync"/>).</summary>
     private bool _firstCall = true;
 
     private Guid ReservationId => this.GetPrimaryKey();
 
+    private ReservationState Record => _pipeline.Live;
+
+    private ReservationBook Book => new(_pipeline.Live);
+
+    private DateTimeOffset Now => clock.GetUtcNow();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _pipeline = new StatePipeline<ReservationState, object>(this, state.State, new()
+        {
+            Write = copy =>
+            {
+                state.State = copy;
+                return state.WriteStateAsync();
+            },
+        }, logger, $"reservation {ReservationId}");
+        return Task.CompletedTask;
+    }
+
     public async Task<ReservationOutcome> CreateAsync(ReservationRequest request)
     {
         await ReloadIfMissingAsync();
-        if (state.State.Exists)
+        if (Record.Exists)
         {
             // An album-homed record is stored in the same transaction as its hold: there is nothing to re-assert.
-            return state.State.RequestHash != request.RequestHash ? Fail(ReservationResult.KeyReused)
-                : CurrentStatus() == ReservationStatus.Held && !state.State.AlbumHomed ? await ReassertHoldsAsync()
+            return Record.RequestHash != request.RequestHash ? Fail(ReservationResult.KeyReused)
+                : Book.MustReassert(Now) ? await ReassertHoldsAsync()
                 : await OkAsync();
         }
 
-        var now = clock.GetUtcNow();
-        var expiresAt = now + request.Ttl;
-        state.State.Exists = true;
-        state.State.Status = ReservationStatus.Held;
-        state.State.Lines = [.. request.Lines];
-        state.State.CreatedAt = now;
-        state.State.ExpiresAt = expiresAt;
-        state.State.Caller = request.Caller;
-        state.State.RequestHash = request.RequestHash;
-        var recorded = state.WriteStateAsync();
-        var holding = HoldAllAsync(expiresAt);
+        Book.Open(request, Now);
+        var recorded = _pipeline.StoreAsync();
+        var holding = HoldAllAsync(Record.ExpiresAt);
         try
         {
             await Task.WhenAll(recorded, holding);
@@ -68,17 +81,17 @@ public sealed class ReservationGrain(
         var outcomes = await holding;
         if (outcomes.Any(outcome => outcome.Status != HoldStatus.Held))
         {
-            var refused = Refused(outcomes);
+            var refused = Book.Refused(outcomes);
             await ClearAsync(request.HoldTag);
             return refused;
         }
 
         // A hold stored by an earlier attempt of this request keeps its expiry; the record follows the holds.
         var heldUntil = outcomes.Min(outcome => outcome.ExpiresAt!.Value);
-        if (heldUntil != state.State.ExpiresAt)
+        if (heldUntil != Record.ExpiresAt)
         {
-            state.State.ExpiresAt = heldUntil;
-            await state.WriteStateAsync();
+            Record.ExpiresAt = heldUntil;
+            await _pipeline.StoreAsync();
         }
 
         return Ok();
@@ -87,35 +100,35 @@ public sealed class ReservationGrain(
     public async Task<ReservationView?> GetAsync()
     {
         await ReloadIfMissingAsync();
-        return state.State.Exists ? await ViewAsync() : null;
+        return Record.Exists ? await ViewAsync() : null;
     }
 
     public async Task<ReservationOutcome> ReleaseAsync()
     {
         await ReloadIfMissingAsync();
-        if (!state.State.Exists)
+        if (!Record.Exists)
         {
             return Fail(ReservationResult.NotFound);
         }
 
         await FollowAlbumAsync();
-        var current = CurrentStatus();
+        var current = Book.Status(Now);
         if (current == ReservationStatus.Committed)
         {
             return Fail(ReservationResult.WrongState);
         }
 
-        if (state.State.AlbumHomed)
+        if (Record.AlbumHomed)
         {
             // The album's stored hold is the status: releasing it is the whole release.
-            var released = await Inventory(state.State.Lines[0].AlbumId).ReleaseAsync(ReservationId);
+            var released = await Inventory(Record.Lines[0].AlbumId).ReleaseAsync(ReservationId);
             if (released.Status == HoldStatus.Committed)
             {
-                state.State.Status = ReservationStatus.Committed;
+                Book.Commit(Record.OrderId);
                 return Fail(ReservationResult.WrongState);
             }
 
-            state.State.Status = released.Status == HoldStatus.Expired || current == ReservationStatus.Expired ? ReservationStatus.Expired : ReservationStatus.Released;
+            Book.Release(current, albumSaysExpired: released.Status == HoldStatus.Expired);
             LeaveMemory();
             return Ok();
         }
@@ -123,11 +136,9 @@ public sealed class ReservationGrain(
         // Expired holds may not have been swept yet: releasing them is harmless and frees them at once. A retried
         // release releases again, in case a crash came between storing the record and storing the release.
         var releasing = ReleaseAllAsync();
-        var ended = current == ReservationStatus.Expired ? ReservationStatus.Expired : ReservationStatus.Released;
-        if (state.State.Status != ended)
+        if (Book.Release(current))
         {
-            state.State.Status = ended;
-            await Task.WhenAll(state.WriteStateAsync(), releasing);
+            await Task.WhenAll(_pipeline.StoreAsync(), releasing);
         }
         else
         {
@@ -141,7 +152,7 @@ public sealed class ReservationGrain(
     public async Task<ReservationOutcome> ReleaseOwnAsync(string caller)
     {
         await ReloadIfMissingAsync();
-        return state.State.Exists && state.State.Caller == caller
+        return Record.Exists && Record.Caller == caller
             ? await ReleaseAsync()
             : new ReservationOutcome(ReservationResult.NotFound, null, []);
     }
@@ -149,40 +160,38 @@ public sealed class ReservationGrain(
     public async Task<ReservationOutcome> CommitAsync(Guid? orderId)
     {
         await ReloadIfMissingAsync();
-        if (!state.State.Exists)
+        if (!Record.Exists)
         {
             return Fail(ReservationResult.NotFound);
         }
 
         await FollowAlbumAsync();
-
-        if (state.State.Status == ReservationStatus.Committed)
+        if (Record.Status == ReservationStatus.Committed)
         {
             return Ok();
         }
 
-        if (CurrentStatus() != ReservationStatus.Held || state.State.ExpiresAt - clock.GetUtcNow() < CommitMargin)
+        if (!Book.CanCommit(Now))
         {
             return Fail(ReservationResult.WrongState);
         }
 
-        var outcomes = await Task.WhenAll(state.State.Lines.Select(line => Inventory(line.AlbumId).CommitHoldAsync(ReservationId, orderId, null)));
+        var outcomes = await Task.WhenAll(Record.Lines.Select(line => Inventory(line.AlbumId).CommitHoldAsync(ReservationId, orderId, null)));
         if (outcomes.Any(outcome => outcome.Status != HoldStatus.Committed))
         {
             // Only reachable when a hold ended despite the margin: put back what was sold, so it is all or none.
-            await Task.WhenAll(state.State.Lines.Zip(outcomes)
+            await Task.WhenAll(Record.Lines.Zip(outcomes)
                 .Where(pair => pair.Second.Status == HoldStatus.Committed)
                 .Select(pair => Inventory(pair.First.AlbumId).ChangeStockAsync(
                     new StockChange(StockChangeKind.Return, pair.First.Quantity, null, $"undo partial commit of reservation {ReservationId}", null, orderId,
                         StockChange.KeyFor("undo-commit", ReservationId, pair.First.AlbumId.ToString("N"))))));
-            state.State.Status = ReservationStatus.Expired;
-            await state.WriteStateAsync();
+            Book.Expire();
+            await _pipeline.StoreAsync();
             return Fail(ReservationResult.WrongState);
         }
 
-        state.State.Status = ReservationStatus.Committed;
-        state.State.OrderId = orderId;
-        await state.WriteStateAsync();
+        Book.Commit(orderId);
+        await _pipeline.StoreAsync();
         LeaveMemory();
         return Ok();
     }
@@ -190,32 +199,30 @@ public sealed class ReservationGrain(
     public async Task<ReservationOutcome> ExtendAsync(TimeSpan ttl)
     {
         await ReloadIfMissingAsync();
-        if (!state.State.Exists)
+        if (!Record.Exists)
         {
             return Fail(ReservationResult.NotFound);
         }
 
         await FollowAlbumAsync();
-
-        if (CurrentStatus() != ReservationStatus.Held)
+        if (Book.Status(Now) != ReservationStatus.Held)
         {
             return Fail(ReservationResult.WrongState);
         }
 
-        var expiresAt = clock.GetUtcNow() + ttl;
-        var outcomes = await Task.WhenAll(state.State.Lines.Select(line => Inventory(line.AlbumId).ExtendAsync(ReservationId, expiresAt)));
+        var expiresAt = Now + ttl;
+        var outcomes = await Task.WhenAll(Record.Lines.Select(line => Inventory(line.AlbumId).ExtendAsync(ReservationId, expiresAt)));
         if (outcomes.Any(outcome => outcome.Status != HoldStatus.Held))
         {
             // One hold ran out before it could be extended: the reservation as a whole has expired.
             await ReleaseAllAsync();
-            state.State.Status = ReservationStatus.Expired;
-            await state.WriteStateAsync();
+            Book.Expire();
+            await _pipeline.StoreAsync();
             return Fail(ReservationResult.WrongState);
         }
 
-        // An album-homed hold ends on a whole second (its expiry bucket): the record follows the hold.
-        state.State.ExpiresAt = outcomes.Min(outcome => outcome.ExpiresAt) ?? expiresAt;
-        await state.WriteStateAsync();
+        Book.HeldUntil(outcomes, expiresAt);
+        await _pipeline.StoreAsync();
         return Ok();
     }
 
@@ -225,27 +232,27 @@ public sealed class ReservationGrain(
     /// </summary>
     private async Task<ReservationOutcome> ReassertHoldsAsync()
     {
-        var outcomes = await HoldAllAsync(state.State.ExpiresAt);
+        var outcomes = await HoldAllAsync(Record.ExpiresAt);
         if (outcomes.All(outcome => outcome.Status == HoldStatus.Held))
         {
             return Ok();
         }
 
-        var refused = Refused(outcomes);
+        var refused = Book.Refused(outcomes);
         await ClearAsync(HoldTag);
         return refused;
     }
 
     /// <summary>Releases every line; a line with no hold of this reservation is left as it is.</summary>
     private Task<HoldOutcome[]> ReleaseAllAsync() =>
-        Task.WhenAll(state.State.Lines.Select(line => Inventory(line.AlbumId).ReleaseAsync(ReservationId)));
+        Task.WhenAll(Record.Lines.Select(line => Inventory(line.AlbumId).ReleaseAsync(ReservationId)));
 
     private Task<HoldOutcome[]> HoldAllAsync(DateTimeOffset expiresAt) =>
-        Task.WhenAll(state.State.Lines.Select(line => Inventory(line.AlbumId).HoldAsync(ReservationId, line.Quantity, expiresAt, HoldTag)));
+        Task.WhenAll(Record.Lines.Select(line => Inventory(line.AlbumId).HoldAsync(ReservationId, line.Quantity, expiresAt, HoldTag)));
 
     /// <summary>Takes back this request's unacknowledged holds, leaving no trace that would refuse a retry.</summary>
     private Task<HoldOutcome[]> UndoAllAsync(long tag) =>
-        Task.WhenAll(state.State.Lines.Select(line => Inventory(line.AlbumId).UndoHoldAsync(ReservationId, tag)));
+        Task.WhenAll(Record.Lines.Select(line => Inventory(line.AlbumId).UndoHoldAsync(ReservationId, tag)));
 
     /// <summary>
     /// Undoes a refused reservation: its held lines are taken back and its record emptied (a batched write, where a
@@ -254,12 +261,12 @@ public sealed class ReservationGrain(
     private async Task ClearAsync(long tag)
     {
         await UndoAllAsync(tag);
-        state.State = new ReservationState();
-        await state.WriteStateAsync();
+        _pipeline.Live = new ReservationState();
+        await _pipeline.StoreAsync();
         LeaveMemory();
     }
 
-    private long HoldTag => ReservationRequest.TagOf(state.State.RequestHash);
+    private long HoldTag => ReservationRequest.TagOf(Record.RequestHash);
 
     /// <summary>
     /// <see cref="ReservationDesk"/> stores album-homed records without activating this grain: an activation that found
@@ -268,47 +275,28 @@ public sealed class ReservationGrain(
     /// </summary>
     private async Task ReloadIfMissingAsync()
     {
-        if (!state.State.Exists && !_firstCall)
+        if (!Record.Exists && !_firstCall)
         {
             await state.ReadStateAsync();
+            _pipeline.Live = state.State;
         }
 
         _firstCall = false;
     }
 
-    /// <summary>
-    /// An album-homed record says "held" until a commit; the album's hold says how it really stands. A hold the album
-    /// does not know has ended: released before its expiry, expired after it (see the class remarks).
-    /// </summary>
+    /// <summary>An album-homed record says "held" until a commit; the album's hold says how it really stands.</summary>
     private async Task FollowAlbumAsync()
     {
-        if (!state.State.AlbumHomed || state.State.Status != ReservationStatus.Held)
+        if (Book.FollowsAlbum)
         {
-            return;
-        }
-
-        var hold = await Inventory(state.State.Lines[0].AlbumId).PeekHoldAsync(ReservationId);
-        switch (hold.Status)
-        {
-            case HoldStatus.Held:
-                state.State.ExpiresAt = hold.ExpiresAt!.Value;
-                break;
-            case HoldStatus.Committed:
-                state.State.Status = ReservationStatus.Committed;
-                break;
-            case HoldStatus.Expired:
-                state.State.Status = ReservationStatus.Expired;
-                break;
-            default:
-                state.State.Status = clock.GetUtcNow() >= state.State.ExpiresAt ? ReservationStatus.Expired : ReservationStatus.Released;
-                break;
+            Book.Follow(await Inventory(Record.Lines[0].AlbumId).PeekHoldAsync(ReservationId), Now);
         }
     }
 
     private async Task<ReservationView> ViewAsync()
     {
         await FollowAlbumAsync();
-        return View();
+        return Book.View(ReservationId, Now);
     }
 
     private async Task<ReservationOutcome> OkAsync() => new(ReservationResult.Ok, await ViewAsync(), []);
@@ -319,25 +307,9 @@ public sealed class ReservationGrain(
     /// </summary>
     private void LeaveMemory() => DeactivateOnIdle();
 
-    private ReservationOutcome Refused(HoldOutcome[] outcomes)
-    {
-        var shortages = state.State.Lines.Zip(outcomes)
-            .Where(pair => pair.Second.Status != HoldStatus.Held)
-            .Select(pair => new LineShortage(pair.First.AlbumId, pair.First.Quantity, pair.Second.Available))
-            .ToList();
-        var result = outcomes.Any(outcome => outcome.Status == HoldStatus.UnknownAlbum) ? ReservationResult.UnknownAlbum : ReservationResult.Insufficient;
-        return new ReservationOutcome(result, null, shortages);
-    }
+    private ReservationOutcome Ok() => new(ReservationResult.Ok, Book.View(ReservationId, Now), []);
 
-    private ReservationStatus CurrentStatus() =>
-        state.State.Status == ReservationStatus.Held && clock.GetUtcNow() >= state.State.ExpiresAt ? ReservationStatus.Expired : state.State.Status;
-
-    private ReservationView View() => new(ReservationId, CurrentStatus(), state.State.Lines, state.State.CreatedAt,
-        state.State.ExpiresAt, state.State.Caller, state.State.OrderId);
-
-    private ReservationOutcome Ok() => new(ReservationResult.Ok, View(), []);
-
-    private ReservationOutcome Fail(ReservationResult result) => new(result, state.State.Exists ? View() : null, []);
+    private ReservationOutcome Fail(ReservationResult result) => new(result, Record.Exists ? Book.View(ReservationId, Now) : null, []);
 
     private IInventoryGrain Inventory(Guid albumId) => GrainFactory.GetGrain<IInventoryGrain>(albumId);
 }

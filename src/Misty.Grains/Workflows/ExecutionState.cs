@@ -31,13 +31,4 @@ public sealed class ExecutionState
     [Id(19)] public bool FinishReported { get; set; }
 
     public bool IsFinished => Status is ExecutionStatus.Complete or ExecutionStatus.Error;
-
-    /// <summary>A copy that later changes cannot reach (its records are immutable; its collections are new).</summary>
-    public ExecutionState Copy()
-    {
-        var copy = (ExecutionState)MemberwiseClone();
-        copy.Steps = [.. Steps];
-        copy.Log = [.. Log];
-        return copy;
-    }
 }

@@ -32,48 +32,70 @@ public sealed class WorkflowExecutionGrain(
     private const string ResumeReminder = "resume";
     private static readonly TimeSpan RetryAfterTrouble = TimeSpan.FromSeconds(5);
 
-    /// <summary>The live state the journal changes; storage gets a copy, because it may serialize off the grain's thread.</summary>
-    private ExecutionState _live = null!;
-    private ExecutionJournal _journal = null!;
-    private GroupCommit _commit = null!;
-    private CatchUpLoop _projection = null!;
-    private long _projectedVersion = -1;
-    private List<WorkflowProgress> _awaitingWrite = [];
-    private readonly Queue<WorkflowProgress> _unpublished = new();
-    private IAsyncStream<WorkflowProgress>? _stream;
-    private IAsyncStream<WorkflowProgress>? _feed;
-    /// <summary>The last state known to be stored: what callers are shown and rows are made from.</summary>
-    private ExecutionView? _stored;
+    private StatePipeline<ExecutionState, WorkflowProgress> _pipeline = null!;
+    private ExecutionBook _journal = null!;
+    /// <summary>The view of the last stored state (what callers are shown), and the state it was made from.</summary>
+    private (ExecutionState? Of, ExecutionView? View) _storedView;
     private CancellationTokenSource? _stepCancellation;
     /// <summary>Whether the resume reminder is registered, as far as this activation knows (null: not known).</summary>
     private bool? _reminderSet;
     private Task _reminderSync = Task.CompletedTask;
     private bool _running;
-    private bool _reporting;
-    private bool _publishing;
     private bool _deactivating;
 
     private Guid ExecutionId => this.GetPrimaryKey();
 
+    private ExecutionState Live => _pipeline.Live;
+
+    /// <summary>The last state known to be stored, as callers see it and rows are made from.</summary>
+    private ExecutionView? Stored
+    {
+        get
+        {
+            if (_pipeline.Stored is { } stored && !ReferenceEquals(stored, _storedView.Of))
+            {
+                _storedView = (stored, View(stored));
+            }
+
+            return _storedView.View;
+        }
+    }
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _live = state.State;
-        _journal = new ExecutionJournal(_live, options.Value.MaxLogEntries);
-        _commit = new GroupCommit(WriteAsync);
-        _projection = new CatchUpLoop(ProjectAsync, () => _stored is null || _projectedVersion >= _stored.Version, logger, $"run {ExecutionId}");
         var streams = this.GetStreamProvider(MistyStreams.Provider);
-        _stream = streams.GetStream<WorkflowProgress>(StreamId.Create(MistyStreams.Workflows, ExecutionId));
-        _feed = streams.GetStream<WorkflowProgress>(StreamId.Create(MistyStreams.Workflows, MistyStreams.AllKey));
+        var stream = streams.GetStream<WorkflowProgress>(StreamId.Create(MistyStreams.Workflows, ExecutionId));
+        var feed = streams.GetStream<WorkflowProgress>(StreamId.Create(MistyStreams.Workflows, MistyStreams.AllKey));
+        _pipeline = new StatePipeline<ExecutionState, WorkflowProgress>(this, state.State, new()
+        {
+            GroupCommit = true,
+            Write = copy =>
+            {
+                state.State = copy;
+                return state.WriteStateAsync();
+            },
+            Publish = async progress =>
+            {
+                foreach (var change in progress)
+                {
+                    await stream.OnNextAsync(change);
+                    await feed.OnNextAsync(change);
+                }
+            },
+            Version = stored => stored.Version,
+            Project = (_, overwrite) => store.ProjectExecutionAsync(Stored!, overwrite, CancellationToken.None),
+            Deliver = ReportFinishedAsync,
+            Delivered = stored => !stored.IsFinished || stored.FinishReported || Live.FinishReported,
+        }, logger, $"run {ExecutionId}");
+        _journal = new ExecutionBook(Live, options.Value.MaxLogEntries);
         if (state.RecordExists)
         {
             // A crash may have come between storing a change and projecting it; replaying is idempotent.
-            _stored = View();
-            _projection.Kick();
+            _pipeline.Resume();
         }
 
         // A run still marked running lost its silo (or its activation) mid-step: carry on from the stored step.
         StartRunning();
-        StartReporting();
         return Task.CompletedTask;
     }
 
@@ -85,11 +107,11 @@ public sealed class WorkflowExecutionGrain(
         return Task.CompletedTask;
     }
 
-    public Task<ExecutionView?> GetAsync() => Task.FromResult(_stored);
+    public Task<ExecutionView?> GetAsync() => Task.FromResult(Stored);
 
     public async Task StartAsync(ExecutionStart start)
     {
-        if (_live.Exists)
+        if (Live.Exists)
         {
             return;
         }
@@ -103,28 +125,27 @@ public sealed class WorkflowExecutionGrain(
         }
 
         StartRunning();
-        StartReporting();
     }
 
     public async Task<ExecutionCommandOutcome> ApproveAsync(string approvedBy, string? note)
     {
-        if (!_live.Exists)
+        if (!Live.Exists)
         {
             return new ExecutionCommandOutcome(ExecutionCommandResult.NotFound, null);
         }
 
         if (!await ChangeAsync(journal => journal.Approve(approvedBy, note, clock.GetUtcNow())))
         {
-            return new ExecutionCommandOutcome(ExecutionCommandResult.WrongState, _stored);
+            return new ExecutionCommandOutcome(ExecutionCommandResult.WrongState, Stored);
         }
 
         StartRunning();
-        return new ExecutionCommandOutcome(ExecutionCommandResult.Done, _stored);
+        return new ExecutionCommandOutcome(ExecutionCommandResult.Done, Stored);
     }
 
     public async Task<ExecutionCommandOutcome> CancelAsync(string cancelledBy)
     {
-        if (!_live.Exists)
+        if (!Live.Exists)
         {
             return new ExecutionCommandOutcome(ExecutionCommandResult.NotFound, null);
         }
@@ -134,23 +155,13 @@ public sealed class WorkflowExecutionGrain(
         _stepCancellation?.Cancel();
         if (!await change)
         {
-            return new ExecutionCommandOutcome(ExecutionCommandResult.WrongState, _stored);
+            return new ExecutionCommandOutcome(ExecutionCommandResult.WrongState, Stored);
         }
 
-        StartReporting();
-        return new ExecutionCommandOutcome(ExecutionCommandResult.Done, _stored);
+        return new ExecutionCommandOutcome(ExecutionCommandResult.Done, Stored);
     }
 
-    public async Task<bool> RebuildProjectionAsync()
-    {
-        if (_stored is not { } stored)
-        {
-            return false;
-        }
-
-        await store.ProjectExecutionAsync(stored, overwrite: true, CancellationToken.None);
-        return true;
-    }
+    public Task<bool> RebuildProjectionAsync() => _pipeline.RebuildAsync();
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -166,67 +177,29 @@ public sealed class WorkflowExecutionGrain(
 
     /// <summary>Applies one change of the journal and waits until it is stored.</summary>
     /// <returns>False when the journal changed nothing (the operation did not apply).</returns>
-    private async Task<bool> ChangeAsync(Action<ExecutionJournal> change)
+    private async Task<bool> ChangeAsync(Action<ExecutionBook> change)
     {
-        if (_commit.HasFailed)
-        {
-            throw new InvalidOperationException("The run is reloading after a failed write; retry.");
-        }
-
-        var version = _live.Version;
+        _pipeline.ThrowIfFailed();
+        var version = Live.Version;
         change(_journal);
-        if (_live.Version == version)
+        if (Live.Version == version)
         {
             return false;
         }
 
-        _awaitingWrite.Add(new WorkflowProgress(ExecutionId, _live.WorkflowId, _live.Status, _journal.ProgressPercentage, _live.Version, _live.UpdatedAt));
-        await _commit.CommitAsync();
-        return true;
-    }
-
-    private async Task WriteAsync()
-    {
-        // Everything changed before this point is in this write; later changes wait for the next one.
-        var events = _awaitingWrite;
-        _awaitingWrite = [];
-        var view = View();
-        try
-        {
-            state.State = _live.Copy();
-            await state.WriteStateAsync();
-        }
-        catch (Exception ex)
-        {
-            logger.LogError(ex, "Storing run {ExecutionId} failed; reloading from storage.", ExecutionId);
-            DeactivateOnIdle();
-            throw;
-        }
-
-        _stored = view;
-        foreach (var progress in events)
-        {
-            _unpublished.Enqueue(progress);
-        }
-
-        StartPublishing();
-        _projection.Kick();
-        if (_reminderSet != (_live.Status == ExecutionStatus.Running))
+        _pipeline.Announce(new WorkflowProgress(ExecutionId, Live.WorkflowId, Live.Status, _journal.ProgressPercentage, Live.Version, Live.UpdatedAt));
+        await _pipeline.StoreAsync();
+        if (_reminderSet != (Live.Status == ExecutionStatus.Running))
         {
             _ = SyncResumeReminderAsync();
         }
-    }
 
-    private async Task ProjectAsync()
-    {
-        var stored = _stored!;
-        await store.ProjectExecutionAsync(stored, overwrite: false, CancellationToken.None);
-        _projectedVersion = Math.Max(_projectedVersion, stored.Version);
+        return true;
     }
 
     private void StartRunning()
     {
-        if (!_running && !_deactivating && _live.Status == ExecutionStatus.Running && _live.Exists)
+        if (!_running && !_deactivating && Live.Status == ExecutionStatus.Running && Live.Exists)
         {
             _ = RunAsync();
         }
@@ -237,7 +210,7 @@ public sealed class WorkflowExecutionGrain(
         _running = true;
         try
         {
-            while (!_deactivating && _live.Status == ExecutionStatus.Running)
+            while (!_deactivating && Live.Status == ExecutionStatus.Running)
             {
                 await StepAsync();
             }
@@ -257,20 +230,19 @@ public sealed class WorkflowExecutionGrain(
             _running = false;
         }
 
-        StartReporting();
     }
 
     /// <summary>Runs the current step once: an attempt, a wait for approval, or the end of a run that cannot go on.</summary>
     private async Task StepAsync()
     {
-        var plan = plans.Find(_live.Plan);
-        if (plan is null || !plan.Steps.Select(step => step.Name).SequenceEqual(_live.Steps.Select(step => step.Name)))
+        var plan = plans.Find(Live.Plan);
+        if (plan is null || !plan.Steps.Select(step => step.Name).SequenceEqual(Live.Steps.Select(step => step.Name)))
         {
-            await ChangeAsync(journal => journal.Fail($"The plan '{_live.Plan}' is missing or has other steps than when the run started.", clock.GetUtcNow()));
+            await ChangeAsync(journal => journal.Fail($"The plan '{Live.Plan}' is missing or has other steps than when the run started.", clock.GetUtcNow()));
             return;
         }
 
-        var step = plan.Steps[_live.CurrentStep];
+        var step = plan.Steps[Live.CurrentStep];
         if (step.IsApproval)
         {
             await ChangeAsync(journal => journal.Block(step.ApprovalPrompt!, clock.GetUtcNow()));
@@ -302,14 +274,14 @@ public sealed class WorkflowExecutionGrain(
         // Stored before the attempt starts, with the reminder that resumes it if this silo is lost meanwhile.
         await SyncResumeReminderAsync();
         await ChangeAsync(journal => journal.BeginAttempt(step.Retry.MaxAttempts, clock.GetUtcNow()));
-        if (_live.Status != ExecutionStatus.Running || _deactivating)
+        if (Live.Status != ExecutionStatus.Running || _deactivating)
         {
             return;
         }
 
         using var cancellation = new CancellationTokenSource();
         _stepCancellation = cancellation;
-        var context = new StepContext(ExecutionId, _live.WorkflowId, _live.Input, _journal.Outputs(), clock, cancellation.Token);
+        var context = new StepContext(ExecutionId, Live.WorkflowId, Live.Input, _journal.Outputs(), clock, cancellation.Token);
         StepResult? result = null;
         string? output = null;
         Exception? failure = null;
@@ -327,7 +299,7 @@ public sealed class WorkflowExecutionGrain(
             _stepCancellation = null;
         }
 
-        if (_deactivating || _live.Status != ExecutionStatus.Running)
+        if (_deactivating || Live.Status != ExecutionStatus.Running)
         {
             // Cancelled meanwhile (the run has ended), or deactivating (the next activation repeats this attempt).
             return;
@@ -367,7 +339,7 @@ public sealed class WorkflowExecutionGrain(
             logger.LogDebug(ex, "An earlier reminder change of run {ExecutionId} failed.", ExecutionId);
         }
 
-        var wanted = _live.Status == ExecutionStatus.Running;
+        var wanted = Live.Status == ExecutionStatus.Running;
         if (_reminderSet == wanted || _deactivating)
         {
             return;
@@ -387,89 +359,21 @@ public sealed class WorkflowExecutionGrain(
         _reminderSet = wanted;
     }
 
-    /// <summary>Tells the workflow about a finished run, until it has heard (the outbox flag is stored).</summary>
-    private void StartReporting()
+    /// <summary>Tells the workflow about the finished run; the flag that it has heard is stored, so that it is counted once.</summary>
+    private async Task ReportFinishedAsync(ExecutionState stored)
     {
-        if (!_reporting && !_deactivating && _live.IsFinished && !_live.FinishReported)
-        {
-            _ = ReportAsync();
-        }
+        var duration = new ExecutionBook(stored, options.Value.MaxLogEntries).DurationMs ?? 0;
+        await GrainFactory.GetGrain<IWorkflowGrain>(stored.WorkflowId).RecordFinishedAsync(new ExecutionFinished(ExecutionId, stored.Status, duration));
+        // Not a change callers see: no new version, just the flag.
+        Live.FinishReported = true;
+        await _pipeline.StoreAsync();
     }
 
-    private async Task ReportAsync()
+    private ExecutionView View(ExecutionState stored)
     {
-        _reporting = true;
-        try
-        {
-            var finished = new ExecutionFinished(ExecutionId, _live.Status, _journal.DurationMs ?? 0);
-            var delay = TimeSpan.FromSeconds(1);
-            while (true)
-            {
-                try
-                {
-                    await GrainFactory.GetGrain<IWorkflowGrain>(_live.WorkflowId).RecordFinishedAsync(finished);
-                    break;
-                }
-                catch (Exception ex) when (!_deactivating)
-                {
-                    logger.LogWarning(ex, "Reporting run {ExecutionId} to its workflow failed; retrying in {Delay}.", ExecutionId, delay);
-                    await Task.Delay(delay);
-                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMinutes(1).Ticks));
-                }
-            }
-
-            // Not a change callers see: no new version, just the flag, stored so that the next activation does not report again.
-            _live.FinishReported = true;
-            await _commit.CommitAsync();
-        }
-        catch (Exception ex)
-        {
-            logger.LogWarning(ex, "Run {ExecutionId} could not record that its workflow has counted it; it will report again.", ExecutionId);
-        }
-        finally
-        {
-            _reporting = false;
-        }
-    }
-
-    private void StartPublishing()
-    {
-        if (!_publishing && _unpublished.Count > 0)
-        {
-            _ = PublishAsync();
-        }
-    }
-
-    private async Task PublishAsync()
-    {
-        _publishing = true;
-        try
-        {
-            while (_unpublished.TryDequeue(out var progress))
-            {
-                try
-                {
-                    await _stream!.OnNextAsync(progress);
-                    await _feed!.OnNextAsync(progress);
-                }
-                catch (Exception ex)
-                {
-                    // Subscribers see the gap in versions and re-read a snapshot; the state itself is stored.
-                    logger.LogWarning(ex, "Publishing progress v{Version} of run {ExecutionId} failed.", progress.Version, ExecutionId);
-                }
-            }
-        }
-        finally
-        {
-            _publishing = false;
-        }
-    }
-
-    private ExecutionView View()
-    {
-        var prompt = _live.Status == ExecutionStatus.Blocked && plans.Find(_live.Plan) is { } plan && _live.CurrentStep < plan.Steps.Count
-            ? plan.Steps[_live.CurrentStep].ApprovalPrompt
+        var prompt = stored.Status == ExecutionStatus.Blocked && plans.Find(stored.Plan) is { } plan && stored.CurrentStep < plan.Steps.Count
+            ? plan.Steps[stored.CurrentStep].ApprovalPrompt
             : null;
-        return _journal.View(ExecutionId, prompt);
+        return new ExecutionBook(stored, options.Value.MaxLogEntries).View(ExecutionId, prompt);
     }
 }

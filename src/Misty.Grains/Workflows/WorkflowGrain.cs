@@ -29,26 +29,32 @@ public sealed class WorkflowGrain(
     public const string StateName = "workflow";
     private const string ScheduleReminder = "schedule";
     private const int RecentlyFinishedLimit = 256;
-    private static readonly TimeSpan DeliveryRetryDelay = TimeSpan.FromSeconds(5);
 
-    private CatchUpLoop _projection = null!;
-    /// <summary>The last state known to be stored: the only state that may be projected to rows.</summary>
-    private WorkflowView? _stored;
-    private long _projectedVersion = -1;
+    private StatePipeline<WorkflowState, object> _pipeline = null!;
     private CronSchedule? _schedule;
     private EventCondition _condition = EventCondition.Always;
     private IGrainTimer? _dueTimer;
-    private IGrainTimer? _deliveryRetry;
 
     private Guid WorkflowId => this.GetPrimaryKey();
 
-    private WorkflowState Workflow => state.State;
+    private WorkflowState Workflow => _pipeline.Live;
 
     private bool RunsOnSchedule => Workflow.Exists && Workflow.Enabled && Workflow.TriggerType == WorkflowTriggerType.Schedule && _schedule is not null;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _projection = new CatchUpLoop(ProjectAsync, () => _stored is null || _projectedVersion >= _stored.Version, logger, $"workflow {WorkflowId}");
+        _pipeline = new StatePipeline<WorkflowState, object>(this, state.State, new()
+        {
+            Write = copy =>
+            {
+                state.State = copy;
+                return state.WriteStateAsync();
+            },
+            Version = stored => stored.Version,
+            Project = (stored, overwrite) => store.ProjectWorkflowAsync(View(stored), overwrite, CancellationToken.None),
+            Deliver = DeliverPendingRunsAsync,
+            Delivered = stored => !stored.PendingRuns.Any(Workflow.PendingRuns.Contains),
+        }, logger, $"workflow {WorkflowId}");
         if (!Workflow.Exists)
         {
             return;
@@ -56,13 +62,11 @@ public sealed class WorkflowGrain(
 
         CompileTrigger();
         // A crash may have come between storing a change and projecting it, or telling a run's grain about it.
-        _stored = View();
-        _projection.Kick();
-        await DeliverPendingRunsAsync();
+        _pipeline.Resume();
         await ApplyTriggerAsync();
     }
 
-    public Task<WorkflowView?> GetAsync() => Task.FromResult(Workflow.Exists ? View() : null);
+    public Task<WorkflowView?> GetAsync() => Task.FromResult(Workflow.Exists ? View(Workflow) : null);
 
     public async Task<WorkflowView> DefineAsync(WorkflowDefinition definition)
     {
@@ -83,7 +87,7 @@ public sealed class WorkflowGrain(
         }
         else if (Workflow.Name == definition.Name && Workflow.Description == definition.Description && Workflow.Plan == definition.Plan)
         {
-            return View();
+            return View(Workflow);
         }
 
         Workflow.Name = definition.Name;
@@ -92,7 +96,7 @@ public sealed class WorkflowGrain(
         CompileTrigger();
         await StoreChangeAsync(now);
         await ApplyTriggerAsync();
-        return View();
+        return View(Workflow);
     }
 
     public async Task<WorkflowUpdateOutcome> UpdateAsync(WorkflowUpdate update)
@@ -108,13 +112,13 @@ public sealed class WorkflowGrain(
         var (trigger, errors) = TriggerRules.Validate(type, config);
         if (errors.Count > 0)
         {
-            return new WorkflowUpdateOutcome(WorkflowUpdateResult.Invalid, View(), errors);
+            return new WorkflowUpdateOutcome(WorkflowUpdateResult.Invalid, View(Workflow), errors);
         }
 
         var enabled = update.Enabled ?? Workflow.Enabled;
         if (type == Workflow.TriggerType && trigger == Workflow.Trigger && enabled == Workflow.Enabled)
         {
-            return new WorkflowUpdateOutcome(WorkflowUpdateResult.Updated, View(), errors);
+            return new WorkflowUpdateOutcome(WorkflowUpdateResult.Updated, View(Workflow), errors);
         }
 
         Workflow.TriggerType = type;
@@ -131,7 +135,7 @@ public sealed class WorkflowGrain(
 
         await StoreChangeAsync(now);
         await ApplyTriggerAsync();
-        return new WorkflowUpdateOutcome(WorkflowUpdateResult.Updated, View(), errors);
+        return new WorkflowUpdateOutcome(WorkflowUpdateResult.Updated, View(Workflow), errors);
     }
 
     public async Task<RunOutcome> RunAsync(RunRequest request)
@@ -174,16 +178,7 @@ public sealed class WorkflowGrain(
         Telemetry.MistyMetrics.WorkflowRun(WorkflowId, finished.Status);
     }
 
-    public async Task<bool> RebuildProjectionAsync()
-    {
-        if (!state.RecordExists)
-        {
-            return false;
-        }
-
-        await store.ProjectWorkflowAsync(_stored ?? View(), overwrite: true, CancellationToken.None);
-        return true;
-    }
+    public Task<bool> RebuildProjectionAsync() => _pipeline.RebuildAsync();
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -192,7 +187,6 @@ public sealed class WorkflowGrain(
             return;
         }
 
-        await DeliverPendingRunsAsync();
         if (!RunsOnSchedule)
         {
             await ApplyTriggerAsync();
@@ -218,31 +212,25 @@ public sealed class WorkflowGrain(
             request.TriggeredBy, request.Input, request.RetryOf, now);
         Workflow.PendingRuns.Add(new PendingRun(executionId, start));
         await StoreChangeAsync(now);
-        await DeliverPendingRunsAsync();
+        try
+        {
+            await DeliverPendingRunsAsync(Workflow);
+        }
+        catch (Exception ex)
+        {
+            // Stored: the pipeline's catch-up starts it, retrying with backoff.
+            logger.LogWarning(ex, "Starting run {ExecutionId} of workflow {WorkflowId} failed; it is retried.", executionId, WorkflowId);
+        }
+
         return new RunOutcome(RunResult.Started, executionId);
     }
 
-    /// <summary>Tells each stored run's grain to start; a repeated start changes nothing, so this may run any number of times.</summary>
-    private async Task DeliverPendingRunsAsync()
+    /// <summary>Tells the grain of each run in <paramref name="stored"/>'s outbox to start; a repeated start changes nothing.</summary>
+    private async Task DeliverPendingRunsAsync(WorkflowState stored)
     {
-        foreach (var run in Workflow.PendingRuns.ToList())
+        foreach (var run in stored.PendingRuns.Where(Workflow.PendingRuns.Contains).ToList())
         {
-            try
-            {
-                await Execution(run.ExecutionId).StartAsync(run.Start);
-            }
-            catch (Exception ex)
-            {
-                logger.LogWarning(ex, "Starting run {ExecutionId} of workflow {WorkflowId} failed; retrying in {Delay}.", run.ExecutionId, WorkflowId, DeliveryRetryDelay);
-                _deliveryRetry ??= this.RegisterGrainTimer(async _ =>
-                {
-                    _deliveryRetry?.Dispose();
-                    _deliveryRetry = null;
-                    await DeliverPendingRunsAsync();
-                }, new GrainTimerCreationOptions { DueTime = DeliveryRetryDelay, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
-                return;
-            }
-
+            await Execution(run.ExecutionId).StartAsync(run.Start);
             // Forgotten with the next write; until then a repeated delivery is harmless.
             Workflow.PendingRuns.Remove(run);
         }
@@ -272,7 +260,7 @@ public sealed class WorkflowGrain(
             if (Workflow.NextDueAt is null)
             {
                 Workflow.NextDueAt = _schedule!.NextAfter(clock.GetUtcNow());
-                await state.WriteStateAsync();
+                await _pipeline.StoreAsync();
             }
 
             if (await this.GetReminder(ScheduleReminder) is null)
@@ -352,7 +340,7 @@ public sealed class WorkflowGrain(
         if (Workflow.SubscribedStream != wanted)
         {
             Workflow.SubscribedStream = wanted;
-            await state.WriteStateAsync();
+            await _pipeline.StoreAsync();
         }
     }
 
@@ -388,31 +376,23 @@ public sealed class WorkflowGrain(
             : EventCondition.Always;
     }
 
-    private async Task StoreChangeAsync(DateTimeOffset now)
+    private Task StoreChangeAsync(DateTimeOffset now)
     {
         Workflow.Version++;
         Workflow.UpdatedAt = now;
-        await state.WriteStateAsync();
-        _stored = View();
-        _projection.Kick();
+        return _pipeline.StoreAsync();
     }
 
-    private async Task ProjectAsync()
+    private WorkflowView View(WorkflowState workflow)
     {
-        var stored = _stored!;
-        await store.ProjectWorkflowAsync(stored, overwrite: false, CancellationToken.None);
-        _projectedVersion = Math.Max(_projectedVersion, stored.Version);
-    }
-
-    private WorkflowView View()
-    {
-        var finished = Workflow.FinishedCount;
-        return new WorkflowView(WorkflowId, Workflow.Name, Workflow.Description, Workflow.Plan, Workflow.TriggerType, Workflow.Trigger,
-            Workflow.Enabled, Workflow.ExecutionCount,
-            finished == 0 ? null : Math.Round(100m * Workflow.CompletedCount / finished, 2),
-            finished == 0 ? null : Math.Round((decimal)Workflow.TotalDurationMs / finished, 2),
-            Workflow.CreatedAt, Workflow.UpdatedAt, Workflow.Version, RunsOnSchedule ? Workflow.NextDueAt : null,
-            plans.Find(Workflow.Plan)?.Steps.Select(step => step.Name).ToList() ?? []);
+        var finished = workflow.FinishedCount;
+        var runsOnSchedule = workflow.Exists && workflow.Enabled && workflow.TriggerType == WorkflowTriggerType.Schedule && _schedule is not null;
+        return new WorkflowView(WorkflowId, workflow.Name, workflow.Description, workflow.Plan, workflow.TriggerType, workflow.Trigger,
+            workflow.Enabled, workflow.ExecutionCount,
+            finished == 0 ? null : Math.Round(100m * workflow.CompletedCount / finished, 2),
+            finished == 0 ? null : Math.Round((decimal)workflow.TotalDurationMs / finished, 2),
+            workflow.CreatedAt, workflow.UpdatedAt, workflow.Version, runsOnSchedule ? workflow.NextDueAt : null,
+            plans.Find(workflow.Plan)?.Steps.Select(step => step.Name).ToList() ?? []);
     }
 
     private IWorkflowExecutionGrain Execution(Guid executionId) => GrainFactory.GetGrain<IWorkflowExecutionGrain>(executionId);

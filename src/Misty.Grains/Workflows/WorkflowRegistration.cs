@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Misty.Grains.Interfaces.Workflows;
 using Misty.Grains.Projections;
+using Misty.Grains.Reservations;
 using Misty.Grains.Workflows.BuiltIn;
 using Misty.Grains.Workflows.Engine;
 using Npgsql;
@@ -24,7 +25,7 @@ public static class WorkflowRegistration
             new ProjectedGrainKind(WorkflowExecutionGrain.StateName, (grains, run) => grains.GetGrain<IWorkflowExecutionGrain>(run).RebuildProjectionAsync()));
         services.AddSingleton(new ReorderQueue(database));
         services.AddSingleton(new MetricsRollup(database));
-        services.AddSingleton<ExpiredReservations>();
+        services.AddSingleton<ReservationRecords>();
         services.AddSingleton<IWorkflowPlan, LowStockReorderPlan>();
         services.AddSingleton<IWorkflowPlan, DailyMetricsRollupPlan>();
         services.AddSingleton<IWorkflowPlan, ExpiredReservationSweepPlan>();

@@ -1,4 +1,5 @@
 using Misty.Grains.Interfaces.Reservations;
+using Misty.Grains.Reservations;
 using Misty.Grains.Workflows.Engine;
 
 namespace Misty.Grains.Workflows.BuiltIn;
@@ -8,7 +9,7 @@ namespace Misty.Grains.Workflows.BuiltIn;
 /// grains, which release any hold an inventory grain still keeps and store the reservation as expired. (Expired holds
 /// never count against stock meanwhile; the sweep makes the stored state say so.)
 /// </summary>
-public sealed class ExpiredReservationSweepPlan(IGrainFactory grains, ExpiredReservations expired) : IWorkflowPlan
+public sealed class ExpiredReservationSweepPlan(IGrainFactory grains, ReservationRecords records) : IWorkflowPlan
 {
     public const string PlanKey = "expired-reservation-sweep";
     public const string FindStep = "find-expired";
@@ -19,7 +20,7 @@ public sealed class ExpiredReservationSweepPlan(IGrainFactory grains, ExpiredRes
 
     private async Task<StepResult> FindAsync(StepContext context)
     {
-        var found = await expired.FindAsync(context.Clock.GetUtcNow(), context.Cancellation);
+        var found = await records.FindExpiredAsync(context.Clock.GetUtcNow(), context.Cancellation);
         return new StepResult($"{found.Count} expired reservation(s) still stored as held.", found);
     }
 

@@ -1,3 +1,4 @@
+using Misty.Grains.Reservations;
 using Misty.Grains.Workflows.Engine;
 
 namespace Misty.Grains.Workflows.BuiltIn;
@@ -7,7 +8,7 @@ namespace Misty.Grains.Workflows.BuiltIn;
 /// leaves hundreds of thousands a day. Records of reservations that ended more than <see cref="Retention"/> ago are
 /// deleted; a request reusing such a key after that is a new reservation.
 /// </summary>
-public sealed class ReservationRecordRetentionPlan(ExpiredReservations reservations) : IWorkflowPlan
+public sealed class ReservationRecordRetentionPlan(ReservationRecords reservations) : IWorkflowPlan
 {
     public const string PlanKey = "reservation-record-retention";
 

@@ -10,12 +10,14 @@ namespace Misty.Grains.Cases;
 /// the triage, the router's pick), opens a change with <see cref="Begin"/>, applies rules, and stores the result.
 /// A change that alters anything adds one to the version, however many rules it ran.
 /// </summary>
-public sealed class CaseFile(CaseState state, ServiceLevelPolicy sla)
+public sealed class CaseBook(CaseState state, ServiceLevelPolicy sla)
 {
     private DateTimeOffset _now;
     private bool _changed;
 
     public CaseState State => state;
+
+    public ServiceLevelPolicy Sla => sla;
 
     public bool IsOpen => state.Status is CaseStatus.Pending or CaseStatus.InProgress;
 
@@ -229,112 +231,6 @@ public sealed class CaseFile(CaseState state, ServiceLevelPolicy sla)
             .Select(clock => sla.NextCheckpoint(clock!, state.SlaPriority))
             .Min();
 
-    public CaseView View(Guid caseId, bool includeInternal, DateTimeOffset now) => new(
-        caseId,
-        state.CaseNumber,
-        state.CustomerId,
-        state.Subject,
-        state.Description,
-        state.Category,
-        state.Priority,
-        state.Status,
-        state.AssignedTo,
-        state.AiSentiment,
-        state.AiScore,
-        AiSuggestionText(state.Suggestion),
-        state.Suggestion,
-        state.Triage,
-        state.Escalated,
-        state.WaitingOnCustomer,
-        [.. new[] { state.FirstResponse, state.Resolution }.OfType<SlaClock>().Select(clock => ClockView(clock, now))],
-        [.. state.Messages.Where(message => includeInternal || !message.IsInternal)],
-        [.. state.History],
-        state.CreatedAt,
-        state.ResolvedAt,
-        state.UpdatedAt,
-        state.Version);
-
-    public CaseRow Row(Guid caseId) => new(
-        caseId,
-        state.CaseNumber,
-        state.CustomerId,
-        state.Subject,
-        state.Description,
-        state.Category,
-        state.Priority,
-        state.Status,
-        state.AssignedTo,
-        state.AiSentiment,
-        state.AiScore,
-        AiSuggestionText(state.Suggestion),
-        state.Escalated,
-        state.FirstResponse is { } firstResponse ? sla.DueAt(firstResponse, state.SlaPriority) : null,
-        state.Resolution is { } resolution ? sla.DueAt(resolution, state.SlaPriority) : null,
-        state.CreatedAt,
-        state.ResolvedAt,
-        state.UpdatedAt,
-        state.Version);
-
-    /// <summary>
-    /// The state of a case that exists only as rows (seeded): its fields and conversation, with SLA clocks rebuilt from
-    /// the conversation (the first staff reply answered the first response; resolution stopped when it was resolved).
-    /// Nothing is recorded or escalated here: that waits for the case's first change.
-    /// </summary>
-    public static CaseState FromRows(StoredCase stored, ServiceLevelPolicy sla)
-    {
-        var row = stored.Row;
-        var priority = row.Priority;
-        var firstReply = stored.Messages.FirstOrDefault(message => !message.FromCustomer && !message.IsInternal);
-        var firstResponse = ServiceLevelPolicy.Start(SlaTarget.FirstResponse, row.CreatedAt);
-        var resolution = ServiceLevelPolicy.Start(SlaTarget.Resolution, row.CreatedAt);
-        if (firstReply is not null)
-        {
-            firstResponse = sla.Stop(firstResponse, priority, firstReply.CreatedAt);
-        }
-
-        if (row.Status is CaseStatus.Resolved or CaseStatus.Closed)
-        {
-            var end = row.ResolvedAt ?? row.UpdatedAt;
-            firstResponse = sla.Stop(firstResponse, priority, end);
-            resolution = sla.Stop(resolution, priority, end);
-        }
-
-        return new CaseState
-        {
-            Exists = true,
-            CaseNumber = row.CaseNumber,
-            CustomerId = row.CustomerId,
-            Subject = row.Subject,
-            Description = row.Description,
-            Category = row.Category,
-            Priority = priority,
-            SlaPriority = priority,
-            Status = row.Status,
-            AssignedTo = row.AssignedTo,
-            AiSentiment = row.AiSentiment,
-            AiScore = row.AiScore,
-            // A seeded suggestion is a next action only, with no reply draft.
-            Suggestion = row.AiSuggestion is { } text ? new CaseSuggestion(Guid.Empty, text, 0, "", 0, SuggestionStatus.Proposed, row.CreatedAt) : null,
-            Escalated = row.Escalated,
-            FirstResponse = firstResponse,
-            Resolution = resolution,
-            Messages = [.. stored.Messages],
-            CreatedAt = row.CreatedAt,
-            ResolvedAt = row.ResolvedAt,
-            UpdatedAt = row.UpdatedAt,
-            Version = row.Version,
-            OpeningMessageId = stored.Messages.Count > 0 ? stored.Messages[0].MessageId : Guid.Empty,
-        };
-    }
-
-    /// <summary>The cases.ai_suggestion text of an open suggestion: the next action, then the reply draft.</summary>
-    public static string? AiSuggestionText(CaseSuggestion? suggestion) => suggestion switch
-    {
-        { Status: SuggestionStatus.Proposed, ReplyDraft: "" } => suggestion.NextAction,
-        { Status: SuggestionStatus.Proposed } => $"{suggestion.NextAction}\n\nReply draft:\n{suggestion.ReplyDraft}",
-        _ => null,
-    };
-
     private SlaClock? Check(SlaClock? clock, ref bool escalated)
     {
         if (clock is null)
@@ -460,17 +356,6 @@ public sealed class CaseFile(CaseState state, ServiceLevelPolicy sla)
 
         state.UpdatedAt = _now;
     }
-
-    private SlaClockView ClockView(SlaClock clock, DateTimeOffset now) => new(
-        clock.Target,
-        sla.Allowed(clock.Target, state.SlaPriority),
-        sla.Used(clock, now),
-        sla.DueAt(clock, state.SlaPriority),
-        clock.RunningSince is null && clock.StoppedAt is null,
-        clock.Warned,
-        clock.Outcome,
-        clock.StartedAt,
-        clock.StoppedAt);
 
     private static string Name<TEnum>(TEnum value) where TEnum : struct, Enum => SchemaNames.Of(value);
 

@@ -5,17 +5,17 @@ using Misty.Grains.Workflows.Engine;
 namespace Misty.Tests.Workflows;
 
 [Trait("Category", "Unit")]
-public sealed class ExecutionJournalTests
+public sealed class ExecutionBookTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
     private static readonly RetryPolicy ThreeTimes = new(3, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3));
 
     private readonly ExecutionState _state = new();
-    private readonly ExecutionJournal _journal;
+    private readonly ExecutionBook _journal;
 
-    public ExecutionJournalTests()
+    public ExecutionBookTests()
     {
-        _journal = new ExecutionJournal(_state, maxLogEntries: 10);
+        _journal = new ExecutionBook(_state, maxLogEntries: 10);
         _journal.Start(Guid.NewGuid(), new ExecutionStart(Guid.NewGuid(), "plan", "RUN-00001", "Manual run", WorkflowTriggerType.Manual, "user:1",
             null, null, Now), ["first", "second"], Now);
     }
@@ -132,6 +132,6 @@ public sealed class ExecutionJournalTests
         Assert.Equal(10, _state.Log.Count);
         Assert.Equal(16, _state.DroppedLogEntries);
         Assert.StartsWith("entry 24 ", _state.Log[^1].Message);
-        Assert.Equal(ExecutionJournal.MaxMessageLength, _state.Log[^1].Message.Length);
+        Assert.Equal(ExecutionBook.MaxMessageLength, _state.Log[^1].Message.Length);
     }
 }

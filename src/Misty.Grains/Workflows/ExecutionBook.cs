@@ -9,7 +9,7 @@ namespace Misty.Grains.Workflows;
 /// operation that does not apply in the run's status changes nothing. Pure: the execution grain stores what this
 /// changes, and runs the steps.
 /// </summary>
-public sealed class ExecutionJournal(ExecutionState state, int maxLogEntries)
+public sealed class ExecutionBook(ExecutionState state, int maxLogEntries)
 {
     /// <summary>Longer log messages are cut here, so one chatty step cannot fill the log alone.</summary>
     public const int MaxMessageLength = 1_000;

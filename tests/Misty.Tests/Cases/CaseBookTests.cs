@@ -5,7 +5,7 @@ using Misty.Grains.Interfaces.Cases;
 namespace Misty.Tests.Cases;
 
 [Trait("Category", "Unit")]
-public sealed class CaseFileTests
+public sealed class CaseBookTests
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 10, 9, 0, 0, TimeSpan.Zero);
     private static readonly Guid Customer = Guid.NewGuid();
@@ -21,7 +21,7 @@ public sealed class CaseFileTests
     }, warningShare: 0.75);
 
     private DateTimeOffset _now = Start;
-    private readonly CaseFile _file = new(new CaseState(), Sla);
+    private readonly CaseBook _file = new(new CaseState(), Sla);
 
     private CaseView View => _file.View(Guid.Empty, includeInternal: true, _now);
 
@@ -265,8 +265,8 @@ public sealed class CaseFileTests
             new(Guid.NewGuid(), null, "Is it in stock?", false, true, created),
             new(Guid.NewGuid(), Clerk, "Yes!", false, false, created.AddMinutes(20)),
         };
-        var state = CaseFile.FromRows(new StoredCase(row, messages), Sla);
-        var file = new CaseFile(state, Sla);
+        var state = CaseRows.FromRows(new StoredCase(row, messages), Sla);
+        var file = new CaseBook(state, Sla);
         var view = file.View(row.CaseId, includeInternal: true, Start);
         Assert.Equal(SlaOutcome.Hit, view.Sla.Single(clock => clock.Target == SlaTarget.FirstResponse).Outcome);
         Assert.Equal(SlaOutcome.Hit, view.Sla.Single(clock => clock.Target == SlaTarget.Resolution).Outcome);
