@@ -1,6 +1,6 @@
 using System.Runtime.ExceptionServices;
-using Misty.Persistence;
 using Misty.Grains.Interfaces.Inventory;
+using Misty.Persistence;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -2,8 +2,8 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Misty.Grains.Hosting;
-using Misty.Persistence;
 using Misty.Grains.Projections;
+using Misty.Persistence;
 
 namespace Misty.Silo.Commands;
 

@@ -5,9 +5,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Misty.Grains.Hosting;
 using Misty.Grains.Orders.Payments;
+using Misty.Grains.Telemetry;
 using Misty.Persistence;
 using Misty.Persistence.Local;
-using Misty.Grains.Telemetry;
 using Npgsql;
 
 namespace Misty.Silo.Commands;

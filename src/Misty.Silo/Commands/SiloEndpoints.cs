@@ -7,8 +7,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Misty.Grains.Hosting;
 using Misty.Grains.Orders.Payments;
-using Misty.Persistence;
 using Misty.Grains.Telemetry;
+using Misty.Persistence;
 using Npgsql;
 using OpenTelemetry.Metrics;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Misty.Grains.Interfaces.Reservations;
-using Misty.Persistence;
 using Misty.Grains.Projections;
+using Misty.Persistence;
 using Misty.Tests.Infrastructure;
 
 namespace Misty.Tests.Inventory;

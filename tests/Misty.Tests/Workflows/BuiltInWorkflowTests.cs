@@ -4,8 +4,8 @@ using Misty.Grains.Interfaces.Reservations;
 using Misty.Grains.Interfaces.Workflows;
 using Misty.Grains.Orders;
 using Misty.Grains.Reservations;
-using Misty.Persistence;
 using Misty.Grains.Workflows.BuiltIn;
+using Misty.Persistence;
 using Misty.Tests.Cases;
 using Misty.Tests.Infrastructure;
 
