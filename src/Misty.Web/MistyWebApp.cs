@@ -4,6 +4,7 @@ using Misty.Grains.Hosting;
 using Misty.Grains.Knowledge;
 using Misty.Grains.Storage;
 using Misty.Web.Agents;
+using Misty.Web.Api;
 using Misty.Web.Audit;
 using Misty.Web.Cases;
 using Misty.Web.Catalog;
@@ -74,7 +75,7 @@ public static class MistyWebApp
         builder.Services.AddSingleton<IPasswordHasher<StaffAccount>, PasswordHasher<StaffAccount>>();
         builder.Services.AddSingleton<FirstRunBootstrap>();
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddMistyOpenApi();
         builder.Services.AddMistyAuthentication();
         builder.Services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
         builder.Services.AddSingleton<IntegrationCredentials>();
