@@ -66,9 +66,13 @@ public static class OpenApiContract
             .Concat(document.Tags?.Select(tag => tag.Name) ?? [])
             .OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
         document.Tags = new HashSet<OpenApiTag>(tags.Select(tag => new OpenApiTag { Name = tag, Description = $"{tag} of Misty." }));
-        foreach (var schema in document.Components.Schemas?.Values ?? new Dictionary<string, IOpenApiSchema>().Values)
+        foreach (var (name, schema) in document.Components.Schemas ?? new Dictionary<string, IOpenApiSchema>())
         {
             SchemaTransforms.Tidy(schema, []);
+            if (name.EndsWith("Request", StringComparison.Ordinal))
+            {
+                SchemaTransforms.RequiredIsNotNull(schema);
+            }
         }
 
         return Task.CompletedTask;
@@ -135,11 +139,36 @@ public static class OpenApiContract
             await AddProblemAsync(operation, context, StatusCodes.Status415UnsupportedMediaType, "Send the body as application/json.");
         }
 
+        // Two shapes for one status (staff's and the storefront's view): the generator keeps one; declare both.
+        foreach (var shapes in metadata.OfType<IProducesResponseTypeMetadata>().Where(produces => produces.Type is not null && produces.Type != typeof(void))
+                     .GroupBy(produces => produces.StatusCode).Where(group => group.Select(produces => produces.Type).Distinct().Count() > 1))
+        {
+            List<IOpenApiSchema> branches = [];
+            foreach (var type in shapes.Select(produces => produces.Type!).Distinct())
+            {
+                var name = SchemaName(type);
+                if (context.Document!.Components?.Schemas?.ContainsKey(name) != true)
+                {
+                    context.Document.AddComponent(name, await context.GetOrCreateSchemaAsync(type, null, cancellationToken));
+                }
+
+                branches.Add(new OpenApiSchemaReference(name, context.Document));
+            }
+
+            var key = shapes.Key.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            operation.Responses[key] = new OpenApiResponse
+            {
+                Description = ReasonOf(key),
+                Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = new OpenApiSchema { AnyOf = branches } } },
+            };
+        }
+
         foreach (var parameter in operation.Parameters ?? [])
         {
-            if (parameter is OpenApiParameter { Schema: { } schema })
+            if (parameter is OpenApiParameter { Schema: OpenApiSchema schema } declared)
             {
                 SchemaTransforms.Tidy(schema, []);
+                SchemaTransforms.QueryText(declared.Name, schema);
             }
         }
 
@@ -164,6 +193,10 @@ public static class OpenApiContract
             .Select(segment => segment.StartsWith('{') ? "By" + Pascal(segment.Trim('{', '}').Split(':')[0]) : Pascal(segment));
         return (description.HttpMethod ?? "get").ToLowerInvariant() + string.Concat(words);
     }
+
+    /// <summary>The generator's own naming: CasePage&lt;CaseSummary&gt; is CasePageOfCaseSummary.</summary>
+    private static string SchemaName(Type type) =>
+        type.IsGenericType ? type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)] + "Of" + string.Join("And", type.GetGenericArguments().Select(SchemaName)) : type.Name;
 
     private static string Pascal(string segment) =>
         string.Concat(segment.Split('-', '_', '.').Where(part => part.Length > 0).Select(part => char.ToUpperInvariant(part[0]) + part[1..]));

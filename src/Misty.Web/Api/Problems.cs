@@ -20,6 +20,9 @@ public static class Problems
     public static UnprocessableProblem Unprocessable(string title, string? detail = null) =>
         new(Of(StatusCodes.Status422UnprocessableEntity, title, detail, null));
 
+    public static UnauthorizedProblem Unauthorized(string title, string? detail = null) =>
+        new(Of(StatusCodes.Status401Unauthorized, title, detail, null));
+
     public static ForbiddenProblem Forbidden(string title, string? detail = null) => new(Of(StatusCodes.Status403Forbidden, title, detail, null));
 
     public static UnavailableProblem Unavailable(string title, string? detail = null) =>
@@ -64,6 +67,11 @@ public sealed class UnprocessableProblem(ProblemHttpResult problem) : StatusProb
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Problems.Declare(builder, StatusCodes.Status422UnprocessableEntity);
 }
 
+public sealed class UnauthorizedProblem(ProblemHttpResult problem) : StatusProblem(problem), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Problems.Declare(builder, StatusCodes.Status401Unauthorized);
+}
+
 public sealed class ForbiddenProblem(ProblemHttpResult problem) : StatusProblem(problem), IEndpointMetadataProvider
 {
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Problems.Declare(builder, StatusCodes.Status403Forbidden);
@@ -77,4 +85,28 @@ public sealed class UnavailableProblem(ProblemHttpResult problem) : StatusProble
 public sealed class BadGatewayProblem(ProblemHttpResult problem) : StatusProblem(problem), IEndpointMetadataProvider
 {
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Problems.Declare(builder, StatusCodes.Status502BadGateway);
+}
+
+/// <summary>One of two problem answers (say 404 or 409), both declared: for a helper that maps a refusal to either.</summary>
+public sealed class EitherProblem<TFirst, TSecond> : IResult, IEndpointMetadataProvider, IStatusCodeHttpResult
+    where TFirst : StatusProblem, IEndpointMetadataProvider
+    where TSecond : StatusProblem, IEndpointMetadataProvider
+{
+    private readonly StatusProblem _problem;
+
+    private EitherProblem(StatusProblem problem) => _problem = problem;
+
+    public int? StatusCode => _problem.StatusCode;
+
+    public static implicit operator EitherProblem<TFirst, TSecond>(TFirst problem) => new(problem);
+
+    public static implicit operator EitherProblem<TFirst, TSecond>(TSecond problem) => new(problem);
+
+    public Task ExecuteAsync(HttpContext httpContext) => _problem.ExecuteAsync(httpContext);
+
+    static void IEndpointMetadataProvider.PopulateMetadata(MethodInfo method, EndpointBuilder builder)
+    {
+        TFirst.PopulateMetadata(method, builder);
+        TSecond.PopulateMetadata(method, builder);
+    }
 }

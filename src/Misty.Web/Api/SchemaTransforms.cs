@@ -94,6 +94,47 @@ internal static class SchemaTransforms
         }
     }
 
+    /// <summary>A required request field may not be null either: anyOf [null, X] becomes X.</summary>
+    public static void RequiredIsNotNull(IOpenApiSchema schema)
+    {
+        if (schema is not OpenApiSchema { Properties: { } properties, Required: { } required })
+        {
+            return;
+        }
+
+        foreach (var name in required.Where(properties.ContainsKey))
+        {
+            if (properties[name] is OpenApiSchema { AnyOf: { Count: 2 } branches } && branches.FirstOrDefault(branch => branch is not OpenApiSchema { Type: JsonSchemaType.Null }) is { } value)
+            {
+                properties[name] = value;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Query values are read as text so that a bad one is named in the problem; what a client should send is declared:
+    /// whole numbers for paging, UUIDs for ids.
+    /// </summary>
+    public static void QueryText(string? name, OpenApiSchema schema)
+    {
+        if (schema.Type is not JsonSchemaType.String || schema.Format is not null)
+        {
+            return;
+        }
+
+        if (name is "page" or "pageSize")
+        {
+            schema.Type = JsonSchemaType.Integer;
+            schema.Format = "int32";
+            schema.Minimum = "1";
+            schema.Maximum = name == "pageSize" ? PageParameters.MaxPageSize.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        }
+        else if (name is not null && name.EndsWith("Id", StringComparison.Ordinal))
+        {
+            schema.Format = "uuid";
+        }
+    }
+
     private static bool IsRequest(Type type) => type.Name.EndsWith("Request", StringComparison.Ordinal);
 
     private static bool IsRequiredRequestField(System.Text.Json.Serialization.Metadata.JsonPropertyInfo property) =>

@@ -1,6 +1,8 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Misty.Grains.Audit;
@@ -8,7 +10,7 @@ using Misty.Web.Api;
 
 namespace Misty.Web.Security;
 
-public sealed record LoginRequest(string? Email, string? Password);
+public sealed record LoginRequest([property: Required] string? Email, [property: Required] string? Password);
 
 public sealed record LoginResponse(string AccessToken, DateTimeOffset ExpiresAt, string Role);
 
@@ -24,19 +26,17 @@ public static class AuthApi
             .AllowAnonymous()
             .RequireRateLimiting(MistyRateLimiting.LoginPolicy)
             .WithTags("Auth")
-            .WithSummary("Exchanges a staff email and password for a short-lived bearer token.")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .WithName("login")
+            .WithSummary("Exchanges a staff email and password for a short-lived bearer token.");
         routes.MapPost("/api/auth/logout", LogoutAsync)
             .RequireAuthorization(MistyPolicies.Staff)
             .WithTags("Auth")
-            .WithSummary("Ends every token of the signed-in staff member (on every device), and closes their live connections.")
-            .Produces(StatusCodes.Status204NoContent);
+            .WithName("logout")
+            .WithSummary("Ends every token of the signed-in staff member (on every device), and closes their live connections.");
         return routes;
     }
 
-    private static async Task<IResult> LogoutAsync(ClaimsPrincipal user, ICredentialStore credentials, StaffSessions sessions, IAuditLog audit)
+    private static async Task<NoContent> LogoutAsync(ClaimsPrincipal user, ICredentialStore credentials, StaffSessions sessions, IAuditLog audit)
     {
         var userId = Callers.StaffUserId(user)!.Value;
         await credentials.RenewSecurityStampAsync(userId, CancellationToken.None);
@@ -48,7 +48,7 @@ public static class AuthApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> LoginAsync(
+    private static async Task<Results<Ok<LoginResponse>, ValidationProblem, UnauthorizedProblem>> LoginAsync(
         LoginRequest request,
         HttpContext http,
         ICredentialStore credentials,
@@ -90,10 +90,9 @@ public static class AuthApi
                 : account?.LockedUntil;
             await audit.RecordAsync(LoginRefused(account, refusal, lockedUntil > now ? lockedUntil : null, http));
             // One answer for every refusal, so that it tells a guesser nothing about the account.
-            return TypedResults.Problem(
-                title: "Invalid email or password.",
-                detail: "The email or password is wrong, or the account is locked for a while after repeated failures.",
-                statusCode: StatusCodes.Status401Unauthorized);
+            return Problems.Unauthorized(
+                "Invalid email or password.",
+                "The email or password is wrong, or the account is locked for a while after repeated failures.");
         }
 
         if (verification == PasswordVerificationResult.SuccessRehashNeeded)
