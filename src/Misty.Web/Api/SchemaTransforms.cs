@@ -49,7 +49,8 @@ internal static class SchemaTransforms
             schema.Type = required & ~JsonSchemaType.Null;
         }
 
-        if (property is null && IsRequest(type) && schema.Properties is { Count: > 0 })
+        // A nested request record (an order's payment) arrives here as its property's schema, with its own properties.
+        if (IsRequest(type) && schema.Properties is { Count: > 0 })
         {
             schema.Required = new HashSet<string>(context.JsonTypeInfo.Properties.Where(IsRequiredRequestField).Select(field => field.Name));
             if (type.GetCustomAttributes<OneOfRequiredAttribute>().ToList() is { Count: > 0 } alternatives)

@@ -24,12 +24,12 @@ public static class CustomersApi
         var directory = database is null ? null : new CustomerDirectory(database);
 
         var customers = routes.MapGroup("/api/customers").WithTags("Customers");
-        customers.MapPost("", CreateAsync).RequireAuthorization(MistyPolicies.Storefront)
+        customers.MapPost("", CreateAsync).RequireAuthorization(MistyPolicies.Storefront).WithName("createCustomer")
             .WithSummary("Registers a customer; the email must be new.")
             .Produces<CustomerResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict);
-        customers.MapGet("/{customerId:guid}", GetAsync).RequireAuthorization(MistyPolicies.Storefront).RequireCustomerAccess()
+        customers.MapGet("/{customerId:guid}", GetAsync).RequireAuthorization(MistyPolicies.Storefront).RequireCustomerAccess().WithName("getCustomer")
             .WithSummary("One customer: profile, lifetime value, purchases, preferred genre, status, segment and recent interactions.")
             .Produces<CustomerResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound);
