@@ -35,8 +35,15 @@ public sealed class OpenApiContractTests(PostgresFixture postgres)
         Invalid(await Wrong(anonymous, HttpMethod.Post, "/api/auth/login", new { email = "" }), HttpStatusCode.BadRequest);
         var album = await BodyAsync(await staff.PostAsJsonAsync("/api/albums", new
         {
-            sku = "CT-" + Guid.NewGuid().ToString("N")[..8], title = "Kind of Blue", artist = "Miles Davis", genre = "Jazz", label = "Columbia",
-            releaseYear = 1959, price = 31.50m, cost = 15m, condition = "NM",
+            sku = "CT-" + Guid.NewGuid().ToString("N")[..8],
+            title = "Kind of Blue",
+            artist = "Miles Davis",
+            genre = "Jazz",
+            label = "Columbia",
+            releaseYear = 1959,
+            price = 31.50m,
+            cost = 15m,
+            condition = "NM",
         }), HttpStatusCode.Created);
         var albumId = album.GetProperty("albumId").GetGuid();
         await BodyAsync(await staff.PostAsJsonAsync($"/api/inventory/{albumId}/restock", new { quantity = 5, unitCost = 14.25m }), HttpStatusCode.OK);
