@@ -4,6 +4,7 @@ using Misty.Grains.Hosting;
 using Misty.Grains.Knowledge;
 using Misty.Persistence;
 using Misty.Web.Agents;
+using Misty.Web.Api;
 using Misty.Web.Audit;
 using Misty.Web.Cases;
 using Misty.Web.Catalog;
@@ -61,7 +62,7 @@ public static class MistyWebApp
         builder.UseOrleans(silo => silo.UseMisty(options, database));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddMistyOpenApi();
         builder.Services.AddSecurityWeb();
         builder.Services.AddMistyHttpHardening(builder.Configuration);
         builder.Services.AddMistyHealthChecks();

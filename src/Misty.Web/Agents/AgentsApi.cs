@@ -53,7 +53,9 @@ public static partial class AgentsApi
         actions.MapGet("/{actionId:guid}", async (Guid actionId, IGrainFactory grains, TimeProvider clock) =>
             await grains.GetGrain<IAgentActionGrain>(actionId).GetAsync(clock.GetUtcNow()) is { } action
                 ? Results.Ok(AgentActionResponse.From(action))
-                : ActionNotFound(actionId));
+                : ActionNotFound(actionId))
+            .WithSummary("One agent call: what it asked, its state and its result.")
+            .Produces<AgentActionResponse>().ProducesProblem(StatusCodes.Status404NotFound);
         actions.MapPost("/{actionId:guid}/approve", ApproveAsync).WithSummary("Approves a held call: it is executed once, now, and its result recorded.")
             .Produces<AgentActionResponse>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         actions.MapPost("/{actionId:guid}/reject", RejectAsync).WithSummary("Rejects a held call: it is never executed.")

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
 namespace Misty.Web.Api;
 
 /// <summary>
@@ -32,6 +34,6 @@ public sealed class FieldErrors
         return this;
     }
 
-    public IResult ToProblem() =>
+    public ValidationProblem ToProblem() =>
         TypedResults.ValidationProblem(_errors.ToDictionary(entry => entry.Key, entry => entry.Value.ToArray()));
 }

@@ -24,3 +24,13 @@ public static class PageParameters
         return number;
     }
 }
+
+/// <summary>The page query parameters, declared once for every list endpoint (<c>[AsParameters]</c>).</summary>
+/// <param name="Page">The page, from 1 (default 1).</param>
+/// <param name="PageSize">Items per page, from 1 to 100 (default 25).</param>
+public readonly record struct PageQuery(string? Page, string? PageSize)
+{
+    public int PageOf(FieldErrors errors) => PageParameters.Page(Page, errors);
+
+    public int PageSizeOf(FieldErrors errors) => PageParameters.PageSize(PageSize, errors);
+}

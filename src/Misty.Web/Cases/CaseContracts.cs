@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Misty.Grains.Interfaces.Cases;
 
 namespace Misty.Web.Cases;
@@ -5,12 +6,12 @@ namespace Misty.Web.Cases;
 /// <param name="CustomerId">Whose case it is. A storefront names the customer it signed in; staff name any customer.</param>
 /// <param name="Category">Optional: the triage guesses one when it is left out.</param>
 /// <param name="Priority">Staff only: the triage proposes one when it is left out.</param>
-public sealed record CreateCaseRequest(Guid? CustomerId, string? Subject, string? Description, string? Category, string? Priority);
+public sealed record CreateCaseRequest(Guid? CustomerId, [property: Required] string? Subject, [property: Required] string? Description, string? Category, string? Priority);
 
 /// <param name="IsInternal">Staff only: an internal note, never shown to the customer.</param>
 /// <param name="CustomerId">For a storefront: the customer it writes for, who must own the case.</param>
 /// <param name="WaitingOnCustomer">For a staff reply: whether the case now waits on the customer (pausing the resolution clock); default true.</param>
-public sealed record AddCaseMessageRequest(string? Message, bool? IsInternal, Guid? CustomerId, bool? WaitingOnCustomer);
+public sealed record AddCaseMessageRequest([property: Required] string? Message, bool? IsInternal, Guid? CustomerId, bool? WaitingOnCustomer);
 
 /// <param name="AssignedTo">The staff member to assign.</param>
 /// <param name="Automatic">True: let the router pick the active staff member with the fewest open cases (not the current one).</param>

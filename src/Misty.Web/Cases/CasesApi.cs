@@ -1,11 +1,12 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Misty.Grains.Interfaces;
 using Misty.Grains.Interfaces.Cases;
 using Misty.Web.Api;
 using Misty.Web.Dashboard;
-using Misty.Web.Reservations;
 using Misty.Web.Security;
+using CaseProblem = Misty.Web.Api.EitherProblem<Misty.Web.Api.NotFoundProblem, Misty.Web.Api.ConflictProblem>;
 
 namespace Misty.Web.Cases;
 
@@ -19,9 +20,6 @@ public static class CasesApi
     /// <summary>cases.subject is varchar(300).</summary>
     public const int MaxSubjectLength = 300;
     public const int MaxMessageLength = 10_000;
-    public const int DefaultPageSize = 25;
-    public const int MaxPageSize = 100;
-    private const int MaxKeyLength = 200;
     private const string Unassigned = "none";
     private const string Myself = "me";
 
@@ -35,61 +33,36 @@ public static class CasesApi
     public static IEndpointRouteBuilder MapCasesApi(this IEndpointRouteBuilder routes)
     {
         var cases = routes.MapGroup("/api/cases").WithTags("Cases");
-        cases.MapPost("", CreateAsync)
+        cases.MapPost("", CreateAsync).AcceptsIdempotencyKey().WithName("openCase")
             .RequireAuthorization(MistyPolicies.Storefront)
-            .WithSummary("Opens a case for a customer (web form or staff); the description is the customer's first message, triaged at once.")
-            .Produces<CaseResponse>(StatusCodes.Status201Created)
-            .ProducesValidationProblem();
-        cases.MapGet("/{caseId:guid}", GetAsync)
+            .WithSummary("Opens a case for a customer (web form or staff); the description is the customer's first message, triaged at once.");
+        cases.MapGet("/{caseId:guid}", GetAsync).WithName("getCase")
             .RequireAuthorization(MistyPolicies.Storefront)
-            .WithSummary("One case with its messages (staff: with internal notes, history, SLA clocks and the AI's suggestion).")
-            .Produces<CaseResponse>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        cases.MapGet("", ListAsync)
+            .WithSummary("One case with its messages (staff: with internal notes, history, SLA clocks and the AI's suggestion).");
+        cases.MapGet("", ListAsync).WithName("listCases")
             .RequireAuthorization(MistyPolicies.Storefront)
-            .WithSummary("Lists cases from the case rows, newest first, by status, priority, assignee (a user id, 'me' or 'none') and customer.")
-            .Produces<CasePage<CaseSummary>>()
-            .ProducesValidationProblem();
-        cases.MapPost("/{caseId:guid}/messages", AddMessageAsync)
+            .WithSummary("Lists cases from the case rows, newest first, by status, priority, assignee (a user id, 'me' or 'none') and customer.");
+        cases.MapPost("/{caseId:guid}/messages", AddMessageAsync).AcceptsIdempotencyKey().WithName("addCaseMessage")
             .RequireAuthorization(MistyPolicies.Storefront)
-            .WithSummary("Adds a message: from the customer (storefront), a staff reply, or an internal note (isInternal).")
-            .Produces<CaseResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        cases.MapPost("/{caseId:guid}/assign", AssignAsync)
+            .WithSummary("Adds a message: from the customer (storefront), a staff reply, or an internal note (isInternal).");
+        cases.MapPost("/{caseId:guid}/assign", AssignAsync).WithName("assignCase")
             .RequireAuthorization(MistyPolicies.Staff)
-            .WithSummary("Assigns the case to a staff member, or (automatic) to the one with the fewest open cases.")
-            .Produces<CaseResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
-        cases.MapPost("/{caseId:guid}/status", ChangeAsync)
+            .WithSummary("Assigns the case to a staff member, or (automatic) to the one with the fewest open cases.");
+        cases.MapPost("/{caseId:guid}/status", ChangeAsync).WithName("changeCase")
             .RequireAuthorization(MistyPolicies.Staff)
-            .WithSummary("Changes the status (pending, in_progress, resolved, closed), and optionally the priority and category.")
-            .Produces<CaseResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
-        cases.MapPost("/{caseId:guid}/suggestion", ReviewSuggestionAsync)
+            .WithSummary("Changes the status (pending, in_progress, resolved, closed), and optionally the priority and category.");
+        cases.MapPost("/{caseId:guid}/suggestion", ReviewSuggestionAsync).WithName("reviewCaseSuggestion")
             .RequireAuthorization(MistyPolicies.Staff)
-            .WithSummary("Accepts the AI's reply draft (sends it), sends an edited version, or dismisses the suggestion.")
-            .Produces<CaseResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithSummary("Accepts the AI's reply draft (sends it), sends an edited version, or dismisses the suggestion.");
         // The mail gateway calls with a staff token (a system account): an email can name any customer.
-        routes.MapPost("/api/inbound/email", InboundEmailAsync)
+        routes.MapPost("/api/inbound/email", InboundEmailAsync).WithName("receiveInboundEmail")
             .WithTags("Cases")
             .RequireAuthorization(MistyPolicies.Staff)
-            .WithSummary("Continues the case whose number the email quotes (same customer), or opens a new case from it.")
-            .Produces<CaseResponse>(StatusCodes.Status201Created)
-            .Produces<CaseResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .WithSummary("Continues the case whose number the email quotes (same customer), or opens a new case from it.");
         return routes;
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest http, CreateCaseRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<CreatedEither<CaseResponse, CustomerCaseResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> CreateAsync(HttpRequest http, CreateCaseRequest request, ClaimsPrincipal user, IGrainFactory grains)
     {
         var staff = Callers.IsStaff(user);
         if (!CustomerAccess.TryActFor(user, request.CustomerId, out var customerId))
@@ -101,8 +74,8 @@ public static class CasesApi
         errors.Check(customerId is { } id && id != Guid.Empty, "customerId", "The customer the case is for is required.");
         var subject = RequiredText(request.Subject, "subject", MaxSubjectLength, errors);
         var description = RequiredText(request.Description, "description", MaxMessageLength, errors);
-        var category = Optional<CaseCategory>(request.Category, "category", errors);
-        var priority = Optional<CasePriority>(request.Priority, "priority", errors);
+        var category = QueryValues.Enum<CaseCategory>(request.Category, "category", errors);
+        var priority = QueryValues.Enum<CasePriority>(request.Priority, "priority", errors);
         errors.Check(staff || request.Priority is null, "priority", "Staff and the triage set the priority, not the storefront.");
         var key = IdempotencyKey(http, errors);
         if (!errors.IsEmpty)
@@ -117,13 +90,15 @@ public static class CasesApi
             .OpenAsync(new OpenCaseRequest(customerId!.Value, subject!, description!, category, priority, Callers.StaffUserId(user), openingId));
         return outcome.Result switch
         {
-            CaseResult.Ok => TypedResults.Created($"/api/cases/{caseId}", Present(outcome.Case!, staff)),
-            CaseResult.UnknownCustomer => new FieldErrors().Add("customerId", outcome.Detail!).ToProblem(),
-            _ => Refused(outcome),
+            CaseResult.Ok => staff
+                ? Either.Created<CaseResponse, CustomerCaseResponse>($"/api/cases/{caseId}", CaseResponse.From(outcome.Case!))
+                : Either.Created<CaseResponse, CustomerCaseResponse>($"/api/cases/{caseId}", CustomerCaseResponse.From(outcome.Case!)),
+            CaseResult.UnknownCustomer => Problems.Field("customerId", outcome.Detail!),
+            _ => Problems.Conflict("The case cannot change that way.", outcome.Detail),
         };
     }
 
-    private static async Task<IResult> GetAsync(Guid caseId, Guid? customerId, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<OkEither<CaseResponse, CustomerCaseResponse>, NotFoundProblem>> GetAsync(Guid caseId, Guid? customerId, ClaimsPrincipal user, IGrainFactory grains)
     {
         var staff = Callers.IsStaff(user);
         if (!CustomerAccess.TryActFor(user, customerId, out var acting))
@@ -132,10 +107,11 @@ public static class CasesApi
         }
 
         var view = await grains.GetGrain<ICaseGrain>(caseId).GetAsync(includeInternal: staff);
-        return view is not null && (staff || view.CustomerId == acting) ? TypedResults.Ok(Present(view, staff)) : NotFound(caseId);
+        return view is not null && (staff || view.CustomerId == acting) ? Present(view, staff) : NotFound(caseId);
     }
 
-    private static async Task<IResult> ListAsync(
+    private static async Task<Results<OkEither<CasePage<CaseSummary>, CasePage<CustomerCaseSummary>>, ValidationProblem, NotFoundProblem>>
+        ListAsync(
         string? status, string? priority, string? assignedTo, Guid? customerId, int? page, int? pageSize, ClaimsPrincipal user,
         CaseDirectory directory, CancellationToken cancellationToken)
     {
@@ -148,10 +124,10 @@ public static class CasesApi
         var errors = new FieldErrors();
         errors.Check(staff || assignedTo is null, "assignedTo", "Only staff filter by assignee.")
             .Check(page is null or >= 1, "page", "A whole number of at least 1.")
-            .Check(pageSize is null or (>= 1 and <= MaxPageSize), "pageSize", $"A whole number from 1 to {MaxPageSize}.");
+            .Check(pageSize is null or (>= 1 and <= PageParameters.MaxPageSize), "pageSize", $"A whole number from 1 to {PageParameters.MaxPageSize}.");
         var (assignee, unassigned) = Assignee(assignedTo, user, errors);
-        var query = new CaseQuery(Optional<CaseStatus>(status, "status", errors), Optional<CasePriority>(priority, "priority", errors),
-            assignee, unassigned, acting, page ?? 1, pageSize ?? DefaultPageSize);
+        var query = new CaseQuery(QueryValues.Enum<CaseStatus>(status, "status", errors), QueryValues.Enum<CasePriority>(priority, "priority", errors),
+            assignee, unassigned, acting, page ?? 1, pageSize ?? PageParameters.DefaultPageSize);
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();
@@ -159,11 +135,12 @@ public static class CasesApi
 
         var found = await directory.ListAsync(query, cancellationToken);
         return staff
-            ? TypedResults.Ok(found)
-            : TypedResults.Ok(new CasePage<CustomerCaseSummary>([.. found.Items.Select(CustomerCaseSummary.From)], found.Page, found.PageSize, found.Total));
+            ? Either.Ok<CasePage<CaseSummary>, CasePage<CustomerCaseSummary>>(found)
+            : Either.Ok<CasePage<CaseSummary>, CasePage<CustomerCaseSummary>>(
+                new CasePage<CustomerCaseSummary>([.. found.Items.Select(CustomerCaseSummary.From)], found.Page, found.PageSize, found.Total));
     }
 
-    private static async Task<IResult> AddMessageAsync(
+    private static async Task<Results<OkEither<CaseResponse, CustomerCaseResponse>, ValidationProblem, CaseProblem>> AddMessageAsync(
         Guid caseId, HttpRequest http, AddCaseMessageRequest request, ClaimsPrincipal user, IGrainFactory grains)
     {
         var staff = Callers.IsStaff(user);
@@ -171,7 +148,7 @@ public static class CasesApi
         var text = RequiredText(request.Message, "message", MaxMessageLength, errors);
         if (!CustomerAccess.TryActFor(user, request.CustomerId, out var acting))
         {
-            return NotFound(caseId);
+            return Missing(caseId);
         }
 
         errors.Check(staff || request.IsInternal != true, "isInternal", "Only staff write internal notes.")
@@ -185,16 +162,16 @@ public static class CasesApi
         var grain = grains.GetGrain<ICaseGrain>(caseId);
         if (!staff && (await grain.GetAsync(includeInternal: false))?.CustomerId != acting)
         {
-            return NotFound(caseId);
+            return Missing(caseId);
         }
 
         var messageId = key is null ? Guid.NewGuid() : StableIds.From($"{Callers.Id(user)}\ncase-message\n{caseId}\n{key}");
         var kind = !staff ? CaseMessageKind.Customer : request.IsInternal == true ? CaseMessageKind.Note : CaseMessageKind.Reply;
         var outcome = await grain.AddMessageAsync(new CaseMessageRequest(messageId, kind, text!, Callers.StaffUserId(user), request.WaitingOnCustomer ?? true));
-        return outcome.Result == CaseResult.Ok ? TypedResults.Ok(Present(outcome.Case!, staff)) : Refused(outcome, caseId);
+        return outcome.Result == CaseResult.Ok ? Present(outcome.Case!, staff) : Refused(outcome, caseId);
     }
 
-    private static async Task<IResult> AssignAsync(Guid caseId, AssignCaseRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<Ok<CaseResponse>, ValidationProblem, CaseProblem>> AssignAsync(Guid caseId, AssignCaseRequest request, ClaimsPrincipal user, IGrainFactory grains)
     {
         var automatic = request.Automatic == true;
         var errors = new FieldErrors()
@@ -209,18 +186,18 @@ public static class CasesApi
         return outcome.Result switch
         {
             CaseResult.Ok => TypedResults.Ok(CaseResponse.From(outcome.Case!)),
-            CaseResult.UnknownAssignee => new FieldErrors().Add("assignedTo", outcome.Detail!).ToProblem(),
+            CaseResult.UnknownAssignee => Problems.Field("assignedTo", outcome.Detail!),
             _ => Refused(outcome, caseId),
         };
     }
 
-    private static async Task<IResult> ChangeAsync(Guid caseId, ChangeCaseRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<Ok<CaseResponse>, ValidationProblem, CaseProblem>> ChangeAsync(Guid caseId, ChangeCaseRequest request, ClaimsPrincipal user, IGrainFactory grains)
     {
         var errors = new FieldErrors()
             .Check(request.Status is not null || request.Priority is not null || request.Category is not null, "status",
                 "Give a status, a priority or a category to change.");
-        var update = new CaseUpdate(Optional<CaseStatus>(request.Status, "status", errors), Optional<CasePriority>(request.Priority, "priority", errors),
-            Optional<CaseCategory>(request.Category, "category", errors), Callers.StaffUserId(user));
+        var update = new CaseUpdate(QueryValues.Enum<CaseStatus>(request.Status, "status", errors), QueryValues.Enum<CasePriority>(request.Priority, "priority", errors),
+            QueryValues.Enum<CaseCategory>(request.Category, "category", errors), Callers.StaffUserId(user));
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();
@@ -230,10 +207,10 @@ public static class CasesApi
         return outcome.Result == CaseResult.Ok ? TypedResults.Ok(CaseResponse.From(outcome.Case!)) : Refused(outcome, caseId);
     }
 
-    private static async Task<IResult> ReviewSuggestionAsync(Guid caseId, ReviewSuggestionRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<Ok<CaseResponse>, ValidationProblem, CaseProblem>> ReviewSuggestionAsync(Guid caseId, ReviewSuggestionRequest request, ClaimsPrincipal user, IGrainFactory grains)
     {
         var errors = new FieldErrors();
-        var decision = Optional<SuggestionDecision>(request.Action, "action", errors);
+        var decision = QueryValues.Enum<SuggestionDecision>(request.Action, "action", errors);
         errors.Check(request.Action is not null, "action", $"Required: one of {string.Join(", ", SchemaNames.All<SuggestionDecision>())}.");
         var edited = decision == SuggestionDecision.Edit ? RequiredText(request.Message, "message", MaxMessageLength, errors) : null;
         errors.Check(decision == SuggestionDecision.Edit || request.Message is null, "message", "Only with action edit: the reply as edited.");
@@ -247,7 +224,8 @@ public static class CasesApi
         return outcome.Result == CaseResult.Ok ? TypedResults.Ok(CaseResponse.From(outcome.Case!)) : Refused(outcome, caseId);
     }
 
-    private static async Task<IResult> InboundEmailAsync(
+    private static async Task<Results<Created<CaseResponse>, Ok<CaseResponse>, ValidationProblem, CaseProblem, UnprocessableProblem>>
+        InboundEmailAsync(
         InboundEmailRequest request, IGrainFactory grains, CaseDirectory directory, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
@@ -264,10 +242,9 @@ public static class CasesApi
 
         if (await directory.FindCustomerByEmailAsync(sender!, cancellationToken) is not { } customerId)
         {
-            return TypedResults.Problem(
-                title: "No customer has this email address.",
-                detail: $"{sender} is not a customer's address, so the email cannot become a case; forward it to a person.",
-                statusCode: StatusCodes.Status422UnprocessableEntity);
+            return Problems.Unprocessable(
+                "No customer has this email address.",
+                $"{sender} is not a customer's address, so the email cannot become a case; forward it to a person.");
         }
 
         // A redelivered email (same Message-ID) reaches the same case and message, and is stored once.
@@ -288,7 +265,9 @@ public static class CasesApi
         return opened.Result == CaseResult.Ok ? TypedResults.Created($"/api/cases/{caseId}", CaseResponse.From(opened.Case!)) : Refused(opened, caseId);
     }
 
-    private static object Present(CaseView view, bool staff) => staff ? CaseResponse.From(view) : CustomerCaseResponse.From(view);
+    /// <summary>Staff see the whole case; the storefront the customer's view of it (no internal notes, staff or AI fields).</summary>
+    private static OkEither<CaseResponse, CustomerCaseResponse> Present(CaseView view, bool staff) =>
+        staff ? Either.Ok<CaseResponse, CustomerCaseResponse>(CaseResponse.From(view)) : Either.Ok<CaseResponse, CustomerCaseResponse>(CustomerCaseResponse.From(view));
 
     /// <summary>"me", "none" or a user id.</summary>
     private static (Guid? AssignedTo, bool Unassigned) Assignee(string? value, ClaimsPrincipal user, FieldErrors errors)
@@ -309,21 +288,6 @@ public static class CasesApi
         return (id, false);
     }
 
-    private static TEnum? Optional<TEnum>(string? value, string field, FieldErrors errors) where TEnum : struct, Enum
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
-
-        if (SchemaNames.TryParse<TEnum>(value, out var parsed))
-        {
-            return parsed;
-        }
-
-        errors.Add(field, $"One of {string.Join(", ", SchemaNames.All<TEnum>())}.");
-        return null;
-    }
 
     private static string? RequiredText(string? value, string field, int maxLength, FieldErrors errors)
     {
@@ -338,20 +302,14 @@ public static class CasesApi
         return text;
     }
 
-    private static string? IdempotencyKey(HttpRequest http, FieldErrors errors)
-    {
-        var key = http.Headers[ReservationsApi.IdempotencyHeader].ToString();
-        errors.Check(key.Length <= MaxKeyLength && !key.Any(char.IsControl), ReservationsApi.IdempotencyHeader,
-            $"Optional: 1 to {MaxKeyLength} printable characters, unique per request.");
-        return key.Length == 0 ? null : key;
-    }
+    private static string? IdempotencyKey(HttpRequest http, FieldErrors errors) => Idempotency.KeyOf(http, errors) is { Length: > 0 } key ? key : null;
 
-    private static IResult Refused(CaseOutcome outcome, Guid? caseId = null) => outcome.Result switch
-    {
-        CaseResult.NotFound when caseId is { } id => NotFound(id),
-        _ => TypedResults.Problem(title: "The case cannot change that way.", detail: outcome.Detail, statusCode: StatusCodes.Status409Conflict),
-    };
 
-    private static IResult NotFound(Guid caseId) =>
-        TypedResults.Problem(title: "No such case.", detail: $"Case {caseId} does not exist.", statusCode: StatusCodes.Status404NotFound);
+    private static CaseProblem Refused(CaseOutcome outcome, Guid caseId) =>
+        outcome.Result == CaseResult.NotFound ? NotFound(caseId) : Problems.Conflict("The case cannot change that way.", outcome.Detail);
+
+    private static CaseProblem Missing(Guid caseId) => NotFound(caseId);
+
+    private static NotFoundProblem NotFound(Guid caseId) => Problems.NotFound("No such case.", $"Case {caseId} does not exist.");
+
 }

@@ -8,8 +8,6 @@ namespace Misty.Web.Catalog;
 
 public static class AlbumsApi
 {
-    public const int DefaultPageSize = 25;
-    public const int MaxPageSize = 100;
     public const int EarliestReleaseYear = 1900;
     /// <summary>Far above any record's price, far below numeric(12,2)'s limit: larger amounts are typing mistakes.</summary>
     public const decimal MaxAmount = 10_000_000m;
@@ -24,26 +22,19 @@ public static class AlbumsApi
     public static IEndpointRouteBuilder MapAlbumsApi(this IEndpointRouteBuilder routes)
     {
         var albums = routes.MapGroup("/api/albums").WithTags("Albums");
-        albums.MapPost("", CreateAsync)
+        albums.MapPost("", CreateAsync).WithName("createAlbum")
             .RequireAuthorization(MistyPolicies.Manager)
-            .WithSummary("Adds an album to the catalogue, with its genre and label (created when new) and an empty inventory.")
-            .Produces<AlbumResponse>(StatusCodes.Status201Created)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict);
-        albums.MapGet("/{albumId:guid}", GetAsync)
+            .WithSummary("Adds an album to the catalogue, with its genre and label (created when new) and an empty inventory.");
+        albums.MapGet("/{albumId:guid}", GetAsync).WithName("getAlbum")
             .RequireAuthorization(MistyPolicies.Storefront)
-            .WithSummary("One album of the catalogue.")
-            .Produces<AlbumResponse>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        albums.MapGet("", ListAsync)
+            .WithSummary("One album of the catalogue.");
+        albums.MapGet("", ListAsync).WithName("listAlbums")
             .RequireAuthorization(MistyPolicies.Storefront)
-            .WithSummary("Searches the catalogue (title, artist or sku), optionally by genre and artist, a page at a time.")
-            .Produces<AlbumPage>()
-            .ProducesValidationProblem();
+            .WithSummary("Searches the catalogue (title, artist or sku), optionally by genre and artist, a page at a time.");
         return routes;
     }
 
-    private static async Task<IResult> CreateAsync(
+    private static async Task<Results<Created<AlbumResponse>, ValidationProblem, ConflictProblem>> CreateAsync(
         CreateAlbumRequest request, AlbumCatalog catalog, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
@@ -55,20 +46,17 @@ public static class AlbumsApi
 
         var created = await catalog.TryCreateAsync(album, cancellationToken);
         return created is null
-            ? TypedResults.Problem(
-                title: "The sku is already in the catalogue.",
-                detail: $"Another album already has sku '{album.Sku}'.",
-                statusCode: StatusCodes.Status409Conflict)
+            ? Problems.Conflict("The sku is already in the catalogue.", $"Another album already has sku '{album.Sku}'.")
             : TypedResults.Created($"/api/albums/{created.AlbumId}", created);
     }
 
-    private static async Task<IResult> GetAsync(Guid albumId, ClaimsPrincipal user, AlbumCatalog catalog, CancellationToken cancellationToken) =>
+    private static async Task<Results<Ok<AlbumResponse>, NotFoundProblem>> GetAsync(Guid albumId, ClaimsPrincipal user, AlbumCatalog catalog, CancellationToken cancellationToken) =>
         await catalog.FindAsync(albumId, cancellationToken) is { } album
             ? TypedResults.Ok(ForCaller(album, user))
-            : TypedResults.Problem(title: "No such album.", detail: $"There is no album {albumId}.", statusCode: StatusCodes.Status404NotFound);
+            : Problems.NotFound("No such album.", $"There is no album {albumId}.");
 
     // Paging arrives as text so that a non-number is reported against its field like any other bad value.
-    private static async Task<IResult> ListAsync(
+    private static async Task<Results<Ok<AlbumPage>, ValidationProblem>> ListAsync(
         string? search, string? genre, string? artist, string? page, string? pageSize, ClaimsPrincipal user, AlbumCatalog catalog,
         CancellationToken cancellationToken)
     {
@@ -77,8 +65,8 @@ public static class AlbumsApi
             Search: Filter(search, "search", errors),
             Genre: Filter(genre, "genre", errors),
             Artist: Filter(artist, "artist", errors),
-            Page: PageNumber(page, "page", 1, int.MaxValue, errors),
-            PageSize: PageNumber(pageSize, "pageSize", DefaultPageSize, MaxPageSize, errors));
+            Page: PageParameters.Page(page, errors),
+            PageSize: PageParameters.PageSize(pageSize, errors));
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();
@@ -151,17 +139,5 @@ public static class AlbumsApi
         var text = value?.Trim();
         errors.Check(text is null || text.Length <= MaxFilterLength, field, $"At most {MaxFilterLength} characters.");
         return string.IsNullOrEmpty(text) ? null : text;
-    }
-
-    private static int PageNumber(string? value, string field, int fallback, int max, FieldErrors errors)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return fallback;
-        }
-
-        var valid = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= 1 && number <= max;
-        errors.Check(valid, field, max == int.MaxValue ? "A whole number of at least 1." : $"A whole number from 1 to {max}.");
-        return number;
     }
 }

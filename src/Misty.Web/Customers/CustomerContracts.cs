@@ -1,8 +1,9 @@
+using System.ComponentModel.DataAnnotations;
 using Misty.Grains.Interfaces.Customers;
 
 namespace Misty.Web.Customers;
 
-public sealed record CreateCustomerRequest(string? Email, string? FirstName, string? LastName, string? Phone, string? Address);
+public sealed record CreateCustomerRequest([property: Required] string? Email, [property: Required] string? FirstName, [property: Required] string? LastName, string? Phone, string? Address);
 
 /// <param name="InteractionDate">When it happened; now when left out.</param>
 public sealed record CreateInteractionRequest(string? InteractionType, string? Summary, DateTimeOffset? InteractionDate);

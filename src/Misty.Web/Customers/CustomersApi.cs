@@ -22,12 +22,12 @@ public static class CustomersApi
     public static IEndpointRouteBuilder MapCustomersApi(this IEndpointRouteBuilder routes)
     {
         var customers = routes.MapGroup("/api/customers").WithTags("Customers");
-        customers.MapPost("", CreateAsync).RequireAuthorization(MistyPolicies.Storefront)
+        customers.MapPost("", CreateAsync).RequireAuthorization(MistyPolicies.Storefront).WithName("createCustomer")
             .WithSummary("Registers a customer; the email must be new.")
             .Produces<CustomerResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict);
-        customers.MapGet("/{customerId:guid}", GetAsync).RequireAuthorization(MistyPolicies.Storefront).RequireCustomerAccess()
+        customers.MapGet("/{customerId:guid}", GetAsync).RequireAuthorization(MistyPolicies.Storefront).RequireCustomerAccess().WithName("getCustomer")
             .WithSummary("One customer: profile, lifetime value, purchases, preferred genre, status, segment and recent interactions.")
             .Produces<CustomerResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound);

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Misty.Grains.Audit;
 using Misty.Grains.Interfaces.Inventory;
 using Misty.Web.Api;
@@ -10,24 +11,25 @@ public static class InventoryApi
 {
     private const int MaxUnitsPerChange = 1_000_000;
     private const int MaxTextLength = 1_000;
-    private const int MaxKeyLength = 200;
-    private const string IdempotencyHeader = "Idempotency-Key";
 
     public static IEndpointRouteBuilder MapInventoryApi(this IEndpointRouteBuilder routes)
     {
         var inventory = routes.MapGroup("/api/inventory/{albumId:guid}").WithTags("Inventory");
-        inventory.MapGet("", GetAsync).RequireAuthorization(MistyPolicies.Storefront);
-        inventory.MapPost("/restock", RestockAsync).RequireAuthorization(MistyPolicies.Staff);
-        inventory.MapPost("/adjust", AdjustAsync).RequireAuthorization(MistyPolicies.Manager);
+        inventory.MapGet("", GetAsync).RequireAuthorization(MistyPolicies.Storefront).WithName("getInventory")
+            .WithSummary("An album's stock: on hand, reserved and available.");
+        inventory.MapPost("/restock", RestockAsync).RequireAuthorization(MistyPolicies.Staff).AcceptsIdempotencyKey().WithName("restockAlbum")
+            .WithSummary("Adds delivered units to an album's stock.");
+        inventory.MapPost("/adjust", AdjustAsync).RequireAuthorization(MistyPolicies.Manager).AcceptsIdempotencyKey().WithName("adjustStock")
+            .WithSummary("Corrects an album's stock up or down, with the reason (audited).");
         return routes;
     }
 
-    private static async Task<IResult> GetAsync(Guid albumId, IGrainFactory grains) =>
+    private static async Task<Results<Ok<InventoryResponse>, NotFoundProblem>> GetAsync(Guid albumId, IGrainFactory grains) =>
         await grains.GetGrain<IInventoryGrain>(albumId).GetAsync() is { } snapshot
             ? TypedResults.Ok(InventoryResponse.From(snapshot))
             : AlbumNotFound(albumId);
 
-    private static async Task<IResult> RestockAsync(Guid albumId, RestockRequest request, ClaimsPrincipal user, IGrainFactory grains, HttpRequest http)
+    private static async Task<Results<Ok<InventoryResponse>, ValidationProblem, NotFoundProblem, UnprocessableProblem, ConflictProblem>> RestockAsync(Guid albumId, RestockRequest request, ClaimsPrincipal user, IGrainFactory grains, HttpRequest http)
     {
         var errors = new FieldErrors()
             .Check(request.Quantity is > 0 and <= MaxUnitsPerChange, "quantity", $"A whole number of units from 1 to {MaxUnitsPerChange} is required.")
@@ -44,7 +46,7 @@ public static class InventoryApi
         return ToResult(albumId, await grains.GetGrain<IInventoryGrain>(albumId).ChangeStockAsync(change));
     }
 
-    private static async Task<IResult> AdjustAsync(Guid albumId, AdjustRequest request, ClaimsPrincipal user, IGrainFactory grains, IAuditLog audit, HttpRequest http)
+    private static async Task<Results<Ok<InventoryResponse>, ValidationProblem, NotFoundProblem, UnprocessableProblem, ConflictProblem>> AdjustAsync(Guid albumId, AdjustRequest request, ClaimsPrincipal user, IGrainFactory grains, IAuditLog audit, HttpRequest http)
     {
         var errors = new FieldErrors()
             .Check(request.Delta is not null and not 0 and >= -MaxUnitsPerChange and <= MaxUnitsPerChange, "delta",
@@ -78,19 +80,18 @@ public static class InventoryApi
         return ToResult(albumId, outcome);
     }
 
-    private static IResult ToResult(Guid albumId, StockChangeOutcome outcome) => outcome.Status switch
-    {
-        StockChangeStatus.Applied => TypedResults.Ok(InventoryResponse.From(outcome.Inventory!)),
-        StockChangeStatus.UnknownAlbum => AlbumNotFound(albumId),
-        StockChangeStatus.KeyReused => TypedResults.Problem(
-            title: "This Idempotency-Key was used for a different stock change.",
-            detail: "Send the original request again to get its answer, or use a new key for a new change.",
-            statusCode: StatusCodes.Status422UnprocessableEntity),
-        _ => TypedResults.Problem(
-            title: "Stock cannot go below what is on hold.",
-            detail: $"Album {albumId} has {outcome.Inventory!.Quantity} on hand, {outcome.Inventory.Reserved} of them reserved.",
-            statusCode: StatusCodes.Status409Conflict),
-    };
+    private static Results<Ok<InventoryResponse>, ValidationProblem, NotFoundProblem, UnprocessableProblem, ConflictProblem> ToResult(
+        Guid albumId, StockChangeOutcome outcome) => outcome.Status switch
+        {
+            StockChangeStatus.Applied => TypedResults.Ok(InventoryResponse.From(outcome.Inventory!)),
+            StockChangeStatus.UnknownAlbum => AlbumNotFound(albumId),
+            StockChangeStatus.KeyReused => Problems.Unprocessable(
+                "This Idempotency-Key was used for a different stock change.",
+                "Send the original request again to get its answer, or use a new key for a new change."),
+            _ => Problems.Conflict(
+                "Stock cannot go below what is on hold.",
+                $"Album {albumId} has {outcome.Inventory!.Quantity} on hand, {outcome.Inventory.Reserved} of them reserved."),
+        };
 
     /// <summary>
     /// The change's key from an optional Idempotency-Key, per caller and album: a double-clicked restock or a re-sent
@@ -98,11 +99,9 @@ public static class InventoryApi
     /// </summary>
     private static Guid? ChangeKey(HttpRequest http, Guid albumId, ClaimsPrincipal user, FieldErrors errors)
     {
-        var key = http.Headers[IdempotencyHeader].ToString();
-        errors.Check(key.Length <= MaxKeyLength && !key.Any(char.IsControl), IdempotencyHeader, $"At most {MaxKeyLength} printable characters.");
+        var key = Idempotency.KeyOf(http, errors);
         return key.Length > 0 ? StockChange.KeyFor("stock", albumId, Callers.Id(user) + "\n" + key) : null;
     }
 
-    public static IResult AlbumNotFound(Guid albumId) =>
-        TypedResults.Problem(title: "No such album.", detail: $"Album {albumId} does not exist.", statusCode: StatusCodes.Status404NotFound);
+    public static NotFoundProblem AlbumNotFound(Guid albumId) => Problems.NotFound("No such album.", $"Album {albumId} does not exist.");
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Misty.Grains.Interfaces.Inventory;
 
 namespace Misty.Web.Inventory;
@@ -10,6 +11,6 @@ public sealed record InventoryResponse(
         snapshot.Reserved, snapshot.Available, snapshot.ReorderPoint, snapshot.OptimalStockLevel, snapshot.LastRestockDate, snapshot.Version);
 }
 
-public sealed record RestockRequest(int? Quantity, decimal? UnitCost, string? Notes);
+public sealed record RestockRequest([property: Required] int? Quantity, decimal? UnitCost, string? Notes);
 
-public sealed record AdjustRequest(int? Delta, string? Reason);
+public sealed record AdjustRequest([property: Required] int? Delta, [property: Required] string? Reason);

@@ -1,15 +1,22 @@
+using System.ComponentModel.DataAnnotations;
 using Misty.Grains.Interfaces.Orders;
+using Misty.Web.Api;
 
 namespace Misty.Web.Orders;
 
-public sealed record OrderLineRequest(Guid? AlbumId, int? Quantity, decimal? Discount);
+public sealed record OrderLineRequest([property: Required] Guid? AlbumId, [property: Required] int? Quantity, decimal? Discount);
 
-public sealed record OrderCustomerRequest(string? Email, string? FirstName, string? LastName, string? Phone, string? Address);
+public sealed record OrderCustomerRequest(
+    [property: Required] string? Email, [property: Required] string? FirstName, [property: Required] string? LastName, string? Phone, string? Address);
 
 /// <param name="Token">The payment processor's token for the card, when the storefront has one.</param>
-public sealed record OrderPaymentRequest(string? Method, string? Token);
+public sealed record OrderPaymentRequest([property: Required] string? Method, string? Token);
 
-/// <summary>An order from a reservation (the storefront's checkout) or from lines (staff), for a known or a new customer.</summary>
+/// <summary>
+/// An order from a reservation (the storefront's checkout) or from lines (staff), for a known customer (customerId) or
+/// a new one (customer); a storefront acting for a signed-in customer (X-Customer-Token) gives neither.
+/// </summary>
+[OneOfRequired("reservationId", "lines")]
 public sealed record CreateOrderRequest(
     Guid? ReservationId,
     IReadOnlyList<OrderLineRequest?>? Lines,
@@ -17,16 +24,16 @@ public sealed record CreateOrderRequest(
     OrderCustomerRequest? Customer,
     string? Channel,
     string? ShippingAddress,
-    OrderPaymentRequest? Payment);
+    [property: Required] OrderPaymentRequest? Payment);
 
-public sealed record CreateShipmentRequest(string? Carrier, string? TrackingNumber);
+public sealed record CreateShipmentRequest([property: Required] string? Carrier, [property: Required] string? TrackingNumber);
 
-public sealed record ShipmentStatusRequest(string? Status);
+public sealed record ShipmentStatusRequest([property: Required] string? Status);
 
-public sealed record FraudReviewRequest(bool? Approve);
+public sealed record FraudReviewRequest([property: Required] bool? Approve);
 
 /// <param name="Refund">True: refund every completed payment of the cancelled order; false: keep them.</param>
-public sealed record RefundDecisionRequest(bool? Refund);
+public sealed record RefundDecisionRequest([property: Required] bool? Refund);
 
 public sealed record FraudReasonResponse(string Code, int Points, string Detail)
 {

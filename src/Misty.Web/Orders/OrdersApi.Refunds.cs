@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Misty.Grains.Audit;
 using Misty.Grains.Interfaces;
 using Misty.Grains.Interfaces.Cases;
@@ -19,19 +20,15 @@ public static partial class OrdersApi
     private static IEndpointRouteBuilder MapOrderRefunds(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/api/orders/{orderId:guid}/cancel", CancelAsync).WithTags("Orders").RequireAuthorization(MistyPolicies.Storefront)
+            .WithName("cancelOrder")
             .WithSummary("Cancels the order: held stock is released, sold units come back; payments are refunded when a manager or the " +
-                         "customer cancels, and wait for a manager's refund decision when staff do.")
-            .Produces<OrderResponse>()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+                         "customer cancels, and wait for a manager's refund decision when staff do.");
         routes.MapPost("/api/orders/{orderId:guid}/refund-decision", DecideRefundAsync).WithTags("Orders").RequireAuthorization(MistyPolicies.Manager)
-            .WithSummary("Decides on a cancelled order's completed payments: refund them all, or keep them.")
-            .Produces<OrderResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithName("decideRefund")
+            .WithSummary("Decides on a cancelled order's completed payments: refund them all, or keep them.");
         routes.MapPost("/api/payments/{paymentId:guid}/refund", RefundAsync).WithTags("Orders").RequireAuthorization(MistyPolicies.Manager)
-            .WithSummary("Refunds a completed payment.")
-            .Produces<PaymentResponse>()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithName("refundPayment")
+            .WithSummary("Refunds a completed payment.");
         return routes;
     }
 
@@ -39,7 +36,7 @@ public static partial class OrdersApi
     private static bool MayRefund(ClaimsPrincipal user) =>
         !Callers.IsStaff(user) || user.IsInRole(StaffRoles.Manager) || user.IsInRole(StaffRoles.Admin);
 
-    private static async Task<IResult> CancelAsync(Guid orderId, Guid? customerId, ClaimsPrincipal user, IGrainFactory grains, IAuditLog audit)
+    private static async Task<Results<Ok<OrderResponse>, ValidationProblem, NotFoundProblem, ConflictProblem, UnprocessableProblem, UnavailableProblem>> CancelAsync(Guid orderId, Guid? customerId, ClaimsPrincipal user, IGrainFactory grains, IAuditLog audit)
     {
         if (await FindAsync(orderId, customerId, user, grains) is not { } order)
         {
@@ -48,14 +45,13 @@ public static partial class OrdersApi
 
         if (!Callers.IsStaff(user) && order.Status is not (OrderStatus.Pending or OrderStatus.Processing))
         {
-            return TypedResults.Problem(title: $"The order is {SchemaNames.Of(order.Status)}.",
-                detail: "Once an order has shipped, staff cancel it (the parcel comes back first).", statusCode: StatusCodes.Status409Conflict);
+            return Problems.Conflict($"The order is {SchemaNames.Of(order.Status)}.", "Once an order has shipped, staff cancel it (the parcel comes back first).");
         }
 
         var outcome = await grains.GetGrain<IOrderGrain>(orderId).CancelAsync(Callers.Id(user), MayRefund(user));
         if (outcome.Result != OrderResult.Ok)
         {
-            return Refused(outcome, []);
+            return Refused<Ok<OrderResponse>>(outcome, []);
         }
 
         var cancelled = outcome.Order!;
@@ -74,11 +70,11 @@ public static partial class OrdersApi
         return TypedResults.Ok(OrderResponse.From(cancelled));
     }
 
-    private static async Task<IResult> DecideRefundAsync(Guid orderId, RefundDecisionRequest request, ClaimsPrincipal user, IGrainFactory grains, IAuditLog audit)
+    private static async Task<Results<Ok<OrderResponse>, ValidationProblem, NotFoundProblem, ConflictProblem, UnprocessableProblem, UnavailableProblem>> DecideRefundAsync(Guid orderId, RefundDecisionRequest request, ClaimsPrincipal user, IGrainFactory grains, IAuditLog audit)
     {
         if (request.Refund is not { } refund)
         {
-            return new FieldErrors().Add("refund", "Required: true to refund the completed payments, false to keep them.").ToProblem();
+            return Problems.Field("refund", "Required: true to refund the completed payments, false to keep them.");
         }
 
         var grain = grains.GetGrain<IOrderGrain>(orderId);
@@ -86,7 +82,7 @@ public static partial class OrdersApi
         var outcome = await grain.DecideRefundAsync(refund, Callers.Id(user));
         if (outcome.Result != OrderResult.Ok)
         {
-            return outcome.Result == OrderResult.NotFound ? OrderNotFound(orderId) : Refused(outcome, []);
+            return outcome.Result == OrderResult.NotFound ? OrderNotFound(orderId) : Refused<Ok<OrderResponse>>(outcome, []);
         }
 
         if (!refund)
@@ -103,7 +99,7 @@ public static partial class OrdersApi
         return TypedResults.Ok(OrderResponse.From(outcome.Order!));
     }
 
-    private static async Task<IResult> RefundAsync(Guid paymentId, ClaimsPrincipal user, IGrainFactory grains, IAuditLog audit)
+    private static async Task<Results<Ok<PaymentResponse>, ValidationProblem, NotFoundProblem, ConflictProblem, UnprocessableProblem, UnavailableProblem>> RefundAsync(Guid paymentId, ClaimsPrincipal user, IGrainFactory grains, IAuditLog audit)
     {
         if (await grains.GetGrain<IOrderPartGrain>(paymentId).GetOrderAsync() is not { } orderId)
         {
@@ -115,7 +111,7 @@ public static partial class OrdersApi
         var outcome = await grain.RefundPaymentAsync(paymentId, Callers.Id(user));
         if (outcome.Result != OrderResult.Ok)
         {
-            return outcome.Result == OrderResult.NotFound ? PartNotFound("payment", paymentId) : Refused(outcome, []);
+            return outcome.Result == OrderResult.NotFound ? PartNotFound("payment", paymentId) : Refused<Ok<PaymentResponse>>(outcome, []);
         }
 
         await AuditRefundsAsync(audit, user, before!, outcome.Order!, "payment");

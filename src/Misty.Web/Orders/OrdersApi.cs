@@ -1,7 +1,6 @@
-using System.Globalization;
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Misty.Grains.Audit;
 using Misty.Grains.Interfaces;
 using Misty.Grains.Interfaces.Cases;
@@ -23,11 +22,6 @@ namespace Misty.Web.Orders;
 /// </summary>
 public static partial class OrdersApi
 {
-    private const int MaxLines = 100;
-    private const int MaxUnitsPerLine = 1_000;
-    private const int MaxTextLength = 1_000;
-    private const int MaxKeyLength = 200;
-
     /// <summary>
     /// Order changes and fraud alerts for the dashboards; the alert queue's snapshot reads rows, so only with a database.
     /// (An order leaving review shows as its OrderChanged, which the page uses to drop the alert.)
@@ -42,48 +36,35 @@ public static partial class OrdersApi
     public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder routes)
     {
         var orders = routes.MapGroup("/api/orders").WithTags("Orders");
-        orders.MapPost("", CreateAsync).RequireAuthorization(MistyPolicies.Storefront)
-            .WithSummary("Places an order from a reservation (storefront) or from lines (staff), and charges its payment.")
-            .Produces<CreatedOrderResponse>(StatusCodes.Status201Created)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict);
-        orders.MapGet("/{orderId:guid}", GetAsync).RequireAuthorization(MistyPolicies.Storefront)
-            .WithSummary("One order with its items, payments and shipments (storefront: name the customer with ?customerId=).")
-            .Produces<OrderResponse>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        orders.MapGet("", ListAsync)
-            .RequireAuthorization(MistyPolicies.Storefront)
-            .WithSummary("Lists orders, newest first, by customer, status, channel and order date (from inclusive, to exclusive).")
-            .Produces<OrderPage>()
-            .ProducesValidationProblem();
-        orders.MapPost("/{orderId:guid}/shipments", AddShipmentAsync).RequireAuthorization(MistyPolicies.Staff)
-            .WithSummary("Adds a shipment (carrier and tracking number) to a paid order.")
-            .Produces<ShipmentResponse>(StatusCodes.Status201Created)
-            .ProducesProblem(StatusCodes.Status409Conflict);
-        orders.MapPost("/{orderId:guid}/fraud-review", ReviewFraudAsync).RequireAuthorization(MistyPolicies.Manager)
-            .WithSummary("Decides on an order held for fraud review: approved, its payment is charged; rejected, it is cancelled.")
-            .Produces<OrderResponse>()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+        orders.MapPost("", CreateAsync).RequireAuthorization(MistyPolicies.Storefront).AcceptsIdempotencyKey().WithName("createOrder")
+            .WithSummary("Places an order from a reservation (storefront) or from lines (staff), and charges its payment.");
+        orders.MapGet("/{orderId:guid}", GetAsync).RequireAuthorization(MistyPolicies.Storefront).WithName("getOrder")
+            .WithSummary("One order with its items, payments and shipments (storefront: the signed-in customer's, or name the customer with ?customerId=).");
+        orders.MapGet("", ([AsParameters] OrderListParameters parameters, ClaimsPrincipal user, OrderDirectory directory, CancellationToken cancellationToken) =>
+                ListAsync(parameters, user, directory, cancellationToken))
+            .RequireAuthorization(MistyPolicies.Storefront).WithName("listOrders")
+            .WithSummary("Lists orders, newest first, by customer, status, channel and order date (from inclusive, to exclusive).");
+        orders.MapPost("/{orderId:guid}/shipments", AddShipmentAsync).RequireAuthorization(MistyPolicies.Staff).WithName("addShipment")
+            .WithSummary("Adds a shipment (carrier and tracking number) to a paid order.");
+        orders.MapPost("/{orderId:guid}/fraud-review", ReviewFraudAsync).RequireAuthorization(MistyPolicies.Manager).WithName("reviewFraud")
+            .WithSummary("Decides on an order held for fraud review: approved, its payment is charged; rejected, it is cancelled.");
         routes.MapPost("/api/shipments/{shipmentId:guid}/status", UpdateShipmentAsync).WithTags("Orders").RequireAuthorization(MistyPolicies.Staff)
-            .WithSummary("Moves a shipment forward (preparing, shipped, in_transit, delivered); the order follows.")
-            .Produces<ShipmentResponse>()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithName("updateShipmentStatus")
+            .WithSummary("Moves a shipment forward (preparing, shipped, in_transit, delivered); the order follows.");
         return routes.MapOrderRefunds();
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest http, CreateOrderRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<Created<CreatedOrderResponse>, ValidationProblem, NotFoundProblem, ConflictProblem, UnprocessableProblem, UnavailableProblem>>
+        CreateAsync(HttpRequest http, CreateOrderRequest request, ClaimsPrincipal user, IGrainFactory grains)
     {
         var storefront = !Callers.IsStaff(user);
         var errors = new FieldErrors();
-        var channel = Channel(request.Channel, storefront, errors);
-        var method = Method(request.Payment, storefront, errors);
-        var lines = Lines(request, storefront, errors);
-        var key = http.Headers[ReservationsApi.IdempotencyHeader].ToString();
-        errors.Check(key.Length <= MaxKeyLength && !key.Any(char.IsControl), ReservationsApi.IdempotencyHeader, $"At most {MaxKeyLength} printable characters.")
-            .Check(request.ShippingAddress is null || request.ShippingAddress.Trim().Length is > 0 and <= MaxTextLength, "shippingAddress",
-                $"From 1 to {MaxTextLength} characters.")
-            .Check(request.Payment?.Token is null || request.Payment.Token.Length <= MaxKeyLength, "payment.token", $"At most {MaxKeyLength} characters.")
-            .Check(storefront || request.CustomerId is null != (request.Customer is null), "customerId",
+        var channel = OrderRequestRules.Channel(request.Channel, storefront, errors);
+        var method = OrderRequestRules.Method(request.Payment, storefront, errors);
+        var lines = OrderRequestRules.Lines(request, storefront, errors);
+        var key = Idempotency.KeyOf(http, errors);
+        var requestedAddress = OrderRequestRules.ShippingAddress(request.ShippingAddress, errors);
+        errors.Check(storefront || request.CustomerId is null != (request.Customer is null), "customerId",
                 "Give exactly one of customerId (a known customer) and customer (a new one).")
             .Check(!storefront || request.Customer is null || (request.CustomerId is null && CustomerAccess.TokenCustomer(user) is null), "customer",
                 "Leave customer out when the customer is signed in (X-Customer-Token).");
@@ -99,7 +80,7 @@ public static partial class OrdersApi
         if (request.ReservationId is { } reservationId
             && await grains.GetGrain<IReservationGrain>(reservationId).GetAsync() is var reservation && (reservation is null || !MayUse(reservation, user)))
         {
-            return new FieldErrors().Add("reservationId", $"There is no reservation {reservationId} of yours.").ToProblem();
+            return Problems.Field("reservationId", $"There is no reservation {reservationId} of yours.");
         }
 
         // Staff name any customer; the storefront orders for the customer of its token, or registers a new one inline.
@@ -109,9 +90,7 @@ public static partial class OrdersApi
             return CustomerAccess.NotFound(request.CustomerId);
         }
 
-        var orderId = request.ReservationId is { } fromReservation ? OrderIds.ForReservation(fromReservation)
-            : key.Length > 0 ? OrderIds.ForIdempotencyKey(caller, key)
-            : Guid.NewGuid();
+        var orderId = OrderRequestRules.OrderId(request.ReservationId, caller, key);
         CustomerView? customer;
         if (newCustomer is not null)
         {
@@ -130,32 +109,32 @@ public static partial class OrdersApi
         {
             return storefront
                 ? CustomerAccess.NotFound(knownCustomerId)
-                : new FieldErrors().Add("customerId", $"There is no customer {request.CustomerId}.").ToProblem();
+                : Problems.Field("customerId", $"There is no customer {request.CustomerId}.");
         }
 
-        var shippingAddress = channel == SalesChannel.InStore ? null : request.ShippingAddress?.Trim() ?? customer.Address;
+        var shippingAddress = channel == SalesChannel.InStore ? null : requestedAddress ?? customer.Address;
         if (channel != SalesChannel.InStore && shippingAddress is null)
         {
-            return new FieldErrors().Add("shippingAddress", "Required: the customer has no address on file.").ToProblem();
+            return Problems.Field("shippingAddress", "Required: the customer has no address on file.");
         }
 
         var draft = new OrderDraft(customer.CustomerId, channel!.Value, request.ReservationId, lines, shippingAddress, method!.Value,
             request.Payment?.Token, caller, "");
-        draft = draft with { RequestHash = RequestHash(draft) };
+        draft = draft with { RequestHash = OrderRequestRules.RequestHash(draft) };
         var outcome = await grains.GetGrain<IOrderGrain>(orderId).CreateAsync(draft);
         return outcome.Result == OrderResult.Ok
             ? TypedResults.Created($"/api/orders/{orderId}", CreatedOrderResponse.From(outcome.Order!, outcome.PartId!.Value))
-            : Refused(outcome, lines);
+            : Refused<Created<CreatedOrderResponse>>(outcome, lines);
     }
 
-    private static async Task<IResult> GetAsync(Guid orderId, Guid? customerId, ClaimsPrincipal user, IGrainFactory grains) =>
+    private static async Task<Results<Ok<OrderResponse>, NotFoundProblem>> GetAsync(Guid orderId, Guid? customerId, ClaimsPrincipal user, IGrainFactory grains) =>
         await FindAsync(orderId, customerId, user, grains) is { } order ? TypedResults.Ok(OrderResponse.From(order)) : OrderNotFound(orderId);
 
-    private static async Task<IResult> ListAsync(HttpRequest http, ClaimsPrincipal user, OrderDirectory directory, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<OrderPage>, ValidationProblem, NotFoundProblem>> ListAsync(
+        OrderListParameters parameters, ClaimsPrincipal user, OrderDirectory directory, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
-        var parameters = http.Query;
-        var named = OptionalGuid(parameters["customerId"], "customerId", errors);
+        var named = QueryValues.Uuid(parameters.CustomerId, "customerId", errors);
         var customerId = named;
         if (errors.IsEmpty && !CustomerAccess.TryActFor(user, named, out customerId))
         {
@@ -164,12 +143,12 @@ public static partial class OrdersApi
 
         var query = new OrderQuery(
             customerId,
-            OptionalLabel<OrderStatus>(parameters["status"], "status", errors),
-            OptionalLabel<SalesChannel>(parameters["channel"], "channel", errors),
-            OptionalTime(parameters["from"], "from", endOfDay: false, errors),
-            OptionalTime(parameters["to"], "to", endOfDay: true, errors),
-            PageParameters.Page(parameters["page"], errors),
-            PageParameters.PageSize(parameters["pageSize"], errors));
+            QueryValues.Enum<OrderStatus>(parameters.Status, "status", errors),
+            QueryValues.Enum<SalesChannel>(parameters.Channel, "channel", errors),
+            QueryValues.Time(parameters.From, "from", endOfDay: false, errors),
+            QueryValues.Time(parameters.To, "to", endOfDay: true, errors),
+            PageParameters.Page(parameters.Page, errors),
+            PageParameters.PageSize(parameters.PageSize, errors));
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();
@@ -178,7 +157,7 @@ public static partial class OrdersApi
         return TypedResults.Ok(await directory.ListAsync(query, cancellationToken));
     }
 
-    private static async Task<IResult> AddShipmentAsync(Guid orderId, CreateShipmentRequest request, IGrainFactory grains)
+    private static async Task<Results<Created<ShipmentResponse>, ValidationProblem, NotFoundProblem, ConflictProblem, UnprocessableProblem, UnavailableProblem>> AddShipmentAsync(Guid orderId, CreateShipmentRequest request, IGrainFactory grains)
     {
         var errors = new FieldErrors();
         var carrier = request.Carrier?.Trim();
@@ -193,18 +172,18 @@ public static partial class OrdersApi
         var outcome = await grains.GetGrain<IOrderGrain>(orderId).AddShipmentAsync(carrier!, tracking!);
         if (outcome.Result != OrderResult.Ok)
         {
-            return outcome.Result == OrderResult.NotFound ? OrderNotFound(orderId) : Refused(outcome, []);
+            return outcome.Result == OrderResult.NotFound ? OrderNotFound(orderId) : Refused<Created<ShipmentResponse>>(outcome, []);
         }
 
         var shipment = outcome.Order!.Shipments.First(candidate => candidate.ShipmentId == outcome.PartId);
         return TypedResults.Created($"/api/shipments/{shipment.ShipmentId}", ShipmentResponse.From(outcome.Order, shipment));
     }
 
-    private static async Task<IResult> ReviewFraudAsync(Guid orderId, FraudReviewRequest request, ClaimsPrincipal user, IGrainFactory grains, IAuditLog audit)
+    private static async Task<Results<Ok<OrderResponse>, ValidationProblem, NotFoundProblem, ConflictProblem, UnprocessableProblem, UnavailableProblem>> ReviewFraudAsync(Guid orderId, FraudReviewRequest request, ClaimsPrincipal user, IGrainFactory grains, IAuditLog audit)
     {
         if (request.Approve is not { } approve)
         {
-            return new FieldErrors().Add("approve", "Required: true to charge the payment, false to cancel the order.").ToProblem();
+            return Problems.Field("approve", "Required: true to charge the payment, false to cancel the order.");
         }
 
         var outcome = await grains.GetGrain<IOrderGrain>(orderId).ReviewFraudAsync(approve, Callers.Id(user));
@@ -222,13 +201,13 @@ public static partial class OrdersApi
             });
         }
 
-        return outcome.Result == OrderResult.Ok ? TypedResults.Ok(OrderResponse.From(outcome.Order!)) : Refused(outcome, []);
+        return outcome.Result == OrderResult.Ok ? TypedResults.Ok(OrderResponse.From(outcome.Order!)) : Refused<Ok<OrderResponse>>(outcome, []);
     }
 
-    private static async Task<IResult> UpdateShipmentAsync(Guid shipmentId, ShipmentStatusRequest request, IGrainFactory grains)
+    private static async Task<Results<Ok<ShipmentResponse>, ValidationProblem, NotFoundProblem, ConflictProblem, UnprocessableProblem, UnavailableProblem>> UpdateShipmentAsync(Guid shipmentId, ShipmentStatusRequest request, IGrainFactory grains)
     {
         var errors = new FieldErrors();
-        var status = OptionalLabel<ShipmentStatus>(request.Status, "status", errors);
+        var status = QueryValues.Enum<ShipmentStatus>(request.Status, "status", errors);
         errors.Check(request.Status is not null, "status", "Required.");
         if (!errors.IsEmpty)
         {
@@ -245,7 +224,7 @@ public static partial class OrdersApi
         {
             OrderResult.Ok => TypedResults.Ok(ShipmentResponse.From(outcome.Order!, outcome.Order!.Shipments.First(shipment => shipment.ShipmentId == shipmentId))),
             OrderResult.NotFound => PartNotFound("shipment", shipmentId),
-            _ => Refused(outcome, []),
+            _ => Refused<Ok<ShipmentResponse>>(outcome, []),
         };
     }
 
@@ -273,152 +252,52 @@ public static partial class OrdersApi
     /// Checkout by the email of a registered customer: never attached to that account (nor its id or address revealed)
     /// without the customer's proof, so the site signs the customer in and sends the order with their token.
     /// </summary>
-    private static IResult SignInRequired() =>
-        TypedResults.Problem(
-            title: "Sign the customer in.",
-            detail: "This email belongs to a registered customer. Sign them in on the site, then place the order with their X-Customer-Token " +
+    private static ConflictProblem SignInRequired() =>
+        Problems.Conflict(
+            "Sign the customer in.",
+            "This email belongs to a registered customer. Sign them in on the site, then place the order with their X-Customer-Token " +
                     "(a server key gets one from POST /api/customer-tokens). Nothing was ordered.",
-            statusCode: StatusCodes.Status409Conflict,
-            extensions: new Dictionary<string, object?> { ["code"] = "sign_in_required" });
+            new Dictionary<string, object?> { ["code"] = "sign_in_required" });
 
     /// <summary>A storefront caller may turn its own reservations into orders; staff any.</summary>
     private static bool MayUse(ReservationView reservation, ClaimsPrincipal user) => Callers.IsStaff(user) || reservation.Caller == Callers.Id(user);
 
-    private static SalesChannel? Channel(string? value, bool storefront, FieldErrors errors)
-    {
-        if (value is null)
+
+    /// <summary>The problem for an order grain's refusal, as any order command's typed result.</summary>
+    private static Results<TSuccess, ValidationProblem, NotFoundProblem, ConflictProblem, UnprocessableProblem, UnavailableProblem> Refused<TSuccess>(OrderOutcome outcome, List<OrderLineDraft> lines)
+        where TSuccess : IResult => outcome.Result switch
         {
-            errors.Check(storefront, "channel", $"Required: one of {string.Join(", ", SchemaNames.All<SalesChannel>())}.");
-            return SalesChannel.Online;
-        }
+            OrderResult.NotFound => Problems.NotFound("Not found.", outcome.Detail),
+            OrderResult.KeyReused => Problems.Unprocessable(
+                "This order was already placed with different details.",
+                "Send the original request again to get its answer, or use a new reservation or Idempotency-Key for a new order."),
+            OrderResult.Insufficient => Problems.Conflict(
+                "Not enough stock.",
+                "Nothing was ordered: " + string.Join("; ", outcome.Shortages.Select(s => $"album {s.AlbumId}: {s.Requested} requested, {s.Available} available")),
+                new Dictionary<string, object?> { ["lines"] = outcome.Shortages.Select(s => new ShortLine(s.AlbumId, s.Requested, s.Available)).ToList() }),
+            OrderResult.UnknownAlbum or OrderResult.InvalidDiscount => Problems.Field(lines.Count > 0 ? "lines" : "reservationId", outcome.Detail ?? ""),
+            OrderResult.UnknownCustomer => Problems.Field("customerId", outcome.Detail ?? ""),
+            OrderResult.ReservationUnusable => Problems.Conflict("The reservation cannot become an order.", outcome.Detail),
+            OrderResult.GatewayUnavailable => Problems.Unavailable("The payment gateway did not answer.", outcome.Detail),
+            _ => Problems.Conflict("Not allowed in the current state.", outcome.Detail),
+        };
 
-        if (!SchemaNames.TryParse(value, out SalesChannel channel))
-        {
-            errors.Add("channel", $"One of {string.Join(", ", SchemaNames.All<SalesChannel>())}.");
-            return null;
-        }
+    private static NotFoundProblem OrderNotFound(Guid orderId) => Problems.NotFound("No such order.", $"Order {orderId} does not exist.");
 
-        errors.Check(!storefront || channel == SalesChannel.Online, "channel", "The storefront places online orders.");
-        return channel;
-    }
-
-    private static PaymentMethod? Method(OrderPaymentRequest? payment, bool storefront, FieldErrors errors)
-    {
-        if (!SchemaNames.TryParse(payment?.Method, out PaymentMethod method))
-        {
-            errors.Add("payment.method", $"Required: one of {string.Join(", ", SchemaNames.All<PaymentMethod>())}.");
-            return null;
-        }
-
-        errors.Check(!storefront || method != PaymentMethod.Cash, "payment.method", "Cash is paid at the till.");
-        return method;
-    }
-
-    /// <summary>Validates the lines and merges repeats of an album; a storefront order takes its lines from its reservation.</summary>
-    private static List<OrderLineDraft> Lines(CreateOrderRequest request, bool storefront, FieldErrors errors)
-    {
-        if (request.ReservationId is not null)
-        {
-            errors.Check(request.Lines is null, "lines", "Give either reservationId or lines, not both.");
-            return [];
-        }
-
-        if (storefront)
-        {
-            errors.Add("reservationId", "Required: the storefront places orders from its reservations.");
-            return [];
-        }
-
-        if (request.Lines is not { Count: > 0 and <= MaxLines } lines)
-        {
-            errors.Add("lines", $"Give reservationId, or from 1 to {MaxLines} lines.");
-            return [];
-        }
-
-        for (var i = 0; i < lines.Count; i++)
-        {
-            errors.Check(lines[i]?.AlbumId is { } albumId && albumId != Guid.Empty, $"lines[{i}].albumId", "An album id is required.")
-                .Check(lines[i]?.Quantity is > 0 and <= MaxUnitsPerLine, $"lines[{i}].quantity", $"From 1 to {MaxUnitsPerLine} units.")
-                .Check(lines[i]?.Discount is null or >= 0 && (lines[i]?.Discount is null || decimal.Round(lines[i]!.Discount!.Value, 2) == lines[i]!.Discount),
-                    $"lines[{i}].discount", "An amount of money of at least 0, with at most two decimals.");
-        }
-
-        return errors.IsEmpty
-            ? [.. lines.GroupBy(line => line!.AlbumId!.Value).OrderBy(group => group.Key)
-                .Select(group => new OrderLineDraft(group.Key, group.Sum(line => line!.Quantity!.Value), group.Sum(line => line!.Discount ?? 0)))]
-            : [];
-    }
-
-    private static string RequestHash(OrderDraft draft) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('|',
-            draft.CustomerId.ToString("N"), SchemaNames.Of(draft.Channel), draft.ReservationId?.ToString("N") ?? "",
-            string.Join(';', draft.Lines.Select(line => string.Create(CultureInfo.InvariantCulture, $"{line.AlbumId:N}:{line.Quantity}:{line.Discount}"))),
-            draft.ShippingAddress ?? "", SchemaNames.Of(draft.PaymentMethod), draft.PaymentToken ?? ""))));
-
-    private static IResult Refused(OrderOutcome outcome, List<OrderLineDraft> lines) => outcome.Result switch
-    {
-        OrderResult.NotFound => TypedResults.Problem(title: "Not found.", detail: outcome.Detail, statusCode: StatusCodes.Status404NotFound),
-        OrderResult.KeyReused => TypedResults.Problem(
-            title: "This order was already placed with different details.",
-            detail: "Send the original request again to get its answer, or use a new reservation or Idempotency-Key for a new order.",
-            statusCode: StatusCodes.Status422UnprocessableEntity),
-        OrderResult.Insufficient => TypedResults.Problem(
-            title: "Not enough stock.",
-            detail: "Nothing was ordered: " + string.Join("; ", outcome.Shortages.Select(s => $"album {s.AlbumId}: {s.Requested} requested, {s.Available} available")),
-            statusCode: StatusCodes.Status409Conflict,
-            extensions: new Dictionary<string, object?> { ["lines"] = outcome.Shortages.Select(s => new ShortLine(s.AlbumId, s.Requested, s.Available)).ToList() }),
-        OrderResult.UnknownAlbum or OrderResult.InvalidDiscount => new FieldErrors().Add(lines.Count > 0 ? "lines" : "reservationId", outcome.Detail ?? "").ToProblem(),
-        OrderResult.UnknownCustomer => new FieldErrors().Add("customerId", outcome.Detail ?? "").ToProblem(),
-        OrderResult.ReservationUnusable => TypedResults.Problem(title: "The reservation cannot become an order.", detail: outcome.Detail,
-            statusCode: StatusCodes.Status409Conflict),
-        OrderResult.GatewayUnavailable => TypedResults.Problem(title: "The payment gateway did not answer.", detail: outcome.Detail,
-            statusCode: StatusCodes.Status503ServiceUnavailable),
-        _ => TypedResults.Problem(title: "Not allowed in the current state.", detail: outcome.Detail, statusCode: StatusCodes.Status409Conflict),
-    };
-
-    private static Guid? OptionalGuid(string? value, string field, FieldErrors errors)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return null;
-        }
-
-        errors.Check(Guid.TryParse(value, out var id), field, "A UUID.");
-        return id;
-    }
-
-    private static T? OptionalLabel<T>(string? value, string field, FieldErrors errors) where T : struct, Enum
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return null;
-        }
-
-        errors.Check(SchemaNames.TryParse(value, out T parsed), field, $"One of {string.Join(", ", SchemaNames.All<T>())}.");
-        return parsed;
-    }
-
-    /// <summary>A date (yyyy-MM-dd, UTC; as "to", the whole day counts) or an ISO 8601 time.</summary>
-    private static DateTimeOffset? OptionalTime(string? value, string field, bool endOfDay, FieldErrors errors)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return null;
-        }
-
-        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-        {
-            return new DateTimeOffset((endOfDay ? day.AddDays(1) : day).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        }
-
-        var valid = DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time);
-        errors.Check(valid, field, "A date (yyyy-MM-dd) or an ISO 8601 time.");
-        return valid ? time.ToUniversalTime() : null;
-    }
-
-    private static IResult OrderNotFound(Guid orderId) =>
-        TypedResults.Problem(title: "No such order.", detail: $"Order {orderId} does not exist.", statusCode: StatusCodes.Status404NotFound);
-
-    private static IResult PartNotFound(string kind, Guid id) =>
-        TypedResults.Problem(title: $"No such {kind}.", detail: $"The {kind} {id} does not exist.", statusCode: StatusCodes.Status404NotFound);
+    private static NotFoundProblem PartNotFound(string kind, Guid id) => Problems.NotFound($"No such {kind}.", $"The {kind} {id} does not exist.");
 }
+
+/// <summary>The query of GET /api/orders; values arrive as text so that a bad one is reported against its name.</summary>
+/// <param name="CustomerId">Staff: any customer's orders; storefront: the signed-in customer's (default) or the one named.</param>
+/// <param name="Status">pending, processing, shipped, delivered, cancelled or fraud_review.</param>
+/// <param name="Channel">online, in_store or phone.</param>
+/// <param name="From">A date (yyyy-MM-dd, UTC) or ISO 8601 time: orders at or after it.</param>
+/// <param name="To">A date (the whole day counts) or ISO 8601 time: orders before it.</param>
+public sealed record OrderListParameters(
+    [property: FromQuery(Name = "customerId")] string? CustomerId,
+    [property: FromQuery(Name = "status")] string? Status,
+    [property: FromQuery(Name = "channel")] string? Channel,
+    [property: FromQuery(Name = "from")] string? From,
+    [property: FromQuery(Name = "to")] string? To,
+    [property: FromQuery(Name = "page")] string? Page,
+    [property: FromQuery(Name = "pageSize")] string? PageSize);

@@ -1,12 +1,13 @@
+using System.ComponentModel.DataAnnotations;
 using Misty.Grains.Interfaces.Reservations;
 
 namespace Misty.Web.Reservations;
 
-public sealed record ReservationLineRequest(Guid? AlbumId, int? Quantity);
+public sealed record ReservationLineRequest([property: Required] Guid? AlbumId, [property: Required] int? Quantity);
 
-public sealed record CreateReservationRequest(IReadOnlyList<ReservationLineRequest?>? Lines, int? TtlSeconds);
+public sealed record CreateReservationRequest([property: Required] IReadOnlyList<ReservationLineRequest?>? Lines, int? TtlSeconds);
 
-public sealed record ExtendReservationRequest(int? TtlSeconds);
+public sealed record ExtendReservationRequest([property: Required] int? TtlSeconds);
 
 public sealed record ReservationLineResponse(Guid AlbumId, int Quantity);
 

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Misty.Grains.Interfaces;
 using Misty.Grains.Interfaces.Reservations;
 using Misty.Grains.Reservations;
@@ -11,32 +12,33 @@ namespace Misty.Web.Reservations;
 
 public static class ReservationsApi
 {
-    public const string IdempotencyHeader = "Idempotency-Key";
     public static readonly TimeSpan DefaultTtl = TimeSpan.FromMinutes(15);
     private const int MinTtlSeconds = 30;
     private const int MaxTtlSeconds = 24 * 60 * 60;
     private const int MaxLines = 100;
     private const int MaxUnitsPerLine = 1_000;
-    private const int MaxKeyLength = 200;
 
     public static IEndpointRouteBuilder MapReservationsApi(this IEndpointRouteBuilder routes)
     {
         var reservations = routes.MapGroup("/api/reservations").WithTags("Reservations").RequireAuthorization(MistyPolicies.Storefront);
-        reservations.MapPost("", CreateAsync);
-        reservations.MapGet("/{reservationId:guid}", GetAsync);
-        reservations.MapDelete("/{reservationId:guid}", ReleaseAsync);
-        reservations.MapPost("/{reservationId:guid}/commit", CommitAsync);
-        reservations.MapPost("/{reservationId:guid}/extend", ExtendAsync);
+        reservations.MapPost("", CreateAsync).AcceptsIdempotencyKey(required: true).WithName("createReservation")
+            .WithSummary("Holds stock for a basket until it is ordered, released or expires (all lines or none).");
+        reservations.MapGet("/{reservationId:guid}", GetAsync).WithName("getReservation").WithSummary("One reservation of the caller.");
+        reservations.MapDelete("/{reservationId:guid}", ReleaseAsync).WithName("releaseReservation")
+            .WithSummary("Releases a held reservation: its stock is available again.");
+        reservations.MapPost("/{reservationId:guid}/commit", CommitAsync).WithName("commitReservation")
+            .WithSummary("Commits a held reservation without an order (the stock leaves).");
+        reservations.MapPost("/{reservationId:guid}/extend", ExtendAsync).WithName("extendReservation")
+            .WithSummary("Gives a held reservation a new time to live, counted from now.");
         return routes;
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest http, CreateReservationRequest request, ClaimsPrincipal user, ReservationDesk desk)
+    private static async Task<Results<Created<ReservationResponse>, ValidationProblem, UnprocessableProblem, ConflictProblem>> CreateAsync(
+        HttpRequest http, CreateReservationRequest request, ClaimsPrincipal user, ReservationDesk desk)
     {
-        var key = http.Headers[IdempotencyHeader].ToString();
-        var errors = new FieldErrors()
-            .Check(key.Length is > 0 and <= MaxKeyLength && !key.Any(char.IsControl), IdempotencyHeader,
-                $"The {IdempotencyHeader} header is required: 1 to {MaxKeyLength} printable characters, unique per reservation.")
-            .Check(request.TtlSeconds is null or (>= MinTtlSeconds and <= MaxTtlSeconds), "ttlSeconds", $"From {MinTtlSeconds} to {MaxTtlSeconds} seconds.");
+        var errors = new FieldErrors();
+        var key = Idempotency.KeyOf(http, errors, required: true);
+        errors.Check(request.TtlSeconds is null or (>= MinTtlSeconds and <= MaxTtlSeconds), "ttlSeconds", $"From {MinTtlSeconds} to {MaxTtlSeconds} seconds.");
         var lines = ValidLines(request.Lines, errors);
         if (!errors.IsEmpty)
         {
@@ -50,23 +52,21 @@ public static class ReservationsApi
         return outcome.Result switch
         {
             ReservationResult.Ok => TypedResults.Created($"/api/reservations/{reservationId}", ReservationResponse.From(outcome.Reservation!)),
-            ReservationResult.KeyReused => TypedResults.Problem(
-                title: "This Idempotency-Key was used for a different reservation.",
-                detail: "Send the original request again to get its answer, or use a new key for a new reservation.",
-                statusCode: StatusCodes.Status422UnprocessableEntity),
-            ReservationResult.Insufficient => TypedResults.Problem(
-                title: "Not enough stock.",
-                detail: "Nothing was reserved: " + string.Join("; ", outcome.Shortages.Select(s => $"album {s.AlbumId}: {s.Requested} requested, {s.Available} available")),
-                statusCode: StatusCodes.Status409Conflict,
-                extensions: new Dictionary<string, object?> { ["lines"] = outcome.Shortages.Select(s => new ShortLine(s.AlbumId, s.Requested, s.Available)).ToList() }),
+            ReservationResult.KeyReused => Problems.Unprocessable(
+                "This Idempotency-Key was used for a different reservation.",
+                "Send the original request again to get its answer, or use a new key for a new reservation."),
+            ReservationResult.Insufficient => Problems.Conflict(
+                "Not enough stock.",
+                "Nothing was reserved: " + string.Join("; ", outcome.Shortages.Select(s => $"album {s.AlbumId}: {s.Requested} requested, {s.Available} available")),
+                new Dictionary<string, object?> { ["lines"] = outcome.Shortages.Select(s => new ShortLine(s.AlbumId, s.Requested, s.Available)).ToList() }),
             _ => UnknownAlbums(lines, outcome.Shortages),
         };
     }
 
-    private static async Task<IResult> GetAsync(Guid reservationId, ClaimsPrincipal user, IGrainFactory grains) =>
+    private static async Task<Results<Ok<ReservationResponse>, NotFoundProblem>> GetAsync(Guid reservationId, ClaimsPrincipal user, IGrainFactory grains) =>
         await FindAsync(reservationId, user, grains) is { } view ? TypedResults.Ok(ReservationResponse.From(view)) : NotFound(reservationId);
 
-    private static async Task<IResult> ReleaseAsync(Guid reservationId, ClaimsPrincipal user, ReservationDesk desk)
+    private static async Task<Results<NoContent, NotFoundProblem, ConflictProblem>> ReleaseAsync(Guid reservationId, ClaimsPrincipal user, ReservationDesk desk)
     {
         var outcome = await desk.ReleaseAsync(reservationId, Callers.IsStaff(user) ? null : Callers.Id(user));
         return outcome.Result switch
@@ -77,7 +77,7 @@ public static class ReservationsApi
         };
     }
 
-    private static async Task<IResult> CommitAsync(Guid reservationId, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<Ok<ReservationResponse>, NotFoundProblem, ConflictProblem>> CommitAsync(Guid reservationId, ClaimsPrincipal user, IGrainFactory grains)
     {
         if (await FindAsync(reservationId, user, grains) is null)
         {
@@ -88,7 +88,7 @@ public static class ReservationsApi
         return outcome.Result == ReservationResult.Ok ? TypedResults.Ok(ReservationResponse.From(outcome.Reservation!)) : WrongState(outcome);
     }
 
-    private static async Task<IResult> ExtendAsync(Guid reservationId, ExtendReservationRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<Ok<ReservationResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> ExtendAsync(Guid reservationId, ExtendReservationRequest request, ClaimsPrincipal user, IGrainFactory grains)
     {
         var errors = new FieldErrors()
             .Check(request.TtlSeconds is >= MinTtlSeconds and <= MaxTtlSeconds, "ttlSeconds", $"From {MinTtlSeconds} to {MaxTtlSeconds} seconds.");
@@ -143,16 +143,15 @@ public static class ReservationsApi
             ? view
             : null;
 
-    private static IResult NotFound(Guid reservationId) =>
-        TypedResults.Problem(title: "No such reservation.", detail: $"Reservation {reservationId} does not exist.", statusCode: StatusCodes.Status404NotFound);
+    private static NotFoundProblem NotFound(Guid reservationId) =>
+        Problems.NotFound("No such reservation.", $"Reservation {reservationId} does not exist.");
 
-    private static IResult WrongState(ReservationOutcome outcome) =>
-        TypedResults.Problem(
-            title: $"The reservation is {outcome.Reservation?.Status.ToString().ToLowerInvariant() ?? "gone"}.",
-            detail: "Only a held reservation can be committed, extended or released.",
-            statusCode: StatusCodes.Status409Conflict);
+    private static ConflictProblem WrongState(ReservationOutcome outcome) =>
+        Problems.Conflict(
+            $"The reservation is {outcome.Reservation?.Status.ToString().ToLowerInvariant() ?? "gone"}.",
+            "Only a held reservation can be committed, extended or released.");
 
-    private static IResult UnknownAlbums(List<ReservationLine> lines, IReadOnlyList<LineShortage> shortages)
+    private static ValidationProblem UnknownAlbums(List<ReservationLine> lines, IReadOnlyList<LineShortage> shortages)
     {
         var errors = new FieldErrors();
         foreach (var shortage in shortages)

@@ -1,7 +1,9 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Misty.Grains.Audit;
@@ -9,7 +11,7 @@ using Misty.Web.Api;
 
 namespace Misty.Web.Security;
 
-public sealed record LoginRequest(string? Email, string? Password);
+public sealed record LoginRequest([property: Required] string? Email, [property: Required] string? Password);
 
 public sealed record LoginResponse(string AccessToken, DateTimeOffset ExpiresAt, string Role);
 
@@ -25,19 +27,17 @@ public static class AuthApi
             .AllowAnonymous()
             .RequireRateLimiting(MistyRateLimiting.LoginPolicy)
             .WithTags("Auth")
-            .WithSummary("Exchanges a staff email and password for a short-lived bearer token.")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .WithName("login")
+            .WithSummary("Exchanges a staff email and password for a short-lived bearer token.");
         routes.MapPost("/api/auth/logout", LogoutAsync)
             .RequireAuthorization(MistyPolicies.Staff)
             .WithTags("Auth")
-            .WithSummary("Ends every token of the signed-in staff member (on every device), and closes their live connections.")
-            .Produces(StatusCodes.Status204NoContent);
+            .WithName("logout")
+            .WithSummary("Ends every token of the signed-in staff member (on every device), and closes their live connections.");
         return routes;
     }
 
-    private static async Task<IResult> LogoutAsync(ClaimsPrincipal user, ICredentialStore credentials, StaffSessions sessions, IAuditLog audit)
+    private static async Task<NoContent> LogoutAsync(ClaimsPrincipal user, ICredentialStore credentials, StaffSessions sessions, IAuditLog audit)
     {
         var userId = Callers.StaffUserId(user)!.Value;
         await credentials.RenewSecurityStampAsync(userId, CancellationToken.None);
@@ -49,7 +49,7 @@ public static class AuthApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> LoginAsync(
+    private static async Task<Results<Ok<LoginResponse>, ValidationProblem, UnauthorizedProblem, TooManyRequestsProblem>> LoginAsync(
         LoginRequest request,
         HttpContext http,
         ICredentialStore credentials,
@@ -92,10 +92,9 @@ public static class AuthApi
             await audit.RecordAsync(LoginRefused(account, refusal, lockedUntil > now ? lockedUntil : null,
                 failure.AddressBlockedUntil > now ? failure.AddressBlockedUntil : null, http));
             // One answer for every refusal, so that it tells a guesser nothing about the account.
-            return TypedResults.Problem(
-                title: "Invalid email or password.",
-                detail: "The email or password is wrong, or the account is locked for a while after repeated failures.",
-                statusCode: StatusCodes.Status401Unauthorized);
+            return Problems.Unauthorized(
+                "Invalid email or password.",
+                "The email or password is wrong, or the account is locked for a while after repeated failures.");
         }
 
         if (verification == PasswordVerificationResult.SuccessRehashNeeded)
@@ -147,13 +146,11 @@ public static class AuthApi
         };
 
     /// <summary>Too many failed logins from the client's address: 429 with Retry-After, as the rate limiter answers.</summary>
-    private static IResult Throttled(HttpContext http, TimeSpan wait)
+    private static TooManyRequestsProblem Throttled(HttpContext http, TimeSpan wait)
     {
         var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        return TypedResults.Problem(
-            title: "Too many failed logins.",
-            detail: $"Too many failed logins from this address: try again in {seconds} second(s). Each further failure doubles the wait.",
-            statusCode: StatusCodes.Status429TooManyRequests);
+        return Problems.TooManyRequests("Too many failed logins.",
+            $"Too many failed logins from this address: try again in {seconds} second(s). Each further failure doubles the wait.");
     }
 }

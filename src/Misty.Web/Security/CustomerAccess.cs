@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Misty.Web.Api;
 
 namespace Misty.Web.Security;
 
@@ -44,8 +45,6 @@ public static class CustomerAccess
                 : NotFound(customerId);
         });
 
-    public static IResult NotFound(Guid? customerId) =>
-        TypedResults.Problem(title: "No such customer.",
-            detail: customerId is { } id ? $"Customer {id} does not exist." : "There is no such customer.",
-            statusCode: StatusCodes.Status404NotFound);
+    public static NotFoundProblem NotFound(Guid? customerId) =>
+        Problems.NotFound("No such customer.", customerId is { } id ? $"Customer {id} does not exist." : "There is no such customer.");
 }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Misty.Grains.Audit;
 using Misty.Grains.Interfaces.Customers;
 using Misty.Web.Api;
@@ -16,19 +17,16 @@ public static class CustomerTokensApi
     {
         routes.MapPost("/api/customer-tokens", IssueAsync).WithTags("Customer tokens")
             .RequireAuthorization(MistyPolicies.Storefront, MistyPolicies.StorefrontServer)
-            .WithSummary("A server key's short-lived token for one signed-in customer, to send as X-Customer-Token.")
-            .Produces<CustomerTokenResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithName("issueCustomerToken")
+            .WithSummary("A server key's short-lived token for one signed-in customer, to send as X-Customer-Token.");
         routes.MapDelete("/api/customers/{customerId:guid}/tokens", RevokeAsync).WithTags("Customer tokens")
             .RequireAuthorization(MistyPolicies.Storefront, MistyPolicies.StorefrontServer)
-            .WithSummary("Ends every customer token of the customer issued so far (sign-out everywhere, a suspected leak).")
-            .Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithName("revokeCustomerTokens")
+            .WithSummary("Ends every customer token of the customer issued so far (sign-out everywhere, a suspected leak).");
         return routes;
     }
 
-    private static async Task<IResult> IssueAsync(
+    private static async Task<Results<Ok<CustomerTokenResponse>, ValidationProblem, NotFoundProblem>> IssueAsync(
         CreateCustomerTokenRequest request, IGrainFactory grains, CustomerTokens tokens, CancellationToken cancellationToken)
     {
         var min = (int)CustomerTokens.MinLifetime.TotalSeconds;
@@ -53,7 +51,7 @@ public static class CustomerTokensApi
         return TypedResults.Ok(new CustomerTokenResponse(token, expiresAt));
     }
 
-    private static async Task<IResult> RevokeAsync(
+    private static async Task<Results<NoContent, NotFoundProblem>> RevokeAsync(
         Guid customerId, ClaimsPrincipal user, IGrainFactory grains, CustomerTokens tokens, IAuditLog audit, CancellationToken cancellationToken)
     {
         if (await grains.GetGrain<ICustomerGrain>(customerId).GetAsync() is null)

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 namespace Misty.Web.Security;
 
 public sealed record CreateUserRequest(string? Email, string? Password, string? FirstName, string? LastName, string? Role);
@@ -30,6 +31,6 @@ public sealed record ApiKeyResponse(Guid ApiKeyId, string Name, string KeyPrefix
 public sealed record CreatedApiKeyResponse(Guid ApiKeyId, string Name, string KeyPrefix, string Scope, string Kind, DateTimeOffset CreatedAt, string Key);
 
 /// <param name="TtlSeconds">The token's lifetime, 60 to 3600 seconds; 900 when left out.</param>
-public sealed record CreateCustomerTokenRequest(Guid? CustomerId, int? TtlSeconds);
+public sealed record CreateCustomerTokenRequest([property: Required] Guid? CustomerId, int? TtlSeconds);
 
 public sealed record CustomerTokenResponse(string CustomerToken, DateTimeOffset ExpiresAt);

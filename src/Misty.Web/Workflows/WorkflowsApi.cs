@@ -14,12 +14,10 @@ namespace Misty.Web.Workflows;
 
 public static class WorkflowsApi
 {
-    public const string IdempotencyHeader = "Idempotency-Key";
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
     /// <summary>A run's input is stored with the run: large documents belong in tables, not in grain state.</summary>
     public const int MaxInputBytes = 64 * 1024;
-    private const int MaxKeyLength = 200;
     private const int MaxNoteLength = 1_000;
 
     /// <summary>The rows behind the lists, and the dashboard's running workflows (rows too, so only with a database).</summary>
@@ -45,7 +43,7 @@ public static class WorkflowsApi
             .Produces<WorkflowResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
-        workflows.MapPost("/{workflowId:guid}/run", RunAsync)
+        workflows.MapPost("/{workflowId:guid}/run", RunAsync).AcceptsIdempotencyKey()
             .WithSummary("Starts a run with the body as its input (a JSON object, optional); ?retryOf= retries a failed run.")
             .Produces<RunAccepted>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
@@ -89,14 +87,7 @@ public static class WorkflowsApi
         var errors = new FieldErrors()
             .Check(request.Enabled is not null || request.TriggerType is not null || request.TriggerConfig is not null, "body",
                 "Send at least one of enabled, triggerType and triggerConfig.");
-        WorkflowTriggerType? type = null;
-        if (request.TriggerType is { } text)
-        {
-            type = Enum.TryParse<WorkflowTriggerType>(text, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !text.Any(char.IsDigit)
-                ? parsed
-                : null;
-            errors.Check(type is not null, "triggerType", "One of schedule, event, manual or api.");
-        }
+        var type = QueryValues.Enum<WorkflowTriggerType>(request.TriggerType, "triggerType", errors, ignoreCase: true, "One of schedule, event, manual or api.");
 
         if (!errors.IsEmpty)
         {
@@ -136,8 +127,7 @@ public static class WorkflowsApi
         Guid workflowId, string? retryOf, [FromBody] JsonElement? input, HttpRequest http, ClaimsPrincipal user, IGrainFactory grains)
     {
         var errors = new FieldErrors();
-        var key = http.Headers[IdempotencyHeader].ToString();
-        errors.Check(key.Length <= MaxKeyLength && !key.Any(char.IsControl), IdempotencyHeader, $"At most {MaxKeyLength} printable characters.");
+        var key = Idempotency.KeyOf(http, errors);
         Guid? original = null;
         if (retryOf is not null)
         {
@@ -196,14 +186,7 @@ public static class WorkflowsApi
         Guid workflowId, string? status, string? limit, WorkflowRows rows, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
-        ExecutionStatus? wanted = null;
-        if (status is not null)
-        {
-            wanted = Enum.TryParse<ExecutionStatus>(status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !status.Any(char.IsDigit)
-                ? parsed
-                : null;
-            errors.Check(wanted is not null, "status", "One of running, complete, error or blocked.");
-        }
+        var wanted = QueryValues.Enum<ExecutionStatus>(status, "status", errors, ignoreCase: true, "One of running, complete, error or blocked.");
 
         var count = DefaultLimit;
         if (limit is not null)

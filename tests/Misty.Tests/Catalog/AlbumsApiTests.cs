@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Misty.Tests.Infrastructure;
+using Misty.Web.Api;
 using Misty.Web.Catalog;
 using Misty.Web.Security;
 using Npgsql;
@@ -288,7 +289,7 @@ public sealed class AlbumsApiTests(PostgresFixture postgres)
         Assert.All(new[] { page1, page2, page3, beyond }, page => Assert.Equal(5, page.Total));
         Assert.Equal((2, 2), (page2.Page, page2.PageSize));
         var defaults = await storefront.GetFromJsonAsync<AlbumPage>("/api/albums");
-        Assert.Equal((1, AlbumsApi.DefaultPageSize, 5), (defaults!.Page, defaults.PageSize, defaults.Items.Count));
+        Assert.Equal((1, PageParameters.DefaultPageSize, 5), (defaults!.Page, defaults.PageSize, defaults.Items.Count));
 
         foreach (var (query, field) in new[]
                  {
