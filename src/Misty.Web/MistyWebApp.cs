@@ -89,6 +89,7 @@ public static class MistyWebApp
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseStorefrontOpenApiSubset();
 
         app.MapMistyHealthChecks();
         app.MapMistyOperations(options);
