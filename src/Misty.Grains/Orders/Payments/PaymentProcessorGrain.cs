@@ -29,7 +29,7 @@ internal sealed class PaymentProcessorGrain(IPaymentGateway gateway) : Grain, IP
 /// <summary>A headless silo's gateway: every charge and refund goes to a <see cref="IPaymentProcessorGrain"/> on a web node.</summary>
 internal sealed class RemotePaymentGateway(IGrainFactory grains) : IPaymentGateway
 {
-    private const int Attempts = 3;
+    private const int Attempts = 5;
 
     public Task<GatewayResult> ChargeAsync(GatewayCharge charge, CancellationToken cancellationToken) =>
         CallAsync(worker => worker.ChargeAsync(charge, cancellationToken), cancellationToken);
@@ -49,7 +49,8 @@ internal sealed class RemotePaymentGateway(IGrainFactory grains) : IPaymentGatew
             {
                 return await call(grains.GetGrain<IPaymentProcessorGrain>(0));
             }
-            catch (Exception ex) when (ex is SiloUnavailableException or OrleansMessageRejectionException && attempt < Attempts)
+            // ArgumentException: this silo has not yet learnt from the cluster manifest that a web node hosts the grain.
+            catch (Exception ex) when (ex is SiloUnavailableException or OrleansMessageRejectionException or ArgumentException && attempt < Attempts)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), cancellationToken);
             }
