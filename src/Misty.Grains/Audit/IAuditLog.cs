@@ -1,9 +1,9 @@
 namespace Misty.Grains.Audit;
 
 /// <summary>
-/// The audit trail: who did what, kept as system_logs rows with source 'audit' (in the embedded mode, as log
-/// entries). Record logins, role and account changes, stock adjustments, refunds, secret changes and every action an
-/// AI agent takes. Never put a password, key or other secret in an entry.
+/// The audit trail: who did what, kept as system_logs rows with source 'audit'. Record logins, role and account
+/// changes, stock adjustments, refunds, secret changes and every action an AI agent takes. Never put a password, key
+/// or other secret in an entry.
 /// </summary>
 /// <remarks>
 /// Call it after the change it reports has been stored. It does not throw when the trail cannot be written (it logs an

@@ -40,7 +40,7 @@ public sealed record MetricsFigures(DateOnly Day, IReadOnlyList<ChannelFigures> 
     }
 }
 
-/// <summary>Where the dashboard figures are read from: the relational rows, or nothing in the embedded mode.</summary>
+/// <summary>Where the dashboard figures are read from: the relational rows.</summary>
 public interface IMetricsSource
 {
     Task<MetricsFigures> ReadAsync(DateTimeOffset now, CancellationToken cancellationToken);

@@ -3,7 +3,7 @@ namespace Misty.Grains.Cases.Triage;
 /// <summary>What the triage knows of the customer: their name and recent orders (newest first).</summary>
 public sealed record CustomerContext(string? FirstName, IReadOnlyList<OrderFacts> Orders)
 {
-    /// <summary>A customer Misty has no rows for (the embedded mode).</summary>
+    /// <summary>A customer Misty has no rows for (yet).</summary>
     public static CustomerContext Unknown { get; } = new(null, []);
 }
 
