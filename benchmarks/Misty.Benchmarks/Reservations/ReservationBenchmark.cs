@@ -58,7 +58,7 @@ public static class ReservationBenchmark
 
     // Setup (builds, PostgreSQL, service starts, albums) plus every window and the kill tests, with room.
     private static TimeSpan TimeBudget(ReservationBenchmarkOptions options) =>
-        TimeSpan.FromMinutes(15) + (options.Rounds * options.Systems.Count * 2 * TimeSpan.FromSeconds(options.WarmupSeconds + options.Seconds + 30));
+        TimeSpan.FromMinutes(15) + TimeSpan.FromSeconds(options.MemoryHolds / 500) + (options.Rounds * options.Systems.Count * 2 * TimeSpan.FromSeconds(options.WarmupSeconds + options.Seconds + 30));
 
     private static async Task<bool> RunAsync(ReservationBenchmarkOptions options, IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
@@ -97,6 +97,11 @@ public static class ReservationBenchmark
             {
                 await AttemptAsync(target.Name, failures, async () =>
                     running.Add(await RunningTarget.StartAsync(target, workspace, scenarios, options.Connections, cancellationToken)));
+            }
+
+            if (options is { Flash: true, MemoryHolds: > 0 })
+            {
+                return await FlashMemoryAsync(running, failures, options, args, root, cancellationToken);
             }
 
             if (options.Flash)
@@ -153,10 +158,10 @@ public static class ReservationBenchmark
         {
             // Only Misty answers GET /api/inventory, which the expiry variant watches.
             await AttemptAsync(target.Name, failures, async () =>
-                results.Add(await FlashSaleBenchmark.RunAsync(target, options.Connections, options.Seconds, expiry: target.Target is MistyTarget, cancellationToken)));
+                results.Add(await FlashSaleBenchmark.RunAsync(target, options.Connections, options.Seconds, options.WarmupSeconds, expiry: target.Target is MistyTarget, cancellationToken)));
         }
 
-        var report = FlashSaleBenchmark.Render(results, "dotnet run -c Release --project benchmarks/Misty.Benchmarks -- reservations " + string.Join(' ', args), await RevisionAsync(root));
+        var report = FlashSaleBenchmark.Render(results, "dotnet run -c Release --project benchmarks/Misty.Benchmarks -- reservations " + string.Join(' ', args), await RevisionAsync(root), options.WarmupSeconds);
         Console.WriteLine(report);
         if (options.Markdown is not null && failures.Count == 0)
         {
@@ -164,6 +169,27 @@ public static class ReservationBenchmark
         }
 
         return failures.Count == 0;
+    }
+
+    private static async Task<bool> FlashMemoryAsync(
+        List<RunningTarget> running, Dictionary<string, string> failures, ReservationBenchmarkOptions options, IReadOnlyList<string> args, string root,
+        CancellationToken cancellationToken)
+    {
+        string? report = null;
+        foreach (var target in running.Where(target => !failures.ContainsKey(target.Name)))
+        {
+            await AttemptAsync(target.Name, failures, async () =>
+                report = await FlashSaleBenchmark.MemoryAsync(target, options.Connections, options.MemoryHolds,
+                    "dotnet run -c Release --project benchmarks/Misty.Benchmarks -- reservations " + string.Join(' ', args), await RevisionAsync(root), cancellationToken));
+        }
+
+        Console.WriteLine(report);
+        if (options.Markdown is not null && report is not null && failures.Count == 0)
+        {
+            BenchmarkReport.WriteSection(options.Markdown, FlashSaleBenchmark.MemoryHeading, report);
+        }
+
+        return report is not null && failures.Count == 0;
     }
 
     /// <summary>Runs one system's step; a failure is recorded against that system and the run goes on without it.</summary>

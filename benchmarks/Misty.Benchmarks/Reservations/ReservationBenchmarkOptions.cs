@@ -4,11 +4,11 @@ namespace Misty.Benchmarks.Reservations;
 
 /// <summary>The command line of the <c>reservations</c> mode.</summary>
 public sealed record ReservationBenchmarkOptions(
-    int Seconds, int WarmupSeconds, int Rounds, int Connections, int UniformAlbums, bool Build, IReadOnlyList<string> Systems, string? Markdown, bool Statements, bool Flash = false)
+    int Seconds, int WarmupSeconds, int Rounds, int Connections, int UniformAlbums, bool Build, IReadOnlyList<string> Systems, string? Markdown, bool Statements, bool Flash = false, int MemoryHolds = 0)
 {
     public const string Usage = """
         reservations [--seconds 20] [--warmup 5] [--rounds 1] [--connections 64] [--albums 1000] [--only baseline|misty] [--no-build]
-                     [--markdown <file>] [--statements] [--flash]
+                     [--markdown <file>] [--statements] [--flash] [--holds <n>]
 
         Starts a throwaway durable PostgreSQL 15, the baseline and Misty.Web (Release builds), and drives
         POST /api/reservations over loopback with closed-loop connections: one hot album, then uniform load over
@@ -20,6 +20,8 @@ public sealed record ReservationBenchmarkOptions(
         --flash runs "flash sale, holds kept" instead: one album, reserve only for --seconds (60 for the issue), per 10 s
         window, then (Misty) holds of ttlSeconds 30 kept 60 s and watched until every unit is back; written as the
         "## Reservations: flash sale, holds kept" section.
+        --holds N (Misty only) reserves on one fresh album until N holds are open and reports Misty.Web's resident
+        memory idle and then, as the "## Reservations: flash sale memory" section.
         """;
 
     public static readonly IReadOnlyList<string> AllSystems = ["baseline", "misty"];
@@ -41,6 +43,7 @@ public sealed record ReservationBenchmarkOptions(
                 "--no-build" => options with { Build = false },
                 "--statements" => options with { Statements = true },
                 "--flash" => options with { Flash = true },
+                "--holds" => options with { MemoryHolds = PositiveInt(args, ++i), Systems = ["misty"] },
                 "--only" => options with { Systems = [OneSystem(args, ++i)] },
                 "--markdown" => options with { Markdown = Value(args, ++i) },
                 var unknown => throw new ArgumentException($"Unknown option '{unknown}'.\n\n{Usage}"),

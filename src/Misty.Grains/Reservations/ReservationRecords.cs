@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Misty.Grains.Interfaces.Reservations;
+using Misty.Grains.Inventory;
 using Misty.Grains.Projections;
 using Misty.Persistence;
 using Npgsql;
@@ -72,31 +73,42 @@ public sealed class ReservationRecords(NpgsqlDataSource database, IOptions<Clust
     /// <paramref name="expiredBefore"/>: released, committed or expired ones, and album-homed ones whatever they say
     /// (their record's expiry, moved by an extension, is when they ended at the latest). A reservation stored as held
     /// (not album-homed) is left to the sweep that releases it first. The emptied records of refused requests (which
-    /// hold nothing and answer nothing) go once they were last written before that time.
+    /// hold nothing and answer nothing) go once they were last written before that time. The album-hold row keyed like a
+    /// deleted record (how its album-homed hold ended) goes with it, so a flash sale leaves no rows behind.
     /// </summary>
     /// <returns>How many records were deleted.</returns>
     public async Task<int> ForgetAsync(DateTimeOffset expiredBefore, int limit, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(
             $"""
-            DELETE FROM orleansstorage
-            WHERE id IN (
-                SELECT id
-                FROM orleansstorage
-                WHERE serviceid = @service AND graintypestring = @state AND payloadjson IS NOT NULL
-                  AND CASE WHEN coalesce((payloadjson ->> '{nameof(ReservationState.Exists)}')::boolean, false)
-                           THEN (payloadjson ->> '{nameof(ReservationState.ExpiresAt)}')::timestamptz < @expiredBefore
-                                AND (coalesce((payloadjson ->> '{nameof(ReservationState.AlbumHomed)}')::boolean, false)
-                                     OR coalesce((payloadjson ->> '{nameof(ReservationState.Status)}')::int, 0) <> @held)
-                           ELSE modifiedon < @expiredBefore
-                      END
-                LIMIT @limit)
+            WITH forgotten AS (
+                DELETE FROM orleansstorage
+                WHERE id IN (
+                    SELECT id
+                    FROM orleansstorage
+                    WHERE serviceid = @service AND graintypestring = @state AND payloadjson IS NOT NULL
+                      AND CASE WHEN coalesce((payloadjson ->> '{nameof(ReservationState.Exists)}')::boolean, false)
+                               THEN (payloadjson ->> '{nameof(ReservationState.ExpiresAt)}')::timestamptz < @expiredBefore
+                                    AND (coalesce((payloadjson ->> '{nameof(ReservationState.AlbumHomed)}')::boolean, false)
+                                         OR coalesce((payloadjson ->> '{nameof(ReservationState.Status)}')::int, 0) <> @held)
+                               ELSE modifiedon < @expiredBefore
+                          END
+                    LIMIT @limit)
+                RETURNING grainidhash, grainidn0, grainidn1),
+            ended AS (
+                DELETE FROM orleansstorage hold
+                USING forgotten
+                WHERE hold.grainidhash = forgotten.grainidhash AND hold.grainidn0 = forgotten.grainidn0
+                  AND hold.grainidn1 = forgotten.grainidn1
+                  AND hold.serviceid = @service AND hold.graintypestring = @hold)
+            SELECT count(*)::int FROM forgotten
             """);
         command.Parameters.AddWithValue("service", cluster.Value.ServiceId);
         command.Parameters.AddWithValue("state", ReservationState.StateName);
+        command.Parameters.AddWithValue("hold", AlbumHoldRow.StateName);
         command.Parameters.AddWithValue("held", (int)ReservationStatus.Held);
         command.Parameters.AddWithValue("expiredBefore", expiredBefore);
         command.Parameters.AddWithValue("limit", limit);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 }

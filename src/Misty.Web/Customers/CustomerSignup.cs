@@ -25,9 +25,12 @@ public static class CustomerSignup
     /// The customer with this email: claimed for a new customer, or the one that has it already.
     /// A claim whose customer was never stored (a crash in between) is completed here.
     /// </summary>
-    public static async Task<(CustomerView Customer, bool Created)> FindOrCreateAsync(IGrainFactory grains, NewCustomer customer)
+    /// <param name="candidate">
+    /// The new customer's id. A request that may be retried derives it from its own idempotent id, so that its retry,
+    /// after an answer lost with the customer already created, is told "created" again and not "taken".
+    /// </param>
+    public static async Task<(CustomerView Customer, bool Created)> FindOrCreateAsync(IGrainFactory grains, NewCustomer customer, Guid candidate)
     {
-        var candidate = Guid.NewGuid();
         var owner = await grains.GetGrain<ICustomerEmailGrain>(customer.Email).ClaimAsync(candidate);
         var grain = grains.GetGrain<ICustomerGrain>(owner);
         if (owner != candidate && await grain.GetAsync() is { } existing)

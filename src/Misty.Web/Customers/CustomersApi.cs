@@ -57,7 +57,7 @@ public static class CustomersApi
             return errors.ToProblem();
         }
 
-        var (view, created) = await CustomerSignup.FindOrCreateAsync(grains, customer);
+        var (view, created) = await CustomerSignup.FindOrCreateAsync(grains, customer, Guid.NewGuid());
         return created
             ? TypedResults.Created($"/api/customers/{view.CustomerId}", CustomerResponse.From(view))
             : TypedResults.Problem(title: "The email is already registered.", detail: $"Another customer has the email {customer.Email}.",

@@ -22,10 +22,9 @@ public static class OperationsSetup
         builder.Services.AddExceptionHandler<UnavailableProblems>();
         builder.Services.AddMistyShutdownDrain(builder.Configuration);
         builder.Logging.AddMistyLogging(builder.Configuration);
-        builder.Services.AddMistyTelemetry(builder.Configuration, "misty-web")
-            .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter())
-            .WithTracing(tracing => tracing.AddAspNetCoreInstrumentation(aspnet =>
-                aspnet.Filter = http => !http.Request.Path.StartsWithSegments("/health") && !http.Request.Path.StartsWithSegments(MetricsPath)));
+        builder.Services.AddMistyTelemetry(builder.Configuration, "misty-web", tracing => tracing.AddAspNetCoreInstrumentation(aspnet =>
+                aspnet.Filter = http => !http.Request.Path.StartsWithSegments("/health") && !http.Request.Path.StartsWithSegments(MetricsPath)))
+            .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter());
         return builder;
     }
 

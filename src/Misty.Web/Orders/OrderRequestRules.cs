@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Misty.Grains.Interfaces;
 using Misty.Grains.Interfaces.Cases;
 using Misty.Grains.Interfaces.Orders;
 using Misty.Web.Api;
@@ -96,6 +97,9 @@ public static class OrderRequestRules
         reservationId is { } fromReservation ? OrderIds.ForReservation(fromReservation)
         : idempotencyKey.Length > 0 ? OrderIds.ForIdempotencyKey(caller, idempotencyKey)
         : Guid.NewGuid();
+
+    /// <summary>The id of the customer an order registers inline: the same for every attempt of that order.</summary>
+    public static Guid SignupCustomerId(Guid orderId) => StableIds.From($"misty-order-signup:{orderId:N}");
 
     public static string RequestHash(OrderDraft draft) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('|',

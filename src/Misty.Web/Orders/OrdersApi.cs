@@ -94,7 +94,7 @@ public static partial class OrdersApi
         CustomerView? customer;
         if (newCustomer is not null)
         {
-            (customer, var created) = await CustomerSignup.FindOrCreateAsync(grains, newCustomer);
+            (customer, var created) = await CustomerSignup.FindOrCreateAsync(grains, newCustomer, OrderRequestRules.SignupCustomerId(orderId));
             if (!created && storefront && !await RetriesOwnOrderAsync(grains, orderId, customer.CustomerId))
             {
                 return SignInRequired();

@@ -1,7 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Misty.Grains.Interfaces.Customers;
+using Misty.Grains.Interfaces.Orders;
 using Misty.Tests.Infrastructure;
+using Misty.Web.Customers;
+using Misty.Web.Orders;
 using Misty.Web.Security;
 
 namespace Misty.Tests.Security;
@@ -129,6 +134,37 @@ public sealed class CustomerTokenTests(PostgresFixture postgres)
         });
         Assert.Equal(HttpStatusCode.BadRequest, both.StatusCode);
         Assert.Contains("customer", await both.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_checkout_retried_after_its_first_attempt_registered_the_customer_places_the_order_and_another_checkout_does_not()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        var album = await TestAlbums.InsertAsync(connectionString, quantity: 5);
+        await using var node = await MistyWebNode.StartAsync(connectionString);
+        using var browser = node.CreateStorefrontClient();
+        var reservation = await ReserveAsync(browser, album);
+        var email = $"retry-{Guid.NewGuid():N}@test.misty";
+        // The first attempt registered the customer, then its answer was lost before the order was placed.
+        var grains = node.Services.GetRequiredService<IGrainFactory>();
+        var (registered, created) = await CustomerSignup.FindOrCreateAsync(grains, new NewCustomer(email, "Rita", "Retry", null, "3 Retry Road"),
+            OrderRequestRules.SignupCustomerId(OrderIds.ForReservation(reservation)));
+        Assert.True(created);
+        object Checkout(Guid reservationId) => new
+        {
+            reservationId,
+            customer = new { email, firstName = "Rita", lastName = "Retry", address = "3 Retry Road" },
+            payment = new { method = "card" },
+        };
+
+        var retried = await browser.PostAsJsonAsync("/api/orders", Checkout(reservation));
+        var other = await browser.PostAsJsonAsync("/api/orders", Checkout(await ReserveAsync(browser, album)));
+
+        Assert.Equal(HttpStatusCode.Created, retried.StatusCode);
+        Assert.Equal(registered.CustomerId, (await retried.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("customerId").GetGuid());
+        // Another checkout with that email is not a retry: it is asked to sign the customer in.
+        Assert.Equal(HttpStatusCode.Conflict, other.StatusCode);
+        Assert.Contains("sign_in_required", await other.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     private static async Task<string> CreateKeyAsync(HttpClient admin, string name, string kind)

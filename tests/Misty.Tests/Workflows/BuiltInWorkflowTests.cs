@@ -3,6 +3,7 @@ using Misty.Grains.Interfaces.Orders;
 using Misty.Grains.Interfaces.Reservations;
 using Misty.Grains.Interfaces.Workflows;
 using Misty.Grains.Orders;
+using Misty.Grains.Inventory;
 using Misty.Grains.Reservations;
 using Misty.Grains.Workflows.BuiltIn;
 using Misty.Persistence;
@@ -161,6 +162,7 @@ public sealed class BuiltInWorkflowTests(PostgresFixture postgres)
         var tooMany = new ReservationRequest([new ReservationLine(first, 1), new ReservationLine(second, 50)], TimeSpan.FromHours(2), RetentionCaller, "hash-too-many");
         Assert.Equal(ReservationResult.Insufficient, (await cluster.Client.GetGrain<IReservationGrain>(refused).CreateAsync(tooMany)).Result);
         Assert.True(await RecordStoredAsync(connectionString, refused));
+        Assert.True(await RecordStoredAsync(connectionString, released, AlbumHoldRow.StateName));
         var retention = cluster.Client.GetGrain<IWorkflowGrain>(BuiltInWorkflows.ReservationRecordRetention);
 
         var firstRun = await RunAsync(cluster.Client, retention);
@@ -170,6 +172,8 @@ public sealed class BuiltInWorkflowTests(PostgresFixture postgres)
         Assert.Equal("{\"forgotten\":0}", secondRun.Steps.Single().Output);
         var stored = await Task.WhenAll(new[] { released, held, severalReleased, severalUnswept, refused }.Select(id => RecordStoredAsync(connectionString, id)));
         Assert.Equal([false, true, false, true, false], stored);
+        // The row saying how the album-homed hold ended goes with its record.
+        Assert.False(await RecordStoredAsync(connectionString, released, AlbumHoldRow.StateName));
     }
 
     private const string RetentionCaller = "key:retention";
@@ -177,9 +181,9 @@ public sealed class BuiltInWorkflowTests(PostgresFixture postgres)
     private static ReservationRequest Request(TimeSpan ttl, params Guid[] albums) =>
         new([.. albums.Select(album => new ReservationLine(album, 1))], ttl, RetentionCaller, $"hash-{Guid.NewGuid():N}");
 
-    private static async Task<bool> RecordStoredAsync(string connectionString, Guid reservationId)
+    private static async Task<bool> RecordStoredAsync(string connectionString, Guid reservationId, string stateName = ReservationState.StateName)
     {
-        var key = BatchedGrainStorage.KeyOf(ReservationState.StateName, ReservationState.RecordId(reservationId));
+        var key = BatchedGrainStorage.KeyOf(stateName, ReservationState.RecordId(reservationId));
         return await TestSql.ScalarAsync<bool>(connectionString,
             "SELECT EXISTS (SELECT 1 FROM orleansstorage WHERE graintypestring = @state AND grainidn0 = @n0 AND grainidn1 = @n1)",
             ("state", key.StateName), ("n0", key.N0), ("n1", key.N1));

@@ -8,7 +8,9 @@ const priorities = ['low', 'medium', 'high', 'critical'];
 
 export function createCaseDetail(root, { session, model, onError }, caseId) {
   const body = h('div', {}, empty('Loading the case…'));
-  fill(root, h('p', {}, h('a', { href: '#/cases' }, '← Case board')), h('h1', { tabindex: '-1' }, 'Case'), body);
+  // Held here, not looked up in root: an answer that arrives after another view replaced this one renders off-screen.
+  const title = h('h1', { tabindex: '-1' }, 'Case');
+  fill(root, h('p', {}, h('a', { href: '#/cases' }, '← Case board')), title, body);
   let shown = null;
   let stopped = false;
 
@@ -27,7 +29,7 @@ export function createCaseDetail(root, { session, model, onError }, caseId) {
   };
 
   const render = (item) => {
-    root.querySelector('h1').textContent = `${item.caseNumber}: ${item.subject}`;
+    title.textContent = `${item.caseNumber}: ${item.subject}`;
     fill(body,
       h('div', { class: 'grid' },
         h('section', { class: 'card', 'aria-label': 'Details' },

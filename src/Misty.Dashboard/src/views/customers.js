@@ -32,14 +32,15 @@ export function createCustomers(root, { session, onError }) {
 
 export function createCustomerDetail(root, { session, onError }, customerId) {
   const body = h('div', {}, empty('Loading the customer…'));
-  fill(root, h('p', {}, h('a', { href: '#/customers' }, '← Customers')), h('h1', { tabindex: '-1' }, 'Customer'), body);
+  const title = h('h1', { tabindex: '-1' }, 'Customer');
+  fill(root, h('p', {}, h('a', { href: '#/customers' }, '← Customers')), title, body);
   const id = encodeURIComponent(customerId);
   Promise.all([
     request(session, 'GET', `/api/customers/${id}`),
     request(session, 'GET', withQuery('/api/orders', { customerId, pageSize: 10 })),
     request(session, 'GET', withQuery('/api/cases', { customerId, pageSize: 10 })),
   ]).then(([customer, orders, cases]) => {
-    root.querySelector('h1').textContent = `${customer.firstName} ${customer.lastName}`;
+    title.textContent = `${customer.firstName} ${customer.lastName}`;
     fill(body, h('div', { class: 'grid' },
       h('section', { class: 'card', 'aria-label': 'Profile' }, h('h2', {}, 'Profile'), h('dl', { class: 'facts' },
         [['Email', customer.email], ['Phone', customer.phone ?? '–'], ['Address', customer.address ?? '–'], ['Joined', customer.dateJoined],

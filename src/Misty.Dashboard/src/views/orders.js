@@ -37,7 +37,8 @@ export function createOrders(root, { session, onError }) {
 
 export function createOrderDetail(root, { session, onError }, orderId) {
   const body = h('div', {}, empty('Loading the order…'));
-  fill(root, h('p', {}, h('a', { href: '#/orders' }, '← Orders')), h('h1', { tabindex: '-1' }, 'Order'), body);
+  const title = h('h1', { tabindex: '-1' }, 'Order');
+  fill(root, h('p', {}, h('a', { href: '#/orders' }, '← Orders')), title, body);
   const manager = ['manager', 'admin'].includes(session.role);
 
   const load = () => request(session, 'GET', `/api/orders/${encodeURIComponent(orderId)}`).then(render, onError);
@@ -50,7 +51,7 @@ export function createOrderDetail(root, { session, onError }, orderId) {
   }, label);
 
   const render = (order) => {
-    root.querySelector('h1').textContent = `Order ${order.orderNumber}`;
+    title.textContent = `Order ${order.orderNumber}`;
     const open = !['cancelled', 'delivered'].includes(order.status);
     fill(body,
       order.heldForReview ? fraudReview(order) : null,
