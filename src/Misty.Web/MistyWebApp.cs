@@ -69,6 +69,8 @@ public static class MistyWebApp
         builder.AddMistyOperations();
         builder.Services.AddMistyDashboard();
         builder.Services.AddCatalogWeb();
+        builder.Services.AddInventoryWeb();
+        builder.Services.AddBoughtTogetherWeb();
         builder.Services.AddStripeWeb();
         builder.Services.AddCustomersWeb();
         builder.Services.AddOrdersWeb();
@@ -101,6 +103,7 @@ public static class MistyWebApp
         app.MapCustomerTokensApi();
         app.MapIntegrationsApi();
         app.MapInventoryApi();
+        app.MapBoughtTogetherApi();
         app.MapReservationsApi();
         app.MapAlbumsApi();
         app.MapOrdersApi();

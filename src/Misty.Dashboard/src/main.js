@@ -5,6 +5,7 @@ import { fill, h } from './dom.js';
 import { LiveClient } from './live/live-client.js';
 import { DashboardModel } from './model.js';
 import { createAgentActions } from './views/agent-actions.js';
+import { createAlbumDetail } from './views/album.js';
 import { createAudit } from './views/audit.js';
 import { createCaseDetail } from './views/case-detail.js';
 import { createCaseBoard } from './views/cases.js';
@@ -17,7 +18,7 @@ import { createReports } from './views/reports.js';
 import { createWorkflows } from './views/workflows.js';
 
 const routes = {
-  overview: { title: 'Overview', create: (root, app) => createOverview(root, app.model) },
+  overview: { title: 'Overview', create: (root, app) => createOverview(root, app) },
   inventory: { title: 'Inventory', create: (root, app) => createInventory(root, app) },
   cases: { title: 'Case board', create: (root, app) => createCaseBoard(root, app) },
   orders: { title: 'Orders', create: (root, app) => createOrders(root, app) },
@@ -30,6 +31,7 @@ const routes = {
 
 // Pages opened from a list (#/case/<id>): not in the navigation.
 const details = {
+  album: { title: 'Album', parent: 'inventory', create: (root, app, id) => createAlbumDetail(root, app, id) },
   case: { title: 'Case', parent: 'cases', create: (root, app, id) => createCaseDetail(root, app, id) },
   order: { title: 'Order', parent: 'orders', create: (root, app, id) => createOrderDetail(root, app, id) },
   customers: { title: 'Customer', parent: 'customers', create: (root, app, id) => createCustomerDetail(root, app, id) },

@@ -57,10 +57,19 @@ export class DashboardModel {
     this.#changed();
   }
 
+  /** Names of albums learnt from the snapshot or looked up, for live events that carry only the SKU. */
+  albumNames = new Map();
+
+  nameAlbum(albumId, title, artist) {
+    this.albumNames.set(albumId, { title, artist });
+    this.#changed();
+  }
+
   #keep(name, item) {
     const entities = this.lists.get(name);
     const key = DashboardFeeds[name].key(item);
     const known = entities.get(key);
+    if (name === 'LowStock' && item.title) this.albumNames.set(item.albumId, { title: item.title, artist: item.artist });
     if (!known || item.version >= known.version) entities.set(key, item);
   }
 

@@ -19,6 +19,8 @@ public sealed record StockChanged(
     [property: Id(6)] DateTimeOffset OccurredAt) : IStockEvent;
 
 /// <summary>Available stock fell to or below the reorder point.</summary>
+/// <param name="Title">The album's title and artist where the sender knows them (the dashboard snapshot); the album's own
+/// event leaves them out, so its hot state carries no catalogue text.</param>
 [GenerateSerializer, Immutable, Alias("Misty.LowStock")]
 public sealed record LowStock(
     [property: Id(0)] Guid AlbumId,
@@ -26,4 +28,6 @@ public sealed record LowStock(
     [property: Id(2)] int Available,
     [property: Id(3)] int ReorderPoint,
     [property: Id(4)] long Version,
-    [property: Id(5)] DateTimeOffset OccurredAt) : IStockEvent;
+    [property: Id(5)] DateTimeOffset OccurredAt,
+    [property: Id(6)] string? Title = null,
+    [property: Id(7)] string? Artist = null) : IStockEvent;

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Misty.Web.Api;
 
 /// <summary>Page and page size of a list endpoint, taken as text so that a non-number is reported against its field.</summary>
@@ -8,21 +6,9 @@ public static class PageParameters
     public const int DefaultPageSize = 25;
     public const int MaxPageSize = 100;
 
-    public static int Page(string? value, FieldErrors errors) => Number(value, "page", 1, int.MaxValue, errors);
+    public static int Page(string? value, FieldErrors errors) => QueryValues.WholeNumber(value, "page", 1, int.MaxValue, errors);
 
-    public static int PageSize(string? value, FieldErrors errors) => Number(value, "pageSize", DefaultPageSize, MaxPageSize, errors);
-
-    private static int Number(string? value, string field, int fallback, int max, FieldErrors errors)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return fallback;
-        }
-
-        var valid = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= 1 && number <= max;
-        errors.Check(valid, field, max == int.MaxValue ? "A whole number of at least 1." : $"A whole number from 1 to {max}.");
-        return number;
-    }
+    public static int PageSize(string? value, FieldErrors errors) => QueryValues.WholeNumber(value, "pageSize", DefaultPageSize, MaxPageSize, errors);
 }
 
 /// <summary>The page query parameters, declared once for every list endpoint (<c>[AsParameters]</c>).</summary>

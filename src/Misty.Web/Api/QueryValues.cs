@@ -12,6 +12,19 @@ public static class QueryValues
     /// <summary>A wire name of <typeparamref name="TEnum"/> (see <see cref="SchemaNames"/>), or null when blank.</summary>
     /// <param name="ignoreCase">Also takes the name in another case (where the API always did).</param>
     /// <param name="message">The error message; by default "One of" the wire names.</param>
+    /// <summary>A whole number from 1 to <paramref name="max"/>, <paramref name="fallback"/> when absent.</summary>
+    public static int WholeNumber(string? value, string field, int fallback, int max, FieldErrors errors)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return fallback;
+        }
+
+        var valid = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= 1 && number <= max;
+        errors.Check(valid, field, max == int.MaxValue ? "A whole number of at least 1." : $"A whole number from 1 to {max}.");
+        return number;
+    }
+
     public static TEnum? Enum<TEnum>(string? value, string field, FieldErrors errors, bool ignoreCase = false, string? message = null)
         where TEnum : struct, Enum
     {

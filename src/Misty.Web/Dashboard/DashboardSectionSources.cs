@@ -12,7 +12,7 @@ public sealed class LowStockSection(NpgsqlDataSource database) : IDashboardSecti
     public const int Limit = 25;
 
     private const string Sql = """
-        SELECT a.album_id, a.sku, i.quantity - i.reserved_quantity AS available, i.reorder_point, i.version, i.updated_at
+        SELECT a.album_id, a.sku, i.quantity - i.reserved_quantity AS available, i.reorder_point, i.version, i.updated_at, a.title, a.artist
         FROM inventory i
         JOIN albums a ON a.album_id = i.album_id
         WHERE a.deleted_at IS NULL AND i.quantity - i.reserved_quantity <= i.reorder_point
@@ -22,7 +22,7 @@ public sealed class LowStockSection(NpgsqlDataSource database) : IDashboardSecti
 
     public async Task<IReadOnlyList<LowStock>> LoadAsync(CancellationToken cancellationToken) =>
         await database.ReadAsync(Sql, Limit, reader => new LowStock(reader.GetGuid(0), reader.GetString(1), reader.GetInt32(2),
-            reader.GetInt32(3), reader.GetInt64(4), reader.GetFieldValue<DateTimeOffset>(5)), cancellationToken);
+            reader.GetInt32(3), reader.GetInt64(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetString(6), reader.GetString(7)), cancellationToken);
 }
 
 /// <summary>The latest figures of the metrics grain.</summary>

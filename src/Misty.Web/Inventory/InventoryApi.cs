@@ -12,6 +12,8 @@ public static class InventoryApi
     private const int MaxUnitsPerChange = 1_000_000;
     private const int MaxTextLength = 1_000;
 
+    public static IServiceCollection AddInventoryWeb(this IServiceCollection services) => services.AddSingleton<StockHistory>();
+
     public static IEndpointRouteBuilder MapInventoryApi(this IEndpointRouteBuilder routes)
     {
         var inventory = routes.MapGroup("/api/inventory/{albumId:guid}").WithTags("Inventory");
@@ -21,6 +23,8 @@ public static class InventoryApi
             .WithSummary("Adds delivered units to an album's stock.");
         inventory.MapPost("/adjust", AdjustAsync).RequireAuthorization(MistyPolicies.Manager).AcceptsIdempotencyKey().WithName("adjustStock")
             .WithSummary("Corrects an album's stock up or down, with the reason (audited).");
+        inventory.MapGet("/history", HistoryAsync).RequireAuthorization(MistyPolicies.Staff).WithName("getStockHistory")
+            .WithSummary("An album's stock by day (movements by kind and the stock at each day's end) and its latest ledger rows.");
         return routes;
     }
 
@@ -28,6 +32,22 @@ public static class InventoryApi
         await grains.GetGrain<IInventoryGrain>(albumId).GetAsync() is { } snapshot
             ? TypedResults.Ok(InventoryResponse.From(snapshot))
             : AlbumNotFound(albumId);
+
+    /// <param name="days">How many days back, today included: 1 to 730 (default 90).</param>
+    private static async Task<Results<Ok<StockHistoryResponse>, ValidationProblem, NotFoundProblem>> HistoryAsync(
+        Guid albumId, string? days, StockHistory history, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        var span = QueryValues.WholeNumber(days, "days", StockHistory.DefaultDays, StockHistory.MaxDays, errors);
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        return await history.ReadAsync(albumId, span, clock.GetUtcNow(), cancellationToken) is { } found
+            ? TypedResults.Ok(found)
+            : AlbumNotFound(albumId);
+    }
 
     private static async Task<Results<Ok<InventoryResponse>, ValidationProblem, NotFoundProblem, UnprocessableProblem, ConflictProblem>> RestockAsync(Guid albumId, RestockRequest request, ClaimsPrincipal user, IGrainFactory grains, HttpRequest http)
     {

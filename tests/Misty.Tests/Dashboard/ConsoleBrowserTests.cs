@@ -60,6 +60,39 @@ public sealed class ConsoleBrowserTests(PostgresFixture postgres)
     }
 
     [ChromiumFact]
+    public async Task The_album_page_opened_from_the_inventory_search_shows_live_stock_its_ledger_and_says_when_there_is_no_forecast()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        var album = await TestAlbums.InsertAsync(connectionString, quantity: 7);
+        await using var node = await MistyWebNode.StartAsync(connectionString);
+        using var staff = await node.CreateClientAsync("staff");
+        using var restock = await staff.PostAsJsonAsync($"/api/inventory/{album}/restock", new { quantity = 3, notes = "Second <i>pressing</i>" });
+        restock.EnsureSuccessStatusCode();
+
+        await using var browser = await DashboardBrowser.LaunchAsync(node);
+        var page = await browser.SignInAsync(MistyWebNode.AdminEmail, MistyWebNode.AdminPassword);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Inventory" }).ClickAsync();
+        await page.GetByLabel("Search albums").FillAsync("Test Pressing");
+        await page.Keyboard.PressAsync("Enter");
+        await page.Locator($"tr[data-album-id='{album}'] th a").ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Test Pressing · The Testers" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("dd[data-field='quantity']")).ToHaveTextAsync("10");
+        // The ledger's latest rows, newest first, notes as text; the chart is drawn.
+        await Assertions.Expect(page.Locator("tr[data-kind='restock']").First).ToContainTextAsync("Second <i>pressing</i>", new() { Timeout = 5_000 });
+        await Assertions.Expect(page.Locator("section[aria-label='Forecast']")).ToContainTextAsync("No forecast yet");
+        await Assertions.Expect(page.Locator("section[aria-label='Bought together']")).ToContainTextAsync("Not bought with other albums yet.");
+        await Assertions.Expect(page.Locator("section[aria-label='Stock history'] canvas")).ToBeVisibleAsync();
+        // Live: a reservation elsewhere moves the held and available figures on the open page.
+        using var storefront = StorefrontCalls.Client(node);
+        await StorefrontCalls.ReserveAsync(storefront, album, 2);
+        await Assertions.Expect(page.Locator("dd[data-field='available']")).ToHaveTextAsync("8", new() { Timeout = 2_000 });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(DashboardBrowser.Artifacts, "album.png"), FullPage = true });
+        await DashboardBrowser.AssertAccessibleAsync(page);
+        Assert.Empty(browser.Problems);
+    }
+
+    [ChromiumFact]
     public async Task Admins_read_reports_beside_the_previous_period_and_search_the_audit_log_while_staff_are_not_offered_either()
     {
         var connectionString = await postgres.CreateDatabaseAsync();

@@ -39,6 +39,9 @@ public sealed class DashboardBrowserTests(PostgresFixture postgres)
 
         var available = page.Locator($"tr[data-album-id='{album}'] [data-field='available']");
         await Assertions.Expect(available).ToHaveTextAsync("5");
+        // Named by title and artist, not only its SKU, and a link to the album's page.
+        await Assertions.Expect(page.Locator($"tr[data-album-id='{album}'] th a")).ToHaveTextAsync("Test Pressing");
+        await Assertions.Expect(page.Locator($"tr[data-album-id='{album}'] td").First).ToHaveTextAsync("The Testers");
         // Whether the page's album subscription is in place yet or not, it shows 3: by the event, or by the album
         // snapshot it reads after subscribing.
         await StorefrontCalls.ReserveAsync(storefront, album, 2);

@@ -47,7 +47,7 @@ export function createInventory(root, { session, live, onError }) {
 function stockRow(album) {
   const cells = { quantity: cell('quantity'), reserved: cell('reserved'), available: cell('available') };
   const element = h('tr', { dataset: { albumId: album.albumId } },
-    h('th', { scope: 'row' }, album.title), h('td', {}, album.artist), h('td', {}, album.sku),
+    h('th', { scope: 'row' }, h('a', { href: `#/album/${album.albumId}` }, album.title)), h('td', {}, album.artist), h('td', {}, album.sku),
     cells.quantity, cells.reserved, cells.available);
   const show = (stock) => {
     for (const [field, td] of Object.entries(cells)) td.textContent = formatCount(stock[field]);

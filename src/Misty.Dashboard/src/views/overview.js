@@ -1,5 +1,6 @@
 // The overview: today's figures, orders per minute, low stock, fraud alerts, open cases and running workflows.
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
+import { request } from '../api.js';
 import { empty, fill, formatCount, formatMinute, formatMoney, h, unavailable } from '../dom.js';
 
 Chart.register(BarController, BarElement, CategoryScale, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip);
@@ -7,7 +8,7 @@ Chart.register(BarController, BarElement, CategoryScale, Legend, LinearScale, Li
 const priorities = ['critical', 'high', 'medium', 'low'];
 const closedCase = new Set(['resolved', 'closed']);
 
-export function createOverview(root, model) {
+export function createOverview(root, { model, session, onError }) {
   const channels = h('div');
   const minutes = h('p', { class: 'figure-note', 'aria-live': 'polite' });
   const canvas = h('canvas', { role: 'img', 'aria-label': 'Orders and units sold per minute, last 30 minutes' });
@@ -36,10 +37,19 @@ export function createOverview(root, model) {
     options: { animation: false, maintainAspectRatio: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
   });
 
+  // A low-stock event names its album by SKU only: the title is looked up once per album.
+  const asked = new Set();
+  const lookUp = (albumId) => {
+    if (asked.has(albumId)) return;
+    asked.add(albumId);
+    request(session, 'GET', `/api/albums/${encodeURIComponent(albumId)}`)
+      .then((album) => model.nameAlbum(albumId, album.title, album.artist), onError);
+  };
+
   const render = () => {
     renderChannels(channels, model.metrics);
     renderMinutes(chart, minutes, model.metrics);
-    renderLowStock(lowStock, model);
+    renderLowStock(lowStock, model, (albumId) => lookUp(albumId));
     renderAlerts(alerts, model);
     renderCases(cases, model);
     renderWorkflows(workflows, model);
@@ -101,18 +111,19 @@ function renderMinutes(chart, note, metrics) {
   note.textContent = last ? `This minute so far: ${formatCount(last.orders)} orders, ${formatCount(last.units)} units sold.` : '';
 }
 
-function renderLowStock(root, model) {
+function renderLowStock(root, model, lookUp) {
   const rows = [...model.lowStock.values()].sort((a, b) => a.available - b.available || a.sku.localeCompare(b.sku));
-  if (rows.length === 0) {
-    return fill(root, empty(model.sections.has('LowStock')
-      ? 'No album is at or below its reorder point.'
-      : 'No low-stock alert since this page loaded (the full list needs the PostgreSQL mode).'));
-  }
-  fill(root, table('Albums low on stock', ['SKU', 'Available', 'Reorder point'], rows.map((row) =>
-    h('tr', { dataset: { albumId: row.albumId } },
-      h('th', { scope: 'row' }, row.sku),
+  if (rows.length === 0) return fill(root, empty('No album is at or below its reorder point.'));
+  fill(root, table('Albums low on stock', ['Album', 'Artist', 'SKU', 'Available', 'Reorder point'], rows.map((row) => {
+    const name = model.albumNames.get(row.albumId);
+    if (!name) lookUp(row.albumId);
+    return h('tr', { dataset: { albumId: row.albumId } },
+      h('th', { scope: 'row' }, h('a', { href: `#/album/${row.albumId}` }, name?.title ?? row.sku)),
+      h('td', {}, name?.artist ?? '…'),
+      h('td', {}, row.sku),
       h('td', { class: 'number', dataset: { field: 'available' } }, formatCount(row.available)),
-      h('td', { class: 'number' }, formatCount(row.reorderPoint))))));
+      h('td', { class: 'number' }, formatCount(row.reorderPoint)));
+  })));
 }
 
 function renderAlerts(root, model) {
