@@ -333,18 +333,8 @@ internal static class FaultsBenchmark
         var albums = new List<Guid>();
         for (var i = 0; i < Albums; i++)
         {
-            using var created = await http.PostAsJsonAsync("api/albums", new
-            {
-                sku = $"FAULT-{i:D3}-{Guid.NewGuid().ToString("N")[..6]}",
-                title = $"Fault Line {i}",
-                artist = "The Chaos Monkeys",
-                genre = "Rock",
-                label = "Misty Records",
-                releaseYear = 2026,
-                price = 24.99m,
-                cost = 12.50m,
-                condition = "NM",
-            });
+            using var created = await http.PostAsJsonAsync("api/albums",
+                new NewAlbumBody($"FAULT-{i:D3}-{Guid.NewGuid().ToString("N")[..6]}", $"Fault Line {i}", "The Chaos Monkeys"));
             created.EnsureSuccessStatusCode();
             var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("albumId").GetGuid();
             using var restocked = await http.PostAsJsonAsync($"api/inventory/{id}/restock", new { quantity = Stock });
