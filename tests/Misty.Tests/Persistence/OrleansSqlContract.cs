@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 using Misty.Tests.Infrastructure;
@@ -28,8 +29,10 @@ public abstract class OrleansSqlContract(PostgresFixture postgres)
     // Address and GrainId are bound as AnsiString by the providers.
     protected static DbParam Ansi(string name, string value) => new(name, value, DbType.AnsiString);
 
+    [SuppressMessage("Naming", "CA1720", Justification = "Named after the type the provider binds.")]
     protected static DbParam Int(string name, int? value) => new(name, value, DbType.Int32);
 
+    [SuppressMessage("Naming", "CA1720", Justification = "Named after the type the provider binds.")]
     protected static DbParam Long(string name, long value) => new(name, value, DbType.Int64);
 
     protected static DbParam Time(string name, DateTime utc) => new(name, utc, DbType.DateTime);
