@@ -50,7 +50,7 @@ public static class DashboardBenchmark
             stop.Cancel();
         };
         var machine = BenchmarkReport.Machine();
-        var root = RepositoryRoot();
+        var root = MistyRepository.Root();
         if (options.Build)
         {
             await BuildAsync(root, stop.Token);
@@ -249,19 +249,6 @@ public static class DashboardBenchmark
 
     private static string Cores(ResourceUsage usage) =>
         string.Create(CultureInfo.InvariantCulture, $"{usage.ServiceCores:0.00} / {usage.PostgresCores:0.00} / {usage.GeneratorCores:0.00} / {usage.OtherCores:0.00}");
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(Directory.GetCurrentDirectory()); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Misty.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Run from inside the Misty repository (no Misty.sln above the current directory).");
-    }
 
     private static async Task BuildAsync(string root, CancellationToken cancellationToken)
     {

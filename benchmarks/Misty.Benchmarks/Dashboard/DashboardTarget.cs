@@ -68,18 +68,7 @@ public sealed class DashboardTarget : IDisposable
         var ids = new Guid[count];
         for (var i = 0; i < count; i++)
         {
-            var album = new
-            {
-                sku = $"DASH-{batch}-{i:D4}",
-                title = $"Live {batch} {i}",
-                artist = "The Dashboards",
-                genre = "Rock",
-                label = "Misty Records",
-                releaseYear = 2026,
-                price = 24.99m,
-                cost = 12.50m,
-                condition = "NM",
-            };
+            var album = new NewAlbumBody($"DASH-{batch}-{i:D4}", $"Live {batch} {i}", "The Dashboards");
             using var created = await Http.PostAsJsonAsync("/api/albums", album, cancellationToken);
             created.EnsureSuccessStatusCode();
             ids[i] = (await created.Content.ReadFromJsonAsync<Created>(cancellationToken))!.AlbumId;

@@ -33,7 +33,7 @@ internal static class FaultsBenchmark
     private static async Task<int> RunAsync(string[] args, string? markdown, TimeSpan phase, int clients, bool rollingOnly)
     {
         var machine = BenchmarkReport.Machine();
-        var root = FindRepositoryRoot();
+        var root = MistyRepository.Root();
         var postgres = await DurablePostgres.StartAsync(trackStatements: false, CancellationToken.None);
         var logs = Path.Combine(postgres.Root, "logs");
         Directory.CreateDirectory(logs);
@@ -333,18 +333,8 @@ internal static class FaultsBenchmark
         var albums = new List<Guid>();
         for (var i = 0; i < Albums; i++)
         {
-            using var created = await http.PostAsJsonAsync("api/albums", new
-            {
-                sku = $"FAULT-{i:D3}-{Guid.NewGuid().ToString("N")[..6]}",
-                title = $"Fault Line {i}",
-                artist = "The Chaos Monkeys",
-                genre = "Rock",
-                label = "Misty Records",
-                releaseYear = 2026,
-                price = 24.99m,
-                cost = 12.50m,
-                condition = "NM",
-            });
+            using var created = await http.PostAsJsonAsync("api/albums",
+                new NewAlbumBody($"FAULT-{i:D3}-{Guid.NewGuid().ToString("N")[..6]}", $"Fault Line {i}", "The Chaos Monkeys"));
             created.EnsureSuccessStatusCode();
             var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("albumId").GetGuid();
             using var restocked = await http.PostAsJsonAsync($"api/inventory/{id}/restock", new { quantity = Stock });
@@ -353,19 +343,6 @@ internal static class FaultsBenchmark
         }
 
         return albums;
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Misty.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Run the benchmark from the Misty checkout.");
     }
 
     private static string? Option(string[] args, string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;

@@ -14,13 +14,8 @@ internal static class RetailTransactions
 
     public static string? Locate()
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Misty.sln")))
-        {
-            root = root.Parent;
-        }
-
-        var path = root is null ? null : Path.Combine(root.FullName, "..", "shared", "data", "retail", FileName);
+        var root = MistyRepository.Find();
+        var path = root is null ? null : Path.Combine(root, "..", "shared", "data", "retail", FileName);
         return path is not null && File.Exists(path) ? Path.GetFullPath(path) : null;
     }
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Misty.Grains.Infrastructure;
 using Misty.Grains.Interfaces.Agents;
 
 namespace Misty.Grains.Agents;
@@ -8,14 +10,25 @@ public sealed class AgentActionState
     [Id(0)] public AgentActionView? Action { get; set; }
 }
 
-public sealed class AgentActionGrain([PersistentState(AgentActionGrain.StateName)] IPersistentState<AgentActionState> state)
-    : Grain, IAgentActionGrain
+public sealed class AgentActionGrain(
+    [PersistentState(AgentActionGrain.StateName)] IPersistentState<AgentActionState> state,
+    ILogger<AgentActionGrain> logger) : Grain, IAgentActionGrain
 {
     public const string StateName = "agent-action";
 
+    private StatePipeline<AgentActionState, object> _pipeline = null!;
+
+    private AgentActionView? Action => _pipeline.Current.Action;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _pipeline = state.StoreOnly(this, logger, $"agent action {this.GetPrimaryKey()}");
+        return Task.CompletedTask;
+    }
+
     public async Task<AgentActionView> CreateAsync(AgentActionDraft draft)
     {
-        if (state.State.Action is { } existing)
+        if (Action is { } existing)
         {
             return existing;
         }
@@ -34,9 +47,9 @@ public sealed class AgentActionGrain([PersistentState(AgentActionGrain.StateName
 
     public async Task<AgentActionView?> CompleteAsync(bool succeeded, string resultJson, DateTimeOffset now)
     {
-        if (state.State.Action is not { Status: AgentActionStatus.Approved } action)
+        if (Action is not { Status: AgentActionStatus.Approved } action)
         {
-            return state.State.Action;
+            return Action;
         }
 
         var completed = action with { Status = succeeded ? AgentActionStatus.Executed : AgentActionStatus.Failed, ResultJson = resultJson };
@@ -63,14 +76,14 @@ public sealed class AgentActionGrain([PersistentState(AgentActionGrain.StateName
     }
 
     private AgentActionView? AsOf(DateTimeOffset now) =>
-        state.State.Action is { Status: AgentActionStatus.Pending } pending && pending.ExpiresAt <= now
+        Action is { Status: AgentActionStatus.Pending } pending && pending.ExpiresAt <= now
             ? pending with { Status = AgentActionStatus.Expired }
-            : state.State.Action;
+            : Action;
 
     private async Task SaveAsync(AgentActionView action)
     {
-        state.State.Action = action;
-        await state.WriteStateAsync();
+        _pipeline.Live.Action = action;
+        await _pipeline.StoreAsync();
         await GrainFactory.GetGrain<IAgentActionIndexGrain>(0).RecordAsync(action);
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Misty.Grains.Infrastructure;
 using Misty.Grains.Interfaces.Agents;
 
 namespace Misty.Grains.Agents;
@@ -9,24 +11,33 @@ public sealed class AgentAuditState
 }
 
 /// <remarks>The project's audit trail (system_logs) gets every call too; this keeps an agent's recent calls for the API.</remarks>
-public sealed class AgentAuditGrain([PersistentState(AgentAuditGrain.StateName)] IPersistentState<AgentAuditState> state)
-    : Grain, IAgentAuditGrain
+public sealed class AgentAuditGrain(
+    [PersistentState(AgentAuditGrain.StateName)] IPersistentState<AgentAuditState> state,
+    ILogger<AgentAuditGrain> logger) : Grain, IAgentAuditGrain
 {
     public const string StateName = "agent-audit";
     public const int MaxCalls = 200;
 
-    public async Task RecordAsync(AgentCallRecord call)
-    {
-        var calls = state.State.Calls;
-        calls.Add(call);
-        if (calls.Count > MaxCalls)
-        {
-            calls.RemoveRange(0, calls.Count - MaxCalls);
-        }
+    private StatePipeline<AgentAuditState, object> _pipeline = null!;
+    private RecentBook<AgentCallRecord> _calls = null!;
 
-        await state.WriteStateAsync();
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _pipeline = state.StoreOnly(this, logger, $"the audit of agent {this.GetPrimaryKey()}");
+        _calls = new RecentBook<AgentCallRecord>(_pipeline.Live.Calls, MaxCalls, call => call.At);
+        return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<AgentCallRecord>> ListAsync(int limit) =>
-        Task.FromResult<IReadOnlyList<AgentCallRecord>>([.. Enumerable.Reverse(state.State.Calls).Take(limit)]);
+    public async Task RecordAsync(AgentCallRecord call)
+    {
+        _pipeline.ThrowIfFailed();
+        _calls.Record(call);
+        await _pipeline.StoreAsync();
+    }
+
+    public Task<IReadOnlyList<AgentCallRecord>> ListAsync(int limit)
+    {
+        _pipeline.ThrowIfFailed();
+        return Task.FromResult<IReadOnlyList<AgentCallRecord>>([.. _calls.Newest().Take(limit)]);
+    }
 }

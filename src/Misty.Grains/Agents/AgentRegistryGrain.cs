@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Misty.Grains.Infrastructure;
 using Misty.Grains.Interfaces.Agents;
 
 namespace Misty.Grains.Agents;
@@ -25,12 +27,22 @@ public sealed class StoredAgent
     public AgentAccount ToAccount() => new(AgentId, Name, Role, [.. Scopes], KeyPrefix, CreatedAt, KeyRotatedAt, RevokedAt);
 }
 
-public sealed class AgentRegistryGrain([PersistentState(AgentRegistryGrain.StateName)] IPersistentState<AgentRegistryState> state)
-    : Grain, IAgentRegistryGrain
+public sealed class AgentRegistryGrain(
+    [PersistentState(AgentRegistryGrain.StateName)] IPersistentState<AgentRegistryState> state,
+    ILogger<AgentRegistryGrain> logger) : Grain, IAgentRegistryGrain
 {
     public const string StateName = "agent-registry";
 
+    private StatePipeline<AgentRegistryState, object> _pipeline = null!;
     private Dictionary<string, StoredAgent>? _byHash;
+
+    private List<StoredAgent> Agents => _pipeline.Current.Agents;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _pipeline = state.StoreOnly(this, logger, "the agent registry");
+        return Task.CompletedTask;
+    }
 
     public async Task<AgentAccount> CreateAsync(Guid agentId, string name, string role, IReadOnlyList<string> scopes, AgentKey key, DateTimeOffset at)
     {
@@ -49,19 +61,19 @@ public sealed class AgentRegistryGrain([PersistentState(AgentRegistryGrain.State
             KeyHash = Convert.ToHexString(key.KeyHash),
             CreatedAt = at,
         };
-        state.State.Agents.Add(agent);
+        Agents.Add(agent);
         await SaveAsync();
         return agent.ToAccount();
     }
 
     public Task<IReadOnlyList<AgentAccount>> ListAsync() =>
-        Task.FromResult<IReadOnlyList<AgentAccount>>([.. state.State.Agents.Select(agent => agent.ToAccount())]);
+        Task.FromResult<IReadOnlyList<AgentAccount>>([.. Agents.Select(agent => agent.ToAccount())]);
 
     public Task<AgentAccount?> GetAsync(Guid agentId) => Task.FromResult(Find(agentId)?.ToAccount());
 
     public Task<AgentAccount?> FindByKeyAsync(byte[] keyHash)
     {
-        _byHash ??= state.State.Agents.Where(agent => agent.RevokedAt is null).ToDictionary(agent => agent.KeyHash, StringComparer.Ordinal);
+        _byHash ??= Agents.Where(agent => agent.RevokedAt is null).ToDictionary(agent => agent.KeyHash, StringComparer.Ordinal);
         return Task.FromResult(_byHash.TryGetValue(Convert.ToHexString(keyHash), out var agent) ? agent.ToAccount() : null);
     }
 
@@ -95,11 +107,11 @@ public sealed class AgentRegistryGrain([PersistentState(AgentRegistryGrain.State
         return agent.ToAccount();
     }
 
-    private StoredAgent? Find(Guid agentId) => state.State.Agents.Find(agent => agent.AgentId == agentId);
+    private StoredAgent? Find(Guid agentId) => Agents.Find(agent => agent.AgentId == agentId);
 
     private async Task SaveAsync()
     {
         _byHash = null;
-        await state.WriteStateAsync();
+        await _pipeline.StoreAsync();
     }
 }

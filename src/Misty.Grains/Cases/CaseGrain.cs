@@ -45,11 +45,7 @@ public sealed class CaseGrain(
         var allCases = streams.GetStream<CaseChanged>(StreamId.Create(MistyStreams.Cases, MistyStreams.AllKey));
         _pipeline = new StatePipeline<CaseState, CaseChanged>(this, state.State, new()
         {
-            Write = copy =>
-            {
-                state.State = copy;
-                return state.WriteStateAsync();
-            },
+            Write = state.Writer(),
             Publish = async changes =>
             {
                 foreach (var change in changes)

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Misty.Grains.Infrastructure;
 using Misty.Grains.Interfaces.Cases;
 using Orleans.Runtime;
 
@@ -20,12 +22,20 @@ public sealed class CaseRouterGrain(
     [PersistentState("case-router")] IPersistentState<CaseRouterState> state,
     ICaseStore store,
     IOptions<CaseOptions> options,
-    TimeProvider clock) : Grain, ICaseRouterGrain
+    TimeProvider clock,
+    ILogger<CaseRouterGrain> logger) : Grain, ICaseRouterGrain
 {
     /// <summary>Far longer than a projection takes: by then the rows show what was reported.</summary>
     private static readonly TimeSpan ReportsKeptFor = TimeSpan.FromMinutes(10);
 
     private readonly Dictionary<Guid, (CaseLoad Load, DateTimeOffset At)> _reported = [];
+    private StatePipeline<CaseRouterState, object> _pipeline = null!;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _pipeline = state.StoreOnly(this, logger, "the case router");
+        return Task.CompletedTask;
+    }
 
     public async Task<StaffPick?> PickAsync(Guid caseId, Guid? exclude)
     {
@@ -37,13 +47,13 @@ public sealed class CaseRouterGrain(
 
         var workload = await store.LoadWorkloadAsync([.. _reported.Keys], options.Value.DefaultCapacity, CancellationToken.None);
         var staff = AssignmentPolicy.Current(workload, _reported.ToDictionary(entry => entry.Key, entry => entry.Value.Load));
-        if (AssignmentPolicy.Pick(staff, state.State.LastPicked, exclude) is not { } pick)
+        if (AssignmentPolicy.Pick(staff, _pipeline.Current.LastPicked, exclude) is not { } pick)
         {
             return null;
         }
 
-        state.State.LastPicked[pick.UserId] = now;
-        await state.WriteStateAsync();
+        _pipeline.Live.LastPicked[pick.UserId] = now;
+        await _pipeline.StoreAsync();
         _reported[caseId] = (new CaseLoad(pick.UserId, Open: true), now);
         return new StaffPick(pick.UserId, pick.OpenCases, pick.Capacity);
     }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Misty.Grains.Infrastructure;
 using Misty.Grains.Interfaces.Customers;
 using Orleans.Runtime;
 
@@ -11,36 +13,32 @@ public sealed class CustomerEmailState
 
 /// <summary>Decides who owns an email address: the first claim is stored; a seeded customer's row owns its address already.</summary>
 [GrainType("customer-email")]
-public sealed class CustomerEmailGrain([PersistentState("customer-email")] IPersistentState<CustomerEmailState> state, ICustomerStore store)
-    : Grain, ICustomerEmailGrain
+public sealed class CustomerEmailGrain(
+    [PersistentState("customer-email")] IPersistentState<CustomerEmailState> state,
+    ICustomerStore store,
+    ILogger<CustomerEmailGrain> logger) : Grain, ICustomerEmailGrain
 {
+    private StatePipeline<CustomerEmailState, object> _pipeline = null!;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _pipeline = state.StoreOnly(this, logger, "the owner of an email address");
         if (!state.RecordExists)
         {
-            state.State.OwnerId = await store.FindCustomerByEmailAsync(this.GetPrimaryKeyString(), cancellationToken);
+            _pipeline.Live.OwnerId = await store.FindCustomerByEmailAsync(this.GetPrimaryKeyString(), cancellationToken);
         }
     }
 
     public async Task<Guid> ClaimAsync(Guid customerId)
     {
-        if (state.State.OwnerId is { } owner)
+        // After a failed write the claim is not known to be stored: the grain reloads, and the caller retries.
+        if (_pipeline.Current.OwnerId is { } owner)
         {
             return owner;
         }
 
-        state.State.OwnerId = customerId;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            // Not stored, so not claimed: the next claim decides again.
-            state.State.OwnerId = null;
-            throw;
-        }
-
+        _pipeline.Live.OwnerId = customerId;
+        await _pipeline.StoreAsync();
         return customerId;
     }
 }

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Misty.Grains.Infrastructure;
 using Misty.Grains.Interfaces.Customers;
-using Misty.Grains.Orders;
 using Misty.Grains.Sentiment;
 using Orleans.Runtime;
 
@@ -17,7 +16,7 @@ namespace Misty.Grains.Customers;
 public sealed class CustomerGrain(
     [PersistentState(CustomerGrain.StateName)] IPersistentState<CustomerState> state,
     ICustomerStore store,
-    IOptions<OrderOptions> options,
+    IOptions<CustomerOptions> options,
     TimeProvider clock,
     IEnumerable<ICustomerPurchaseListener> purchaseListeners,
     ILogger<CustomerGrain> logger) : Grain, ICustomerGrain, IRemindable
@@ -35,11 +34,7 @@ public sealed class CustomerGrain(
     {
         _pipeline = new StatePipeline<CustomerState, object>(this, state.State, new()
         {
-            Write = copy =>
-            {
-                state.State = copy;
-                return state.WriteStateAsync();
-            },
+            Write = state.Writer(),
             Version = stored => stored.Version,
             Project = ProjectAsync,
             Reminder = "customer-catch-up",

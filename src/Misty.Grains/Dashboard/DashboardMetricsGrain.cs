@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Misty.Grains.Infrastructure;
 using Misty.Grains.Interfaces;
 using Misty.Grains.Interfaces.Dashboard;
 using Orleans.Runtime;
@@ -22,13 +23,25 @@ public sealed class DashboardMetricsGrain(
     private const string KeepAliveReminder = "keep-computing";
     private static readonly TimeSpan KeepAlivePeriod = TimeSpan.FromMinutes(1);
 
-    private IAsyncStream<MetricsTick>? _feed;
+    private StatePipeline<DashboardMetricsState, MetricsTick> _pipeline = null!;
     private MetricsTick? _latest;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _feed = this.GetStreamProvider(MistyStreams.Provider)
+        var feed = this.GetStreamProvider(MistyStreams.Provider)
             .GetStream<MetricsTick>(StreamId.Create(MistyStreams.Metrics, MistyStreams.AllKey));
+        // A tick that fails to go out is logged: dashboards see the next version skip it and re-read the snapshot.
+        _pipeline = new StatePipeline<DashboardMetricsState, MetricsTick>(this, state.State, new()
+        {
+            Write = state.Writer(),
+            Publish = async ticks =>
+            {
+                foreach (var tick in ticks)
+                {
+                    await feed.OnNextAsync(tick);
+                }
+            },
+        }, logger, "the dashboard figures");
         this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions { DueTime = Period, Period = Period, KeepAlive = true });
         await this.RegisterOrUpdateReminder(KeepAliveReminder, KeepAlivePeriod, KeepAlivePeriod, cancellationToken);
     }
@@ -68,17 +81,9 @@ public sealed class DashboardMetricsGrain(
             return;
         }
 
-        state.State.Version++;
-        await state.WriteStateAsync(cancellationToken);
-        _latest = new MetricsTick(state.State.Version, now, figures.Day, figures.Channels, figures.Minutes);
-        try
-        {
-            await _feed!.OnNextAsync(_latest);
-        }
-        catch (Exception ex)
-        {
-            // Dashboards see the next version skip this one and re-read the snapshot.
-            logger.LogWarning(ex, "Publishing dashboard figures v{Version} failed.", _latest.Version);
-        }
+        var tick = new MetricsTick(++_pipeline.Current.Version, now, figures.Day, figures.Channels, figures.Minutes);
+        _pipeline.Announce(tick);
+        await _pipeline.StoreAsync();
+        _latest = tick;
     }
 }

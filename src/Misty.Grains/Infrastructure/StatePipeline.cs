@@ -50,6 +50,16 @@ public sealed class StatePipeline<TState, TEvent>
     /// <summary>The state the grain's rules change.</summary>
     public TState Live { get; set; }
 
+    /// <summary>The live state, to answer from: throws while the grain reloads after a failed write (its callers retry).</summary>
+    public TState Current
+    {
+        get
+        {
+            ThrowIfFailed();
+            return Live;
+        }
+    }
+
     /// <summary>The last state known to be stored: the only one projected to rows.</summary>
     public TState? Stored { get; private set; }
 

@@ -50,11 +50,7 @@ public sealed class OrderGrain(
         var streams = this.GetStreamProvider(MistyStreams.Provider);
         _pipeline = new StatePipeline<OrderState, object>(this, state.State, new()
         {
-            Write = copy =>
-            {
-                state.State = copy;
-                return state.WriteStateAsync();
-            },
+            Write = state.Writer(),
             Publish = changes => OrderEvents.PublishAsync(streams, OrderId, changes),
             Version = stored => stored.Version,
             Project = (stored, overwrite) => store.ProjectAsync(OrderId, stored, overwrite, CancellationToken.None),

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Misty.Grains.Infrastructure;
 using Misty.Grains.Interfaces.Orders;
 using Orleans.Runtime;
 
@@ -11,26 +13,38 @@ public sealed class OrderPartState
 
 /// <summary>Which order a payment or shipment belongs to: stored for new parts, read from the rows for seeded ones.</summary>
 [GrainType("order-part")]
-public sealed class OrderPartGrain([PersistentState("order-part")] IPersistentState<OrderPartState> state, IOrderStore store) : Grain, IOrderPartGrain
+public sealed class OrderPartGrain(
+    [PersistentState("order-part")] IPersistentState<OrderPartState> state,
+    IOrderStore store,
+    ILogger<OrderPartGrain> logger) : Grain, IOrderPartGrain
 {
+    private StatePipeline<OrderPartState, object> _pipeline = null!;
     private Guid? _seeded;
 
+    private OrderPartState Part => _pipeline.Current;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _pipeline = state.StoreOnly(this, logger, $"order part {this.GetPrimaryKey()}");
+        return Task.CompletedTask;
+    }
+
     public async Task<Guid?> GetOrderAsync() =>
-        state.State.OrderId ?? (_seeded ??= await store.FindOrderOfPartAsync(this.GetPrimaryKey(), CancellationToken.None));
+        Part.OrderId ?? (_seeded ??= await store.FindOrderOfPartAsync(this.GetPrimaryKey(), CancellationToken.None));
 
     public async Task LinkAsync(Guid orderId)
     {
-        if (state.State.OrderId == orderId)
+        if (Part.OrderId == orderId)
         {
             return;
         }
 
-        if (state.State.OrderId is { } other)
+        if (Part.OrderId is { } other)
         {
             throw new InvalidOperationException($"Part {this.GetPrimaryKey()} already belongs to order {other}.");
         }
 
-        state.State.OrderId = orderId;
-        await state.WriteStateAsync();
+        Part.OrderId = orderId;
+        await _pipeline.StoreAsync();
     }
 }

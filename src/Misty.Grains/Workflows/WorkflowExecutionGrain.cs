@@ -69,11 +69,7 @@ public sealed class WorkflowExecutionGrain(
         _pipeline = new StatePipeline<ExecutionState, WorkflowProgress>(this, state.State, new()
         {
             GroupCommit = true,
-            Write = copy =>
-            {
-                state.State = copy;
-                return state.WriteStateAsync();
-            },
+            Write = state.Writer(),
             Publish = async progress =>
             {
                 foreach (var change in progress)

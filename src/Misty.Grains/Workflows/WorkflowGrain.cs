@@ -45,11 +45,7 @@ public sealed class WorkflowGrain(
     {
         _pipeline = new StatePipeline<WorkflowState, object>(this, state.State, new()
         {
-            Write = copy =>
-            {
-                state.State = copy;
-                return state.WriteStateAsync();
-            },
+            Write = state.Writer(),
             Version = stored => stored.Version,
             Project = (stored, overwrite) => store.ProjectWorkflowAsync(View(stored), overwrite, CancellationToken.None),
             Deliver = DeliverPendingRunsAsync,

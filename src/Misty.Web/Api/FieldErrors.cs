@@ -23,6 +23,20 @@ public sealed class FieldErrors
         return this;
     }
 
+    /// <returns>The trimmed text, or null (recorded against <paramref name="field"/>) when it is missing or blank.</returns>
+    public string? RequiredText(string? value, string field, int maxLength)
+    {
+        var text = value?.Trim();
+        if (string.IsNullOrEmpty(text))
+        {
+            Add(field, "Required, and not blank.");
+            return null;
+        }
+
+        Check(text.Length <= maxLength, field, $"At most {maxLength} characters.");
+        return text;
+    }
+
     public FieldErrors Add(string field, string message)
     {
         if (!_errors.TryGetValue(field, out var messages))

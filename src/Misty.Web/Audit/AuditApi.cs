@@ -58,43 +58,31 @@ public static class AuditApi
             return errors.ToProblem();
         }
 
-        await using var batch = database.CreateBatch();
-        var count = new NpgsqlBatchCommand($"SELECT count(*) {FromWhere}");
-        var rows = new NpgsqlBatchCommand($"""
+        var (items, total) = await database.ReadPageAsync(FromWhere,
+            $"""
             SELECT log_id, created_at, log_level::text, metadata->>'action', metadata->>'actor', message, metadata::text
             {FromWhere}
             ORDER BY created_at DESC, log_id
-            LIMIT @limit OFFSET @offset
-            """);
-        foreach (var command in new[] { count, rows })
-        {
-            var parameters = command.Parameters;
-            parameters.AddWithValue("source", PostgresAuditLog.Source);
-            parameters.Add(Text("actor", Contains(query.Actor)));
-            parameters.Add(Text("action", query.Action is { Length: > 0 } action ? SqlLike.Escape(action) + "%" : null));
-            parameters.Add(Text("entity", Contains(query.Entity)));
-            parameters.Add(new NpgsqlParameter("from", NpgsqlDbType.TimestampTz) { Value = (object?)from ?? DBNull.Value });
-            parameters.Add(new NpgsqlParameter("to", NpgsqlDbType.TimestampTz) { Value = (object?)to ?? DBNull.Value });
-        }
-
-        rows.Parameters.AddWithValue("limit", pageSize);
-        rows.Parameters.AddWithValue("offset", (long)(page - 1) * pageSize);
-        batch.BatchCommands.Add(count);
-        batch.BatchCommands.Add(rows);
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        var total = reader.GetInt64(0);
-        await reader.NextResultAsync(cancellationToken);
-        var items = new List<AuditEntryResponse>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            using var metadata = JsonDocument.Parse(reader.GetString(6));
-            items.Add(new AuditEntryResponse(reader.GetGuid(0), reader.GetDateTime(1), reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5),
-                metadata.RootElement.Clone()));
-        }
-
+            """,
+            parameters =>
+            {
+                parameters.AddWithValue("source", PostgresAuditLog.Source);
+                parameters.Add(Text("actor", Contains(query.Actor)));
+                parameters.Add(Text("action", query.Action is { Length: > 0 } action ? SqlLike.Escape(action) + "%" : null));
+                parameters.Add(Text("entity", Contains(query.Entity)));
+                parameters.Add(new NpgsqlParameter("from", NpgsqlDbType.TimestampTz) { Value = (object?)from ?? DBNull.Value });
+                parameters.Add(new NpgsqlParameter("to", NpgsqlDbType.TimestampTz) { Value = (object?)to ?? DBNull.Value });
+            },
+            page, pageSize, ReadEntry, cancellationToken);
         return TypedResults.Ok(new AuditPage(items, page, pageSize, total));
+    }
+
+    private static AuditEntryResponse ReadEntry(NpgsqlDataReader reader)
+    {
+        using var metadata = JsonDocument.Parse(reader.GetString(6));
+        return new AuditEntryResponse(reader.GetGuid(0), reader.GetDateTime(1), reader.GetString(2),
+            reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5),
+            metadata.RootElement.Clone());
     }
 
     private static DateTime? Instant(string? value, string field, FieldErrors errors)

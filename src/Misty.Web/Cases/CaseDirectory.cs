@@ -1,5 +1,6 @@
 using System.Text;
 using Misty.Grains.Interfaces.Cases;
+using Misty.Web.Api;
 using Npgsql;
 
 namespace Misty.Web.Cases;
@@ -13,25 +14,22 @@ public sealed class CaseDirectory(NpgsqlDataSource database)
     public async Task<CasePage<CaseSummary>> ListAsync(CaseQuery query, CancellationToken cancellationToken)
     {
         var (where, parameters) = Filter(query);
-        await using var batch = database.CreateBatch();
-        batch.BatchCommands.Add(Command($"SELECT count(*) FROM cases {where}", parameters));
-        batch.BatchCommands.Add(Command(
+        var (items, total) = await database.ReadPageAsync($"FROM cases {where}",
             $"""
             SELECT case_id, case_number, customer_id, subject, category::text, priority::text, status::text, assigned_to, ai_sentiment,
                    ai_score, escalated, first_response_due_at, resolution_due_at, created_at, resolved_at, updated_at, version
             FROM cases {where}
             ORDER BY created_at DESC, case_id
-            LIMIT @limit OFFSET @offset
             """,
-            [.. parameters, ("limit", query.PageSize), ("offset", (long)(query.Page - 1) * query.PageSize)]));
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        var total = reader.GetInt64(0);
-        await reader.NextResultAsync(cancellationToken);
-        var items = new List<CaseSummary>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            items.Add(new CaseSummary(
+            values =>
+            {
+                foreach (var (name, value) in parameters)
+                {
+                    values.AddWithValue(name, value);
+                }
+            },
+            query.Page, query.PageSize,
+            reader => new CaseSummary(
                 reader.GetGuid(0),
                 reader.GetString(1),
                 reader.GetGuid(2),
@@ -48,9 +46,8 @@ public sealed class CaseDirectory(NpgsqlDataSource database)
                 reader.GetFieldValue<DateTimeOffset>(13),
                 reader.IsDBNull(14) ? null : reader.GetFieldValue<DateTimeOffset>(14),
                 reader.GetFieldValue<DateTimeOffset>(15),
-                reader.GetInt64(16)));
-        }
-
+                reader.GetInt64(16)),
+            cancellationToken);
         return new CasePage<CaseSummary>(items, query.Page, query.PageSize, total);
     }
 
@@ -106,16 +103,5 @@ public sealed class CaseDirectory(NpgsqlDataSource database)
         }
 
         return (where.ToString(), parameters);
-    }
-
-    private static NpgsqlBatchCommand Command(string sql, IEnumerable<(string Name, object Value)> parameters)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        return command;
     }
 }

@@ -72,8 +72,8 @@ public static class CasesApi
 
         var errors = new FieldErrors();
         errors.Check(customerId is { } id && id != Guid.Empty, "customerId", "The customer the case is for is required.");
-        var subject = RequiredText(request.Subject, "subject", MaxSubjectLength, errors);
-        var description = RequiredText(request.Description, "description", MaxMessageLength, errors);
+        var subject = errors.RequiredText(request.Subject, "subject", MaxSubjectLength);
+        var description = errors.RequiredText(request.Description, "description", MaxMessageLength);
         var category = QueryValues.Enum<CaseCategory>(request.Category, "category", errors);
         var priority = QueryValues.Enum<CasePriority>(request.Priority, "priority", errors);
         errors.Check(staff || request.Priority is null, "priority", "Staff and the triage set the priority, not the storefront.");
@@ -145,7 +145,7 @@ public static class CasesApi
     {
         var staff = Callers.IsStaff(user);
         var errors = new FieldErrors();
-        var text = RequiredText(request.Message, "message", MaxMessageLength, errors);
+        var text = errors.RequiredText(request.Message, "message", MaxMessageLength);
         if (!CustomerAccess.TryActFor(user, request.CustomerId, out var acting))
         {
             return Missing(caseId);
@@ -212,7 +212,7 @@ public static class CasesApi
         var errors = new FieldErrors();
         var decision = QueryValues.Enum<SuggestionDecision>(request.Action, "action", errors);
         errors.Check(request.Action is not null, "action", $"Required: one of {string.Join(", ", SchemaNames.All<SuggestionDecision>())}.");
-        var edited = decision == SuggestionDecision.Edit ? RequiredText(request.Message, "message", MaxMessageLength, errors) : null;
+        var edited = decision == SuggestionDecision.Edit ? errors.RequiredText(request.Message, "message", MaxMessageLength) : null;
         errors.Check(decision == SuggestionDecision.Edit || request.Message is null, "message", "Only with action edit: the reply as edited.");
         if (!errors.IsEmpty)
         {
@@ -286,20 +286,6 @@ public static class CasesApi
         var id = text == Myself ? Callers.StaffUserId(user) : Guid.TryParse(text, out var parsed) ? parsed : null;
         errors.Check(id is not null, "assignedTo", "A user id, 'me' or 'none'.");
         return (id, false);
-    }
-
-
-    private static string? RequiredText(string? value, string field, int maxLength, FieldErrors errors)
-    {
-        var text = value?.Trim();
-        if (string.IsNullOrEmpty(text))
-        {
-            errors.Add(field, "Required, and not blank.");
-            return null;
-        }
-
-        errors.Check(text.Length <= maxLength, field, $"At most {maxLength} characters.");
-        return text;
     }
 
     private static string? IdempotencyKey(HttpRequest http, FieldErrors errors) => Idempotency.KeyOf(http, errors) is { Length: > 0 } key ? key : null;

@@ -78,31 +78,12 @@ public sealed class AlbumCatalog(NpgsqlDataSource database)
     public async Task<AlbumPage> ListAsync(AlbumQuery query, CancellationToken cancellationToken)
     {
         var filter = AlbumFilter.From(query);
-        await using var batch = database.CreateBatch();
-        var count = new NpgsqlBatchCommand($"SELECT count(*) FROM albums a {LookupJoins} WHERE {filter.Where}");
-        filter.AddParameters(count.Parameters);
-        var page = new NpgsqlBatchCommand(
+        var (items, total) = await database.ReadPageAsync($"FROM albums a {LookupJoins} WHERE {filter.Where}",
             $"""
             SELECT {AlbumColumns} FROM albums a {LookupJoins} WHERE {filter.Where}
             ORDER BY a.artist, a.title, a.album_id
-            LIMIT @limit OFFSET @offset
-            """);
-        filter.AddParameters(page.Parameters);
-        page.Parameters.AddWithValue("limit", query.PageSize);
-        page.Parameters.AddWithValue("offset", (long)(query.Page - 1) * query.PageSize);
-        batch.BatchCommands.Add(count);
-        batch.BatchCommands.Add(page);
-
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        var total = reader.GetInt64(0);
-        await reader.NextResultAsync(cancellationToken);
-        var items = new List<AlbumResponse>(query.PageSize);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            items.Add(ReadAlbum(reader));
-        }
-
+            """,
+            filter.AddParameters, query.Page, query.PageSize, ReadAlbum, cancellationToken);
         return new AlbumPage(items, query.Page, query.PageSize, total);
     }
 

@@ -83,11 +83,11 @@ public static class AlbumsApi
     private static NewAlbum? Validate(CreateAlbumRequest request, int currentYear, FieldErrors errors)
     {
         // Lengths are the schema's column sizes.
-        var sku = RequiredText(request.Sku, "sku", 64, errors);
-        var title = RequiredText(request.Title, "title", 300, errors);
-        var artist = RequiredText(request.Artist, "artist", 300, errors);
-        var genre = RequiredText(request.Genre, "genre", 100, errors);
-        var label = RequiredText(request.Label, "label", 200, errors);
+        var sku = errors.RequiredText(request.Sku, "sku", 64);
+        var title = errors.RequiredText(request.Title, "title", 300);
+        var artist = errors.RequiredText(request.Artist, "artist", 300);
+        var genre = errors.RequiredText(request.Genre, "genre", 100);
+        var label = errors.RequiredText(request.Label, "label", 200);
         var description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim();
         errors.Check(description is null || description.Length <= MaxDescriptionLength, "description",
             $"At most {MaxDescriptionLength} characters.");
@@ -106,19 +106,6 @@ public static class AlbumsApi
             ? new NewAlbum(sku!, title!, artist!, genre!, label!, request.ReleaseYear!.Value, request.Price!.Value, request.Cost!.Value,
                 condition!, description, request.IsRare ?? false, request.EstimatedValue)
             : null;
-    }
-
-    private static string? RequiredText(string? value, string field, int maxLength, FieldErrors errors)
-    {
-        var text = value?.Trim();
-        if (string.IsNullOrEmpty(text))
-        {
-            errors.Add(field, "Required, and not blank.");
-            return null;
-        }
-
-        errors.Check(text.Length <= maxLength, field, $"At most {maxLength} characters.");
-        return text;
     }
 
     /// <summary>Money columns are numeric(12,2): more decimals would be rounded away silently.</summary>

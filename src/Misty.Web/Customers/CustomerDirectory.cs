@@ -23,35 +23,20 @@ public sealed class CustomerDirectory(NpgsqlDataSource database)
     /// <param name="search">Matched anywhere in the email or name, case-insensitively.</param>
     public async Task<CustomerPage> SearchAsync(string? search, SegmentType? segment, int page, int pageSize, CancellationToken cancellationToken)
     {
-        await using var batch = database.CreateBatch();
-        var count = new NpgsqlBatchCommand($"SELECT count(*) {FromWhere}");
-        AddFilter(count.Parameters, search, segment);
-        var rows = new NpgsqlBatchCommand(
+        var (items, total) = await database.ReadPageAsync(FromWhere,
             $"""
             SELECT c.customer_id, c.email, c.first_name, c.last_name, c.lifetime_value, c.total_purchases, c.status::text,
                    s.segment_type::text, s.segment_score
             {FromWhere}
             ORDER BY c.last_name, c.first_name, c.customer_id
-            LIMIT @limit OFFSET @offset
-            """);
-        AddFilter(rows.Parameters, search, segment);
-        rows.Parameters.AddWithValue("limit", pageSize);
-        rows.Parameters.AddWithValue("offset", (long)(page - 1) * pageSize);
-        batch.BatchCommands.Add(count);
-        batch.BatchCommands.Add(rows);
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        var total = reader.GetInt64(0);
-        await reader.NextResultAsync(cancellationToken);
-        var items = new List<CustomerSummaryResponse>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            items.Add(new CustomerSummaryResponse(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+            """,
+            parameters => AddFilter(parameters, search, segment),
+            page, pageSize,
+            reader => new CustomerSummaryResponse(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
                 reader.GetDecimal(4), reader.GetInt32(5), SchemaNames.Parse<CustomerStatus>(reader.GetString(6)),
                 reader.IsDBNull(7) ? null : SchemaNames.Parse<SegmentType>(reader.GetString(7)),
-                reader.IsDBNull(8) ? null : reader.GetDecimal(8)));
-        }
-
+                reader.IsDBNull(8) ? null : reader.GetDecimal(8)),
+            cancellationToken);
         return new CustomerPage(items, page, pageSize, total);
     }
 
@@ -60,6 +45,4 @@ public sealed class CustomerDirectory(NpgsqlDataSource database)
         parameters.Add(new NpgsqlParameter("search", NpgsqlDbType.Text) { Value = search is null ? DBNull.Value : SqlLike.Contains(search) });
         parameters.Add(new NpgsqlParameter("segment", NpgsqlDbType.Text) { Value = segment is { } type ? SchemaNames.Of(type) : DBNull.Value });
     }
-
-    /// <summary>The search is literal text: LIKE's wildcards and escape character match themselves.</summary>}
 }

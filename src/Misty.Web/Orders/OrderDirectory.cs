@@ -1,5 +1,6 @@
 using Misty.Grains.Interfaces.Cases;
 using Misty.Grains.Interfaces.Orders;
+using Misty.Web.Api;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -21,34 +22,19 @@ public sealed class OrderDirectory(NpgsqlDataSource database)
 
     public async Task<OrderPage> ListAsync(OrderQuery query, CancellationToken cancellationToken)
     {
-        await using var batch = database.CreateBatch();
-        var count = new NpgsqlBatchCommand($"SELECT count(*) FROM orders WHERE {Filter}");
-        AddFilter(count.Parameters, query);
-        var page = new NpgsqlBatchCommand(
+        var (items, total) = await database.ReadPageAsync($"FROM orders WHERE {Filter}",
             $"""
             SELECT order_id, order_number, customer_id, status::text, channel::text, subtotal, tax, shipping_fee, total, order_date, updated_at
             FROM orders WHERE {Filter}
             ORDER BY order_date DESC, order_id
-            LIMIT @limit OFFSET @offset
-            """);
-        AddFilter(page.Parameters, query);
-        page.Parameters.AddWithValue("limit", query.PageSize);
-        page.Parameters.AddWithValue("offset", (long)(query.Page - 1) * query.PageSize);
-        batch.BatchCommands.Add(count);
-        batch.BatchCommands.Add(page);
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        var total = reader.GetInt64(0);
-        await reader.NextResultAsync(cancellationToken);
-        var items = new List<OrderSummaryResponse>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            items.Add(new OrderSummaryResponse(reader.GetGuid(0), reader.GetString(1), reader.GetGuid(2),
+            """,
+            parameters => AddFilter(parameters, query),
+            query.Page, query.PageSize,
+            reader => new OrderSummaryResponse(reader.GetGuid(0), reader.GetString(1), reader.GetGuid(2),
                 SchemaNames.Parse<OrderStatus>(reader.GetString(3)), SchemaNames.Parse<SalesChannel>(reader.GetString(4)),
                 reader.GetDecimal(5), reader.GetDecimal(6), reader.GetDecimal(7), reader.GetDecimal(8),
-                reader.GetFieldValue<DateTimeOffset>(9), reader.GetFieldValue<DateTimeOffset>(10)));
-        }
-
+                reader.GetFieldValue<DateTimeOffset>(9), reader.GetFieldValue<DateTimeOffset>(10)),
+            cancellationToken);
         return new OrderPage(items, query.Page, query.PageSize, total);
     }
 

@@ -5,7 +5,6 @@ using Misty.Web.Agents;
 namespace Misty.Tests.Agents;
 
 [Trait("Category", "Unit")]
-[Trait("Category", "Unit")]
 public sealed class AgentRulesTests
 {
     [Theory]

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Misty.Grains.Hosting;
 using Misty.Grains.Interfaces;
 using Misty.Persistence;
@@ -51,6 +53,14 @@ public static class PostgresCluster
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;
+    }
+
+    /// <summary>The grain storage of the cluster's first silo, to read or change a grain's stored row behind its back.</summary>
+    public static BatchedGrainStorage Storage(this InProcessTestCluster cluster)
+    {
+        var silo = ((InProcessSiloHandle)cluster.Silos[0]).ServiceProvider;
+        return new BatchedGrainStorage(silo.GetRequiredService<NpgsqlDataSource>(), new JsonStateSerializer(),
+            silo.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId);
     }
 
     // InProcessTestClusterOptions.UseTestClusterMembership is internal in 10.4.2 and defaults to an in-memory

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Misty.Grains.Customers;
 using Misty.Grains.Interfaces.Customers;
 using Misty.Grains.Interfaces.Orders;
 using Misty.Grains.Orders;
@@ -74,6 +75,7 @@ public sealed class OrderProjectionTests(PostgresFixture postgres)
     {
         silo.Services.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         silo.Services.Configure<OrderOptions>(orders => orders.CatchUpPeriod = TimeSpan.FromSeconds(2));
+        silo.Services.Configure<CustomerOptions>(customers => customers.CatchUpPeriod = TimeSpan.FromSeconds(2));
         silo.Services.Configure<SimulatedGatewayOptions>(gateway =>
         {
             gateway.Latency = TimeSpan.Zero;

@@ -53,11 +53,7 @@ public sealed class PipelineProbeGrain(
     {
         _pipeline = new StatePipeline<PipelineProbeState, long>(this, state.State, new()
         {
-            Write = copy =>
-            {
-                state.State = copy;
-                return state.WriteStateAsync();
-            },
+            Write = state.Writer(),
             Publish = versions =>
             {
                 foreach (var version in versions)

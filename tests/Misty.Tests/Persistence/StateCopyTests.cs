@@ -1,8 +1,10 @@
 using System.Collections;
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
+using Misty.Grains.Agents;
 using Misty.Grains.Cases;
 using Misty.Grains.Customers;
+using Misty.Grains.Dashboard;
 using Misty.Grains.Inventory;
 using Misty.Grains.Orders;
 using Misty.Grains.Workflows;
@@ -17,14 +19,25 @@ namespace Misty.Tests.Persistence;
 [Trait("Category", "Unit")]
 public sealed class StateCopyTests
 {
-    public static TheoryData<Type> States => [typeof(OrderState), typeof(CustomerState), typeof(CaseState), typeof(InventoryState), typeof(ExecutionState), typeof(WorkflowState)];
+    private static readonly Type[] Copied =
+        [typeof(OrderState), typeof(CustomerState), typeof(CaseState), typeof(InventoryState), typeof(ExecutionState), typeof(WorkflowState)];
+
+    public static TheoryData<Type> States => [.. Copied];
+
+    /// <summary>The states above and those of the grains that only store (some hold no scalar to sample).</summary>
+    public static TheoryData<Type> AllStates =>
+    [
+        .. Copied,
+        typeof(AgentActionState), typeof(AgentActionIndexState), typeof(AgentAuditState), typeof(AgentRegistryState), typeof(StoredAgent),
+        typeof(AgentSessionState), typeof(CaseRouterState), typeof(OrderPartState), typeof(CustomerEmailState), typeof(DashboardMetricsState),
+    ];
 
     private static readonly IServiceProvider Services = new ServiceCollection()
         .AddSerializer(serializer => serializer.AddAssembly(typeof(OrderState).Assembly))
         .BuildServiceProvider();
 
     [Theory]
-    [MemberData(nameof(States))]
+    [MemberData(nameof(AllStates))]
     public void Every_stored_property_has_an_id(Type state)
     {
         var missing = Stored(state).Where(property => property.GetCustomAttribute<IdAttribute>() is null).Select(property => property.Name).ToList();

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Misty.Persistence;
 using Misty.Tests.Infrastructure;
-using Orleans.Configuration;
 using Orleans.Runtime;
 using Orleans.Storage;
 using Orleans.TestingHost;
@@ -64,7 +62,7 @@ public sealed class StatePipelineTests(PostgresFixture postgres)
         await probe.ChangeAsync("first", TimeSpan.Zero);
 
         // Someone else stores the grain's row meanwhile: the grain's next write finds another version and fails.
-        var storage = Storage(cluster);
+        var storage = cluster.Storage();
         var grainId = GrainId.Create(GrainType.Create("pipeline-probe"), GrainIdKeyExtensions.CreateGuidKey(id));
         var row = new GrainState<PipelineProbeState>();
         await storage.ReadStateAsync("pipeline-probe", grainId, row);
@@ -100,7 +98,7 @@ public sealed class StatePipelineTests(PostgresFixture postgres)
         Assert.InRange(recorder.Writes[id], 1, 39);
 
         var stored = new GrainState<PipelineProbeState>();
-        await Storage(cluster).ReadStateAsync("group-commit-probe", GrainId.Create(GrainType.Create("group-commit-probe"), GrainIdKeyExtensions.CreateGuidKey(id)), stored);
+        await cluster.Storage().ReadStateAsync("group-commit-probe", GrainId.Create(GrainType.Create("group-commit-probe"), GrainIdKeyExtensions.CreateGuidKey(id)), stored);
         Assert.Equal(40, stored.State!.Version);
     }
 
@@ -111,12 +109,5 @@ public sealed class StatePipelineTests(PostgresFixture postgres)
         var recorder = new PipelineProbeRecorder();
         var cluster = await PostgresCluster.StartAsync(database, connectionString, configure: silo => silo.Services.AddSingleton(recorder));
         return (cluster, recorder);
-    }
-
-    private static BatchedGrainStorage Storage(InProcessTestCluster cluster)
-    {
-        var silo = ((InProcessSiloHandle)cluster.Silos[0]).ServiceProvider;
-        return new BatchedGrainStorage(silo.GetRequiredService<Npgsql.NpgsqlDataSource>(), new JsonStateSerializer(),
-            silo.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId);
     }
 }
