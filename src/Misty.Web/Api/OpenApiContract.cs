@@ -75,6 +75,12 @@ public static class OpenApiContract
             }
         }
 
+        HashSet<IOpenApiSchema> visited = [];
+        foreach (var schema in document.Components.Schemas?.Values ?? [])
+        {
+            SchemaTransforms.NullableRefsAsOneOf(schema, document.Components.Schemas!, visited);
+        }
+
         return Task.CompletedTask;
     }
 
