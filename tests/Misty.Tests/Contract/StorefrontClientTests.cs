@@ -86,6 +86,9 @@ public sealed class StorefrontClientTests(PostgresFixture postgres)
         var order = await shopper.CreateOrderAsync(new CreateOrderRequest { ReservationId = reservation.ReservationId, Payment = new OrderPaymentRequest { Method = "card" } });
         Assert.Equal(customer.CustomerId, order.CustomerId);
         Assert.Equal(order.OrderNumber, (await shopper.GetOrderAsync(order.OrderId)).OrderNumber);
+        // A charge in flight is not cancelled under it: the site waits, as it would, for the payment to settle.
+        Assert.True(await TestAlbums.EventuallyAsync(async () =>
+            (await shopper.GetOrderAsync(order.OrderId)).Payments.TrueForAll(payment => payment.Status != PaymentStatus.Pending)));
         Assert.Equal(OrderStatus.Cancelled, (await shopper.CancelOrderAsync(order.OrderId)).Status);
         var cancelledTwice = await Assert.ThrowsAsync<MistyApiException<ProblemDetails>>(() => shopper.CancelOrderAsync(order.OrderId));
         Assert.Equal(409, cancelledTwice.StatusCode);

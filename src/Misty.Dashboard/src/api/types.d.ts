@@ -632,7 +632,7 @@ export interface paths {
             cookie?: never;
         };
         /** The customer's current suggestions, best first: none already bought or out of stock, at most two per artist in ten, each with a reason. */
-        get: operations["getApiCustomersByCustomerIdRecommendations"];
+        get: operations["listRecommendations"];
         put?: never;
         post?: never;
         delete?: never;
@@ -651,7 +651,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Records that the customer opened a suggestion. */
-        post: operations["postApiCustomersByCustomerIdRecommendationsByRecIdClick"];
+        post: operations["clickRecommendation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5940,7 +5940,7 @@ export interface operations {
             };
         };
     };
-    getApiCustomersByCustomerIdRecommendations: {
+    listRecommendations: {
         parameters: {
             query?: {
                 k?: string;
@@ -6009,7 +6009,7 @@ export interface operations {
             };
         };
     };
-    postApiCustomersByCustomerIdRecommendationsByRecIdClick: {
+    clickRecommendation: {
         parameters: {
             query?: never;
             header?: never;
