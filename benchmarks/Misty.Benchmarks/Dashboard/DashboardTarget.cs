@@ -1,11 +1,14 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using Misty.Benchmarks.Reservations;
+using Misty.Client;
 
 namespace Misty.Benchmarks.Dashboard;
 
-/// <summary>Misty.Web (Release, co-hosted silo) on its own database, with a staff token for restocks and hub connections.</summary>
+/// <summary>
+/// Misty.Web (Release, co-hosted silo) on its own database, with a staff token for restocks and hub connections. The
+/// setup calls go through Misty.Client; the measured restocks stay on the raw HttpClient (LatencyRound).
+/// </summary>
 public sealed class DashboardTarget : IDisposable
 {
     public const string DatabaseName = "bench_dashboard";
@@ -16,6 +19,7 @@ public sealed class DashboardTarget : IDisposable
         Service = service;
         Http = http;
         Token = token;
+        Client = new MistyClient(http);
     }
 
     public ServiceProcess Service { get; }
@@ -24,6 +28,9 @@ public sealed class DashboardTarget : IDisposable
     public HttpClient Http { get; }
 
     public string Token { get; }
+
+    /// <summary>The generated client over <see cref="Http"/>, signed in as staff.</summary>
+    public MistyClient Client { get; }
 
     public static async Task<DashboardTarget> StartAsync(string repositoryRoot, DurablePostgres postgres, CancellationToken cancellationToken)
     {
@@ -56,9 +63,7 @@ public sealed class DashboardTarget : IDisposable
             BaseAddress = service.Address,
             Timeout = TimeSpan.FromSeconds(30),
         };
-        using var login = await http.PostAsJsonAsync("/api/auth/login", new { email = AdminEmail, password }, cancellationToken);
-        login.EnsureSuccessStatusCode();
-        var token = (await login.Content.ReadFromJsonAsync<Login>(cancellationToken))!.AccessToken;
+        var token = (await new MistyClient(http).LoginAsync(new LoginRequest { Email = AdminEmail, Password = password }, cancellationToken)).AccessToken;
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return new DashboardTarget(service, http, token);
     }
@@ -68,10 +73,19 @@ public sealed class DashboardTarget : IDisposable
         var ids = new Guid[count];
         for (var i = 0; i < count; i++)
         {
-            var album = new NewAlbumBody($"DASH-{batch}-{i:D4}", $"Live {batch} {i}", "The Dashboards");
-            using var created = await Http.PostAsJsonAsync("/api/albums", album, cancellationToken);
-            created.EnsureSuccessStatusCode();
-            ids[i] = (await created.Content.ReadFromJsonAsync<Created>(cancellationToken))!.AlbumId;
+            var album = new CreateAlbumRequest
+            {
+                Sku = $"DASH-{batch}-{i:D4}",
+                Title = $"Live {batch} {i}",
+                Artist = "The Dashboards",
+                Genre = "Rock",
+                Label = "Misty Records",
+                ReleaseYear = 2026,
+                Price = 24.99m,
+                Cost = 12.50m,
+                Condition = "NM",
+            };
+            ids[i] = (await Client.CreateAlbumAsync(album, cancellationToken)).AlbumId;
         }
 
         return ids;
@@ -79,17 +93,11 @@ public sealed class DashboardTarget : IDisposable
 
     /// <summary>The album's stock version now, from its inventory grain.</summary>
     public async Task<long> VersionAsync(Guid albumId, CancellationToken cancellationToken) =>
-        (await Http.GetFromJsonAsync<Stock>($"/api/inventory/{albumId}", cancellationToken))!.Version;
+        (await Client.GetInventoryAsync(albumId, cancellationToken)).Version;
 
     public void Dispose()
     {
         Http.Dispose();
         Service.Dispose();
     }
-
-    private sealed record Login(string AccessToken);
-
-    private sealed record Created(Guid AlbumId);
-
-    private sealed record Stock(long Version);
 }

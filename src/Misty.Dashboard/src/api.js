@@ -1,4 +1,12 @@
 // The HTTP API, called with the staff bearer token of this browser tab.
+// The types are generated from docs/openapi/v1.json into api/types.d.ts (`npm run types`; CI checks they are current).
+
+/** @typedef {import('./api/types').components['schemas']} Schemas */
+/** @typedef {Schemas['LoginResponse']} Session */
+/** @typedef {Schemas['AlbumPage']} AlbumPage */
+/** @typedef {Schemas['CasePageOfCaseSummary']} CasePage */
+/** @typedef {Schemas['AgentActionResponse']} AgentAction */
+/** @typedef {Schemas['HttpValidationProblemDetails']} Problem */
 
 const tokenKey = 'misty.session';
 
@@ -9,6 +17,7 @@ export class ApiError extends Error {
   }
 }
 
+/** @returns {Session | null} */
 export function loadSession() {
   const stored = sessionStorage.getItem(tokenKey);
   if (!stored) return null;
@@ -20,22 +29,41 @@ export function clearSession() {
   sessionStorage.removeItem(tokenKey);
 }
 
+/**
+ * @param {string} email
+ * @param {string} password
+ * @returns {Promise<Session>}
+ */
 export async function login(email, password) {
+  /** @type {Session} */
   const session = await call(null, 'POST', '/api/auth/login', { email, password });
   sessionStorage.setItem(tokenKey, JSON.stringify(session));
   return session;
 }
 
-/** Ends every token of the signed-in account on the server (all devices), not only this tab's copy. */
+/**
+ * Ends every token of the signed-in account on the server (all devices), not only this tab's copy.
+ * @param {Session} session
+ * @returns {Promise<null>}
+ */
 export function logout(session) {
   return call(session, 'POST', '/api/auth/logout');
 }
 
+/**
+ * @param {Session} session
+ * @param {string} search
+ * @returns {Promise<AlbumPage>}
+ */
 export function searchAlbums(session, search) {
   const query = new URLSearchParams({ search, pageSize: '25' });
   return call(session, 'GET', `/api/albums?${query}`);
 }
 
+/**
+ * @param {Session} session
+ * @returns {Promise<CasePage>}
+ */
 export function listCases(session) {
   return call(session, 'GET', '/api/cases');
 }
@@ -52,10 +80,20 @@ export function withQuery(path, values) {
   return text ? `${path}?${text}` : path;
 }
 
+/**
+ * @param {Session} session
+ * @returns {Promise<AgentAction[]>}
+ */
 export function listAgentActions(session) {
   return call(session, 'GET', '/api/agent-actions?limit=100');
 }
 
+/**
+ * @param {Session} session
+ * @param {string} actionId
+ * @param {'approve' | 'reject'} decision
+ * @returns {Promise<AgentAction>}
+ */
 export function decideAgentAction(session, actionId, decision) {
   return call(session, 'POST', `/api/agent-actions/${encodeURIComponent(actionId)}/${decision === 'approve' ? 'approve' : 'reject'}`);
 }
@@ -67,6 +105,7 @@ async function call(session, method, path, body) {
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   if (!response.ok) {
     // Problem details name the error; anything else is reported by its status.
+    /** @type {Problem | null} */
     const problem = await response.json().catch(() => null);
     // A validation problem names each field and its reason: the page shows them all.
     const fields = Object.entries(problem?.errors ?? {}).map(([field, reasons]) => `${field}: ${[].concat(reasons).join(' ')}`);

@@ -75,6 +75,12 @@ public static class OpenApiContract
             }
         }
 
+        HashSet<IOpenApiSchema> visited = [];
+        foreach (var schema in document.Components.Schemas?.Values ?? [])
+        {
+            SchemaTransforms.NullableRefsAsOneOf(schema, document.Components.Schemas!, visited);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -139,11 +145,13 @@ public static class OpenApiContract
             await AddProblemAsync(operation, context, StatusCodes.Status415UnsupportedMediaType, "Send the body as application/json.");
         }
 
-        // Two shapes for one status (staff's and the storefront's view): the generator keeps one; declare both.
+        // Two shapes for one status (staff's and the storefront's view): the generator keeps one; declare both, as a named
+        // component ("CaseResponseOrCustomerCaseResponse"), so that generated clients get a stable type for the answer.
         foreach (var shapes in metadata.OfType<IProducesResponseTypeMetadata>().Where(produces => produces.Type is not null && produces.Type != typeof(void))
                      .GroupBy(produces => produces.StatusCode).Where(group => group.Select(produces => produces.Type).Distinct().Count() > 1))
         {
             List<IOpenApiSchema> branches = [];
+            List<string> names = [];
             foreach (var type in shapes.Select(produces => produces.Type!).Distinct())
             {
                 var name = SchemaName(type);
@@ -153,13 +161,24 @@ public static class OpenApiContract
                 }
 
                 branches.Add(new OpenApiSchemaReference(name, context.Document));
+                names.Add(name);
+            }
+
+            var union = string.Join("Or", names);
+            if (context.Document!.Components?.Schemas?.ContainsKey(union) != true)
+            {
+                context.Document.AddComponent(union, new OpenApiSchema
+                {
+                    Description = $"One of {string.Join(", ", names)}: staff's view first, the storefront's second (or the shape the request asked for).",
+                    AnyOf = branches,
+                });
             }
 
             var key = shapes.Key.ToString(System.Globalization.CultureInfo.InvariantCulture);
             operation.Responses[key] = new OpenApiResponse
             {
                 Description = ReasonOf(key),
-                Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = new OpenApiSchema { AnyOf = branches } } },
+                Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = new OpenApiSchemaReference(union, context.Document) } },
             };
         }
 

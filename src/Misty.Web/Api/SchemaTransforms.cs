@@ -95,6 +95,33 @@ internal static class SchemaTransforms
         }
     }
 
+    /// <summary>
+    /// A nullable reference to a schema that itself refuses null (an object, an enum without null) goes back to oneOf
+    /// [null, ref]: exact, since a value matches one branch only, and what client generators read as a nullable property
+    /// of that type (NSwag makes an empty class of the anyOf). Open schemas and enums listing null keep anyOf.
+    /// </summary>
+    public static void NullableRefsAsOneOf(IOpenApiSchema schema, IDictionary<string, IOpenApiSchema> components, HashSet<IOpenApiSchema> seen)
+    {
+        if (schema is not OpenApiSchema concrete || !seen.Add(concrete))
+        {
+            return;
+        }
+
+        if (concrete.AnyOf is { Count: 2 } branches && branches.Any(branch => branch is OpenApiSchema { Type: JsonSchemaType.Null })
+            && branches.OfType<OpenApiSchemaReference>().FirstOrDefault()?.Reference.Id is { } id
+            && components.TryGetValue(id, out var target) && target is OpenApiSchema { Type: { } type } && !type.HasFlag(JsonSchemaType.Null))
+        {
+            concrete.OneOf = branches;
+            concrete.AnyOf = null;
+        }
+
+        foreach (var child in (concrete.Properties?.Values ?? []).Concat(concrete.AllOf ?? []).Concat(concrete.AnyOf ?? []).Concat(concrete.OneOf ?? [])
+                     .Append(concrete.Items).Append(concrete.AdditionalProperties).OfType<IOpenApiSchema>())
+        {
+            NullableRefsAsOneOf(child, components, seen);
+        }
+    }
+
     /// <summary>A required request field may not be null either: anyOf [null, X] becomes X.</summary>
     public static void RequiredIsNotNull(IOpenApiSchema schema)
     {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Misty.Grains.Interfaces.Orders;
 using Misty.Web.Integrations;
 using Npgsql;
@@ -23,13 +24,12 @@ public static class StripeWebhookApi
             .WithTags("Orders")
             .AllowAnonymous()
             .WithSummary("Stripe's webhook: verifies Stripe-Signature, then applies payment_intent.succeeded, payment_intent.payment_failed and charge.refunded once per event.")
-            .Produces(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return routes;
     }
 
-    private static async Task<IResult> ReceiveAsync(HttpRequest http, IIntegrationStore integrations, IntegrationCredentials credentials,
+    private static async Task<Results<Ok<StripeWebhookReceipt>, ProblemHttpResult>> ReceiveAsync(HttpRequest http, IIntegrationStore integrations, IntegrationCredentials credentials,
         NpgsqlDataSource database, IGrainFactory grains, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (StripeSettings.WebhookSecretOf(await integrations.FindAsync(StripeSettings.ServiceName, cancellationToken), credentials) is not { } secret)
@@ -64,26 +64,28 @@ public static class StripeWebhookApi
         if (outcome is null)
         {
             // Acknowledged, so Stripe does not retry an event Misty does not act on.
-            return TypedResults.Ok();
+            return Receipt(stripeEvent, StripeWebhookReceipt.Ignored);
         }
 
         if (await AlreadyAppliedAsync(database, stripeEvent.Id, cancellationToken))
         {
-            return TypedResults.Ok();
+            return Receipt(stripeEvent, StripeWebhookReceipt.AlreadyApplied);
         }
 
         if (await FindPaymentAsync(database, paymentKey, intentId, cancellationToken) is not { } payment)
         {
             loggers.CreateLogger(typeof(StripeWebhookApi)).LogWarning("Stripe event {EventId} ({Type}) names no payment of Misty's.", stripeEvent.Id, stripeEvent.Type);
-            return TypedResults.Ok();
+            return Receipt(stripeEvent, StripeWebhookReceipt.NoPayment);
         }
 
         // Applied first, recorded after: applying again is a no-op in the grain, so a crash in between is harmless and a
         // replay after the record changes nothing.
         await grains.GetGrain<IOrderGrain>(payment.OrderId).ApplyProcessorOutcomeAsync(payment.PaymentId, outcome.Value);
         await RecordAsync(database, stripeEvent.Id, stripeEvent.Type, payment.OrderId, cancellationToken);
-        return TypedResults.Ok();
+        return Receipt(stripeEvent, StripeWebhookReceipt.Applied);
     }
+
+    private static Ok<StripeWebhookReceipt> Receipt(Event stripeEvent, string outcome) => TypedResults.Ok(new StripeWebhookReceipt(stripeEvent.Id, stripeEvent.Type, outcome));
 
     private static async Task<bool> AlreadyAppliedAsync(NpgsqlDataSource database, string eventId, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Misty.Grains.Interfaces.Customers;
 using Misty.Grains.Recommendations;
 using Misty.Web.Api;
@@ -26,19 +27,14 @@ public static class RecommendationsApi
         var group = routes.MapGroup("/api/customers/{customerId:guid}/recommendations").WithTags("Recommendations")
             .RequireAuthorization(MistyPolicies.Storefront)
             .RequireCustomerAccess();
-        group.MapGet("", ListAsync)
-            .WithSummary("The customer's current suggestions, best first: none already bought or out of stock, at most two per artist in ten, each with a reason.")
-            .Produces<List<RecommendationResponse>>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPost("/{recId:guid}/click", ClickAsync)
-            .WithSummary("Records that the customer opened a suggestion.")
-            .Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("", ListAsync).WithName("listRecommendations")
+            .WithSummary("The customer's current suggestions, best first: none already bought or out of stock, at most two per artist in ten, each with a reason.");
+        group.MapPost("/{recId:guid}/click", ClickAsync).WithName("clickRecommendation")
+            .WithSummary("Records that the customer opened a suggestion.");
         return routes;
     }
 
-    private static async Task<IResult> ListAsync(
+    private static async Task<Results<Ok<List<RecommendationResponse>>, ValidationProblem, NotFoundProblem>> ListAsync(
         Guid customerId, string? k, IGrainFactory grains, PostgresRecommendationStore store, TimeProvider clock, CancellationToken cancellationToken)
     {
         var count = 10;
@@ -60,12 +56,9 @@ public static class RecommendationsApi
         return TypedResults.Ok(rows.Select(RecommendationResponse.From).ToList());
     }
 
-    private static async Task<IResult> ClickAsync(
-        Guid customerId, Guid recId, PostgresRecommendationStore store, CancellationToken cancellationToken)
-    {
-        return await store.ClickAsync(customerId, recId, cancellationToken)
+    private static async Task<Results<NoContent, NotFoundProblem>> ClickAsync(
+        Guid customerId, Guid recId, PostgresRecommendationStore store, CancellationToken cancellationToken) =>
+        await store.ClickAsync(customerId, recId, cancellationToken)
             ? TypedResults.NoContent()
-            : TypedResults.Problem(title: "No such recommendation.", detail: $"Customer {customerId} has no recommendation {recId}.",
-                statusCode: StatusCodes.Status404NotFound);
-    }
+            : Problems.NotFound("No such recommendation.", $"Customer {customerId} has no recommendation {recId}.");
 }

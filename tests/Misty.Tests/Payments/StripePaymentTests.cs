@@ -111,10 +111,12 @@ public sealed class StripePaymentTests(PostgresFixture postgres)
         });
         Assert.Equal(HttpStatusCode.BadRequest, (await PostWebhookAsync(node, refunded, "whsec_forged")).StatusCode);
         Assert.Equal("completed", await PaymentStatusAsync(admin, paidId));
-        Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(node, refunded, WebhookSecret)).StatusCode);
+        Assert.Equal("applied", (await BodyAsync(await PostWebhookAsync(node, refunded, WebhookSecret), HttpStatusCode.OK)).GetProperty("outcome").GetString());
         Assert.Equal("refunded", await PaymentStatusAsync(admin, paidId));
         var version = (await BodyAsync(await admin.GetAsync($"/api/orders/{paidId}"), HttpStatusCode.OK)).GetProperty("version").GetInt64();
-        Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(node, refunded, WebhookSecret)).StatusCode);
+        var replay = await BodyAsync(await PostWebhookAsync(node, refunded, WebhookSecret), HttpStatusCode.OK);
+        Assert.Equal(("evt_refunded_once", "charge.refunded", "already_applied"),
+            (replay.GetProperty("eventId").GetString(), replay.GetProperty("type").GetString(), replay.GetProperty("outcome").GetString()));
         Assert.Equal(version, (await BodyAsync(await admin.GetAsync($"/api/orders/{paidId}"), HttpStatusCode.OK)).GetProperty("version").GetInt64());
         Assert.Equal(1L, await TestSql.ScalarAsync<long>(connectionString, "SELECT count(*) FROM stripe_events WHERE event_id = 'evt_refunded_once'"));
     }
