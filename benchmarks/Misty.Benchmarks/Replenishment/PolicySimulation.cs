@@ -63,7 +63,7 @@ internal sealed class PolicySimulation
                 .ToDictionary(f => f.ItemId, StringComparer.Ordinal);
             // As stored in demand_forecasts: rounded demand, ceiled upper bound.
             _forecasts[week] = [.. _items.Select(item => fitted.TryGetValue(item, out var f)
-                ? (f.Point.Select(Math.Round).ToArray(), f.Upper.Select(Math.Ceiling).ToArray())
+                ? (f.Point.Select(x => Math.Round(x)).ToArray(), f.Upper.Select(x => Math.Ceiling(x)).ToArray())
                 : (new double[4], new double[4]))];
         }
     }

@@ -94,7 +94,7 @@ public sealed class ReplenishmentStore(NpgsqlDataSource database, ReorderNotices
         var total = unit * plan.Quantity;
         var line = pending is null
             ? await InsertAsync(connection, transaction, album, plan, unit, total, cancellationToken)
-            : await TopUpAsync(connection, transaction, pending.ReorderId, album, plan, unit, total, cancellationToken);
+            : await TopUpAsync(connection, transaction, pending.Value.ReorderId, album, plan, unit, total, cancellationToken);
         await RecommendAsync(connection, transaction, line, plan, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await notices.PublishAsync(line.Queued(plan.Insight));

@@ -46,7 +46,9 @@ public sealed class ReplenishmentSweep(NpgsqlDataSource database)
         {
             reviewed++;
             var albumId = reader.GetGuid(0);
-            var (forecast, upper) = forecasts.TryGetValue(albumId, out var weeks) ? ([.. weeks.Select(w => w.Demand)], [.. weeks.Select(w => w.Upper)]) : ((double[])[], (double[])[]);
+            var weeks = forecasts.GetValueOrDefault(albumId) ?? [];
+            double[] forecast = [.. weeks.Select(w => w.Demand)];
+            double[] upper = [.. weeks.Select(w => w.Upper)];
             var input = new ReplenishmentInput(Math.Max(0, reader.GetInt32(1)), 0, reader.GetInt32(2), forecast, upper, 0, [], reader.GetInt32(3));
             if (ReplenishmentPlanner.OrderUpTo(input, policy, reader.GetInt32(4)) > input.OnHand + input.OnOrder)
             {

@@ -105,6 +105,12 @@ public static class SuppliersApi
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         for (var i = 0; i < prices.Count && errors.IsEmpty; i++)
         {
+            if (prices[i] is null)
+            {
+                errors.Add($"prices[{i}]", "A price is required, not null.");
+                continue;
+            }
+
             ValidatePrice(prices[i], $"prices[{i}]", today, errors);
         }
 

@@ -1,9 +1,13 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Misty.Grains.Interfaces;
+using Misty.Grains.Interfaces.Replenishment;
 using Misty.Grains.Replenishment;
 using Misty.Tests.Infrastructure;
+using Orleans.Streams;
 
 namespace Misty.Tests.Replenishment;
 
@@ -29,6 +33,15 @@ public sealed class ReorderQueueApiTests(PostgresFixture postgres)
         var priced = await manager.PutAsJsonAsync($"/api/suppliers/{supplierId}/pricing",
             new { prices = new object[] { new { albumId = first, unitPrice = 10, packSize = 5 }, new { albumId = second, unitPrice = 12.5 } } });
         Assert.Equal(HttpStatusCode.OK, priced.StatusCode);
+
+        var events = new ConcurrentQueue<object>();
+        await node.Services.GetRequiredService<IClusterClient>().GetStreamProvider(MistyStreams.Provider)
+            .GetStream<object>(StreamId.Create(MistyStreams.Replenishment, MistyStreams.AllKey))
+            .SubscribeAsync((item, _) =>
+            {
+                events.Enqueue(item);
+                return Task.CompletedTask;
+            });
 
         // Neither album has a forecast: their own optimal level (10) applies; the first orders whole packs of 5.
         var store = node.Services.GetRequiredService<ReplenishmentStore>();
@@ -71,6 +84,9 @@ public sealed class ReorderQueueApiTests(PostgresFixture postgres)
         Assert.Equal("open", orders.GetProperty("items")[0].GetProperty("status").GetString());
         Assert.Equal(2, (await TestSql.AuditRowsAsync(connectionString, "reorders.received")).Count);
         Assert.Single(await TestSql.AuditRowsAsync(connectionString, "reorders.ordered"));
+        Assert.True(await TestAlbums.EventuallyAsync(() => Task.FromResult(
+            events.OfType<ReorderChanged>().Any(e => e.ReorderId == line.ReorderId && e.Status == "received"))));
+        Assert.Contains(events.OfType<ReorderQueued>(), e => e.ReorderId == line.ReorderId && e.Insight.StartsWith("Sold 0 in 8 weeks", StringComparison.Ordinal));
     }
 
     [Fact]
