@@ -76,10 +76,14 @@ public sealed class ReorderQueueApiTests(PostgresFixture postgres)
         Assert.Equal(HttpStatusCode.Conflict, (await clerk.PostAsJsonAsync($"/api/reorder-queue/{line.ReorderId}/receive", new { quantity = 1 })).StatusCode);
 
         Assert.Equal(11, (await Json(await clerk.GetAsync($"/api/inventory/{first}"))).GetProperty("quantity").GetInt32());
-        Assert.Equal("9.50,10.00", await TestSql.ScalarAsync<string>(connectionString, """
-            SELECT string_agg(t.unit_price::text, ',' ORDER BY t.unit_price) FROM inventory_transactions t JOIN inventory i ON i.inventory_id = t.inventory_id
+        // The ledger rows are delivered from the album's grain just after its write.
+        const string Receipts = """
+            SELECT coalesce(string_agg(t.unit_price::text, ',' ORDER BY t.unit_price), '') FROM inventory_transactions t
+            JOIN inventory i ON i.inventory_id = t.inventory_id
             WHERE i.album_id = @album AND t.transaction_type = 'restock' AND t.notes LIKE 'Received on purchase order%'
-            """, ("album", first)));
+            """;
+        Assert.True(await TestAlbums.EventuallyAsync(async () => await TestSql.ScalarAsync<string>(connectionString, Receipts, ("album", first)) == "9.50,10.00"),
+            await TestSql.ScalarAsync<string>(connectionString, Receipts, ("album", first)));
         var orders = await Json(await clerk.GetAsync($"/api/purchase-orders?supplierId={supplierId}"));
         Assert.Equal("open", orders.GetProperty("items")[0].GetProperty("status").GetString());
         Assert.Equal(2, (await TestSql.AuditRowsAsync(connectionString, "reorders.received")).Count);
