@@ -63,7 +63,7 @@ internal sealed class PolicySimulation
                 .ToDictionary(f => f.ItemId, StringComparer.Ordinal);
             // As stored in demand_forecasts: rounded demand, ceiled upper bound.
             _forecasts[week] = [.. _items.Select(item => fitted.TryGetValue(item, out var f)
-                ? (f.Point.Select(x => Math.Round(x)).ToArray(), f.Upper.Select(x => Math.Ceiling(x)).ToArray())
+                ? ReplenishmentForecast.Demand(f.Point.Select(x => Math.Round(x)).ToArray(), f.Upper.Select(x => Math.Ceiling(x)).ToArray(), f.Explanation.RecentWeeks)
                 : (new double[4], new double[4]))];
         }
     }

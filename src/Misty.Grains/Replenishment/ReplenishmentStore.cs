@@ -102,25 +102,41 @@ public sealed class ReplenishmentStore(NpgsqlDataSource database, ReorderNotices
         return new PlanOutcome(reorder, $"{album.Sku}: {plan.Insight}");
     }
 
-    /// <summary>The album's stored forecast from the week under way: demand and upper bound per week.</summary>
+    /// <summary>The album's stored forecast from the week under way: demand (see <see cref="ReplenishmentForecast"/>) and upper bound per week.</summary>
     public async Task<(double[] Forecast, double[] Upper)> ForecastAsync(Guid albumId, DateOnly today, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand("""
-            SELECT DISTINCT ON (forecast_date) predicted_demand, coalesce(upper_bound, predicted_demand)
+            SELECT DISTINCT ON (forecast_date) predicted_demand, coalesce(upper_bound, predicted_demand), influencing_factors->'recentWeeks'
             FROM demand_forecasts WHERE album_id = @album AND forecast_date >= @from
             ORDER BY forecast_date, created_at DESC
             """);
         command.Parameters.AddWithValue("album", albumId);
         command.Parameters.AddWithValue("from", today.AddDays(-6));
         var (forecast, upper) = (new List<double>(), new List<double>());
+        double[]? recent = null;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             forecast.Add(reader.GetInt32(0));
             upper.Add(reader.GetInt32(1));
+            recent ??= RecentWeeks(reader.IsDBNull(2) ? null : reader.GetString(2));
         }
 
-        return ([.. forecast], [.. upper]);
+        return ReplenishmentForecast.Demand([.. forecast], [.. upper], recent ?? []);
+    }
+
+    /// <summary>The <c>recentWeeks</c> of a forecast's influencing factors (a JSON array of numbers); empty when absent.</summary>
+    public static double[] RecentWeeks(string? json)
+    {
+        if (json is null)
+        {
+            return [];
+        }
+
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.ValueKind == JsonValueKind.Array
+            ? [.. document.RootElement.EnumerateArray().Where(week => week.ValueKind == JsonValueKind.Number).Select(week => week.GetDouble())]
+            : [];
     }
 
     private static async Task<(Guid ReorderId, int Quantity)?> PendingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid albumId,

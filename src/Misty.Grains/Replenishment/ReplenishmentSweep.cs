@@ -27,7 +27,7 @@ public sealed class ReplenishmentSweep(NpgsqlDataSource database)
         """;
 
     private const string ForecastsSql = """
-        SELECT DISTINCT ON (album_id, forecast_date) album_id, predicted_demand, coalesce(upper_bound, predicted_demand)
+        SELECT DISTINCT ON (album_id, forecast_date) album_id, predicted_demand, coalesce(upper_bound, predicted_demand), influencing_factors->'recentWeeks'
         FROM demand_forecasts WHERE forecast_date >= @from
         ORDER BY album_id, forecast_date, created_at DESC
         """;
@@ -46,10 +46,11 @@ public sealed class ReplenishmentSweep(NpgsqlDataSource database)
         {
             reviewed++;
             var albumId = reader.GetGuid(0);
-            var weeks = forecasts.GetValueOrDefault(albumId) ?? [];
-            double[] forecast = [.. weeks.Select(w => w.Demand)];
-            double[] upper = [.. weeks.Select(w => w.Upper)];
-            var input = new ReplenishmentInput(Math.Max(0, reader.GetInt32(1)), 0, reader.GetInt32(2), forecast, upper, 0, [], reader.GetInt32(3));
+            var weeks = forecasts.GetValueOrDefault(albumId);
+            (double[] Forecast, double[] Upper) planned = weeks is null
+                ? ([], [])
+                : ReplenishmentForecast.Demand([.. weeks.Weeks.Select(w => w.Demand)], [.. weeks.Weeks.Select(w => w.Upper)], weeks.Recent);
+            var input = new ReplenishmentInput(Math.Max(0, reader.GetInt32(1)), 0, reader.GetInt32(2), planned.Forecast, planned.Upper, 0, [], reader.GetInt32(3));
             if (ReplenishmentPlanner.OrderUpTo(input, policy, reader.GetInt32(4)) > input.OnHand + input.OnOrder)
             {
                 albums.Add(albumId);
@@ -59,23 +60,25 @@ public sealed class ReplenishmentSweep(NpgsqlDataSource database)
         return (albums, reviewed);
     }
 
-    private async Task<Dictionary<Guid, List<(double Demand, double Upper)>>> ForecastsAsync(DateOnly today, CancellationToken cancellationToken)
+    private async Task<Dictionary<Guid, StoredWeeks>> ForecastsAsync(DateOnly today, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(ForecastsSql);
         command.Parameters.AddWithValue("from", today.AddDays(-6));
-        var forecasts = new Dictionary<Guid, List<(double, double)>>();
+        var forecasts = new Dictionary<Guid, StoredWeeks>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             var albumId = reader.GetGuid(0);
             if (!forecasts.TryGetValue(albumId, out var weeks))
             {
-                forecasts[albumId] = weeks = [];
+                forecasts[albumId] = weeks = new StoredWeeks([], ReplenishmentStore.RecentWeeks(reader.IsDBNull(3) ? null : reader.GetString(3)));
             }
 
-            weeks.Add((reader.GetInt32(1), reader.GetInt32(2)));
+            weeks.Weeks.Add((reader.GetInt32(1), reader.GetInt32(2)));
         }
 
         return forecasts;
     }
+
+    private sealed record StoredWeeks(List<(double Demand, double Upper)> Weeks, double[] Recent);
 }

@@ -78,4 +78,17 @@ public sealed class ReplenishmentPlannerTests
         Assert.True(wide.Confidence < narrow.Confidence, $"{wide.Confidence} < {narrow.Confidence}");
         Assert.True(cautious.OrderUpTo > narrow.OrderUpTo);
     }
+
+    [Fact]
+    public void A_slow_seller_whose_median_week_is_zero_is_stocked_for_its_mean()
+    {
+        var (forecast, upper) = ReplenishmentForecast.Demand([0, 0], [1, 1], [1, 0, 1, 0, 0, 1, 0, 1]);
+        var (steady, _) = ReplenishmentForecast.Demand([3, 3], [5, 5], [1, 1]);
+
+        Assert.Equal([0.5, 0.5], forecast);
+        Assert.Equal([1.0, 1.0], upper);
+        Assert.Equal([3.0, 3.0], steady);
+        Assert.Equal([], ReplenishmentStore.RecentWeeks(null));
+        Assert.Equal([2.0, 0.0], ReplenishmentStore.RecentWeeks("[2, 0]"));
+    }
 }
