@@ -12,6 +12,7 @@ public static class MistyStreams
     public const string Workflows = "workflows";
     public const string Metrics = "metrics";
     public const string Agents = "agents";
+    public const string Replenishment = "replenishment";
 
     /// <summary>
     /// The key of each namespace's feed of events about all its entities (e.g. every LowStock, every CaseChanged),

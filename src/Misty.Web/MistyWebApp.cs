@@ -20,6 +20,7 @@ using Misty.Web.Operations;
 using Misty.Web.Orders;
 using Misty.Web.Payments;
 using Misty.Web.Recommendations;
+using Misty.Web.Replenishment;
 using Misty.Web.Reports;
 using Misty.Web.Reservations;
 using Misty.Web.Security;
@@ -82,6 +83,7 @@ public static class MistyWebApp
         builder.Services.AddWebhooksWeb(builder.Configuration);
         builder.Services.AddMistyKnowledge(database, builder.Configuration);
         builder.Services.AddMistyAgents(builder.Configuration);
+        builder.Services.AddReplenishmentWeb();
 
         var app = builder.Build();
         app.UseMistyHttpHardening();
@@ -114,6 +116,7 @@ public static class MistyWebApp
         app.MapReportsApi();
         app.MapAuditApi();
         app.MapForecastApi();
+        app.MapReplenishmentApi();
         app.MapKnowledgeApi();
         app.MapNotificationsApi();
         app.MapWebhooksApi();

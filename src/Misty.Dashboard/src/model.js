@@ -1,7 +1,7 @@
 // What the dashboard knows, from the dashboard snapshot and events, and from the stock of the albums it watches.
 import { DashboardFeeds } from './live/live-client.js';
 
-const lists = ['LowStock', 'FraudAlert', 'CaseChanged', 'WorkflowProgress'];
+const lists = ['LowStock', 'FraudAlert', 'CaseChanged', 'WorkflowProgress', 'ReorderChanged'];
 
 export class DashboardModel {
   /** Event names the server forwards, and the sections its snapshot holds. */
@@ -35,6 +35,9 @@ export class DashboardModel {
   applyEvent(name, event) {
     if (name === 'MetricsTick') this.metrics = event;
     else if (name === 'OrderChanged') this.#orderChanged(event);
+    // A queued line is a line change that carries its explanation.
+    else if (name === 'ReorderQueued') this.#keep('ReorderChanged', event);
+    else if (name === 'ReorderChanged') this.#keep(name, { insight: this.lists.get(name).get(event.reorderId)?.insight, ...event });
     else if (this.lists.has(name)) this.#keep(name, event);
     this.#changed();
   }

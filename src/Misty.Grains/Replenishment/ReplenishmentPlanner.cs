@@ -3,66 +3,100 @@ using System.Globalization;
 namespace Misty.Grains.Replenishment;
 
 /// <summary>A supplier's price for an album valid on the planning day, with what the supplier promises.</summary>
-/// <param name="ShippingPerUnit">Freight and duty per unit, so the comparison is of landed cost.</param>
+/// <param name="UnitCost">The price list's unit price; price lists are delivered prices, so this is the landed cost.</param>
 /// <param name="PackSize">Units per pack; orders are whole packs.</param>
 /// <param name="DeliveryDays">The supplier's average delivery time.</param>
 /// <param name="Reliability">0 to 1: the share of orders delivered complete and on time; null when unknown.</param>
-public sealed record SupplierQuote(Guid SupplierId, decimal UnitCost, decimal ShippingPerUnit, int MinimumOrderQuantity, int PackSize,
-    int DeliveryDays, decimal? Reliability);
+public sealed record SupplierQuote(Guid SupplierId, decimal UnitCost, int MinimumOrderQuantity, int PackSize, double DeliveryDays, decimal? Reliability);
 
-/// <param name="WeeklyForecast">Forecast demand per week from today.</param>
-/// <param name="WeeklyUpper">The forecast interval's upper bound per week: demand at the service level.</param>
+/// <param name="WeeklyForecast">Forecast demand per week from today; empty when the album has no forecast.</param>
+/// <param name="WeeklyUpper">The forecast interval's upper bound per week.</param>
 /// <param name="OnOrder">Units queued, approved or ordered and not yet received: counted so no shortage is ordered twice.</param>
+/// <param name="FallbackLevel">Stock to keep when there is no forecast (the album's own optimal level): a new album is still stocked.</param>
 /// <param name="SoldLastEightWeeks">For the explanation only.</param>
 public sealed record ReplenishmentInput(int OnHand, int Held, int OnOrder, double[] WeeklyForecast, double[] WeeklyUpper,
-    int ReviewDays, int SoldLastEightWeeks, IReadOnlyList<SupplierQuote> Quotes);
+    int SoldLastEightWeeks, IReadOnlyList<SupplierQuote> Quotes, int FallbackLevel = 0);
+
+/// <param name="ReviewDays">Days until the next planning run: stock must last until then plus the lead time.</param>
+/// <param name="ServiceScale">
+/// Safety stock in units of the forecast's upper-bound margin: 1 plans to the interval's upper quantile (0.9 for the
+/// stored 80 % intervals), more buys a higher service level with more stock.
+/// </param>
+public sealed record ReplenishmentPolicy(int ReviewDays = 7, double ServiceScale = 1.0)
+{
+    public static ReplenishmentPolicy Default { get; } = new();
+}
 
 /// <param name="OrderUpTo">Stock that covers demand over lead time and review period at the service level.</param>
-/// <param name="Confidence">0 to 1, from the forecast's relative width: a narrow interval earns more trust.</param>
+/// <param name="LeadDays">The chosen supplier's lead time, stretched by its unreliability.</param>
+/// <param name="Confidence">0 to 100, from the forecast's relative error: a narrow interval earns more trust.</param>
 /// <param name="Insight">One sentence with the numbers behind the order.</param>
-public sealed record ReplenishmentPlan(int Quantity, SupplierQuote? Supplier, string Priority, int OrderUpTo, double DemandOverLeadTime,
-    double Confidence, string Insight);
+public sealed record ReplenishmentPlan(int Quantity, SupplierQuote? Supplier, string Priority, int OrderUpTo, int LeadDays,
+    double DemandOverLeadTime, int Confidence, string Insight);
 
 /// <summary>
-/// Order-up-to replenishment from a forecast. Pure, so a rerun, a second trigger or a replayed week gives the same
-/// answer for the same stock position, and nothing once the first plan's quantity is on order.
+/// Order-up-to replenishment from a forecast. Pure: the same stock position gives the same answer, and once the first
+/// plan's quantity counts as on order the same need gives nothing, so a rerun, a second trigger or a replayed week
+/// never orders twice.
 /// </summary>
 public static class ReplenishmentPlanner
 {
     /// <summary>Lead time when no supplier sells the album, so a person can still see the need.</summary>
     public const int UnknownLeadDays = 14;
 
-    public static ReplenishmentPlan? Plan(ReplenishmentInput input)
+    /// <summary>Reliability assumed for a supplier without a score.</summary>
+    private const decimal UnknownReliability = 0.9m;
+
+    public static ReplenishmentPlan? Plan(ReplenishmentInput input, ReplenishmentPolicy? policy = null)
     {
+        policy ??= ReplenishmentPolicy.Default;
         var available = Math.Max(0, input.OnHand - input.Held);
         var position = available + input.OnOrder;
-        var choices = input.Quotes.Select(q => Evaluate(input, q, position)).Where(c => c.Quantity > 0).ToList();
         if (input.Quotes.Count == 0)
         {
-            var (upTo, _) = Cover(input, UnknownLeadDays);
-            var need = upTo - position;
-            return need <= 0 ? null : Build(input, null, need, upTo, available, UnknownLeadDays);
+            var upTo = OrderUpTo(input, policy, UnknownLeadDays);
+            return upTo - position <= 0 ? null : Build(input, policy, null, upTo - position, upTo, available, UnknownLeadDays);
         }
 
-        if (choices.Count == 0)
-        {
-            return null;
-        }
-
-        // Landed cost of what must actually be bought, made dearer by unreliability (a late or short delivery costs
-        // sales), then the shorter lead time.
-        var best = choices.OrderBy(c => c.Score).ThenBy(c => c.Quote.DeliveryDays).ThenBy(c => c.Quote.SupplierId).First();
-        return Build(input, best.Quote, best.Quantity, best.UpTo, available, best.LeadDays);
+        // Landed cost of what must actually be bought (a minimum order can make a low price dear), made dearer by
+        // unreliability since a late or short delivery costs sales; then the shorter lead time.
+        var best = input.Quotes
+            .Select(quote => Evaluate(input, policy, quote, position))
+            .Where(choice => choice.Quantity > 0)
+            .OrderBy(choice => choice.Score)
+            .ThenBy(choice => choice.LeadDays)
+            .ThenBy(choice => choice.Quote.SupplierId)
+            .FirstOrDefault();
+        return best.Quantity == 0 ? null : Build(input, policy, best.Quote, best.Quantity, best.UpTo, available, best.LeadDays);
     }
 
     /// <summary>Lead days stretched for an unreliable supplier: a 0.8 reliability adds a fifth.</summary>
     public static int EffectiveLeadDays(SupplierQuote quote) =>
-        (int)Math.Ceiling(quote.DeliveryDays * (1 + (1 - (double)(quote.Reliability ?? 0.9m))));
+        (int)Math.Ceiling(quote.DeliveryDays * (2 - (double)Math.Clamp(quote.Reliability ?? UnknownReliability, 0m, 1m)));
 
-    private static (int Quantity, int UpTo, int LeadDays, decimal Score, SupplierQuote Quote) Evaluate(ReplenishmentInput input, SupplierQuote quote, int position)
+    /// <summary>
+    /// Mean demand over lead time and review period plus safety stock. The weekly upper-bound margins are combined
+    /// as independent errors (root of the sum of squares), not added: adding them would plan for every week being a
+    /// bad week at once, stock that a real shop pays for and rarely sells.
+    /// </summary>
+    public static int OrderUpTo(ReplenishmentInput input, ReplenishmentPolicy policy, int leadDays)
+    {
+        if (input.WeeklyForecast.Length == 0)
+        {
+            return input.FallbackLevel;
+        }
+
+        var days = leadDays + policy.ReviewDays;
+        var mean = Sum(input.WeeklyForecast, days);
+        var safety = Math.Sqrt(SumOfSquaredMargins(input, days)) * policy.ServiceScale;
+        return (int)Math.Ceiling(mean + safety - 1e-9);
+    }
+
+    private static (int Quantity, int UpTo, int LeadDays, decimal Score, SupplierQuote Quote) Evaluate(
+        ReplenishmentInput input, ReplenishmentPolicy policy, SupplierQuote quote, int position)
     {
         var leadDays = EffectiveLeadDays(quote);
-        var (upTo, _) = Cover(input, leadDays);
+        var upTo = OrderUpTo(input, policy, leadDays);
         var need = upTo - position;
         if (need <= 0)
         {
@@ -72,17 +106,12 @@ public static class ReplenishmentPlanner
         var pack = Math.Max(1, quote.PackSize);
         var quantity = Math.Max(need, quote.MinimumOrderQuantity);
         quantity = (quantity + pack - 1) / pack * pack;
-        var reliability = Math.Clamp(quote.Reliability ?? 0.9m, 0.5m, 1m);
-        var score = (quote.UnitCost + quote.ShippingPerUnit) * quantity / reliability;
-        return (quantity, upTo, leadDays, score, quote);
+        var reliability = Math.Clamp(quote.Reliability ?? UnknownReliability, 0.5m, 1m);
+        return (quantity, upTo, leadDays, quote.UnitCost * quantity / reliability, quote);
     }
 
-    /// <returns>The order-up-to level (upper bound over lead time and review period) and the mean demand over the lead time.</returns>
-    private static (int UpTo, double LeadDemand) Cover(ReplenishmentInput input, int leadDays) =>
-        ((int)Math.Ceiling(Sum(input.WeeklyUpper, leadDays + input.ReviewDays)), Sum(input.WeeklyForecast, leadDays));
-
     /// <summary>Demand over the next <paramref name="days"/>, taking a share of the last week it reaches into.</summary>
-    private static double Sum(double[] weekly, int days)
+    public static double Sum(double[] weekly, int days)
     {
         var total = 0.0;
         for (var w = 0; w < weekly.Length && days > 0; w++, days -= 7)
@@ -94,18 +123,38 @@ public static class ReplenishmentPlanner
         return total + (days > 0 && weekly.Length > 0 ? weekly[^1] * days / 7.0 : 0);
     }
 
-    private static ReplenishmentPlan Build(ReplenishmentInput input, SupplierQuote? quote, int quantity, int upTo, int available, int leadDays)
+    private static double SumOfSquaredMargins(ReplenishmentInput input, int days)
+    {
+        var total = 0.0;
+        var weeks = Math.Min(input.WeeklyForecast.Length, input.WeeklyUpper.Length);
+        for (var w = 0; days > 0 && weeks > 0; w++, days -= 7)
+        {
+            var i = Math.Min(w, weeks - 1);
+            var margin = Math.Max(0, input.WeeklyUpper[i] - input.WeeklyForecast[i]) * Math.Min(7, days) / 7.0;
+            total += margin * margin;
+        }
+
+        return total;
+    }
+
+    private static ReplenishmentPlan Build(ReplenishmentInput input, ReplenishmentPolicy policy, SupplierQuote? quote, int quantity, int upTo,
+        int available, int leadDays)
     {
         var leadDemand = Sum(input.WeeklyForecast, leadDays);
+        var leadUpper = leadDemand + Math.Sqrt(SumOfSquaredMargins(input, leadDays));
+        // Critical: at the expected rate the shelf is empty before the goods could arrive.
         var priority = available <= 0 || available < leadDemand ? "critical"
-            : available < Sum(input.WeeklyUpper, leadDays) ? "high"
+            : available < leadUpper ? "high"
             : "medium";
-        var mean = Sum(input.WeeklyForecast, leadDays + input.ReviewDays);
-        var upper = Sum(input.WeeklyUpper, leadDays + input.ReviewDays);
-        var confidence = upper <= 0 ? 0.5 : Math.Clamp(1 - ((upper - mean) / (upper + 1)), 0.05, 0.99);
+        var mean = Sum(input.WeeklyForecast, leadDays + policy.ReviewDays);
+        var margin = upTo - mean;
+        var confidence = input.WeeklyForecast.Length == 0 ? 30 : (int)Math.Round(100 * Math.Clamp(mean / (mean + Math.Max(margin, 0) + 1), 0.05, 0.99));
         var onOrder = input.OnOrder == 0 ? "none on order" : $"{input.OnOrder} on order";
+        var demand = input.WeeklyForecast.Length == 0
+            ? "no forecast yet so the album's own stock level applies"
+            : string.Create(CultureInfo.InvariantCulture, $"{leadDemand:0.#} forecast over the {leadDays}-day lead time");
         var insight = string.Create(CultureInfo.InvariantCulture,
-            $"Sold {input.SoldLastEightWeeks} in 8 weeks, {leadDemand:0.#} forecast over the {leadDays}-day lead time, {available} on hand, {onOrder}: order {quantity} to reach {upTo}.");
-        return new ReplenishmentPlan(quantity, quote, priority, upTo, leadDemand, Math.Round(confidence, 2), insight);
+            $"Sold {input.SoldLastEightWeeks} in 8 weeks, {demand}, {available} on hand, {onOrder}: order {quantity} to reach {upTo}.");
+        return new ReplenishmentPlan(quantity, quote, priority, upTo, leadDays, leadDemand, confidence, insight);
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Misty.Grains.Interfaces.Workflows;
 using Misty.Grains.Projections;
+using Misty.Grains.Replenishment;
 using Misty.Grains.Reservations;
 using Misty.Grains.Workflows.BuiltIn;
 using Misty.Grains.Workflows.Engine;
@@ -23,7 +24,9 @@ public static class WorkflowRegistration
         services.AddProjectionRebuilder("workflows",
             new ProjectedGrainKind(WorkflowGrain.StateName, (grains, workflow) => grains.GetGrain<IWorkflowGrain>(workflow).RebuildProjectionAsync()),
             new ProjectedGrainKind(WorkflowExecutionGrain.StateName, (grains, run) => grains.GetGrain<IWorkflowExecutionGrain>(run).RebuildProjectionAsync()));
-        services.AddSingleton(new ReorderQueue(database));
+        services.TryAddSingleton<ReorderNotices>();
+        services.AddSingleton(provider => new ReplenishmentStore(database, provider.GetRequiredService<ReorderNotices>()));
+        services.AddSingleton(new ReplenishmentSweep(database));
         services.AddSingleton(new MetricsRollup(database));
         services.AddSingleton<ReservationRecords>();
         services.AddSingleton<IWorkflowPlan, LowStockReorderPlan>();
@@ -36,6 +39,7 @@ public static class WorkflowRegistration
         services.AddSingleton<IWorkflowPlan, FraudReviewPlan>();
         services.AddSingleton(new Forecasting.DemandForecastStore(database));
         services.AddSingleton<IWorkflowPlan, DemandForecastRefreshPlan>();
+        services.AddSingleton<IWorkflowPlan, ReplenishmentRunPlan>();
         silo.AddStartupTask<DefineBuiltInWorkflows>();
         return silo;
     }

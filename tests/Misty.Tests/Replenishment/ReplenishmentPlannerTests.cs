@@ -3,55 +3,92 @@ using Misty.Grains.Replenishment;
 namespace Misty.Tests.Replenishment;
 
 [Trait("Category", "Unit")]
-[Trait("Category", "Unit")]
 public sealed class ReplenishmentPlannerTests
 {
-    private static readonly SupplierQuote Cheap = new(Guid.NewGuid(), 10m, 1m, 1, 1, 7, 0.95m);
+    private static readonly SupplierQuote Cheap = new(Guid.NewGuid(), 10m, 1, 1, 7, 0.95m);
 
     private static ReplenishmentInput Input(int onHand, int onOrder, params SupplierQuote[] quotes) =>
-        new(onHand, 0, onOrder, Enumerable.Repeat(7.0, 12).ToArray(), Enumerable.Repeat(10.0, 12).ToArray(), 7, 56, quotes);
+        new(onHand, 0, onOrder, Enumerable.Repeat(7.0, 12).ToArray(), Enumerable.Repeat(10.0, 12).ToArray(), 56, quotes);
 
     [Fact]
-    public void Orders_up_to_the_upper_bound_over_lead_time_and_review_less_what_is_held_and_on_order()
+    public void Orders_up_to_mean_demand_plus_combined_margins_over_lead_time_and_review_less_what_is_held_and_on_order()
     {
-        // Lead 7 days stretched by 5 % unreliability to 8; 8 + 7 review days of the upper bound 10/week = 21.43 -> 22.
-        var plan = ReplenishmentPlanner.Plan(Input(onHand: 9, onOrder: 3, Cheap))!;
+        // Lead 7 days stretched by 5 % unreliability to 8; 8 + 7 = 15 days: mean 7 x 15/7 = 15, margins of 3 over
+        // weeks of 7, 7 and 1 day combine to sqrt(9 + 9 + (3/7)^2) = 4.26, so up to 20 (not the 22 of adding them).
+        var plan = ReplenishmentPlanner.Plan(Input(onHand: 9, onOrder: 3, Cheap) with { Held = 2 })!;
 
-        Assert.Equal((22, 10), (plan.OrderUpTo, plan.Quantity));
-        Assert.Equal("high", plan.Priority);
-        Assert.StartsWith("Sold 56 in 8 weeks, 8 forecast over the 8-day lead time, 9 on hand, 3 on order", plan.Insight, StringComparison.Ordinal);
+        Assert.Equal((20, 10, 8), (plan.OrderUpTo, plan.Quantity, plan.LeadDays));
+        Assert.Equal("critical", plan.Priority);
+        Assert.Equal("Sold 56 in 8 weeks, 8 forecast over the 8-day lead time, 7 on hand, 3 on order: order 10 to reach 20.", plan.Insight);
     }
 
     [Fact]
-    public void Replaying_the_same_week_twice_orders_nothing_the_second_time()
+    public void A_rerun_with_the_first_plan_on_order_orders_nothing_and_a_later_sale_orders_only_the_difference()
     {
         var first = ReplenishmentPlanner.Plan(Input(onHand: 2, onOrder: 0, Cheap))!;
         var replay = ReplenishmentPlanner.Plan(Input(onHand: 2, onOrder: first.Quantity, Cheap));
+        var afterSale = ReplenishmentPlanner.Plan(Input(onHand: 1, onOrder: first.Quantity, Cheap))!;
 
         Assert.Equal("critical", first.Priority);
         Assert.Null(replay);
+        Assert.Equal(1, afterSale.Quantity);
     }
 
     [Fact]
-    public void Chooses_by_landed_cost_weighed_by_reliability_and_rounds_to_packs_above_the_minimum()
+    public void Priority_is_critical_only_when_stock_runs_out_before_the_goods_could_arrive()
     {
-        var freightHeavy = new SupplierQuote(Guid.NewGuid(), 8m, 8m, 1, 1, 7, 0.95m);
-        var unreliable = new SupplierQuote(Guid.NewGuid(), 9m, 0m, 1, 1, 7, 0.5m);
-        var packs = new SupplierQuote(Guid.NewGuid(), 9.5m, 0m, 15, 10, 7, 1m);
+        // 8 days of 7 a week is 8 units: 8 on hand lasts, so high (the upper bound over the lead time is not covered).
+        Assert.Equal("high", ReplenishmentPlanner.Plan(Input(onHand: 8, onOrder: 0, Cheap))!.Priority);
+        Assert.Equal("critical", ReplenishmentPlanner.Plan(Input(onHand: 7, onOrder: 0, Cheap))!.Priority);
+        Assert.Equal("medium", ReplenishmentPlanner.Plan(Input(onHand: 16, onOrder: 0, Cheap))!.Priority);
+    }
 
-        var plan = ReplenishmentPlanner.Plan(Input(onHand: 10, onOrder: 0, freightHeavy, unreliable, packs))!;
+    [Fact]
+    public void Chooses_by_cost_of_what_is_bought_weighed_by_reliability_and_rounds_to_packs_above_the_minimum()
+    {
+        var unreliable = new SupplierQuote(Guid.NewGuid(), 8m, 1, 1, 7, 0.5m);
+        var bigMinimum = new SupplierQuote(Guid.NewGuid(), 9m, 100, 1, 7, 1m);
+        var packs = new SupplierQuote(Guid.NewGuid(), 9.5m, 15, 10, 7, 1m);
+
+        var plan = ReplenishmentPlanner.Plan(Input(onHand: 5, onOrder: 0, unreliable, bigMinimum, packs))!;
 
         Assert.Equal(packs.SupplierId, plan.Supplier!.SupplierId);
         Assert.Equal(20, plan.Quantity);
     }
 
     [Fact]
-    public void Without_a_supplier_the_need_is_still_planned_for_a_person_to_source()
+    public void Without_a_forecast_the_albums_own_level_applies_and_without_a_supplier_the_need_is_still_planned()
     {
-        var plan = ReplenishmentPlanner.Plan(Input(onHand: 0, onOrder: 0))!;
+        var noForecast = new ReplenishmentInput(3, 0, 0, [], [], 0, [Cheap], FallbackLevel: 10);
+        var noSupplier = ReplenishmentPlanner.Plan(Input(onHand: 0, onOrder: 0))!;
 
-        Assert.Null(plan.Supplier);
-        Assert.True(plan.Quantity > 0);
+        Assert.Equal(7, ReplenishmentPlanner.Plan(noForecast)!.Quantity);
+        Assert.Null(noSupplier.Supplier);
+        Assert.Equal(ReplenishmentPlanner.UnknownLeadDays, noSupplier.LeadDays);
         Assert.Null(ReplenishmentPlanner.Plan(Input(onHand: 100, onOrder: 0)));
+    }
+
+    [Fact]
+    public void A_wider_interval_earns_less_confidence_and_a_higher_service_scale_more_stock()
+    {
+        var narrow = ReplenishmentPlanner.Plan(Input(onHand: 0, onOrder: 0, Cheap))!;
+        var wide = ReplenishmentPlanner.Plan(Input(onHand: 0, onOrder: 0, Cheap) with { WeeklyUpper = Enumerable.Repeat(20.0, 12).ToArray() })!;
+        var cautious = ReplenishmentPlanner.Plan(Input(onHand: 0, onOrder: 0, Cheap), new ReplenishmentPolicy(ServiceScale: 2))!;
+
+        Assert.True(wide.Confidence < narrow.Confidence, $"{wide.Confidence} < {narrow.Confidence}");
+        Assert.True(cautious.OrderUpTo > narrow.OrderUpTo);
+    }
+
+    [Fact]
+    public void A_slow_seller_whose_median_week_is_zero_is_stocked_for_its_mean()
+    {
+        var (forecast, upper) = ReplenishmentForecast.Demand([0, 0], [1, 1], [1, 0, 1, 0, 0, 1, 0, 1]);
+        var (steady, _) = ReplenishmentForecast.Demand([3, 3], [5, 5], [1, 1]);
+
+        Assert.Equal([0.5, 0.5], forecast);
+        Assert.Equal([1.0, 1.0], upper);
+        Assert.Equal([3.0, 3.0], steady);
+        Assert.Equal([], ReplenishmentStore.RecentWeeks(null));
+        Assert.Equal([2.0, 0.0], ReplenishmentStore.RecentWeeks("[2, 0]"));
     }
 }

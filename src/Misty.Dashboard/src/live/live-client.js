@@ -14,6 +14,9 @@ export const DashboardFeeds = Object.freeze({
   WorkflowProgress: { key: (event) => event.executionId, contiguous: true },
   // Only to see an order leave fraud review; the snapshot holds no orders, so versions only move forward.
   OrderChanged: { key: (event) => event.orderId, contiguous: false },
+  // A line's version grows by one per change, but lines leave the snapshot once received or dismissed.
+  ReorderChanged: { key: (event) => event.reorderId, contiguous: false },
+  ReorderQueued: { key: (event) => event.reorderId, contiguous: false },
 });
 
 const entityKey = (name, event) => `${name}:${DashboardFeeds[name].key(event)}`;

@@ -1,7 +1,8 @@
-// The overview: today's figures, orders per minute, low stock, fraud alerts, open cases and running workflows.
+// The overview: today's figures, orders per minute, low stock, reorders, fraud alerts, open cases and running workflows.
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import { request } from '../api.js';
 import { empty, fill, formatCount, formatMinute, formatMoney, h, unavailable } from '../dom.js';
+import { renderReorderQueue } from './reorder-queue.js';
 
 Chart.register(BarController, BarElement, CategoryScale, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip);
 
@@ -13,6 +14,7 @@ export function createOverview(root, { model, session, onError }) {
   const minutes = h('p', { class: 'figure-note', 'aria-live': 'polite' });
   const canvas = h('canvas', { role: 'img', 'aria-label': 'Orders and units sold per minute, last 30 minutes' });
   const lowStock = h('div');
+  const reorders = h('div');
   const alerts = h('div');
   const cases = h('div');
   const workflows = h('div');
@@ -22,6 +24,7 @@ export function createOverview(root, { model, session, onError }) {
       card('Today by channel', 'Orders placed today (UTC) and their revenue, cancelled orders excluded.', channels),
       card('Orders per minute', 'Orders placed, and units sold, in each of the last 30 minutes.', h('div', { class: 'chart' }, canvas), minutes),
       card('Low stock', 'Albums at or below their reorder point, fewest available first.', lowStock),
+      card('Reorder queue', 'Open reorder lines, most urgent first, with why each was planned.', reorders),
       card('Fraud alert queue', null, alerts),
       card('Open cases by priority', null, cases),
       card('Running workflows', null, workflows)));
@@ -50,6 +53,7 @@ export function createOverview(root, { model, session, onError }) {
     renderChannels(channels, model.metrics);
     renderMinutes(chart, minutes, model.metrics);
     renderLowStock(lowStock, model, (albumId) => lookUp(albumId));
+    renderReorderQueue(reorders, model);
     renderAlerts(alerts, model);
     renderCases(cases, model);
     renderWorkflows(workflows, model);

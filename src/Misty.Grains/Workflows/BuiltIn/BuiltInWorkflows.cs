@@ -22,12 +22,13 @@ public static class BuiltInWorkflows
     public static readonly Guid ReservationRecordRetention = StableIds.From("misty-workflow:reservation-record-retention");
     public static readonly Guid DemandForecastRefresh = StableIds.From("misty-workflow:demand-forecast-refresh");
     public static readonly Guid CustomerRecommendationRefresh = StableIds.From("misty-workflow:customer-recommendation-refresh");
+    public static readonly Guid ReplenishmentRun = StableIds.From("misty-workflow:replenishment-run");
 
     public static IReadOnlyList<(Guid WorkflowId, WorkflowDefinition Definition)> All { get; } =
     [
         (LowStockReorder, new WorkflowDefinition(
             "Low-stock reorder",
-            "Queues a reorder from the cheapest supplier for each album at or below its reorder point, counting what is already on order.",
+            "Plans each album at or below its reorder point from its forecast and queues what is missing, counting what is already on order.",
             LowStockReorderPlan.PlanKey,
             WorkflowTriggerType.Event,
             new TriggerConfig(Stream: MistyStreams.Stock, Event: "LowStock"),
@@ -87,6 +88,13 @@ public static class BuiltInWorkflows
             CustomerRecommendationRefreshPlan.PlanKey,
             WorkflowTriggerType.Schedule,
             new TriggerConfig(Cron: "30 4 * * *", TimeZone: "UTC"),
+            Enabled: true)),
+        (ReplenishmentRun, new WorkflowDefinition(
+            "Replenishment run",
+            "Plans every album from its demand forecast, lead times and price lists, after the forecast refresh, and queues what is missing beyond what is on hand and on order.",
+            ReplenishmentRunPlan.PlanKey,
+            WorkflowTriggerType.Schedule,
+            new TriggerConfig(Cron: "45 4 * * *", TimeZone: "UTC"),
             Enabled: true)),
     ];
 }

@@ -1,14 +1,15 @@
 using Misty.Grains.Interfaces.Inventory;
+using Misty.Grains.Replenishment;
 using Misty.Grains.Workflows.Engine;
 
 namespace Misty.Grains.Workflows.BuiltIn;
 
 /// <summary>
 /// Low-stock reorder: reads the albums at or below their reorder point through their inventory grains (one album when
-/// the input names it, as a LowStock event does), then queues a reorder for what each still lacks from the cheapest
-/// supplier. What is already on order counts, so a rerun never orders twice.
+/// the input names it, as a LowStock event does), then plans each through the replenishment planner, the same code as
+/// the nightly run. What is already on order counts, so a rerun never orders twice.
 /// </summary>
-public sealed class LowStockReorderPlan(IGrainFactory grains, ReorderQueue queue) : IWorkflowPlan
+public sealed class LowStockReorderPlan(IGrainFactory grains, ReplenishmentStore store) : IWorkflowPlan
 {
     public const string PlanKey = "low-stock-reorder";
     public const string FindStep = "find-low-stock";
@@ -22,8 +23,8 @@ public sealed class LowStockReorderPlan(IGrainFactory grains, ReorderQueue queue
     {
         var albums = context.InputAs<ReorderInput>()?.AlbumId is { } albumId
             ? [albumId]
-            : await queue.LowStockAlbumsAsync(context.Cancellation);
-        var candidates = new List<ReorderCandidate>();
+            : await store.LowStockAlbumsAsync(context.Cancellation);
+        var candidates = new List<PlanCandidate>();
         foreach (var album in albums)
         {
             // The grain, not the row, is the truth: the row may lag a change made a moment ago.
@@ -33,7 +34,7 @@ public sealed class LowStockReorderPlan(IGrainFactory grains, ReorderQueue queue
             }
             else if (stock.Available <= stock.ReorderPoint)
             {
-                candidates.Add(new ReorderCandidate(album, stock.Sku, stock.Quantity, stock.Available, stock.ReorderPoint, stock.OptimalStockLevel));
+                candidates.Add(ReplenishmentRunPlan.Candidate(stock));
             }
         }
 
@@ -43,15 +44,14 @@ public sealed class LowStockReorderPlan(IGrainFactory grains, ReorderQueue queue
     private async Task<StepResult> QueueAsync(StepContext context)
     {
         var today = DateOnly.FromDateTime(context.Clock.GetUtcNow().UtcDateTime);
-        var queued = new List<QueuedReorder>();
-        foreach (var album in context.OutputOf<List<ReorderCandidate>>(FindStep) ?? [])
+        var queued = new List<PlannedReorder>();
+        foreach (var album in context.OutputOf<List<PlanCandidate>>(FindStep) ?? [])
         {
-            if (await queue.QueueAsync(album, today, context.Cancellation) is { } reorder)
+            var outcome = await store.PlanAsync(album, today, ReplenishmentPolicy.Default, context.Cancellation);
+            context.Note(outcome.Note);
+            if (outcome.Reorder is { } reorder)
             {
                 queued.Add(reorder);
-                context.Note(reorder.SupplierId is null
-                    ? $"{album.Sku}: {reorder.Quantity} unit(s) queued ({reorder.Priority}); no supplier sells it, pick one by hand."
-                    : $"{album.Sku}: {reorder.Quantity} unit(s) queued ({reorder.Priority}) at {reorder.UnitCost:0.00} each.");
             }
         }
 
