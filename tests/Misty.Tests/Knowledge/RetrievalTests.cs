@@ -3,7 +3,6 @@ using Misty.Grains.Knowledge;
 namespace Misty.Tests.Knowledge;
 
 [Trait("Category", "Unit")]
-[Trait("Category", "Unit")]
 public sealed class RetrievalTests
 {
     [Fact]
@@ -53,6 +52,47 @@ public sealed class RetrievalTests
         Assert.Equal(2, store.Count);
         store.Replace(b, []);
         Assert.Equal([a], store.Search([0, 0, 1], 10, []).Select(match => match.Source));
+    }
+
+    [Fact]
+    public void The_vector_store_keeps_the_same_top_items_as_a_full_sort_with_items_removed_and_rows_reused()
+    {
+        var random = new Random(7);
+        var store = new InMemoryVectorStore(dimensions: 8, capacity: 10_000);
+        var vectors = new Dictionary<SourceKey, float[][]>();
+        for (var n = 0; n < 300; n++)
+        {
+            var key = n % 3 == 0 ? Key(n) with { Kind = "album" } : Key(n);
+            vectors[key] = Enumerable.Range(0, 1 + (n % 4)).Select(_ => Enumerable.Range(0, 8).Select(_ => (float)random.NextDouble() - 0.5f).ToArray()).ToArray();
+            store.Replace(key, vectors[key].Select((vector, i) => new ChunkVector(key, i + 1, vector)).ToList());
+        }
+
+        foreach (var removed in vectors.Keys.Where((_, i) => i % 5 == 0).ToList())
+        {
+            store.Replace(removed, []);
+            vectors.Remove(removed);
+        }
+
+        var query = Enumerable.Range(0, 8).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        var expected = vectors.Where(entry => entry.Key.Kind == "album")
+            .Select(entry => (entry.Key, Best: entry.Value.Max(vector => vector.Zip(query, (x, y) => x * y).Sum())))
+            .OrderByDescending(entry => entry.Best).Take(7).ToList();
+
+        var found = store.Search(query, 7, ["album"]);
+
+        Assert.Equal(expected.Select(entry => entry.Key), found.Select(match => match.Source));
+        Assert.All(found.Zip(expected), pair => Assert.Equal(pair.Second.Best, pair.First.Similarity, 4));
+        Assert.Equal(vectors.Values.Sum(chunks => chunks.Length), store.Count);
+    }
+
+    [Fact]
+    public void Texts_are_cut_to_the_words_the_model_reads()
+    {
+        var words = string.Join(' ', Enumerable.Range(0, MiniLmEmbedder.MaxWords + 50).Select(i => $"w{i}"));
+
+        Assert.Equal(MiniLmEmbedder.MaxWords, MiniLmEmbedder.Truncate(words).Split(' ').Length);
+        Assert.EndsWith($"w{MiniLmEmbedder.MaxWords - 1}", MiniLmEmbedder.Truncate(words), StringComparison.Ordinal);
+        Assert.Equal("short text", MiniLmEmbedder.Truncate("short text"));
     }
 
     private static SourceKey Key(int n) => new("document", new Guid(n, 0, 0, new byte[8]));
