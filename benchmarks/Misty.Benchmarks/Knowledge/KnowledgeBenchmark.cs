@@ -159,7 +159,7 @@ internal static class KnowledgeBenchmark
         foreach (var (name, mode, kinds) in new (string, RetrievalMode, string[])[]
         {
             ("keyword only (ts_rank_cd, words ORed)", RetrievalMode.Keyword, []),
-            ("vector only (MiniLM, best chunk per item)", RetrievalMode.Vector, []),
+            ("vector only (MiniLM, best chunk per item, kinds centred)", RetrievalMode.Vector, []),
             ("hybrid (reciprocal rank fusion)", RetrievalMode.Hybrid, []),
             ("keyword only, documents only", RetrievalMode.Keyword, [KnowledgeKinds.Document]),
             ("vector only, documents only", RetrievalMode.Vector, [KnowledgeKinds.Document]),

@@ -35,7 +35,8 @@ public sealed class HybridSearch(KnowledgeIndex index, KnowledgeOptions options)
         if (mode != RetrievalMode.Keyword)
         {
             var embedding = index.Embedder.Embed([query])[0];
-            byVector = index.Vectors.Search(embedding, Depth, kinds);
+            // Each kind ranked on its own, then put on one scale (KindCentering).
+            byVector = KindCentering.Rank((kinds.Count > 0 ? kinds : KnowledgeKinds.All).Select(kind => index.Vectors.Search(embedding, Depth, [kind])), Depth);
         }
 
         var byKeyword = await keywordSearch;

@@ -95,5 +95,23 @@ public sealed class RetrievalTests
         Assert.Equal("short text", MiniLmEmbedder.Truncate("short text"));
     }
 
+    [Fact]
+    public void Kinds_are_ranked_by_how_far_an_item_stands_out_from_its_own_kind()
+    {
+        var policy = Key(1);
+        var otherPolicy = Key(2);
+        var cases = Enumerable.Range(10, 30).Select(n => Key(n) with { Kind = "case" }).ToList();
+        // Every case is close to the question (0.70 to 0.61); the policy (0.62) stands far out from the other policy (0.20).
+        IReadOnlyList<VectorMatch> caseMatches = cases.Select((key, i) => new VectorMatch(key, 1, 0.70f - (i * 0.003f))).ToList();
+        IReadOnlyList<VectorMatch> documents = [new VectorMatch(policy, 1, 0.62f), new VectorMatch(otherPolicy, 1, 0.20f)];
+
+        var ranked = KindCentering.Rank([caseMatches, documents, []], 5);
+
+        Assert.Equal(policy, ranked[0].Source);
+        Assert.Equal(0.62f, ranked[0].Similarity);
+        Assert.Equal(cases.Take(4), ranked.Skip(1).Select(match => match.Source));
+        Assert.Equal(32, KindCentering.Rank([caseMatches, documents], 100).Count);
+    }
+
     private static SourceKey Key(int n) => new("document", new Guid(n, 0, 0, new byte[8]));
 }
