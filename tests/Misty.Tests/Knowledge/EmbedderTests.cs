@@ -30,4 +30,16 @@ public sealed class EmbedderTests
 
         Assert.True(TensorPrimitives.Dot(together[0], together[1]) < TensorPrimitives.Dot(together[0], together[0]));
     }
+
+    [Fact]
+    public async Task Texts_embedded_from_several_threads_at_once_get_the_vectors_they_get_one_at_a_time()
+    {
+        using var embedder = new MiniLmEmbedder();
+        var texts = Enumerable.Range(0, 24).Select(i => $"Question {i}: can I return record number {i} after {i + 2} weeks if it {(i % 2 == 0 ? "skips" : "is warped")}?").ToList();
+        var alone = texts.Select(text => embedder.Embed([text])[0]).ToList();
+
+        var together = await Task.WhenAll(texts.Select(text => Task.Run(() => embedder.Embed([text, "Gift cards never expire."])[0])));
+
+        Assert.All(Enumerable.Range(0, texts.Count), i => Assert.True(TensorPrimitives.CosineSimilarity(alone[i], together[i]) > 0.999f, $"text {i}"));
+    }
 }
