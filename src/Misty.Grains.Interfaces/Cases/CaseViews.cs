@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Misty.Grains.Interfaces.Knowledge;
 
 namespace Misty.Grains.Interfaces.Cases;
 
@@ -47,7 +48,7 @@ public enum SuggestionStatus
 
 /// <summary>
 /// What the triage proposes staff do next, and a reply they may send: a proposal that staff accept, edit or dismiss.
-/// Confidences are percentages.
+/// Confidences are percentages. <c>Citation</c> is the staff document passage the reply relies on, when one was found.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Misty.CaseSuggestion")]
 public sealed record CaseSuggestion(
@@ -59,7 +60,8 @@ public sealed record CaseSuggestion(
     [property: Id(5)] SuggestionStatus Status,
     [property: Id(6)] DateTimeOffset CreatedAt,
     [property: Id(7)] Guid? ReviewedBy = null,
-    [property: Id(8)] DateTimeOffset? ReviewedAt = null);
+    [property: Id(8)] DateTimeOffset? ReviewedAt = null,
+    [property: Id(9)] KnowledgeCitation? Citation = null);
 
 /// <summary>What the triage of the latest customer message found. Confidences are percentages.</summary>
 /// <param name="SentimentScore">The message's compound sentiment on 0..100 (50 is neutral).</param>

@@ -326,7 +326,7 @@ public sealed class CaseBook(CaseState state, ServiceLevelPolicy sla)
         state.AiScore = triage.AiScore;
         var suggestion = triage.Suggestion;
         state.Suggestion = new CaseSuggestion(Guid.NewGuid(), suggestion.NextAction, suggestion.NextActionConfidence, suggestion.ReplyDraft,
-            suggestion.ReplyConfidence, SuggestionStatus.Proposed, _now);
+            suggestion.ReplyConfidence, SuggestionStatus.Proposed, _now, Citation: suggestion.Citation);
     }
 
     private bool HasMessage(Guid messageId) => state.Messages.Exists(message => message.MessageId == messageId);

@@ -21,6 +21,7 @@ public sealed class CaseGrain(
     [PersistentState(CaseGrain.StateName)] IPersistentState<CaseState> state,
     ICaseStore store,
     ServiceLevelPolicy sla,
+    PolicyCitations citations,
     IOptions<CaseOptions> options,
     IOptions<ReminderOptions> reminderOptions,
     TimeProvider clock,
@@ -88,7 +89,8 @@ public sealed class CaseGrain(
         }
 
         var now = clock.GetUtcNow();
-        var triage = CaseTriage.Assess(new TriageInput(request.Subject, request.Description, request.Category, customer, now));
+        var triage = await citations.CiteAsync(
+            CaseTriage.Assess(new TriageInput(request.Subject, request.Description, request.Category, customer, now)), $"{request.Subject}. {request.Description}");
         var number = await store.NextCaseNumberAsync(now, CancellationToken.None);
         var pick = await PickAsync(exclude: null);
         _file.Begin(now);
@@ -130,7 +132,7 @@ public sealed class CaseGrain(
 
         // A customer's message leaves the case open (it reopens a resolved one).
         var customer = await store.LoadCustomerAsync(Live.CustomerId, CancellationToken.None) ?? CustomerContext.Unknown;
-        var triage = CaseTriage.Assess(new TriageInput("", request.Message, Live.Category, customer, clock.GetUtcNow()));
+        var triage = await citations.CiteAsync(CaseTriage.Assess(new TriageInput("", request.Message, Live.Category, customer, clock.GetUtcNow())), request.Message);
         var customerPick = await PickIfUnassignedAsync(openAfter: true);
         _file.Begin(clock.GetUtcNow());
         _file.AddCustomerMessage(request, triage);

@@ -16,6 +16,7 @@ public static class CaseRegistration
         silo.Services.AddSingleton<IValidateOptions<CaseOptions>, CaseOptionsValidator>();
         silo.Services.AddSingleton(services => services.GetRequiredService<IOptions<CaseOptions>>().Value.ToPolicy());
         silo.Services.AddSingleton<ICaseStore>(new PostgresCaseStore(database));
+        silo.Services.AddSingleton<Triage.PolicyCitations>();
         silo.Services.AddProjectionRebuilder("cases",
             new ProjectedGrainKind(CaseGrain.StateName, (grains, caseId) => grains.GetGrain<ICaseGrain>(caseId).RebuildProjectionAsync()));
 

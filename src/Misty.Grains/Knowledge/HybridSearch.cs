@@ -27,16 +27,19 @@ public sealed class HybridSearch(KnowledgeIndex index, KnowledgeOptions options)
         string query, int take, IReadOnlyCollection<string> kinds, RetrievalMode mode, CancellationToken cancellationToken)
     {
         await index.Loaded.WaitAsync(cancellationToken);
+        // The keyword query runs in PostgreSQL while this thread embeds the question.
+        var keywordSearch = mode == RetrievalMode.Vector
+            ? Task.FromResult<IReadOnlyList<(SourceKey Source, int ChunkNo, float Rank)>>([])
+            : index.Store.KeywordSearchAsync(query, Depth, kinds, cancellationToken);
         IReadOnlyList<VectorMatch> byVector = [];
         if (mode != RetrievalMode.Keyword)
         {
             var embedding = index.Embedder.Embed([query])[0];
-            byVector = index.Vectors.Search(embedding, Depth, kinds);
+            // Each kind ranked on its own, then put on one scale (KindCentering).
+            byVector = KindCentering.Rank((kinds.Count > 0 ? kinds : KnowledgeKinds.All).Select(kind => index.Vectors.Search(embedding, Depth, [kind])), Depth);
         }
 
-        IReadOnlyList<(SourceKey Source, int ChunkNo, float Rank)> byKeyword = mode == RetrievalMode.Vector
-            ? []
-            : await index.Store.KeywordSearchAsync(query, Depth, kinds, cancellationToken);
+        var byKeyword = await keywordSearch;
         var bestChunk = new Dictionary<SourceKey, int>();
         foreach (var hit in byKeyword)
         {

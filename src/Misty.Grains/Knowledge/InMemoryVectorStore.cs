@@ -4,16 +4,23 @@ namespace Misty.Grains.Knowledge;
 
 /// <summary>
 /// Vectors in fixed-size pages of one contiguous float array each (no object per chunk), scanned with SIMD dot
-/// products. At most <see cref="Capacity"/> chunks are held, so memory stays bounded (384 floats = 1.5 KB a chunk);
-/// past that, further items are refused and are found by their keywords only.
+/// products. Each row knows its item by a dense number, so a search keeps each item's best chunk in plain arrays and
+/// selects the top items with a bounded heap instead of sorting every item. At most <see cref="Capacity"/> chunks are
+/// held, so memory stays bounded (384 floats = 1.5 KB a chunk); past that, further items are refused and are found by
+/// their keywords only.
 /// </summary>
 public sealed class InMemoryVectorStore(int dimensions, int capacity) : IVectorStore
 {
     private const int PageRows = 4096;
+    private const int NoItem = -1;
     private readonly List<float[]> _pages = [];
-    private readonly List<Slot> _slots = [];
-    private readonly Stack<int> _free = new();
-    private readonly Dictionary<SourceKey, List<int>> _rowsBySource = [];
+    /// <summary>Per row: the item's number (or <see cref="NoItem"/> for a free row) and the chunk number.</summary>
+    private readonly List<(int Item, int ChunkNo)> _rows = [];
+    private readonly Stack<int> _freeRows = new();
+    /// <summary>Per item number: its key and rows; a removed item's number is reused.</summary>
+    private readonly List<(SourceKey Source, List<int>? Rows)> _items = [];
+    private readonly Stack<int> _freeItems = new();
+    private readonly Dictionary<SourceKey, int> _itemNumbers = [];
     private readonly ReaderWriterLockSlim _lock = new();
 
     public int Capacity => capacity;
@@ -25,7 +32,7 @@ public sealed class InMemoryVectorStore(int dimensions, int capacity) : IVectorS
             _lock.EnterReadLock();
             try
             {
-                return _slots.Count - _free.Count;
+                return _rows.Count - _freeRows.Count;
             }
             finally
             {
@@ -36,38 +43,43 @@ public sealed class InMemoryVectorStore(int dimensions, int capacity) : IVectorS
 
     public void Replace(SourceKey source, IReadOnlyList<ChunkVector> chunks)
     {
+        if (chunks.FirstOrDefault(chunk => chunk.Vector.Length != dimensions) is { } wrong)
+        {
+            throw new ArgumentException($"A vector has {wrong.Vector.Length} dimensions, not {dimensions}.", nameof(chunks));
+        }
+
         _lock.EnterWriteLock();
         try
         {
-            if (_rowsBySource.Remove(source, out var old))
+            if (_itemNumbers.Remove(source, out var old))
             {
-                foreach (var row in old)
+                foreach (var row in _items[old].Rows!)
                 {
-                    _slots[row] = default;
-                    _free.Push(row);
+                    _rows[row] = (NoItem, 0);
+                    _freeRows.Push(row);
                 }
+
+                _items[old] = default;
+                _freeItems.Push(old);
             }
 
-            if (chunks.Count == 0 || _slots.Count - _free.Count + chunks.Count > capacity)
+            if (chunks.Count == 0 || _rows.Count - _freeRows.Count + chunks.Count > capacity)
             {
                 return;
             }
 
+            var item = _freeItems.Count > 0 ? _freeItems.Pop() : AddItem();
             var rows = new List<int>(chunks.Count);
             foreach (var chunk in chunks)
             {
-                if (chunk.Vector.Length != dimensions)
-                {
-                    throw new ArgumentException($"A vector has {chunk.Vector.Length} dimensions, not {dimensions}.", nameof(chunks));
-                }
-
-                var row = _free.Count > 0 ? _free.Pop() : Grow();
+                var row = _freeRows.Count > 0 ? _freeRows.Pop() : Grow();
                 chunk.Vector.CopyTo(_pages[row / PageRows].AsSpan(row % PageRows * dimensions, dimensions));
-                _slots[row] = new Slot(source, chunk.ChunkNo, true);
+                _rows[row] = (item, chunk.ChunkNo);
                 rows.Add(row);
             }
 
-            _rowsBySource[source] = rows;
+            _items[item] = (source, rows);
+            _itemNumbers[source] = item;
         }
         finally
         {
@@ -82,44 +94,82 @@ public sealed class InMemoryVectorStore(int dimensions, int capacity) : IVectorS
             throw new ArgumentException($"The query has {query.Length} dimensions, not {dimensions}.", nameof(query));
         }
 
-        var best = new Dictionary<SourceKey, (int ChunkNo, float Similarity)>();
         _lock.EnterReadLock();
         try
         {
-            for (var row = 0; row < _slots.Count; row++)
+            var best = new float[_items.Count];
+            var bestChunk = new int[_items.Count];
+            Array.Fill(best, float.NegativeInfinity);
+            // Items of other kinds are skipped before their dot products.
+            var wanted = new bool[_items.Count];
+            for (var item = 0; item < wanted.Length; item++)
             {
-                var slot = _slots[row];
-                if (!slot.Used || (kinds.Count > 0 && !kinds.Contains(slot.Source.Kind)))
+                wanted[item] = _items[item].Rows is not null && (kinds.Count == 0 || kinds.Contains(_items[item].Source.Kind));
+            }
+
+            for (var row = 0; row < _rows.Count; row++)
+            {
+                var (item, chunkNo) = _rows[row];
+                if (item == NoItem || !wanted[item])
                 {
                     continue;
                 }
 
                 var similarity = TensorPrimitives.Dot(query, _pages[row / PageRows].AsSpan(row % PageRows * dimensions, dimensions));
-                if (!best.TryGetValue(slot.Source, out var current) || similarity > current.Similarity)
+                if (similarity > best[item])
                 {
-                    best[slot.Source] = (slot.ChunkNo, similarity);
+                    (best[item], bestChunk[item]) = (similarity, chunkNo);
                 }
             }
+
+            // The top items by a min-heap of at most `take`: its root is the weakest kept.
+            var top = new PriorityQueue<int, float>(take + 1);
+            for (var item = 0; item < best.Length; item++)
+            {
+                if (!wanted[item])
+                {
+                    continue;
+                }
+
+                if (top.Count < take)
+                {
+                    top.Enqueue(item, best[item]);
+                }
+                else if (take > 0 && top.TryPeek(out _, out var weakest) && best[item] > weakest)
+                {
+                    top.DequeueEnqueue(item, best[item]);
+                }
+            }
+
+            var matches = new VectorMatch[top.Count];
+            for (var i = matches.Length - 1; i >= 0; i--)
+            {
+                var item = top.Dequeue();
+                matches[i] = new VectorMatch(_items[item].Source, bestChunk[item], best[item]);
+            }
+
+            return matches;
         }
         finally
         {
             _lock.ExitReadLock();
         }
+    }
 
-        return best.OrderByDescending(entry => entry.Value.Similarity).Take(take)
-            .Select(entry => new VectorMatch(entry.Key, entry.Value.ChunkNo, entry.Value.Similarity)).ToList();
+    private int AddItem()
+    {
+        _items.Add(default);
+        return _items.Count - 1;
     }
 
     private int Grow()
     {
-        if (_slots.Count == _pages.Count * PageRows)
+        if (_rows.Count == _pages.Count * PageRows)
         {
             _pages.Add(new float[PageRows * dimensions]);
         }
 
-        _slots.Add(default);
-        return _slots.Count - 1;
+        _rows.Add((NoItem, 0));
+        return _rows.Count - 1;
     }
-
-    private readonly record struct Slot(SourceKey Source, int ChunkNo, bool Used);
 }

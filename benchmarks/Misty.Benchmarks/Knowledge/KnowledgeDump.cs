@@ -1,0 +1,39 @@
+using System.Globalization;
+using Misty.Grains.Knowledge;
+using Npgsql;
+
+namespace Misty.Benchmarks.Knowledge;
+
+/// <summary>
+/// Writes what ranking experiments need without re-embedding (the --dump option): every chunk's vector, and every
+/// question's vector, relevant document and keyword ranking, as tab-separated text.
+/// </summary>
+internal static class KnowledgeDump
+{
+    public static async Task WriteAsync(string directory, NpgsqlDataSource database, KnowledgeIndex index,
+        IReadOnlyList<(string Set, LabelledQuestion Question)> questions, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(directory);
+        await using (var chunks = new StreamWriter(Path.Combine(directory, "chunks.tsv")))
+        {
+            await using var command = database.CreateCommand("SELECT source_kind, source_id, chunk_no, embedding FROM knowledge_chunks ORDER BY 1, 2, 3");
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                await chunks.WriteLineAsync($"{reader.GetString(0)}\t{reader.GetGuid(1)}\t{reader.GetInt32(2)}\t{Vector(reader.GetFieldValue<float[]>(3))}");
+            }
+        }
+
+        var vectors = index.Embedder.Embed(questions.Select(item => item.Question.Question).ToList());
+        await using var output = new StreamWriter(Path.Combine(directory, "questions.tsv"));
+        for (var i = 0; i < questions.Count; i++)
+        {
+            var (set, question) = questions[i];
+            var keyword = await index.Store.KeywordSearchAsync(question.Question, HybridSearch.Depth, [], cancellationToken);
+            await output.WriteLineAsync(
+                $"{set}\t{question.DocumentId}\t{question.Question}\t{Vector(vectors[i])}\t{string.Join(' ', keyword.Select(hit => $"{hit.Source.Kind}:{hit.Source.Id}"))}");
+        }
+    }
+
+    private static string Vector(float[] vector) => string.Join(' ', vector.Select(value => value.ToString("R", CultureInfo.InvariantCulture)));
+}

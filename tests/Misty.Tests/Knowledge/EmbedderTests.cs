@@ -1,0 +1,45 @@
+using System.Numerics.Tensors;
+using Misty.Grains.Knowledge;
+
+namespace Misty.Tests.Knowledge;
+
+/// <summary>The real model (loaded from its package, about 90 MB): not a unit test.</summary>
+public sealed class EmbedderTests
+{
+    [Fact]
+    public void A_batch_of_mixed_lengths_gives_each_text_the_vector_it_gets_alone_in_the_order_given()
+    {
+        using var embedder = new MiniLmEmbedder();
+        string[] texts =
+        [
+            "Returns policy. Customers may return any record within 30 days of delivery for a full refund, provided it is in the condition it was sold in. Sealed records must come back sealed.",
+            "Gift cards",
+            .. Enumerable.Range(0, MiniLmEmbedder.GroupSize + 3).Select(i => $"Album {i}. A record by artist number {i} in {new string('x', i)} condition."),
+            "Opening hours. The shop is open Monday to Saturday.",
+        ];
+
+        var together = embedder.Embed(texts);
+
+        Assert.Equal(texts.Length, together.Length);
+        for (var i = 0; i < texts.Length; i++)
+        {
+            var alone = embedder.Embed([texts[i]])[0];
+            Assert.True(TensorPrimitives.CosineSimilarity(alone, together[i]) > 0.999f, $"text {i}");
+            Assert.Equal(1f, TensorPrimitives.Norm(together[i]), 3);
+        }
+
+        Assert.True(TensorPrimitives.Dot(together[0], together[1]) < TensorPrimitives.Dot(together[0], together[0]));
+    }
+
+    [Fact]
+    public async Task Texts_embedded_from_several_threads_at_once_get_the_vectors_they_get_one_at_a_time()
+    {
+        using var embedder = new MiniLmEmbedder();
+        var texts = Enumerable.Range(0, 24).Select(i => $"Question {i}: can I return record number {i} after {i + 2} weeks if it {(i % 2 == 0 ? "skips" : "is warped")}?").ToList();
+        var alone = texts.Select(text => embedder.Embed([text])[0]).ToList();
+
+        var together = await Task.WhenAll(texts.Select(text => Task.Run(() => embedder.Embed([text, "Gift cards never expire."])[0])));
+
+        Assert.All(Enumerable.Range(0, texts.Count), i => Assert.True(TensorPrimitives.CosineSimilarity(alone[i], together[i]) > 0.999f, $"text {i}"));
+    }
+}
