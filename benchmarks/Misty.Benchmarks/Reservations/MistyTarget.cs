@@ -51,18 +51,7 @@ public sealed class MistyTarget() : ReservationTarget("misty")
         var batch = Guid.NewGuid().ToString("N")[..8];
         return await CreateInParallelAsync(count, async (i, token) =>
         {
-            var album = new
-            {
-                sku = $"BENCH-{batch}-{i:D5}",
-                title = $"Flash Sale {i}",
-                artist = "The Benchmarks",
-                genre = "Rock",
-                label = "Misty Records",
-                releaseYear = 2026,
-                price = 24.99m,
-                cost = 12.50m,
-                condition = "NM",
-            };
+            var album = new NewAlbumBody($"BENCH-{batch}-{i:D5}", $"Flash Sale {i}", "The Benchmarks");
             using var created = await client.PostAsJsonAsync("/api/albums", album, token);
             await EnsureSuccessAsync(created, token);
             var albumId = (await created.Content.ReadFromJsonAsync<CreatedAlbum>(token))!.AlbumId;

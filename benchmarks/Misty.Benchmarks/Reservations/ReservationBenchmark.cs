@@ -64,7 +64,7 @@ public static class ReservationBenchmark
     {
         // Before anything starts: the load average then is what else the machine was doing.
         var machine = BenchmarkReport.Machine();
-        var root = RepositoryRoot();
+        var root = MistyRepository.Root();
         var targets = options.Systems.Select<string, ReservationTarget>(name => name == "misty" ? new MistyTarget() : new BaselineTarget()).ToArray();
         if (options.Build)
         {
@@ -299,22 +299,6 @@ public static class ReservationBenchmark
 
     private static string ProjectOf(ReservationTarget target) =>
         target is MistyTarget ? "src/Misty.Web/Misty.Web.csproj" : "benchmarks/Misty.Baseline/Misty.Baseline.csproj";
-
-    private static string RepositoryRoot()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-            {
-                if (File.Exists(Path.Combine(directory.FullName, "Misty.sln")))
-                {
-                    return directory.FullName;
-                }
-            }
-        }
-
-        throw new InvalidOperationException("Run from inside the Misty repository (no Misty.sln found above the current directory).");
-    }
 
     /// <summary>A Release build; retried because another build of the same projects may hold a file lock.</summary>
     private static async Task BuildAsync(string root, string project, CancellationToken cancellationToken)

@@ -44,11 +44,7 @@ public sealed class ReservationGrain(
     {
         _pipeline = new StatePipeline<ReservationState, object>(this, state.State, new()
         {
-            Write = copy =>
-            {
-                state.State = copy;
-                return state.WriteStateAsync();
-            },
+            Write = state.Writer(),
         }, logger, $"reservation {ReservationId}");
         return Task.CompletedTask;
     }
