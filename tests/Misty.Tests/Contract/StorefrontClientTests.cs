@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Misty.Client;
 using Misty.Tests.Infrastructure;
+using Misty.Tests.Orders;
 
 namespace Misty.Tests.Contract;
 
@@ -14,7 +15,8 @@ public sealed class StorefrontClientTests(PostgresFixture postgres)
     [Fact]
     public async Task A_storefront_browses_reserves_orders_cancels_and_follows_a_case_through_the_generated_client()
     {
-        await using var node = await MistyWebNode.StartAsync(await postgres.CreateDatabaseAsync());
+        // The simulated gateway never declines at random here: a declined charge would cancel the order before the site does.
+        await using var node = await OrderTestData.StartNodeAsync(await postgres.CreateDatabaseAsync());
 
         // Staff sign in through the client; the token it returns authorises the staff calls that stock an album.
         using var anonymousHttp = node.CreateClient();
