@@ -32,9 +32,9 @@ public static class MistyTelemetry
                 .AddMeter("Npgsql")
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation());
-        // Traces are recorded only when they have somewhere to go: recording spans and their tags on every request, grain
-        // call and query for no exporter took a visible share of the web node's CPU under load (docs/benchmarks.md).
-        // Logs carry trace and span ids either way: ASP.NET Core starts an activity per request for its logging scope.
+        // Traces are recorded only when they have somewhere to go: spans and their tags on every request, grain call and
+        // query are work and allocations that no one would read. Logs carry trace and span ids either way: ASP.NET Core
+        // starts an activity per request for its logging scope.
         if (!string.IsNullOrWhiteSpace(configuration[OtlpEndpointSetting]))
         {
             telemetry
