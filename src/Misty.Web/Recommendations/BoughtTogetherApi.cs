@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Misty.Web.Api;
+using Misty.Web.Inventory;
 using Misty.Web.Security;
 using Npgsql;
 
@@ -36,12 +37,22 @@ public sealed class BoughtTogether(NpgsqlDataSource database)
         LIMIT @limit
         """;
 
-    public async Task<List<BoughtTogetherResponse>> ReadAsync(Guid albumId, int limit, CancellationToken cancellationToken)
+    /// <returns>The albums, or null when there is no such album.</returns>
+    public async Task<List<BoughtTogetherResponse>?> ReadAsync(Guid albumId, int limit, CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand(Sql);
-        command.Parameters.AddWithValue("album", albumId);
-        command.Parameters.AddWithValue("limit", limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var batch = database.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT EXISTS (SELECT 1 FROM albums WHERE album_id = @album AND deleted_at IS NULL)")
+        {
+            Parameters = { new("album", albumId) },
+        });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql) { Parameters = { new("album", albumId), new("limit", limit) } });
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken) || !reader.GetBoolean(0))
+        {
+            return null;
+        }
+
+        await reader.NextResultAsync(cancellationToken);
         var albums = new List<BoughtTogetherResponse>();
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -65,11 +76,16 @@ public static class BoughtTogetherApi
     }
 
     /// <param name="limit">How many albums: 1 to 20 (default 5).</param>
-    private static async Task<Results<Ok<List<BoughtTogetherResponse>>, ValidationProblem>> ListAsync(
+    private static async Task<Results<Ok<List<BoughtTogetherResponse>>, ValidationProblem, NotFoundProblem>> ListAsync(
         Guid albumId, string? limit, BoughtTogether together, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         var count = QueryValues.WholeNumber(limit, "limit", BoughtTogether.DefaultLimit, BoughtTogether.MaxLimit, errors);
-        return errors.IsEmpty ? TypedResults.Ok(await together.ReadAsync(albumId, count, cancellationToken)) : errors.ToProblem();
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        return await together.ReadAsync(albumId, count, cancellationToken) is { } albums ? TypedResults.Ok(albums) : InventoryApi.AlbumNotFound(albumId);
     }
 }

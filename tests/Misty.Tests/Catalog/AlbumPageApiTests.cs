@@ -67,6 +67,7 @@ public sealed class AlbumPageApiTests(PostgresFixture postgres)
 
         Assert.Equal(HttpStatusCode.BadRequest, (await storefront.GetAsync($"/api/albums/{album}/bought-together?limit=21")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await staff.GetAsync($"/api/inventory/{Guid.NewGuid()}/history")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await storefront.GetAsync($"/api/albums/{Guid.NewGuid()}/bought-together")).StatusCode);
         // The ledger is staff data; the storefront may show what is bought together.
         Assert.Equal(HttpStatusCode.Forbidden, (await storefront.GetAsync($"/api/inventory/{album}/history")).StatusCode);
     }
