@@ -28,7 +28,12 @@ public sealed class WebhookFeed(IClusterClient cluster, WebhookStore store, ILog
             {
                 try
                 {
-                    _handles.Add(await stream.SubscribeAsync((item, _) => OnEventAsync(item, stoppingToken)));
+                    var handle = await stream.SubscribeAsync((item, _) => OnEventAsync(item, stoppingToken));
+                    lock (_handles)
+                    {
+                        _handles.Add(handle);
+                    }
+
                     break;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -48,7 +53,15 @@ public sealed class WebhookFeed(IClusterClient cluster, WebhookStore store, ILog
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        foreach (var handle in _handles)
+        // The subscribing loop ends first; a copy is taken besides, since a stop that times out may leave it running.
+        await base.StopAsync(cancellationToken);
+        StreamSubscriptionHandle<object>[] handles;
+        lock (_handles)
+        {
+            handles = [.. _handles];
+        }
+
+        foreach (var handle in handles)
         {
             try
             {
@@ -59,8 +72,6 @@ public sealed class WebhookFeed(IClusterClient cluster, WebhookStore store, ILog
                 logger.LogDebug(ex, "Unsubscribing a webhook feed failed while stopping.");
             }
         }
-
-        await base.StopAsync(cancellationToken);
     }
 
     /// <summary>Re-reads the enabled subscribers now (the API calls it after a change, so a new one misses nothing on this node).</summary>
