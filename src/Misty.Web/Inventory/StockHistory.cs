@@ -1,3 +1,4 @@
+using Misty.Web.Api;
 using Npgsql;
 
 namespace Misty.Web.Inventory;
@@ -45,8 +46,8 @@ public sealed class StockHistory(NpgsqlDataSource database)
     public async Task<StockHistoryResponse?> ReadAsync(Guid albumId, int days, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var batch = database.CreateBatch();
-        batch.BatchCommands.Add(Command(DaysSql, ("album", albumId), ("now", now), ("days", days)));
-        batch.BatchCommands.Add(Command(RecentSql, ("album", albumId), ("limit", RecentRows)));
+        batch.BatchCommands.Add(BatchCommands.Of(DaysSql, ("album", albumId), ("now", now), ("days", days)));
+        batch.BatchCommands.Add(BatchCommands.Of(RecentSql, ("album", albumId), ("limit", RecentRows)));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         var history = new List<StockDayResponse>(days);
         while (await reader.ReadAsync(cancellationToken))
@@ -65,16 +66,5 @@ public sealed class StockHistory(NpgsqlDataSource database)
         }
 
         return history.Count == 0 ? null : new StockHistoryResponse(albumId, history, recent);
-    }
-
-    private static NpgsqlBatchCommand Command(string sql, params (string Name, object Value)[] parameters)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        return command;
     }
 }

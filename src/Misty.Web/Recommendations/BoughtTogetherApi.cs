@@ -41,11 +41,8 @@ public sealed class BoughtTogether(NpgsqlDataSource database)
     public async Task<List<BoughtTogetherResponse>?> ReadAsync(Guid albumId, int limit, CancellationToken cancellationToken)
     {
         await using var batch = database.CreateBatch();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT EXISTS (SELECT 1 FROM albums WHERE album_id = @album AND deleted_at IS NULL)")
-        {
-            Parameters = { new("album", albumId) },
-        });
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql) { Parameters = { new("album", albumId), new("limit", limit) } });
+        batch.BatchCommands.Add(BatchCommands.Of("SELECT EXISTS (SELECT 1 FROM albums WHERE album_id = @album AND deleted_at IS NULL)", ("album", albumId)));
+        batch.BatchCommands.Add(BatchCommands.Of(Sql, ("album", albumId), ("limit", limit)));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken) || !reader.GetBoolean(0))
         {

@@ -1,3 +1,4 @@
+using Misty.Web.Api;
 using Npgsql;
 
 namespace Misty.Web.Webhooks;
@@ -124,12 +125,12 @@ public sealed class WebhookStore(NpgsqlDataSource database)
     public async Task DeliveredAsync(ClaimedDelivery delivery, int statusCode, CancellationToken cancellationToken)
     {
         await using var batch = database.CreateBatch();
-        batch.BatchCommands.Add(Command(
+        batch.BatchCommands.Add(BatchCommands.Of(
             """
             UPDATE webhook_deliveries SET status = 'delivered', delivered_at = now(), locked_until = NULL, last_status_code = @code, last_error = NULL
             WHERE delivery_id = @id
             """, ("id", delivery.DeliveryId), ("code", statusCode)));
-        batch.BatchCommands.Add(Command("UPDATE webhook_subscribers SET failing_since = NULL WHERE subscriber_id = @s", ("s", delivery.SubscriberId)));
+        batch.BatchCommands.Add(BatchCommands.Of("UPDATE webhook_subscribers SET failing_since = NULL WHERE subscriber_id = @s", ("s", delivery.SubscriberId)));
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -196,17 +197,6 @@ public sealed class WebhookStore(NpgsqlDataSource database)
         }
 
         return rows;
-    }
-
-    private static NpgsqlBatchCommand Command(string sql, params (string Name, object Value)[] parameters)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        return command;
     }
 
     private static async Task<IReadOnlyList<WebhookSubscriber>> ReadSubscribersAsync(NpgsqlCommand command, CancellationToken cancellationToken)

@@ -1,10 +1,8 @@
 // One album: live stock, its stock by day from the ledger (a chart and the latest rows), the demand forecast with its
 // bounds, and the albums bought with it.
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import { ApiError, request } from '../api.js';
+import { Chart } from '../charts.js';
 import { empty, fill, formatCount, h } from '../dom.js';
-
-Chart.register(BarController, BarElement, CategoryScale, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip);
 
 export function createAlbumDetail(root, { session, live, onError }, albumId) {
   const id = encodeURIComponent(albumId);

@@ -1,10 +1,8 @@
 // The overview: today's figures, orders per minute, low stock, reorders, fraud alerts, open cases and running workflows.
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import { request } from '../api.js';
+import { Chart } from '../charts.js';
 import { empty, fill, formatCount, formatMinute, formatMoney, h, unavailable } from '../dom.js';
 import { renderReorderQueue } from './reorder-queue.js';
-
-Chart.register(BarController, BarElement, CategoryScale, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip);
 
 const priorities = ['critical', 'high', 'medium', 'low'];
 const closedCase = new Set(['resolved', 'closed']);

@@ -1,11 +1,9 @@
 // Sales and inventory reports (managers and admins): a period grouped by day, week or month, the previous period
 // beside it, top sellers, stock per genre, and each as a CSV download.
-import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip } from 'chart.js';
 import { request, withQuery } from '../api.js';
+import { Chart } from '../charts.js';
 import { empty, fill, formatCount, formatMoney, h } from '../dom.js';
 import { choice } from './orders.js';
-
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
 
 export function createReports(root, { session, onError }) {
   const today = new Date().toISOString().slice(0, 10);
