@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Caching.Memory;
+using BitFaster.Caching.Lru;
 using Misty.Grains.Interfaces.Inventory;
 using Misty.Grains.Interfaces.Reservations;
 using Orleans.Storage;
@@ -21,7 +21,7 @@ namespace Misty.Grains.Reservations;
 /// (a retry, a replay after release, a reused key) takes back the hold it made before anyone hears of it. Reading
 /// first cost a round trip per reservation (see the hot-album figures in docs/benchmarks.md).
 /// </remarks>
-public sealed class ReservationDesk(IGrainFactory grains, IGrainStorage storage) : IDisposable
+public sealed class ReservationDesk(IGrainFactory grains, IGrainStorage storage)
 {
     /// <summary>
     /// Album references, one per album of the catalog: Orleans resolves a grain interface by reflection on every
@@ -29,8 +29,12 @@ public sealed class ReservationDesk(IGrainFactory grains, IGrainStorage storage)
     /// </summary>
     private readonly ConcurrentDictionary<Guid, IInventoryGrain> _albums = new();
 
-    /// <summary>Where open reservations live, so a release needs no read; bounded, and a miss reads the record.</summary>
-    private readonly MemoryCache _homes = new(new MemoryCacheOptions { SizeLimit = 100_000 });
+    /// <summary>
+    /// Where open reservations live, so a release needs no read; bounded, and a miss reads the record. An entry that
+    /// outlives its hold is harmless: the album answers that the hold expired, as the record would. A fixed-capacity
+    /// LRU, not a size-limited MemoryCache, whose compaction sorted every entry each time a flash sale filled it.
+    /// </summary>
+    private readonly ConcurrentLru<Guid, Home> _homes = new(100_000);
 
     public async Task<ReservationOutcome> CreateAsync(Guid reservationId, ReservationRequest request)
     {
@@ -51,7 +55,7 @@ public sealed class ReservationDesk(IGrainFactory grains, IGrainStorage storage)
         var (hold, madeHere, recordedAt) = await album.ReserveAsync(reservationId, request);
         if (recordedAt is { } createdAt)
         {
-            _homes.Set(reservationId, new Home(line.AlbumId, request.Caller), new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = request.Ttl });
+            _homes.AddOrUpdate(reservationId, new Home(line.AlbumId, request.Caller));
             return new ReservationOutcome(ReservationResult.Ok,
                 new ReservationView(reservationId, ReservationStatus.Held, request.Lines, createdAt, hold.ExpiresAt!.Value, request.Caller, null), []);
         }
@@ -80,7 +84,7 @@ public sealed class ReservationDesk(IGrainFactory grains, IGrainStorage storage)
     /// <summary>Releases a reservation; <paramref name="caller"/> null is staff, who may release anyone's.</summary>
     public async Task<ReservationOutcome> ReleaseAsync(Guid reservationId, string? caller)
     {
-        var home = _homes.Get<Home>(reservationId) ?? await ReadAsync(reservationId) switch
+        var home = _homes.TryGet(reservationId, out var cached) ? cached : await ReadAsync(reservationId) switch
         {
             { Exists: true, AlbumHomed: true, Status: ReservationStatus.Held } record => new Home(record.Lines[0].AlbumId, record.Caller),
             _ => null,
@@ -93,13 +97,11 @@ public sealed class ReservationDesk(IGrainFactory grains, IGrainStorage storage)
         }
 
         var released = await Album(home.AlbumId).ReleaseAsync(reservationId);
-        _homes.Remove(reservationId);
+        _homes.TryRemove(reservationId);
         return released.Status is HoldStatus.Released or HoldStatus.Expired
             ? new ReservationOutcome(ReservationResult.Ok, null, [])
             : await Reservation(reservationId).ReleaseAsync();
     }
-
-    public void Dispose() => _homes.Dispose();
 
     /// <summary>A request whose key has a record: the same body gets the reservation as it stands, another gets 422.</summary>
     private async Task<ReservationOutcome> AnswerRetryAsync(Guid reservationId, ReservationState record, ReservationRequest request) =>

@@ -121,16 +121,24 @@ public static class ReservationsApi
             return [];
         }
 
+        // Field names are built only for a line in error: this runs on every reservation of a flash sale.
         for (var i = 0; i < lines.Count; i++)
         {
-            errors.Check(lines[i]?.AlbumId is { } albumId && albumId != Guid.Empty, $"lines[{i}].albumId", "An album id is required.")
-                .Check(lines[i]?.Quantity is > 0 and <= MaxUnitsPerLine, $"lines[{i}].quantity", $"From 1 to {MaxUnitsPerLine} units.");
+            if (lines[i]?.AlbumId is not { } albumId || albumId == Guid.Empty)
+            {
+                errors.Add($"lines[{i}].albumId", "An album id is required.");
+            }
+
+            if (lines[i]?.Quantity is not (> 0 and <= MaxUnitsPerLine))
+            {
+                errors.Add($"lines[{i}].quantity", $"From 1 to {MaxUnitsPerLine} units.");
+            }
         }
 
-        return errors.IsEmpty
-            ? [.. lines.GroupBy(line => line!.AlbumId!.Value).OrderBy(group => group.Key)
-                .Select(group => new ReservationLine(group.Key, group.Sum(line => line!.Quantity!.Value)))]
-            : [];
+        return !errors.IsEmpty ? []
+            : lines.Count == 1 ? [new ReservationLine(lines[0]!.AlbumId!.Value, lines[0]!.Quantity!.Value)]
+            : [.. lines.GroupBy(line => line!.AlbumId!.Value).OrderBy(group => group.Key)
+                .Select(group => new ReservationLine(group.Key, group.Sum(line => line!.Quantity!.Value)))];
     }
 
     private static string RequestHash(IEnumerable<ReservationLine> lines, TimeSpan ttl) =>
