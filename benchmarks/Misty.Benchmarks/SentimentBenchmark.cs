@@ -85,6 +85,11 @@ internal static class SentimentBenchmark
                 $"{vader.Pearson:F3} | {vader.Accuracy:F3} | {vader.WeightedF1:F3} |");
         }
 
+        var informal = Path.Combine(MistyRepository.Root(), "benchmarks", "Misty.Benchmarks", "Sentiment", "informal-dev.tsv");
+        var casual = SentimentEvaluation.Evaluate(analyzer, RatedText.ReadFile(informal));
+        report.AppendLine(invariant,
+            $"| informal-dev.tsv (ours, see below) | {casual.Count:N0} | {casual.Pearson:F3} | {casual.Accuracy:F3} | {casual.WeightedF1:F3} | | | |");
+
         Console.Write(report);
         if (markdown is not null)
         {

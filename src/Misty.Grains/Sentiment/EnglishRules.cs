@@ -62,6 +62,9 @@ internal static class EnglishRules
 
     public static readonly string[] Contrasts = ["but", "however"];
 
+    /// <summary>Swear words, scored at their lexicon valence like VADER does, without the extra weight of negatives.</summary>
+    public static readonly string[] Expletives = ["fuck", "shit", "damn", "damned", "goddamn", "hell", "bloody"];
+
     public static readonly string[] VerbContexts =
     [
         "i", "you", "we", "they", "he", "she", "who", "people", "u", "ya", "ppl", "fans", "everyone", "everybody",
@@ -97,6 +100,11 @@ internal static class EnglishRules
         ("can't recommend enough", 3f), ("can't recommend it enough", 3f), ("cannot recommend enough", 3f),
         ("cannot recommend it enough", 3f), ("could be better", -1f), ("could have been better", -1.2f),
         ("could've been better", -1.2f), ("should have been better", -1.2f), ("should've been better", -1.2f),
+
+        // Informal cheers, where a swear word or a word of violence is the emphasis of praise.
+        ("hell yeah", 2.5f), ("hell yes", 2.5f), ("heck yeah", 2.5f), ("heck yes", 2.5f), ("fuck yeah", 2.5f),
+        ("fuck yes", 2.5f), ("shit yeah", 2.2f), ("holy shit", 0f), ("holy crap", 0f), ("killed it", 2.5f),
+        ("nailed it", 2.5f), ("goes hard", 2f),
 
         // Shopping and service.
         ("waste of money", -3f), ("waste of time", -3f), ("rip off", -2.5f), ("rip-off", -2.5f),

@@ -39,4 +39,6 @@ internal enum WordRole : ushort
 
     /// <summary>"kind": no sentiment as a noun ("this kind", "a kind").</summary>
     AdjectiveOnly = 512,
+    /// <summary>Swear words: as often emphasis ("holy shit, amazing") as complaint, so not weighted up when negative.</summary>
+    Expletive = 1024,
 }

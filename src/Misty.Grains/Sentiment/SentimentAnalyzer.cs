@@ -309,7 +309,7 @@ public sealed class SentimentAnalyzer
         float sum = 0, positive = 0, negative = 0, neutral = 0;
         foreach (var term in terms)
         {
-            var score = term.Score < 0 ? term.Score * NegativeWeight : term.Score;
+            var score = term.Score < 0 && (term.Entry.Role & WordRole.Expletive) == 0 ? term.Score * NegativeWeight : term.Score;
             sum += score;
             if (score > 0)
             {

@@ -88,6 +88,7 @@ internal sealed partial class SentimentLexicon
         AddRole(words, EnglishRules.EmphaticNegators, WordRole.EmphaticNegator);
         AddRole(words, EnglishRules.NegatorEmphasis, WordRole.NegatorEmphasis);
         AddRole(words, EnglishRules.Contrasts, WordRole.Contrast);
+        AddRole(words, EnglishRules.Expletives, WordRole.Expletive);
         AddRole(words, EnglishRules.VerbContexts, WordRole.VerbContext);
         AddRole(words, EnglishRules.VerbOnly, WordRole.VerbOnly);
         AddRole(words, EnglishRules.Determiners, WordRole.Determiner);

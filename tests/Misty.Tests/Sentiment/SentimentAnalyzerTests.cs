@@ -35,6 +35,21 @@ public class SentimentAnalyzerTests
     public void Praise_is_positive(string text) => Assert.Equal(SentimentPolarity.Positive, Analyzer.Analyze(text).Polarity);
 
     [Theory]
+    [InlineData("just picked up the new pressing and holy shit it sounds amazing!!!")]
+    [InlineData("hell yeah new album friday!!!")]
+    [InlineData("killed it!!! what a performance")]
+    [InlineData("fuck yeah, they announced a second night!")]
+    public void Swearing_for_emphasis_in_praise_is_positive(string text) =>
+        Assert.Equal(SentimentPolarity.Positive, Analyzer.Analyze(text).Polarity);
+
+    [Theory]
+    [InlineData("fuck this, worst night ever")]
+    [InlineData("the staff were rude as hell")]
+    [InlineData("damn, shitty seats again")]
+    public void Swearing_in_a_complaint_stays_negative(string text) =>
+        Assert.Equal(SentimentPolarity.Negative, Analyzer.Analyze(text).Polarity);
+
+    [Theory]
     [InlineData("The record is bad.")]
     [InlineData("Terrible packaging :(")]
     [InlineData("I hate waiting")]
