@@ -33,7 +33,7 @@ public sealed class DemandForecaster
     private const double Decay = 0.85;
     private const int CalibrationOrigins = 16;
     private const int MinimumOrigin = 4;
-    private const int RecentWeekCount = 8;
+    private const int RecentWeekCount = 26;
     private static readonly double[] ZeroShareBins = [0.1, 0.35, 0.65];
 
     public static double PointForecast(ReadOnlySpan<double> history) => PointModels.WeightedMedian(history, Window, Decay);

@@ -44,6 +44,12 @@ public static class ReplenishmentPlanner
     /// <summary>Lead time when no supplier sells the album, so a person can still see the need.</summary>
     public const int UnknownLeadDays = 14;
 
+    /// <summary>
+    /// Below this many units over lead time and review, sales are counted in ones and the Poisson quantile alone sets
+    /// the stock: the forecast's weekly margins of a seller whose weeks are mostly 0 are noise.
+    /// </summary>
+    private const double SlowSellerMean = 10;
+
     /// <summary>Reliability assumed for a supplier without a score.</summary>
     private const decimal UnknownReliability = 0.9m;
 
@@ -89,7 +95,67 @@ public static class ReplenishmentPlanner
         var days = leadDays + policy.ReviewDays;
         var mean = Sum(input.WeeklyForecast, days);
         var safety = Math.Sqrt(SumOfSquaredMargins(input, days)) * policy.ServiceScale;
-        return (int)Math.Ceiling(mean + safety - 1e-9);
+        var poisson = PoissonQuantile(mean, ServiceQuantile(policy.ServiceScale));
+        return mean < SlowSellerMean ? poisson : Math.Max((int)Math.Ceiling(mean + safety - 1e-9), poisson);
+    }
+
+    /// <summary>
+    /// The service level a scale stands for: scale 1 is the stored 80 % interval's upper bound, the 0.9 quantile
+    /// (z = 1.2816), and the scale multiplies z.
+    /// </summary>
+    public static double ServiceQuantile(double scale) => NormalCdf(1.2815516 * scale);
+
+    /// <summary>
+    /// The smallest stock that meets demand over the period with probability <paramref name="quantile"/> when sales are
+    /// Poisson with that mean: a slow seller's margins say little (its weeks are mostly 0), yet selling one copy in a
+    /// period is likely enough to keep one on the shelf. Counts of this size are where the normal margin falls short.
+    /// </summary>
+    public static int PoissonQuantile(double mean, double quantile)
+    {
+        if (mean <= 0)
+        {
+            return 0;
+        }
+
+        if (mean > 200)
+        {
+            // Far from zero the Poisson is normal to within a unit.
+            return (int)Math.Ceiling(mean + NormalQuantileOf(quantile) * Math.Sqrt(mean));
+        }
+
+        var term = Math.Exp(-mean);
+        var cumulative = term;
+        var k = 0;
+        while (cumulative < quantile)
+        {
+            k++;
+            term *= mean / k;
+            cumulative += term;
+        }
+
+        return k;
+    }
+
+    private static double NormalQuantileOf(double quantile)
+    {
+        // Bisection on the CDF: called only for large means, where a few dozen steps cost nothing.
+        double low = -8, high = 8;
+        for (var i = 0; i < 60; i++)
+        {
+            var middle = (low + high) / 2;
+            (low, high) = NormalCdf(middle) < quantile ? (middle, high) : (low, middle);
+        }
+
+        return (low + high) / 2;
+    }
+
+    private static double NormalCdf(double z)
+    {
+        // Abramowitz and Stegun 7.1.26 for erf, accurate to 1.5e-7.
+        var x = Math.Abs(z) / Math.Sqrt(2);
+        var t = 1 / (1 + 0.3275911 * x);
+        var erf = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.Exp(-x * x);
+        return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
     }
 
     private static (int Quantity, int UpTo, int LeadDays, decimal Score, SupplierQuote Quote) Evaluate(

@@ -91,4 +91,29 @@ public sealed class ReplenishmentPlannerTests
         Assert.Equal([], ReplenishmentStore.RecentWeeks(null));
         Assert.Equal([2.0, 0.0], ReplenishmentStore.RecentWeeks("[2, 0]"));
     }
+
+    [Theory]
+    [InlineData(0.5, 0.9, 1)]
+    [InlineData(2.0, 0.9, 4)]
+    [InlineData(2.0, 0.5, 2)]
+    [InlineData(0.0, 0.9, 0)]
+    public void A_slow_sellers_stock_is_the_poisson_quantile_of_its_demand(double mean, double quantile, int expected) =>
+        Assert.Equal(expected, ReplenishmentPlanner.PoissonQuantile(mean, quantile));
+
+    [Fact]
+    public void The_default_service_scale_is_the_upper_quantile_of_the_stored_80_percent_interval()
+    {
+        Assert.Equal(0.9, ReplenishmentPlanner.ServiceQuantile(1), 3);
+        Assert.Equal(0.5, ReplenishmentPlanner.ServiceQuantile(0), 6);
+        Assert.True(ReplenishmentPlanner.ServiceQuantile(1.5) > ReplenishmentPlanner.ServiceQuantile(1));
+    }
+
+    [Fact]
+    public void A_record_selling_a_copy_every_few_weeks_keeps_copies_on_the_shelf_though_its_median_week_is_zero()
+    {
+        // 0.3 a week over a 7-day lead time and a 7-day review: 0.6 expected, two copies cover it nine times in ten.
+        var input = new ReplenishmentInput(OnHand: 0, Held: 0, OnOrder: 0, WeeklyForecast: [.. Enumerable.Repeat(0.3, 12)],
+            WeeklyUpper: [.. Enumerable.Repeat(1.0, 12)], SoldLastEightWeeks: 2, Quotes: []);
+        Assert.Equal(2, ReplenishmentPlanner.OrderUpTo(input, ReplenishmentPolicy.Default, leadDays: 7));
+    }
 }
