@@ -74,6 +74,15 @@ public sealed class AgentBadInputTests(PostgresFixture postgres)
             }
         }
 
+        // Another agent's held call reads as missing, so action ids cannot be probed across agents.
+        var other = await admin.CreateAgentAsync("staff", "inventory:write");
+        await using (var otherClient = await node.ConnectMcpAsync(other.ApiKey))
+        {
+            var theirs = (await otherClient.CallAsync("adjust_stock", new() { ["albumId"] = Guid.NewGuid().ToString(), ["delta"] = -1, ["reason"] = "count" })).Body;
+            var (_, probed) = await client.CallAsync("get_action_status", new() { ["actionId"] = theirs.GetProperty("actionId").GetString() });
+            Assert.Equal("not_found", probed.GetProperty("error").GetString());
+        }
+
         Assert.True(failures.Count == 0, $"{failures.Count} of {sent} calls:\n" + string.Join("\n", failures.Take(30)));
         Assert.True(sent > 200, $"only {sent} calls");
         var after = await BadInputSuiteTests.SnapshotAsync(connectionString);
