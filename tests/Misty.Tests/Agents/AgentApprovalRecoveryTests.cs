@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Misty.Grains.Agents;
 using Misty.Grains.Interfaces.Agents;
@@ -42,8 +43,12 @@ public sealed class AgentApprovalRecoveryTests(PostgresFixture postgres)
     public async Task An_approval_cut_short_before_or_after_its_write_is_resumed_and_lands_once()
     {
         var connectionString = await postgres.CreateDatabaseAsync();
-        await using var node = await MistyWebNode.StartAsync(connectionString, configure: builder => builder.Services.AddSingleton(new ApprovalPolicy(
-            new ApprovalOptions { ExecutionLease = TimeSpan.FromSeconds(1), ResumeCheckEvery = TimeSpan.FromMilliseconds(300) })));
+        await using var node = await MistyWebNode.StartAsync(connectionString, configure: builder => builder.Configuration.AddInMemoryCollection(
+            new Dictionary<string, string?>
+            {
+                [$"{ApprovalOptions.Section}:ExecutionLease"] = "00:00:01",
+                [$"{ApprovalOptions.Section}:ResumeCheckEvery"] = "00:00:00.300",
+            }));
         using var admin = await node.CreateStaffClientAsync();
         var albumId = await TestAlbums.InsertAsync(connectionString, quantity: 5);
         var agent = await admin.CreateAgentAsync("staff", "inventory:write");

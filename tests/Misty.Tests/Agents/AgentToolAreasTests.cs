@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Misty.Grains.Agents;
 using Misty.Grains.Replenishment;
@@ -19,7 +20,7 @@ public sealed class AgentToolAreasTests(PostgresFixture postgres)
     {
         var connectionString = await postgres.CreateDatabaseAsync();
         await using var node = await MistyWebNode.StartAsync(connectionString, configure: builder =>
-            builder.Services.AddSingleton(new ApprovalPolicy(new ApprovalOptions { ReorderValueAbove = 110m })));
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [$"{ApprovalOptions.Section}:ReorderValueAbove"] = "110" }));
         using var admin = await node.CreateStaffClientAsync();
         using var manager = await node.CreateClientAsync("manager");
         var (cheap, dear) = (await TestAlbums.InsertAsync(connectionString, quantity: 1), await TestAlbums.InsertAsync(connectionString, quantity: 0));
