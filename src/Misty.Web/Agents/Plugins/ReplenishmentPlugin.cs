@@ -75,8 +75,11 @@ public sealed class ReplenishmentPlugin(AgentGate gate, ReorderLines lines, Dema
                     {
                         Details = new Dictionary<string, object?>
                         {
-                            ["reorderId"] = approved.ReorderId, ["albumId"] = approved.AlbumId, ["supplierId"] = approved.SupplierId,
-                            ["quantity"] = approved.RecommendedQuantity, ["status"] = approved.Status,
+                            ["reorderId"] = approved.ReorderId,
+                            ["albumId"] = approved.AlbumId,
+                            ["supplierId"] = approved.SupplierId,
+                            ["quantity"] = approved.RecommendedQuantity,
+                            ["status"] = approved.Status,
                         },
                     });
                     break;
