@@ -11,7 +11,7 @@ using Misty.Web.Agents;
 
 namespace Misty.Tests.Agents;
 
-/// <summary>The agent step type, through the built-in "Case reply drafts" workflow: a scripted model stands in for the real one.</summary>
+/// <summary>The agent step type, through the built-in "Reply drafts for new cases" workflow: a scripted model stands in for the real one.</summary>
 [Collection(PostgresCollection.Name)]
 public sealed partial class AgentWorkflowStepTests(PostgresFixture postgres)
 {

@@ -98,7 +98,7 @@ public static class BuiltInWorkflows
             new TriggerConfig(Cron: "45 4 * * *", TimeZone: "UTC"),
             Enabled: true)),
         (CaseReplyDrafts, new WorkflowDefinition(
-            "Case reply drafts",
+            "Reply drafts for new cases",
             "For each new case, an AI agent (read-only) drafts a reply into the case as an internal note for a person to send. Needs an AI model: enable it once one is configured.",
             CaseReplyDraftPlan.PlanKey,
             WorkflowTriggerType.Event,

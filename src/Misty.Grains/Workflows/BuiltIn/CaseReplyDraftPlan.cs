@@ -7,7 +7,7 @@ using Misty.Grains.Workflows.Engine;
 namespace Misty.Grains.Workflows.BuiltIn;
 
 /// <summary>
-/// Case reply drafts, on each new case (disabled until an admin enables it, since it needs an AI model): an agent step
+/// Reply drafts for new cases (disabled until an admin enables it, since it needs an AI model): an agent step
 /// reads the case and drafts a reply, and the next step files the draft in the case as an internal note for a person to
 /// check and send. The built-in agent account may only read (cases, customers, orders, knowledge), so it cannot send;
 /// an admin sees it in GET /api/agents and can revoke it, or a run's input may name another agent.
