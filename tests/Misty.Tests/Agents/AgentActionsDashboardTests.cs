@@ -1,8 +1,10 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Misty.Tests.Dashboard;
 using Misty.Tests.Infrastructure;
+using Misty.Web.Agents;
 
 namespace Misty.Tests.Agents;
 
@@ -14,7 +16,8 @@ public sealed class AgentActionsDashboardTests(PostgresFixture postgres)
     public async Task A_held_call_appears_live_on_the_page_and_approving_it_there_executes_it()
     {
         var connectionString = await postgres.CreateDatabaseAsync();
-        await using var node = await MistyWebNode.StartAsync(connectionString);
+        var model = new ScriptedChatClient(ScriptedChatClient.Says("Nothing waits for approval now."));
+        await using var node = await MistyWebNode.StartAsync(connectionString, configure: builder => builder.Services.AddSingleton<IAgentChatClientSource>(model));
         using var admin = await node.CreateStaffClientAsync();
         var albumId = await TestAlbums.InsertAsync(connectionString, quantity: 5);
         var agent = await admin.CreateAgentAsync("staff", "inventory:write");
@@ -40,6 +43,13 @@ public sealed class AgentActionsDashboardTests(PostgresFixture postgres)
         await Assertions.Expect(page.Locator($"li[data-action-id='{held.GetProperty("actionId").GetGuid()}']")).ToContainTextAsync("executed");
         var stock = await admin.GetFromJsonAsync<JsonElement>($"/api/inventory/{albumId}");
         Assert.Equal(65, stock.GetProperty("quantity").GetInt32());
+        // With a model configured, the page offers the assistant, whose answer appears in the panel.
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/ai/models", new { provider = "custom", modelName = "m", endpoint = "http://127.0.0.1:1/v1" })).StatusCode);
+        await page.ReloadAsync();
+        await page.GetByLabel("Message to the assistant").FillAsync("Anything waiting?");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Ask", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator(".chat-log li").Last).ToHaveTextAsync("Nothing waits for approval now.");
+        await DashboardBrowser.AssertAccessibleAsync(page);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(DashboardBrowser.Artifacts, "agent-actions.png"), FullPage = true });
         Assert.Empty(browser.Problems);
     }
