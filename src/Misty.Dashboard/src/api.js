@@ -6,6 +6,8 @@
 /** @typedef {Schemas['AlbumPage']} AlbumPage */
 /** @typedef {Schemas['CasePageOfCaseSummary']} CasePage */
 /** @typedef {Schemas['AgentActionResponse']} AgentAction */
+/** @typedef {Schemas['AgentChatResponse']} AgentChatAnswer */
+/** @typedef {Schemas['AiModelResponse']} AiModel */
 /** @typedef {Schemas['HttpValidationProblemDetails']} Problem */
 
 const tokenKey = 'misty.session';
@@ -96,6 +98,26 @@ export function listAgentActions(session) {
  */
 export function decideAgentAction(session, actionId, decision) {
   return call(session, 'POST', `/api/agent-actions/${encodeURIComponent(actionId)}/${decision === 'approve' ? 'approve' : 'reject'}`);
+}
+
+/**
+ * One message to the assistant; sessionId continues a conversation.
+ * @param {Session} session
+ * @param {string | null} sessionId
+ * @param {string} message
+ * @returns {Promise<AgentChatAnswer>}
+ */
+export function chatWithAgent(session, sessionId, message) {
+  return call(session, 'POST', '/api/agents/chat', sessionId ? { sessionId, message } : { message });
+}
+
+/**
+ * The configured chat models (admins only).
+ * @param {Session} session
+ * @returns {Promise<AiModel[]>}
+ */
+export function listAiModels(session) {
+  return call(session, 'GET', '/api/ai/models');
 }
 
 async function call(session, method, path, body) {

@@ -41,6 +41,8 @@ public sealed record AgentActionDraft(
     [property: Id(5)] DateTimeOffset CreatedAt,
     [property: Id(6)] DateTimeOffset ExpiresAt);
 
+/// <param name="ExecutingSince">When the current attempt to execute the approved call began (stored before it runs).</param>
+/// <param name="Attempts">How many times the approved call was started: more than one only when an attempt was cut short.</param>
 [GenerateSerializer, Immutable, Alias("Misty.AgentActionView")]
 public sealed record AgentActionView(
     [property: Id(0)] Guid ActionId,
@@ -54,7 +56,9 @@ public sealed record AgentActionView(
     [property: Id(8)] DateTimeOffset ExpiresAt,
     [property: Id(9)] string? DecidedBy,
     [property: Id(10)] DateTimeOffset? DecidedAt,
-    [property: Id(11)] string? ResultJson);
+    [property: Id(11)] string? ResultJson,
+    [property: Id(12)] DateTimeOffset? ExecutingSince = null,
+    [property: Id(13)] int Attempts = 0);
 
 [GenerateSerializer, Alias("Misty.AgentDecisionResult")]
 public enum AgentDecisionResult
@@ -75,7 +79,7 @@ public sealed record AgentDecisionOutcome(
 /// <summary>One audited tool call: allowed, refused, held, approved or failed.</summary>
 /// <param name="Outcome">ok, error, invalid, forbidden, pending_approval, approved_ok, approved_error.</param>
 /// <param name="ArgumentsJson">The arguments as given, with anything named like a secret blanked.</param>
-/// <param name="Channel">mcp, chat, or approval (a held call executed on a person's approval).</param>
+/// <param name="Channel">mcp, chat, workflow (an agent step), or approval (a held call executed on a person's approval).</param>
 [GenerateSerializer, Immutable, Alias("Misty.AgentCallRecord")]
 public sealed record AgentCallRecord(
     [property: Id(0)] DateTimeOffset At,

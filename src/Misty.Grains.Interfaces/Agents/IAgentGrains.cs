@@ -48,6 +48,15 @@ public interface IAgentActionGrain : IGrainWithGuidKey
     [Alias("Reject")]
     Task<AgentDecisionOutcome> RejectAsync(string rejectedBy, DateTimeOffset now);
 
+    /// <summary>
+    /// Takes over an approved call whose attempt began at least <paramref name="lease"/> ago and was never recorded (the
+    /// node executing it died): stores a new attempt and answers the action, which the caller then executes under the
+    /// same idempotency key and completes. Null when there is nothing to take over (done, or an attempt is still fresh),
+    /// so of several nodes looking at once only one executes.
+    /// </summary>
+    [Alias("ClaimStalled")]
+    Task<AgentActionView?> ClaimStalledAsync(DateTimeOffset now, TimeSpan lease);
+
     /// <summary>Records the result of the approved call.</summary>
     [Alias("Complete")]
     Task<AgentActionView?> CompleteAsync(bool succeeded, string resultJson, DateTimeOffset now);

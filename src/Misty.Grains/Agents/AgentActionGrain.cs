@@ -45,6 +45,19 @@ public sealed class AgentActionGrain(
 
     public Task<AgentDecisionOutcome> RejectAsync(string rejectedBy, DateTimeOffset now) => DecideAsync(AgentActionStatus.Rejected, rejectedBy, now);
 
+    public async Task<AgentActionView?> ClaimStalledAsync(DateTimeOffset now, TimeSpan lease)
+    {
+        if (Action is not { Status: AgentActionStatus.Approved } action || (action.ExecutingSince ?? action.DecidedAt) + lease > now)
+        {
+            return null;
+        }
+
+        var claimed = action with { ExecutingSince = now, Attempts = action.Attempts + 1 };
+        // Stored before the answer, like an approval: a second node asking now finds a fresh attempt and leaves it.
+        await SaveAsync(claimed);
+        return claimed;
+    }
+
     public async Task<AgentActionView?> CompleteAsync(bool succeeded, string resultJson, DateTimeOffset now)
     {
         if (Action is not { Status: AgentActionStatus.Approved } action)
@@ -68,7 +81,9 @@ public sealed class AgentActionGrain(
             case { Status: not AgentActionStatus.Pending } decided:
                 return new AgentDecisionOutcome(AgentDecisionResult.AlreadyDecided, decided);
             case { } pending:
-                var action = pending with { Status = decision, DecidedBy = by, DecidedAt = now };
+                var action = decision == AgentActionStatus.Approved
+                    ? pending with { Status = decision, DecidedBy = by, DecidedAt = now, ExecutingSince = now, Attempts = 1 }
+                    : pending with { Status = decision, DecidedBy = by, DecidedAt = now };
                 // Stored before the answer: a second approval, on any node, finds it decided.
                 await SaveAsync(action);
                 return new AgentDecisionOutcome(AgentDecisionResult.Accepted, action);

@@ -16,6 +16,13 @@ public sealed record ApprovalOptions
     public decimal ReorderValueAbove { get; init; } = 500m;
     /// <summary>A held call not decided within this time expires and is never executed.</summary>
     public TimeSpan ExpiresAfter { get; init; } = TimeSpan.FromHours(24);
+    /// <summary>
+    /// An approved call still not recorded as done after this long is taken to be cut short (its node died between
+    /// executing and recording) and is executed again under the same idempotency key, so its write still lands once.
+    /// </summary>
+    public TimeSpan ExecutionLease { get; init; } = TimeSpan.FromMinutes(2);
+    /// <summary>How often each web node looks for such cut-short approvals.</summary>
+    public TimeSpan ResumeCheckEvery { get; init; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>Decides whether a tool call runs now or waits for a manager. Tools it does not name always run.</summary>
@@ -31,6 +38,8 @@ public sealed class ApprovalPolicy(ApprovalOptions options)
         "adjust_stock" when options.HoldStockAdjustments => "Every stock adjustment needs a manager's approval.",
         "cancel_order" when options.HoldCancellations => "Every cancellation needs a manager's approval.",
         "refund_payment" when options.HoldRefunds => "Every refund needs a manager's approval.",
+        "approve_reorder" when arguments.TryGetValue("totalValue", out var value) && value is null =>
+            "Approving a reorder whose value is not known (no supplier price) needs a manager's approval.",
         "approve_reorder" when Number(arguments, "totalValue") > options.ReorderValueAbove =>
             $"Approving a reorder worth more than {options.ReorderValueAbove.ToString(CultureInfo.InvariantCulture)} needs a manager's approval.",
         _ => null,

@@ -40,6 +40,7 @@ public static class WorkflowRegistration
         services.AddSingleton(new Forecasting.DemandForecastStore(database));
         services.AddSingleton<IWorkflowPlan, DemandForecastRefreshPlan>();
         services.AddSingleton<IWorkflowPlan, ReplenishmentRunPlan>();
+        services.AddSingleton<IWorkflowPlan, CaseReplyDraftPlan>();
         silo.AddStartupTask<DefineBuiltInWorkflows>();
         return silo;
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Misty.Grains.Agents;
 using Misty.Grains.Interfaces.Agents;
 using Misty.Web.Security;
 
@@ -16,8 +17,12 @@ public sealed record AgentActionResponse(
 }
 
 /// <summary>A manager's decision on a held call. Approval executes the stored call once, through the gate, as its agent.</summary>
-public sealed class AgentActions(IGrainFactory grains, AgentToolCatalog catalog, ICredentialStore credentials, TimeProvider clock)
+public sealed class AgentActions(
+    IGrainFactory grains, AgentToolCatalog catalog, ICredentialStore credentials, ApprovalPolicy policy, TimeProvider clock)
 {
+    /// <summary>Attempts cut short beyond this many end the action as failed rather than trying forever.</summary>
+    private const int MaxAttempts = 3;
+
     public async Task<AgentDecisionOutcome> ApproveAsync(Guid actionId, string approver, CancellationToken cancellationToken)
     {
         var grain = grains.GetGrain<IAgentActionGrain>(actionId);
@@ -29,6 +34,36 @@ public sealed class AgentActions(IGrainFactory grains, AgentToolCatalog catalog,
 
         var (succeeded, result) = await ExecuteAsync(action, approver, cancellationToken);
         return decision with { Action = await grain.CompleteAsync(succeeded, result, clock.GetUtcNow()) };
+    }
+
+    /// <summary>
+    /// Executes again every approved call whose attempt outlived the lease without a recorded result: its node died
+    /// between storing the approval and storing the result. Writes that could have landed already are keyed by the
+    /// action (stock changes) or refused by state (a cancelled order, a refunded payment, an approved reorder), so the
+    /// effect happens once. Each action is claimed in its grain first, so only one node resumes it.
+    /// </summary>
+    /// <returns>How many calls were resumed.</returns>
+    public async Task<int> ResumeStalledAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var approved = await grains.GetGrain<IAgentActionIndexGrain>(0).ListAsync(AgentActionStatus.Approved, null, now, AgentActionIndexGrain.MaxDecided);
+        var resumed = 0;
+        foreach (var stalled in approved.Where(action => (action.ExecutingSince ?? action.DecidedAt) + policy.Options.ExecutionLease <= now))
+        {
+            var grain = grains.GetGrain<IAgentActionGrain>(stalled.ActionId);
+            if (await grain.ClaimStalledAsync(now, policy.Options.ExecutionLease) is not { } action)
+            {
+                continue;
+            }
+
+            var (succeeded, result) = action.Attempts > MaxAttempts
+                ? (false, ToolJson.Serialize(new { status = "error", error = "interrupted", message = $"Execution was cut short {MaxAttempts} times; given up." }))
+                : await ExecuteAsync(action, action.DecidedBy ?? "unknown", cancellationToken);
+            await grain.CompleteAsync(succeeded, result, clock.GetUtcNow());
+            resumed++;
+        }
+
+        return resumed;
     }
 
     public Task<AgentDecisionOutcome> RejectAsync(Guid actionId, string rejecter) =>
@@ -63,5 +98,29 @@ public sealed class AgentActions(IGrainFactory grains, AgentToolCatalog catalog,
         }
 
         return await credentials.FindUserAsync(agentId, cancellationToken) is { Active: true } user ? AgentIdentity.ForStaff(user.UserId, user.Role) : null;
+    }
+}
+
+/// <summary>Each web node looks for approved calls cut short by a dead node and finishes them (<see cref="AgentActions.ResumeStalledAsync"/>).</summary>
+public sealed class AgentActionRecovery(AgentActions actions, ApprovalPolicy policy, ILogger<AgentActionRecovery> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(policy.Options.ResumeCheckEvery);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                if (await actions.ResumeStalledAsync(stoppingToken) is > 0 and var resumed)
+                {
+                    logger.LogWarning("Resumed {Count} approved agent call(s) that a node had left unfinished.", resumed);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The cluster may be starting or stopping: the next tick tries again.
+                logger.LogWarning(ex, "Looking for unfinished approved agent calls failed.");
+            }
+        }
     }
 }

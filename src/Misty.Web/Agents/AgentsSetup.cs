@@ -19,6 +19,7 @@ public static class AgentsSetup
         services.AddSingleton<AgentToolCatalog>();
         services.AddSingleton<AgentGate>();
         services.AddSingleton<AgentActions>();
+        services.AddHostedService<AgentActionRecovery>();
         services.AddAgentPlugin<InventoryPlugin>("inventory");
         services.AddAgentPlugin<OrdersPlugin>("orders");
         services.AddAgentPlugin<PaymentsPlugin>("payments");
@@ -27,6 +28,7 @@ public static class AgentsSetup
         services.AddAgentPlugin<WorkflowsPlugin>("workflows");
         services.AddAgentPlugin<ActionsPlugin>("actions");
         services.AddAgentPlugin<KnowledgePlugin>("knowledge");
+        services.AddAgentPlugin<ReplenishmentPlugin>("replenishment");
         services.AddDashboardEvent<ApprovalRequested>(MistyStreams.Agents);
         services.AddAgentMcp();
         services.AddAgentChat();

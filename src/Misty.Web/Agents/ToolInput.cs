@@ -66,6 +66,25 @@ public sealed partial class ToolInput
             : Fail<TEnum?>(field, $"One of: {Names<TEnum>()}.", null);
     }
 
+    /// <summary>One of the given words (as the HTTP API spells them), or null when left out.</summary>
+    public string? OneOf(string field, string? value, IReadOnlyList<string> options)
+    {
+        _arguments[field] = Bounded(value, 40);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        var word = value.Trim().ToLowerInvariant();
+        return options.Contains(word) ? word : Fail<string?>(field, $"One of: {string.Join(", ", options)}.", null);
+    }
+
+    /// <summary>
+    /// A value Misty looked up itself (not given by the model) that the approval policy weighs, such as a reorder's
+    /// worth; kept with the arguments so the held action and the audit show what the decision was based on.
+    /// </summary>
+    public void Fact(string field, object? value) => _arguments[field] = value;
+
     public void Require(bool valid, string field, string reason)
     {
         if (!valid)

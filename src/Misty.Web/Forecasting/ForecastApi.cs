@@ -33,13 +33,19 @@ public static class ForecastApi
             return TypedResults.Problem(title: "No such album.", detail: $"There is no album {albumId}.", statusCode: StatusCodes.Status404NotFound);
         }
 
+        return TypedResults.Ok(await LoadAsync(albumId, store, clock, cancellationToken));
+    }
+
+    /// <summary>The album's forecast from the current week on (the API's and the agents' get_forecast answer).</summary>
+    public static async Task<AlbumForecastResponse> LoadAsync(Guid albumId, DemandForecastStore store, TimeProvider clock, CancellationToken cancellationToken)
+    {
         // The week that is under way started up to six days ago.
         var from = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(-6);
         var weeks = await store.WeeksAsync(albumId, from, cancellationToken);
-        return TypedResults.Ok(new AlbumForecastResponse(
+        return new AlbumForecastResponse(
             albumId,
             weeks.Count == 0 ? null : weeks[0].ModelVersion,
             weeks.Select(w => new ForecastWeekResponse(w.WeekStart, w.PredictedDemand, w.LowerBound, w.UpperBound, w.ConfidenceLevel)).ToList(),
-            weeks.Count == 0 ? null : weeks[0].InfluencingFactors));
+            weeks.Count == 0 ? null : weeks[0].InfluencingFactors);
     }
 }

@@ -16,8 +16,8 @@ namespace Misty.Web.Replenishment;
 /// <summary>The reorder queue's lifecycle (approve, dismiss, order, receive) and the purchase orders it makes.</summary>
 public static class ReplenishmentApi
 {
-    private static readonly string[] Statuses = ["pending", "approved", "ordered", "received", "dismissed"];
-    private static readonly string[] Priorities = ["critical", "high", "medium", "low"];
+    internal static readonly string[] Statuses = ["pending", "approved", "ordered", "received", "dismissed"];
+    internal static readonly string[] Priorities = ["critical", "high", "medium", "low"];
 
     public static IServiceCollection AddReplenishmentWeb(this IServiceCollection services)
     {

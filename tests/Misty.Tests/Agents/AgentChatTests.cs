@@ -20,6 +20,9 @@ public sealed class AgentChatTests(PostgresFixture postgres)
         using var admin = await node.CreateStaffClientAsync();
         using var clerk = await node.CreateClientAsync("staff");
 
+        // Misty's own models are recorded in the same table, active: none of them is a chat model.
+        await TestSql.ExecuteAsync(connectionString,
+            "INSERT INTO ai_model_config (model_name, model_provider, accuracy_score) VALUES ('Misty demand forecaster', 'custom', 80), ('misty-recommender', 'custom', 30)");
         var unconfigured = await clerk.PostAsJsonAsync("/api/agents/chat", new { message = "hi" });
         Assert.Equal(HttpStatusCode.ServiceUnavailable, unconfigured.StatusCode);
         Assert.Contains("PUT /api/ai/models", await unconfigured.Content.ReadAsStringAsync());
@@ -31,7 +34,8 @@ public sealed class AgentChatTests(PostgresFixture postgres)
         var put = await admin.PutAsJsonAsync("/api/ai/models", new { provider = "custom", modelName = "llama3.1", endpoint = "http://127.0.0.1:11434/v1", apiKey = secret });
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         Assert.DoesNotContain(secret, await admin.GetStringAsync("/api/ai/models"), StringComparison.Ordinal);
-        var stored = await TestSql.ScalarAsync<string>(connectionString, "SELECT api_key_protected FROM ai_model_config WHERE active");
+        var stored = await TestSql.ScalarAsync<string>(connectionString, "SELECT api_key_protected FROM ai_model_config WHERE active AND endpoint IS NOT NULL");
+        Assert.Equal(3L, await TestSql.ScalarAsync<long>(connectionString, "SELECT count(*) FROM ai_model_config WHERE active"));
         Assert.DoesNotContain(secret, stored, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, await TestSql.AllSystemLogsAsync(connectionString), StringComparison.Ordinal);
 

@@ -49,6 +49,21 @@ public sealed class AgentRulesTests
         Assert.Null(policy.ReasonToHold("approve_reorder", new Dictionary<string, object?> { ["totalValue"] = 500m }));
         Assert.NotNull(policy.ReasonToHold("approve_reorder", new Dictionary<string, object?> { ["totalValue"] = 500.01m }));
         Assert.Null(policy.ReasonToHold("reply_to_case", new Dictionary<string, object?>()));
+        // A line without a price has no known worth: held; a line not found (no worth looked up) runs, to answer not found.
+        Assert.Contains("not known", policy.ReasonToHold("approve_reorder", new Dictionary<string, object?> { ["totalValue"] = null }));
+        Assert.Null(policy.ReasonToHold("approve_reorder", new Dictionary<string, object?> { ["reorderId"] = "x" }));
+    }
+
+    [Fact]
+    public void A_word_from_a_list_is_matched_in_any_case_and_anything_else_is_an_error_naming_the_field()
+    {
+        var input = new ToolInput();
+        Assert.Equal("pending", input.OneOf("status", " Pending ", ["pending", "approved"]));
+        Assert.Null(input.OneOf("priority", null, ["high"]));
+        Assert.True(input.IsValid);
+        Assert.Null(input.OneOf("status", "pending'; DROP TABLE reorder_queue;--", ["pending"]));
+        Assert.False(input.IsValid);
+        Assert.Contains("status", ToolJson.Serialize(Assert.Single(input.Errors)));
     }
 
     [Fact]

@@ -330,7 +330,7 @@ public sealed class BadInputSuiteTests(PostgresFixture postgres)
     /// probe wrote changes it. The audit trail (system_logs) is checked apart, the Orleans cluster tables change by
     /// themselves.
     /// </summary>
-    private static async Task<Dictionary<string, string>> SnapshotAsync(string connectionString)
+    internal static async Task<Dictionary<string, string>> SnapshotAsync(string connectionString)
     {
         await using var database = NpgsqlDataSource.Create(connectionString);
         var tables = new List<string>();

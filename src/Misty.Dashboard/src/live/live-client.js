@@ -57,6 +57,16 @@ export class LiveClient {
     return this.#connection.stop();
   }
 
+  /**
+   * Calls handler(event) for each event of one name the hub forwards to dashboard subscribers outside the snapshot
+   * feeds (ApprovalRequested); returns the function that stops.
+   */
+  onNotice(name, handler) {
+    const receive = (events) => events.forEach(handler);
+    this.#connection.on(name, receive);
+    return () => this.#connection.off(name, receive);
+  }
+
   /** Follows the all-key feeds: listener.onSnapshot(snapshot) then listener.onEvent(name, event). */
   async followDashboard(listener) {
     const feed = new SnapshotFeed({

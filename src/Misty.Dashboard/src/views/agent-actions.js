@@ -1,14 +1,18 @@
-// Agent actions: the calls AI agents made that wait for a manager (approve or reject), and the recent decisions.
-// Refreshed every few seconds while shown; the server also forwards ApprovalRequested to the hub.
+// Agent actions: the calls AI agents made that wait for a manager (approve or reject), the recent decisions, and the
+// assistant's chat. A new request arrives live (ApprovalRequested through the hub); a slow poll catches anything missed.
 import { decideAgentAction, listAgentActions } from '../api.js';
 import { empty, fill, h, unavailable } from '../dom.js';
+import { createAgentChat } from './agent-chat.js';
 
-const refreshMs = 5_000;
+const refreshMs = 30_000;
 
-export function createAgentActions(root, { session, onError }) {
+export function createAgentActions(root, { session, live, onError }) {
   const pending = h('section', { class: 'card', 'aria-label': 'Waiting for approval' }, empty('Loading…'));
   const recent = h('section', { class: 'card', 'aria-label': 'Recent decisions' });
-  fill(root, h('h1', { tabindex: '-1' }, 'Agent actions'), pending, recent);
+  const chat = h('section', { class: 'card', 'aria-label': 'Assistant' });
+  const notice = h('p', { class: 'card-note', role: 'status', 'aria-live': 'polite' });
+  fill(root, h('h1', { tabindex: '-1' }, 'Agent actions'), notice, pending, recent, chat);
+  createAgentChat(chat, { session, onError });
   let stopped = false;
 
   const decide = (actionId, decision) =>
@@ -24,8 +28,8 @@ export function createAgentActions(root, { session, onError }) {
       h('code', {}, JSON.stringify(action.arguments)),
       withButtons
         ? h('div', {},
-            h('button', { type: 'button', onclick: () => decide(action.actionId, 'approve') }, 'Approve'),
-            h('button', { type: 'button', onclick: () => decide(action.actionId, 'reject') }, 'Reject'))
+            h('button', { type: 'button', 'aria-label': `Approve ${action.tool} by ${action.agentName}`, onclick: () => decide(action.actionId, 'approve') }, 'Approve'),
+            h('button', { type: 'button', 'aria-label': `Reject ${action.tool} by ${action.agentName}`, onclick: () => decide(action.actionId, 'reject') }, 'Reject'))
         : action.decidedBy ? h('div', { class: 'card-note' }, `decided by ${action.decidedBy}`) : null);
 
   async function refresh() {
@@ -45,10 +49,15 @@ export function createAgentActions(root, { session, onError }) {
     }
   }
 
+  const stopNotices = live.onNotice('ApprovalRequested', (request) => {
+    notice.textContent = `New request: ${request.tool} by ${request.agentName}.`;
+    refresh();
+  });
   refresh();
   const timer = setInterval(refresh, refreshMs);
   return () => {
     stopped = true;
+    stopNotices();
     clearInterval(timer);
   };
 }

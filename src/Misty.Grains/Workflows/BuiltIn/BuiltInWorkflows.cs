@@ -23,6 +23,7 @@ public static class BuiltInWorkflows
     public static readonly Guid DemandForecastRefresh = StableIds.From("misty-workflow:demand-forecast-refresh");
     public static readonly Guid CustomerRecommendationRefresh = StableIds.From("misty-workflow:customer-recommendation-refresh");
     public static readonly Guid ReplenishmentRun = StableIds.From("misty-workflow:replenishment-run");
+    public static readonly Guid CaseReplyDrafts = StableIds.From("misty-workflow:case-reply-drafts");
 
     public static IReadOnlyList<(Guid WorkflowId, WorkflowDefinition Definition)> All { get; } =
     [
@@ -96,6 +97,13 @@ public static class BuiltInWorkflows
             WorkflowTriggerType.Schedule,
             new TriggerConfig(Cron: "45 4 * * *", TimeZone: "UTC"),
             Enabled: true)),
+        (CaseReplyDrafts, new WorkflowDefinition(
+            "Reply drafts for new cases",
+            "For each new case, an AI agent (read-only) drafts a reply into the case as an internal note for a person to send. Needs an AI model: enable it once one is configured.",
+            CaseReplyDraftPlan.PlanKey,
+            WorkflowTriggerType.Event,
+            new TriggerConfig(Stream: MistyStreams.Cases, Event: "CaseChanged", Condition: "version == 1"),
+            Enabled: false)),
     ];
 }
 

@@ -4,7 +4,7 @@ namespace Misty.Grains.Workflows.Engine;
 /// One step of a plan: an action, run until it succeeds or its retries are spent, or a point where the run waits for
 /// a person's approval. Each step's result is stored before the next one starts.
 /// </summary>
-public sealed class WorkflowStep
+public sealed partial class WorkflowStep
 {
     private WorkflowStep(string name, Func<StepContext, Task<StepResult>>? run, RetryPolicy retry, bool safeToRepeat, string? approvalPrompt)
     {

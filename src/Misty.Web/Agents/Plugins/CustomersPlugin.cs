@@ -1,11 +1,13 @@
 using System.ComponentModel;
 using Microsoft.SemanticKernel;
 using Misty.Grains.Interfaces.Customers;
+using Misty.Grains.Recommendations;
 using Misty.Web.Customers;
+using Misty.Web.Recommendations;
 
 namespace Misty.Web.Agents.Plugins;
 
-public sealed class CustomersPlugin(AgentGate gate, IGrainFactory grains)
+public sealed class CustomersPlugin(AgentGate gate, IGrainFactory grains, PostgresRecommendationStore recommendations, TimeProvider clock)
 {
     [KernelFunction("get_customer"), Description("Read only. A customer's profile: contact, lifetime value, purchases, preferred genre, segment and recent interactions.")]
     [AgentTool("customers", readOnly: true)]
@@ -19,5 +21,27 @@ public sealed class CustomersPlugin(AgentGate gate, IGrainFactory grains)
             await grains.GetGrain<ICustomerGrain>(id).GetAsync() is { } customer
                 ? ToolOutcome.Ok(CustomerResponse.From(customer))
                 : ToolOutcome.NotFound("customer", customerId), cancellationToken);
+    }
+
+    [KernelFunction("get_recommendations"), Description("Read only. The albums suggested to a customer, best first, each with its score and the reason (what they bought, what is popular); none they own or out of stock.")]
+    [AgentTool("customers", readOnly: true)]
+    public Task<string> GetRecommendationsAsync(Kernel kernel,
+        [Description("The customer's id (a GUID).")] string customerId,
+        [Description($"How many suggestions to answer, 1 to 20.")] int limit = 10,
+        CancellationToken cancellationToken = default)
+    {
+        var input = new ToolInput();
+        var id = input.Id("customerId", customerId);
+        var size = input.Number("limit", limit, 1, AlbumSuggestions.ListLength);
+        return gate.RunAsync(kernel, "get_recommendations", input, async ct =>
+        {
+            if (await grains.GetGrain<ICustomerGrain>(id).GetAsync() is null)
+            {
+                return ToolOutcome.NotFound("customer", customerId);
+            }
+
+            var rows = await recommendations.CurrentAsync(id, size, clock.GetUtcNow(), ct);
+            return ToolOutcome.Ok(new { customerId = id, recommendations = rows.Select(RecommendationResponse.From) });
+        }, cancellationToken);
     }
 }

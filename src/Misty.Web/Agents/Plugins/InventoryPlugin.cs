@@ -54,7 +54,7 @@ public sealed class InventoryPlugin(AgentGate gate, IGrainFactory grains, AlbumC
         var units = input.Number("quantity", quantity, 1, MaxUnits);
         var note = input.OptionalText("notes", notes, 500);
         return gate.RunAsync(kernel, "restock_album", input, async _ =>
-            Stock(await grains.GetGrain<IInventoryGrain>(id).ChangeStockAsync(new StockChange(StockChangeKind.Restock, units, null, note, null, null)), albumId),
+            Stock(await grains.GetGrain<IInventoryGrain>(id).ChangeStockAsync(new StockChange(StockChangeKind.Restock, units, null, note, null, null, ApprovalKey(kernel, "restock_album"))), albumId),
             cancellationToken);
     }
 
@@ -72,14 +72,22 @@ public sealed class InventoryPlugin(AgentGate gate, IGrainFactory grains, AlbumC
         input.Require(units != 0, "delta", "Must not be 0.");
         var why = input.Text("reason", reason, 500);
         return gate.RunAsync(kernel, "adjust_stock", input, async _ =>
-            Stock(await grains.GetGrain<IInventoryGrain>(id).ChangeStockAsync(new StockChange(StockChangeKind.Adjustment, units, null, why, null, null)), albumId),
+            Stock(await grains.GetGrain<IInventoryGrain>(id).ChangeStockAsync(new StockChange(StockChangeKind.Adjustment, units, null, why, null, null, ApprovalKey(kernel, "adjust_stock"))), albumId),
             cancellationToken);
     }
+
+    /// <summary>
+    /// An approved call's change is keyed by its action: if the node dies between the change and recording it, the
+    /// call is executed again (<see cref="AgentActions.ResumeStalledAsync"/>) and the album applies it once.
+    /// </summary>
+    private static Guid? ApprovalKey(Kernel kernel, string tool) =>
+        AgentCallContext.Of(kernel).ApprovedAction is { } action ? StockChange.KeyFor("agent-action", action.ActionId, tool) : null;
 
     private static ToolOutcome Stock(StockChangeOutcome outcome, string albumId) => outcome.Status switch
     {
         StockChangeStatus.Applied => ToolOutcome.Ok(new { status = "applied", inventory = InventoryResponse.From(outcome.Inventory!) }),
         StockChangeStatus.UnknownAlbum => ToolOutcome.NotFound("album", albumId),
+        StockChangeStatus.KeyReused => ToolOutcome.Error("key_reused", "Another change was recorded under this approval's key; nothing changed."),
         _ => ToolOutcome.Error("would_go_negative", "The change would take stock below zero or below what is reserved; nothing changed."),
     };
 }
