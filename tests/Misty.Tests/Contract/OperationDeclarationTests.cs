@@ -183,7 +183,7 @@ public sealed partial class OperationDeclarationTests(PostgresFixture postgres)
 
         var validator = new OpenApiDocumentValidator(document);
         var departures = exchanges.SelectMany(validator.Check).ToList();
-        Assert.True(exchanges.Count >= 50, $"only {exchanges.Count} exchanges were recorded");
+        Assert.True(exchanges.Count >= 45, $"only {exchanges.Count} exchanges were recorded");
         Assert.True(departures.Count == 0, $"{departures.Count} departures from the document in {exchanges.Count} exchanges:\n" + string.Join("\n", departures));
     }
 
