@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Net.Http.Json;
 using Misty.Benchmarks.Reservations;
+using Misty.Client;
 using Npgsql;
 
 namespace Misty.Benchmarks.Faults;
@@ -107,10 +107,8 @@ internal sealed class FaultCluster(DurablePostgres postgres, string repositoryRo
 
     public async Task<string> StaffTokenAsync(Member web, CancellationToken cancellationToken)
     {
-        using var client = new HttpClient { BaseAddress = web.Address };
-        using var response = await client.PostAsJsonAsync("/api/auth/login", new { email = AdminEmail, password = AdminPassword }, cancellationToken);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<Login>(cancellationToken))!.AccessToken;
+        using var http = new HttpClient { BaseAddress = web.Address };
+        return (await new MistyClient(http).LoginAsync(new LoginRequest { Email = AdminEmail, Password = AdminPassword }, cancellationToken)).AccessToken;
     }
 
     public ValueTask DisposeAsync()
@@ -133,6 +131,4 @@ internal sealed class FaultCluster(DurablePostgres postgres, string repositoryRo
         public Uri Address { get; } = new($"http://127.0.0.1:{httpPort}/");
         public ServiceProcess? Process { get; set; }
     }
-
-    private sealed record Login(string AccessToken);
 }

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using Misty.Benchmarks.Reservations;
+using Misty.Client;
 using Npgsql;
 
 namespace Misty.Benchmarks.Faults;
@@ -234,6 +234,7 @@ internal static class FaultsBenchmark
     {
         using var http = new HttpClient { BaseAddress = web.Address };
         http.DefaultRequestHeaders.Add("X-Api-Key", FaultCluster.StorefrontKey);
+        var storefront = new MistyClient(http);
         var uncertain = ledger.SelectMany(load => load.UncertainAlbums).ToHashSet();
         var outcomes = ledger.SelectMany(load => load.Reservations).ToList();
         var mismatches = new List<string>();
@@ -243,8 +244,8 @@ internal static class FaultsBenchmark
             var lines = outcomes.SelectMany(pair => pair.Value.Albums.Where(a => a == album).Select(_ => pair.Value.State)).ToList();
             var held = lines.Count(state => state is StorefrontLoad.State.Held or StorefrontLoad.State.OrderHeldForReview);
             var sold = lines.Count(state => state == StorefrontLoad.State.Ordered);
-            var stock = await http.GetFromJsonAsync<JsonElement>($"api/inventory/{album}");
-            var (reserved, quantity) = (stock.GetProperty("reserved").GetInt32(), stock.GetProperty("quantity").GetInt32());
+            var stock = await storefront.GetInventoryAsync(album);
+            var (reserved, quantity) = (stock.Reserved, stock.Quantity);
             if (reserved != held || quantity != Stock - sold)
             {
                 mismatches.Add($"album {album}: reserved {reserved} (acknowledged {held}), quantity {quantity} (expected {Stock - sold})");
@@ -262,8 +263,16 @@ internal static class FaultsBenchmark
                 StorefrontLoad.State.Released => "released",
                 _ => "committed",
             };
-            using var response = await http.GetAsync($"api/reservations/{id}");
-            var status = response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString() : $"HTTP {(int)response.StatusCode}";
+            string status;
+            try
+            {
+                status = (await storefront.GetReservationAsync(id)).Status;
+            }
+            catch (MistyApiException ex)
+            {
+                status = $"HTTP {ex.StatusCode}";
+            }
+
             statusErrors += status == expected ? 0 : 1;
         }
 
@@ -330,16 +339,13 @@ internal static class FaultsBenchmark
     {
         using var http = new HttpClient { BaseAddress = web.Address };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await cluster.StaffTokenAsync(web, CancellationToken.None));
+        var staff = new MistyClient(http);
         var albums = new List<Guid>();
         for (var i = 0; i < Albums; i++)
         {
-            using var created = await http.PostAsJsonAsync("api/albums",
-                new NewAlbumBody($"FAULT-{i:D3}-{Guid.NewGuid().ToString("N")[..6]}", $"Fault Line {i}", "The Chaos Monkeys"));
-            created.EnsureSuccessStatusCode();
-            var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("albumId").GetGuid();
-            using var restocked = await http.PostAsJsonAsync($"api/inventory/{id}/restock", new { quantity = Stock });
-            restocked.EnsureSuccessStatusCode();
-            albums.Add(id);
+            var album = await staff.CreateAlbumAsync(BenchmarkAlbums.Request($"FAULT-{i:D3}-{Guid.NewGuid().ToString("N")[..6]}", $"Fault Line {i}", "The Chaos Monkeys"));
+            await staff.RestockAlbumAsync(album.AlbumId, new RestockRequest { Quantity = Stock });
+            albums.Add(album.AlbumId);
         }
 
         return albums;

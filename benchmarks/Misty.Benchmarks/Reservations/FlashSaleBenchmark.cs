@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Misty.Client;
 using Npgsql;
 
 namespace Misty.Benchmarks.Reservations;
@@ -132,8 +132,8 @@ public static class FlashSaleBenchmark
 
     private static async Task<(int Quantity, int Reserved, int Available)> StockAsync(RunningTarget target, Guid album, CancellationToken cancellationToken)
     {
-        var stock = await target.Client.GetFromJsonAsync<JsonElement>($"/api/inventory/{album}", cancellationToken);
-        return (stock.GetProperty("quantity").GetInt32(), stock.GetProperty("reserved").GetInt32(), stock.GetProperty("available").GetInt32());
+        var stock = await new MistyClient(target.Client).GetInventoryAsync(album, cancellationToken);
+        return (stock.Quantity, stock.Reserved, stock.Available);
     }
 
     /// <summary>Holds of 30 s kept for 60 s, then the album watched until every unit is available again.</summary>

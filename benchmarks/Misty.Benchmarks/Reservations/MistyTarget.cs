@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
+using Misty.Client;
 using Npgsql;
 
 namespace Misty.Benchmarks.Reservations;
 
-/// <summary>Misty.Web with its co-hosted silo, as ./run.sh starts it, on its own database.</summary>
+/// <summary>Misty.Web with its co-hosted silo, as ./run.sh starts it, on its own database; its setup calls go through Misty.Client.</summary>
 public sealed class MistyTarget() : ReservationTarget("misty")
 {
     private const string AdminEmail = "bench@misty.local";
@@ -46,18 +46,16 @@ public sealed class MistyTarget() : ReservationTarget("misty")
         ServiceProcess service, int count, int quantity, CancellationToken cancellationToken)
     {
         // Staff only: Misty answers 403 to a staff call that also carries a storefront key.
-        using var client = CreateClient(service, connections: 8);
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await LoginAsync(client, cancellationToken));
+        using var http = CreateClient(service, connections: 8);
+        var staff = new MistyClient(http);
+        var login = await staff.LoginAsync(new LoginRequest { Email = AdminEmail, Password = _adminPassword }, cancellationToken);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", login.AccessToken);
         var batch = Guid.NewGuid().ToString("N")[..8];
         return await CreateInParallelAsync(count, async (i, token) =>
         {
-            var album = new NewAlbumBody($"BENCH-{batch}-{i:D5}", $"Flash Sale {i}", "The Benchmarks");
-            using var created = await client.PostAsJsonAsync("/api/albums", album, token);
-            await EnsureSuccessAsync(created, token);
-            var albumId = (await created.Content.ReadFromJsonAsync<CreatedAlbum>(token))!.AlbumId;
-            using var restocked = await client.PostAsJsonAsync($"/api/inventory/{albumId}/restock", new { quantity }, token);
-            await EnsureSuccessAsync(restocked, token);
-            return albumId;
+            var album = await staff.CreateAlbumAsync(BenchmarkAlbums.Request($"BENCH-{batch}-{i:D5}", $"Flash Sale {i}", "The Benchmarks"), token);
+            await staff.RestockAlbumAsync(album.AlbumId, new RestockRequest { Quantity = quantity }, cancellationToken: token);
+            return album.AlbumId;
         }, cancellationToken);
     }
 
@@ -81,15 +79,4 @@ public sealed class MistyTarget() : ReservationTarget("misty")
 
         return ids;
     }
-
-    private async Task<string> LoginAsync(HttpClient client, CancellationToken cancellationToken)
-    {
-        using var response = await client.PostAsJsonAsync("/api/auth/login", new { email = AdminEmail, password = _adminPassword }, cancellationToken);
-        await EnsureSuccessAsync(response, cancellationToken);
-        return (await response.Content.ReadFromJsonAsync<Login>(cancellationToken))!.AccessToken;
-    }
-
-    private sealed record Login(string AccessToken);
-
-    private sealed record CreatedAlbum(Guid AlbumId);
 }

@@ -1,13 +1,14 @@
 using System.Text.Json;
 using Misty.Grains.Agents;
 using Misty.Grains.Interfaces.Agents;
+using Misty.Web.Api;
 using Misty.Web.Security;
 
 namespace Misty.Web.Agents;
 
 public sealed record AgentActionResponse(
     Guid ActionId, Guid AgentId, string AgentName, string Tool, JsonElement Arguments, string Reason, string Status, DateTimeOffset CreatedAt,
-    DateTimeOffset ExpiresAt, string? DecidedBy, DateTimeOffset? DecidedAt, JsonElement? Result)
+    DateTimeOffset ExpiresAt, string? DecidedBy, DateTimeOffset? DecidedAt, [property: AnyJsonValue] JsonElement? Result)
 {
     public static AgentActionResponse From(AgentActionView action) => new(action.ActionId, action.AgentId, action.AgentName, action.Tool,
         Parse(action.ArgumentsJson)!.Value, action.Reason, action.Status.ToString().ToLowerInvariant(), action.CreatedAt, action.ExpiresAt,

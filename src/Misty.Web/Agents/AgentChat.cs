@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.SemanticKernel.ChatCompletion;
 using Misty.Grains.Audit;
@@ -39,20 +40,17 @@ public static class AgentChatApi
 
     public static IEndpointRouteBuilder MapAgentChatApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/api/agents/chat", ChatAsync).WithTags("Agents").RequireAuthorization(MistyPolicies.Staff)
-            .WithSummary("One message to the assistant, which may call the tools the caller's role allows; answers its reply and the calls it made.")
-            .Produces<AgentChatResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .ProducesProblem(StatusCodes.Status502BadGateway);
+        routes.MapPost("/api/agents/chat", ChatAsync).WithTags("Agents").RequireAuthorization(MistyPolicies.Staff).WithName("chatWithAssistant")
+            .WithSummary("One message to the assistant, which may call the tools the caller's role allows; answers its reply and the calls it made.");
         var models = routes.MapGroup("/api/ai/models").WithTags("Agents").RequireAuthorization(MistyPolicies.Admin);
         models.MapGet("", async (IAiModelStore store, CancellationToken cancellationToken) =>
             TypedResults.Ok((await store.ListAsync(cancellationToken)).Select(AiModelResponse.From).ToList()))
-            .WithSummary("The configured chat models, the active one included; API keys are never shown.");
-        models.MapPut("", PutModelAsync).WithSummary("Configures the chat model and makes it the active one.")
-            .Produces<AiModelResponse>().ProducesValidationProblem();
+            .WithName("listAiModels").WithSummary("The configured chat models, the active one included; API keys are never shown.");
+        models.MapPut("", PutModelAsync).WithName("setAiModel").WithSummary("Configures the chat model and makes it the active one.");
         return routes;
     }
 
-    private static async Task<IResult> ChatAsync(
+    private static async Task<Results<Ok<AgentChatResponse>, ValidationProblem, NotFoundProblem, UnavailableProblem, BadGatewayProblem>> ChatAsync(
         AgentChatRequest request, ClaimsPrincipal user, AgentRunner runner, IGrainFactory grains, TimeProvider clock, ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
@@ -70,17 +68,16 @@ public static class AgentChatApi
 
         if (await runner.ActiveModelAsync(cancellationToken) is not { } model)
         {
-            return TypedResults.Problem(title: "No AI model is configured.",
-                detail: "An admin configures one with PUT /api/ai/models, e.g. {\"provider\":\"custom\",\"modelName\":\"llama3.1\"," +
-                    "\"endpoint\":\"http://localhost:11434/v1\"} for Ollama, or {\"provider\":\"openai\",\"modelName\":\"gpt-4o-mini\",\"apiKey\":\"...\"}.",
-                statusCode: StatusCodes.Status503ServiceUnavailable);
+            return Problems.Unavailable("No AI model is configured.",
+                "An admin configures one with PUT /api/ai/models, e.g. {\"provider\":\"custom\",\"modelName\":\"llama3.1\"," +
+                    "\"endpoint\":\"http://localhost:11434/v1\"} for Ollama, or {\"provider\":\"openai\",\"modelName\":\"gpt-4o-mini\",\"apiKey\":\"...\"}.");
         }
 
         var owner = Callers.Id(user);
         var session = grains.GetGrain<IAgentSessionGrain>(sessionId);
         if (await session.OpenAsync(owner) is not { } turns)
         {
-            return TypedResults.Problem(title: "No such session.", detail: $"There is no chat session {sessionId} of yours.", statusCode: StatusCodes.Status404NotFound);
+            return Problems.NotFound("No such session.", $"There is no chat session {sessionId} of yours.");
         }
 
         var role = user.FindFirstValue(ClaimTypes.Role) ?? StaffRoles.Staff;
@@ -101,9 +98,9 @@ public static class AgentChatApi
         {
             // The model is a service outside Misty: its failure is a bad gateway, and the calls made so far stay audited.
             logger.LogWarning(ex, "The chat model {Provider}/{Model} failed.", model.Provider, model.ModelName);
-            return TypedResults.Problem(title: "The AI model did not answer.",
-                detail: $"The configured model ({model.Provider}/{model.ModelName}) failed: check PUT /api/ai/models and the model server. " +
-                    $"Tool calls made before the failure: {context.Calls.Count}.", statusCode: StatusCodes.Status502BadGateway);
+            return Problems.BadGateway("The AI model did not answer.",
+                $"The configured model ({model.Provider}/{model.ModelName}) failed: check PUT /api/ai/models and the model server. " +
+                    $"Tool calls made before the failure: {context.Calls.Count}.");
         }
 
         var now = clock.GetUtcNow();
@@ -111,7 +108,7 @@ public static class AgentChatApi
         return TypedResults.Ok(new AgentChatResponse(sessionId, answer, [.. context.Calls.Select(call => new AgentChatToolCall(call.Tool, call.Outcome, call.ActionId))]));
     }
 
-    private static async Task<IResult> PutModelAsync(
+    private static async Task<Results<Ok<AiModelResponse>, ValidationProblem>> PutModelAsync(
         PutAiModelRequest request, ClaimsPrincipal user, IAiModelStore models, ISecretProtector protector, IAuditLog audit, TimeProvider clock,
         CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Misty.Grains.Agents;
 using Misty.Grains.Audit;
 using Misty.Grains.Interfaces.Agents;
@@ -35,35 +36,27 @@ public static partial class AgentsApi
     public static IEndpointRouteBuilder MapAgentsApi(this IEndpointRouteBuilder routes)
     {
         var agents = routes.MapGroup("/api/agents").WithTags("Agents").RequireAuthorization(MistyPolicies.Admin);
-        agents.MapPost("", CreateAsync).WithSummary("Creates an agent account; the answer is the only time its key is shown.")
-            .Produces<AgentKeyResponse>(StatusCodes.Status201Created).ProducesValidationProblem();
+        agents.MapPost("", CreateAsync).WithName("createAgent").WithSummary("Creates an agent account; the answer is the only time its key is shown.");
         agents.MapGet("", async (IGrainFactory grains) =>
             TypedResults.Ok((await Registry(grains).ListAsync()).Select(AgentResponse.From).ToList()))
-            .WithSummary("Every agent, revoked ones included, without keys.");
-        agents.MapPost("/{agentId:guid}/rotate-key", RotateAsync).WithSummary("Replaces the agent's key; the old key stops working at once.")
-            .Produces<AgentKeyResponse>().ProducesProblem(StatusCodes.Status404NotFound);
-        agents.MapDelete("/{agentId:guid}", RevokeAsync).WithSummary("Revokes the agent: its key is refused from the next request on.")
-            .Produces<AgentResponse>().ProducesProblem(StatusCodes.Status404NotFound);
-        agents.MapGet("/{agentId:guid}/calls", CallsAsync).WithSummary("The agent's recent tool calls, newest first (?limit=1..200): the audit.")
-            .Produces<IReadOnlyList<AgentCallResponse>>().ProducesValidationProblem();
+            .WithName("listAgents").WithSummary("Every agent, revoked ones included, without keys.");
+        agents.MapPost("/{agentId:guid}/rotate-key", RotateAsync).WithName("rotateAgentKey")
+            .WithSummary("Replaces the agent's key; the old key stops working at once.");
+        agents.MapDelete("/{agentId:guid}", RevokeAsync).WithName("revokeAgent").WithSummary("Revokes the agent: its key is refused from the next request on.");
+        agents.MapGet("/{agentId:guid}/calls", CallsAsync).WithName("listAgentCalls")
+            .WithSummary("The agent's recent tool calls, newest first (?limit=1..200): the audit.");
 
         var actions = routes.MapGroup("/api/agent-actions").WithTags("Agents").RequireAuthorization(MistyPolicies.Manager);
-        actions.MapGet("", ListActionsAsync).WithSummary("Held agent calls, newest first (?status=pending|approved|executed|failed|rejected|expired, ?agentId=).")
-            .Produces<IReadOnlyList<AgentActionResponse>>().ProducesValidationProblem();
-        actions.MapGet("/{actionId:guid}", async (Guid actionId, IGrainFactory grains, TimeProvider clock) =>
-            await grains.GetGrain<IAgentActionGrain>(actionId).GetAsync(clock.GetUtcNow()) is { } action
-                ? Results.Ok(AgentActionResponse.From(action))
-                : ActionNotFound(actionId))
-            .WithSummary("One agent call: what it asked, its state and its result.")
-            .Produces<AgentActionResponse>().ProducesProblem(StatusCodes.Status404NotFound);
-        actions.MapPost("/{actionId:guid}/approve", ApproveAsync).WithSummary("Approves a held call: it is executed once, now, and its result recorded.")
-            .Produces<AgentActionResponse>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        actions.MapPost("/{actionId:guid}/reject", RejectAsync).WithSummary("Rejects a held call: it is never executed.")
-            .Produces<AgentActionResponse>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        actions.MapGet("", ListActionsAsync).WithName("listAgentActions")
+            .WithSummary("Held agent calls, newest first (?status=pending|approved|executed|failed|rejected|expired, ?agentId=).");
+        actions.MapGet("/{actionId:guid}", GetActionAsync).WithName("getAgentAction").WithSummary("One agent call: what it asked, its state and its result.");
+        actions.MapPost("/{actionId:guid}/approve", ApproveAsync).WithName("approveAgentAction")
+            .WithSummary("Approves a held call: it is executed once, now, and its result recorded.");
+        actions.MapPost("/{actionId:guid}/reject", RejectAsync).WithName("rejectAgentAction").WithSummary("Rejects a held call: it is never executed.");
         return routes;
     }
 
-    private static async Task<IResult> CreateAsync(CreateAgentRequest request, ClaimsPrincipal user, IGrainFactory grains, IAuditLog audit, TimeProvider clock)
+    private static async Task<Results<Created<AgentKeyResponse>, ValidationProblem>> CreateAsync(CreateAgentRequest request, ClaimsPrincipal user, IGrainFactory grains, IAuditLog audit, TimeProvider clock)
     {
         var name = request.Name?.Trim();
         var scopes = request.Scopes?.Select(scope => scope?.Trim() ?? "").Distinct(StringComparer.Ordinal).ToList();
@@ -92,7 +85,7 @@ public static partial class AgentsApi
         return TypedResults.Created($"/api/agents/{agent.AgentId}", new AgentKeyResponse(agent.AgentId, key, AgentResponse.From(agent)));
     }
 
-    private static async Task<IResult> RotateAsync(Guid agentId, ClaimsPrincipal user, IGrainFactory grains, IAuditLog audit, TimeProvider clock)
+    private static async Task<Results<Ok<AgentKeyResponse>, NotFoundProblem>> RotateAsync(Guid agentId, ClaimsPrincipal user, IGrainFactory grains, IAuditLog audit, TimeProvider clock)
     {
         var (key, stored) = AgentKeys.Generate();
         if (await Registry(grains).RotateKeyAsync(agentId, stored, clock.GetUtcNow()) is not { } agent)
@@ -108,7 +101,7 @@ public static partial class AgentsApi
         return TypedResults.Ok(new AgentKeyResponse(agent.AgentId, key, AgentResponse.From(agent)));
     }
 
-    private static async Task<IResult> RevokeAsync(Guid agentId, ClaimsPrincipal user, IGrainFactory grains, IAuditLog audit, TimeProvider clock)
+    private static async Task<Results<Ok<AgentResponse>, NotFoundProblem>> RevokeAsync(Guid agentId, ClaimsPrincipal user, IGrainFactory grains, IAuditLog audit, TimeProvider clock)
     {
         if (await Registry(grains).RevokeAsync(agentId, clock.GetUtcNow()) is not { } agent)
         {
@@ -123,7 +116,7 @@ public static partial class AgentsApi
         return TypedResults.Ok(AgentResponse.From(agent));
     }
 
-    private static async Task<IResult> CallsAsync(
+    private static async Task<Results<Ok<List<AgentCallResponse>>, ValidationProblem, NotFoundProblem>> CallsAsync(
         Guid agentId, int? limit, IGrainFactory grains, ICredentialStore credentials, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors().Check(limit is null or (>= 1 and <= AgentAuditGrain.MaxCalls), "limit", $"A whole number from 1 to {AgentAuditGrain.MaxCalls}.");
@@ -135,14 +128,14 @@ public static partial class AgentsApi
         // An agent account, or a staff member whose chat called tools.
         if (await Registry(grains).GetAsync(agentId) is null && await credentials.FindUserAsync(agentId, cancellationToken) is null)
         {
-            return TypedResults.Problem(title: "No such agent.", detail: $"There is no agent or staff member {agentId}.", statusCode: StatusCodes.Status404NotFound);
+            return Problems.NotFound("No such agent.", $"There is no agent or staff member {agentId}.");
         }
 
         var calls = await grains.GetGrain<IAgentAuditGrain>(agentId).ListAsync(limit ?? 50);
         return TypedResults.Ok(calls.Select(AgentCallResponse.From).ToList());
     }
 
-    private static async Task<IResult> ListActionsAsync(string? status, string? agentId, int? limit, IGrainFactory grains, TimeProvider clock)
+    private static async Task<Results<Ok<List<AgentActionResponse>>, ValidationProblem>> ListActionsAsync(string? status, string? agentId, int? limit, IGrainFactory grains, TimeProvider clock)
     {
         var errors = new FieldErrors();
         AgentActionStatus? wanted = null;
@@ -168,10 +161,15 @@ public static partial class AgentsApi
         return TypedResults.Ok(actions.Select(AgentActionResponse.From).ToList());
     }
 
-    private static async Task<IResult> ApproveAsync(Guid actionId, ClaimsPrincipal user, AgentActions actions, CancellationToken cancellationToken) =>
+    private static async Task<Results<Ok<AgentActionResponse>, NotFoundProblem>> GetActionAsync(Guid actionId, IGrainFactory grains, TimeProvider clock) =>
+        await grains.GetGrain<IAgentActionGrain>(actionId).GetAsync(clock.GetUtcNow()) is { } action
+            ? TypedResults.Ok(AgentActionResponse.From(action))
+            : ActionNotFound(actionId);
+
+    private static async Task<Results<Ok<AgentActionResponse>, NotFoundProblem, ConflictProblem>> ApproveAsync(Guid actionId, ClaimsPrincipal user, AgentActions actions, CancellationToken cancellationToken) =>
         Decided(await actions.ApproveAsync(actionId, Callers.Id(user), cancellationToken), actionId);
 
-    private static async Task<IResult> RejectAsync(Guid actionId, ClaimsPrincipal user, AgentActions actions, IAuditLog audit)
+    private static async Task<Results<Ok<AgentActionResponse>, NotFoundProblem, ConflictProblem>> RejectAsync(Guid actionId, ClaimsPrincipal user, AgentActions actions, IAuditLog audit)
     {
         var outcome = await actions.RejectAsync(actionId, Callers.Id(user));
         if (outcome.Result == AgentDecisionResult.Accepted)
@@ -185,23 +183,21 @@ public static partial class AgentsApi
         return Decided(outcome, actionId);
     }
 
-    private static IResult Decided(AgentDecisionOutcome outcome, Guid actionId) => outcome.Result switch
+    private static Results<Ok<AgentActionResponse>, NotFoundProblem, ConflictProblem> Decided(AgentDecisionOutcome outcome, Guid actionId) => outcome.Result switch
     {
         AgentDecisionResult.Accepted => TypedResults.Ok(AgentActionResponse.From(outcome.Action!)),
         AgentDecisionResult.NotFound => ActionNotFound(actionId),
-        AgentDecisionResult.Expired => TypedResults.Problem(title: "The action expired.",
-            detail: $"Action {actionId} was not decided before {outcome.Action!.ExpiresAt:O}; it will never run.", statusCode: StatusCodes.Status409Conflict),
-        _ => TypedResults.Problem(title: "The action was already decided.",
-            detail: $"Action {actionId} is {outcome.Action!.Status.ToString().ToLowerInvariant()}; it runs at most once.", statusCode: StatusCodes.Status409Conflict),
+        AgentDecisionResult.Expired => Problems.Conflict("The action expired.",
+            $"Action {actionId} was not decided before {outcome.Action!.ExpiresAt:O}; it will never run."),
+        _ => Problems.Conflict("The action was already decided.",
+            $"Action {actionId} is {outcome.Action!.Status.ToString().ToLowerInvariant()}; it runs at most once."),
     };
 
     private static IAgentRegistryGrain Registry(IGrainFactory grains) => grains.GetGrain<IAgentRegistryGrain>(0);
 
-    private static IResult AgentNotFound(Guid agentId) =>
-        TypedResults.Problem(title: "No such agent.", detail: $"There is no live agent {agentId}.", statusCode: StatusCodes.Status404NotFound);
+    private static NotFoundProblem AgentNotFound(Guid agentId) => Problems.NotFound("No such agent.", $"There is no live agent {agentId}.");
 
-    private static IResult ActionNotFound(Guid actionId) =>
-        TypedResults.Problem(title: "No such action.", detail: $"There is no agent action {actionId}.", statusCode: StatusCodes.Status404NotFound);
+    private static NotFoundProblem ActionNotFound(Guid actionId) => Problems.NotFound("No such action.", $"There is no agent action {actionId}.");
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}\z")]
     private static partial Regex AgentName();

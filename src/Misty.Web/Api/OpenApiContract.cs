@@ -2,7 +2,6 @@ using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Metadata;
-using Microsoft.AspNetCore.Mvc.ApiExplorer;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.OpenApi;
@@ -26,6 +25,10 @@ public static class OpenApiContract
     public static IServiceCollection AddMistyOpenApi(this IServiceCollection services) =>
         services.AddOpenApi(options =>
         {
+            // Free JSON (a tool's arguments, audit metadata) is described where it is used, not as a shared "JsonElement"
+            // type: generated clients would otherwise get a class of that name, clashing with System.Text.Json's.
+            options.CreateSchemaReferenceId = type =>
+                (Nullable.GetUnderlyingType(type.Type) ?? type.Type) == typeof(System.Text.Json.JsonElement) ? null : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
             options.AddSchemaTransformer(SchemaTransforms.ApplyAsync);
             options.AddOperationTransformer(TransformOperationAsync);
             options.AddDocumentTransformer(TransformDocumentAsync);
@@ -88,8 +91,7 @@ public static class OpenApiContract
     {
         var description = context.Description;
         var metadata = description.ActionDescriptor.EndpointMetadata;
-        operation.OperationId ??= OperationId(description);
-        operation.Summary ??= operation.OperationId;
+        // The operation id is the endpoint's name (.WithName): a test holds every operation to having one and a summary.
         operation.Responses ??= [];
 
         var policies = metadata.OfType<IAuthorizeData>().Select(data => data.Policy).ToList();
@@ -127,7 +129,8 @@ public static class OpenApiContract
                 In = ParameterLocation.Header,
                 Required = idempotency.Required,
                 Description = $"1 to {Idempotency.MaxKeyLength} printable characters, unique per request: a retry with the same key gets the " +
-                              "first attempt's answer and changes nothing again; the same key with a different request is refused (422).",
+                              "first attempt's answer and changes nothing again" +
+                              (operation.Responses.ContainsKey("422") ? "; the same key with a different request is refused (422)." : "."),
                 Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = Idempotency.MaxKeyLength },
             });
         }
@@ -147,7 +150,8 @@ public static class OpenApiContract
 
         // Two shapes for one status (staff's and the storefront's view): the generator keeps one; declare both, as a named
         // component ("CaseResponseOrCustomerCaseResponse"), so that generated clients get a stable type for the answer.
-        foreach (var shapes in metadata.OfType<IProducesResponseTypeMetadata>().Where(produces => produces.Type is not null && produces.Type != typeof(void))
+        foreach (var shapes in metadata.OfType<IProducesResponseTypeMetadata>()
+                     .Where(produces => produces.Type is not null && produces.Type != typeof(void) && produces.ContentTypes.Contains("application/json"))
                      .GroupBy(produces => produces.StatusCode).Where(group => group.Select(produces => produces.Type).Distinct().Count() > 1))
         {
             List<IOpenApiSchema> branches = [];
@@ -182,6 +186,23 @@ public static class OpenApiContract
             };
         }
 
+        // One status in two content types (a report as JSON or CSV): the generator keeps the last declared; declare each.
+        foreach (var produces in metadata.OfType<IProducesResponseTypeMetadata>().Where(produces => produces.Type is not null && produces.Type != typeof(void)))
+        {
+            var key = produces.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (operation.Responses.TryGetValue(key, out var declared) && declared is OpenApiResponse response)
+            {
+                response.Content ??= new Dictionary<string, OpenApiMediaType>();
+                foreach (var contentType in produces.ContentTypes.Where(contentType => !response.Content.ContainsKey(contentType)))
+                {
+                    response.Content[contentType] = new OpenApiMediaType { Schema = await SchemaOfAsync(produces.Type!, context, cancellationToken) };
+                }
+
+                // JSON first: client generators type the method's answer after the first content type.
+                response.Content = response.Content.OrderBy(media => media.Key == "application/json" ? 0 : 1).ToDictionary();
+            }
+        }
+
         foreach (var parameter in operation.Parameters ?? [])
         {
             if (parameter is OpenApiParameter { Schema: OpenApiSchema schema } declared)
@@ -200,25 +221,27 @@ public static class OpenApiContract
         }
     }
 
-    /// <summary>A stable id: the endpoint's name when it has one, else its method and route ("getApiAuditByEntryId").</summary>
-    private static string OperationId(ApiDescription description)
+    /// <summary>An object's schema as a reference to its component (added when missing); anything else inline.</summary>
+    private static async Task<IOpenApiSchema> SchemaOfAsync(Type type, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
-        if (description.ActionDescriptor.EndpointMetadata.OfType<IEndpointNameMetadata>().FirstOrDefault() is { } named)
+        var schema = await context.GetOrCreateSchemaAsync(type, null, cancellationToken);
+        if (schema.Properties is not { Count: > 0 })
         {
-            return named.EndpointName;
+            return schema;
         }
 
-        var words = (description.RelativePath ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries)
-            .Select(segment => segment.StartsWith('{') ? "By" + Pascal(segment.Trim('{', '}').Split(':')[0]) : Pascal(segment));
-        return (description.HttpMethod ?? "get").ToLowerInvariant() + string.Concat(words);
+        var name = SchemaName(type);
+        if (context.Document!.Components?.Schemas?.ContainsKey(name) != true)
+        {
+            context.Document.AddComponent(name, schema);
+        }
+
+        return new OpenApiSchemaReference(name, context.Document);
     }
 
     /// <summary>The generator's own naming: CasePage&lt;CaseSummary&gt; is CasePageOfCaseSummary.</summary>
     private static string SchemaName(Type type) =>
         type.IsGenericType ? type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)] + "Of" + string.Join("And", type.GetGenericArguments().Select(SchemaName)) : type.Name;
-
-    private static string Pascal(string segment) =>
-        string.Concat(segment.Split('-', '_', '.').Where(part => part.Length > 0).Select(part => char.ToUpperInvariant(part[0]) + part[1..]));
 
     private static OpenApiSecurityRequirement Requirement(string scheme, OpenApiDocument? document) =>
         new() { [new OpenApiSecuritySchemeReference(scheme, document)] = [] };
@@ -252,6 +275,7 @@ public static class OpenApiContract
         "404" => "Not found (or not the caller's).",
         "409" => "Refused in the current state.",
         "422" => "The Idempotency-Key was used for a different request.",
+        "502" => "A service behind Misty (the configured AI model) did not answer.",
         "503" => "Briefly unavailable: retry with the same Idempotency-Key.",
         _ => "Answer " + status,
     };

@@ -12,6 +12,9 @@ namespace Misty.Web.Api;
 /// </summary>
 public static class Problems
 {
+    /// <summary>A 400 that is not about a named field (a webhook whose signature does not verify).</summary>
+    public static BadRequestProblem BadRequest(string title, string? detail = null) => new(Of(StatusCodes.Status400BadRequest, title, detail, null));
+
     public static NotFoundProblem NotFound(string title, string? detail = null) => new(Of(StatusCodes.Status404NotFound, title, detail, null));
 
     public static ConflictProblem Conflict(string title, string? detail = null, IDictionary<string, object?>? extensions = null) =>
@@ -53,6 +56,11 @@ public abstract class StatusProblem(ProblemHttpResult problem) : IResult, IStatu
     public int? StatusCode => problem.StatusCode;
 
     public Task ExecuteAsync(HttpContext httpContext) => problem.ExecuteAsync(httpContext);
+}
+
+public sealed class BadRequestProblem(ProblemHttpResult problem) : StatusProblem(problem), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Problems.Declare(builder, StatusCodes.Status400BadRequest);
 }
 
 public sealed class NotFoundProblem(ProblemHttpResult problem) : StatusProblem(problem), IEndpointMetadataProvider

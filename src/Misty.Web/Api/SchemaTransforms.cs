@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
+using System.Text.Json;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -14,8 +15,16 @@ namespace Misty.Web.Api;
 /// </summary>
 internal static class SchemaTransforms
 {
+    /// <summary>The members of a free JSON object: any value. Shared, so the generator's walk into it is recognised and left alone.</summary>
+    private static readonly OpenApiSchema AnyMember = new();
+
     public static Task ApplyAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
+        if (ReferenceEquals(schema, AnyMember))
+        {
+            return Task.CompletedTask;
+        }
+
         var type = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type;
         var property = context.JsonPropertyInfo;
         if (type == typeof(string) && schema.Type is null && schema.Enum is not { Count: > 0 })
@@ -37,6 +46,15 @@ internal static class SchemaTransforms
         if (type == typeof(decimal))
         {
             schema.Format = "decimal";
+        }
+
+        // Free JSON is a JSON object (settings, metadata, a tool's arguments) unless the field says it may be any value.
+        if (type == typeof(JsonElement) && property?.AttributeProvider?.IsDefined(typeof(AnyJsonValueAttribute), inherit: true) != true)
+        {
+            // A nullable body is wrapped in oneOf [null, ...] by the generator; a field says null itself.
+            var nullable = property is not null && (context.JsonTypeInfo.Type != type || IsNullableValue(property));
+            schema.Type = nullable ? JsonSchemaType.Object | JsonSchemaType.Null : JsonSchemaType.Object;
+            schema.AdditionalProperties = AnyMember;
         }
 
         if (type.IsEnum && schema.Type is null)
@@ -163,11 +181,18 @@ internal static class SchemaTransforms
         }
     }
 
+    private static bool IsNullableValue(System.Text.Json.Serialization.Metadata.JsonPropertyInfo property) =>
+        Nullable.GetUnderlyingType(property.PropertyType) is not null;
+
     private static bool IsRequest(Type type) => type.Name.EndsWith("Request", StringComparison.Ordinal);
 
     private static bool IsRequiredRequestField(System.Text.Json.Serialization.Metadata.JsonPropertyInfo property) =>
         IsRequest(property.DeclaringType) && property.AttributeProvider?.IsDefined(typeof(RequiredAttribute), inherit: true) == true;
 }
+
+/// <summary>On a <see cref="JsonElement"/> field: any JSON value (a step's output, a tool's result), not only an object.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class AnyJsonValueAttribute : Attribute;
 
 /// <summary>On a request record: exactly one of these fields is given (e.g. reservationId or lines).</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true)]

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Misty.Grains.Audit;
 using Misty.Web.Api;
 using Misty.Web.Security;
@@ -33,15 +34,14 @@ public static class AuditApi
                 ListAsync(new(actor, action, entity, from, to, page, pageSize), database, cancellationToken))
             .WithTags("Audit")
             .RequireAuthorization(MistyPolicies.Admin)
-            .WithSummary("Audit entries, newest first: actor and entity match anywhere, action from its start (e.g. 'orders.'), from/to are instants.")
-            .Produces<AuditPage>()
-            .ProducesValidationProblem();
+            .WithName("listAuditEntries")
+            .WithSummary("Audit entries, newest first: actor and entity match anywhere, action from its start (e.g. 'orders.'), from/to are instants.");
         return routes;
     }
 
     private sealed record AuditQuery(string? Actor, string? Action, string? Entity, string? From, string? To, string? Page, string? PageSize);
 
-    private static async Task<IResult> ListAsync(AuditQuery query, NpgsqlDataSource database, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<AuditPage>, ValidationProblem>> ListAsync(AuditQuery query, NpgsqlDataSource database, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         var page = PageParameters.Page(query.Page, errors);

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Misty.Grains.Interfaces.Cases;
 using Misty.Grains.Interfaces.Customers;
 using Misty.Web.Api;
@@ -23,33 +24,21 @@ public static class CustomersApi
     {
         var customers = routes.MapGroup("/api/customers").WithTags("Customers");
         customers.MapPost("", CreateAsync).RequireAuthorization(MistyPolicies.Storefront).WithName("createCustomer")
-            .WithSummary("Registers a customer; the email must be new.")
-            .Produces<CustomerResponse>(StatusCodes.Status201Created)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithSummary("Registers a customer; the email must be new.");
         customers.MapGet("/{customerId:guid}", GetAsync).RequireAuthorization(MistyPolicies.Storefront).RequireCustomerAccess().WithName("getCustomer")
-            .WithSummary("One customer: profile, lifetime value, purchases, preferred genre, status, segment and recent interactions.")
-            .Produces<CustomerResponse>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("One customer: profile, lifetime value, purchases, preferred genre, status, segment and recent interactions.");
         customers.MapGet("", SearchAsync)
-            .RequireAuthorization(MistyPolicies.Staff)
-            .WithSummary("Searches customers by email or name, optionally by segment, a page at a time.")
-            .Produces<CustomerPage>()
-            .ProducesValidationProblem();
+            .RequireAuthorization(MistyPolicies.Staff).WithName("searchCustomers")
+            .WithSummary("Searches customers by email or name, optionally by segment, a page at a time.");
         customers.MapPost("/{customerId:guid}/interactions", AddInteractionAsync).RequireAuthorization(MistyPolicies.Storefront).RequireCustomerAccess()
-            .WithSummary("Records an interaction (email, phone, chat, in_store, online) with the sentiment of its summary.")
-            .Produces<InteractionResponse>(StatusCodes.Status201Created)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        routes.MapPost("/api/reviews", ReviewAsync).WithTags("Customers").RequireAuthorization(MistyPolicies.Storefront)
-            .WithSummary("A customer's review of an album: rating 1-5 and text; sentiment and verified purchase are derived.")
-            .Produces<ReviewResponse>(StatusCodes.Status201Created)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithName("addCustomerInteraction")
+            .WithSummary("Records an interaction (email, phone, chat, in_store, online) with the sentiment of its summary.");
+        routes.MapPost("/api/reviews", ReviewAsync).WithTags("Customers").RequireAuthorization(MistyPolicies.Storefront).WithName("createReview")
+            .WithSummary("A customer's review of an album: rating 1-5 and text; sentiment and verified purchase are derived.");
         return routes;
     }
 
-    private static async Task<IResult> CreateAsync(CreateCustomerRequest request, IGrainFactory grains)
+    private static async Task<Results<Created<CustomerResponse>, ValidationProblem, ConflictProblem>> CreateAsync(CreateCustomerRequest request, IGrainFactory grains)
     {
         var errors = new FieldErrors();
         if (CustomerSignup.Validate(request.Email, request.FirstName, request.LastName, request.Phone, request.Address, "", errors) is not { } customer)
@@ -60,16 +49,15 @@ public static class CustomersApi
         var (view, created) = await CustomerSignup.FindOrCreateAsync(grains, customer, Guid.NewGuid());
         return created
             ? TypedResults.Created($"/api/customers/{view.CustomerId}", CustomerResponse.From(view))
-            : TypedResults.Problem(title: "The email is already registered.", detail: $"Another customer has the email {customer.Email}.",
-                statusCode: StatusCodes.Status409Conflict);
+            : Problems.Conflict("The email is already registered.", $"Another customer has the email {customer.Email}.");
     }
 
-    private static async Task<IResult> GetAsync(Guid customerId, IGrainFactory grains) =>
+    private static async Task<Results<Ok<CustomerResponse>, NotFoundProblem>> GetAsync(Guid customerId, IGrainFactory grains) =>
         await grains.GetGrain<ICustomerGrain>(customerId).GetAsync() is { } customer
             ? TypedResults.Ok(CustomerResponse.From(customer))
-            : CustomerNotFound(customerId);
+            : CustomerAccess.NotFound(customerId);
 
-    private static async Task<IResult> SearchAsync(
+    private static async Task<Results<Ok<CustomerPage>, ValidationProblem>> SearchAsync(
         string? search, string? segment, string? page, string? pageSize, CustomerDirectory directory, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
@@ -92,7 +80,7 @@ public static class CustomersApi
         return TypedResults.Ok(await directory.SearchAsync(string.IsNullOrEmpty(text) ? null : text, segmentType, pageNumber, size, cancellationToken));
     }
 
-    private static async Task<IResult> AddInteractionAsync(Guid customerId, CreateInteractionRequest request, TimeProvider clock, IGrainFactory grains)
+    private static async Task<Results<Created<InteractionResponse>, ValidationProblem, NotFoundProblem>> AddInteractionAsync(Guid customerId, CreateInteractionRequest request, TimeProvider clock, IGrainFactory grains)
     {
         var errors = new FieldErrors();
         var summary = request.Summary?.Trim();
@@ -108,11 +96,11 @@ public static class CustomersApi
         var interaction = await grains.GetGrain<ICustomerGrain>(customerId)
             .AddInteractionAsync(new InteractionDraft(type, summary!, request.InteractionDate?.ToUniversalTime()));
         return interaction is null
-            ? CustomerNotFound(customerId)
+            ? CustomerAccess.NotFound(customerId)
             : TypedResults.Created($"/api/customers/{customerId}", InteractionResponse.From(customerId, interaction));
     }
 
-    private static async Task<IResult> ReviewAsync(CreateReviewRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<Created<ReviewResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> ReviewAsync(CreateReviewRequest request, ClaimsPrincipal user, IGrainFactory grains)
     {
         // Staff name the customer; the storefront writes for the customer of its token.
         if (!CustomerAccess.TryActFor(user, request.CustomerId, out var acting))
@@ -139,11 +127,7 @@ public static class CustomersApi
             CustomerResult.Ok => TypedResults.Created($"/api/customers/{request.CustomerId}", ReviewResponse.From(outcome.Review!)),
             CustomerResult.NotFound => new FieldErrors().Add("customerId", $"There is no customer {request.CustomerId}.").ToProblem(),
             CustomerResult.UnknownAlbum => new FieldErrors().Add("albumId", $"There is no album {request.AlbumId}.").ToProblem(),
-            _ => TypedResults.Problem(title: "Already reviewed.", detail: "The customer has reviewed this album already.",
-                statusCode: StatusCodes.Status409Conflict),
+            _ => Problems.Conflict("Already reviewed.", "The customer has reviewed this album already."),
         };
     }
-
-    private static IResult CustomerNotFound(Guid customerId) =>
-        TypedResults.Problem(title: "No such customer.", detail: $"Customer {customerId} does not exist.", statusCode: StatusCodes.Status404NotFound);
 }

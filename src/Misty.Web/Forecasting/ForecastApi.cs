@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Misty.Grains.Forecasting;
+using Misty.Web.Api;
 using Misty.Web.Catalog;
 using Misty.Web.Security;
 
@@ -19,18 +20,17 @@ public static class ForecastApi
         routes.MapGet("/api/albums/{albumId:guid}/forecast", GetAsync)
             .WithTags("Forecasts")
             .RequireAuthorization(MistyPolicies.Staff)
-            .WithSummary("The album's weekly demand forecast from the current week on, with its interval bounds and what drove it.")
-            .Produces<AlbumForecastResponse>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithName("getAlbumForecast")
+            .WithSummary("The album's weekly demand forecast from the current week on, with its interval bounds and what drove it.");
         return routes;
     }
 
-    private static async Task<Results<Ok<AlbumForecastResponse>, ProblemHttpResult>> GetAsync(
+    private static async Task<Results<Ok<AlbumForecastResponse>, NotFoundProblem>> GetAsync(
         Guid albumId, DemandForecastStore store, AlbumCatalog catalog, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (await catalog.FindAsync(albumId, cancellationToken) is null)
         {
-            return TypedResults.Problem(title: "No such album.", detail: $"There is no album {albumId}.", statusCode: StatusCodes.Status404NotFound);
+            return Problems.NotFound("No such album.", $"There is no album {albumId}.");
         }
 
         return TypedResults.Ok(await LoadAsync(albumId, store, clock, cancellationToken));

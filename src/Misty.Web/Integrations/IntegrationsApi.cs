@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Misty.Grains.Audit;
 using Misty.Web.Api;
 using Misty.Web.Notifications;
@@ -21,28 +22,21 @@ public static partial class IntegrationsApi
     {
         var integrations = routes.MapGroup("/api/integrations").WithTags("Integrations");
         integrations.MapGet("", ListAsync)
-            .RequireAuthorization(MistyPolicies.Manager)
-            .WithSummary("The external services (payments, shop, mail, ...) and their settings; credentials by name only.")
-            .Produces<IReadOnlyList<IntegrationResponse>>();
+            .RequireAuthorization(MistyPolicies.Manager).WithName("listIntegrations")
+            .WithSummary("The external services (payments, shop, mail, ...) and their settings; credentials by name only.");
         integrations.MapGet("/{serviceName}", GetAsync)
-            .RequireAuthorization(MistyPolicies.Manager)
-            .WithSummary("One integration; credentials by name only.")
-            .Produces<IntegrationResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .RequireAuthorization(MistyPolicies.Manager).WithName("getIntegration")
+            .WithSummary("One integration; credentials by name only.");
         integrations.MapPut("/{serviceName}", PutAsync)
-            .RequireAuthorization(MistyPolicies.Admin)
-            .WithSummary("Creates or replaces an integration. Credentials are stored encrypted and never shown again.")
-            .Produces<IntegrationResponse>()
-            .Produces<IntegrationResponse>(StatusCodes.Status201Created)
-            .ProducesValidationProblem();
+            .RequireAuthorization(MistyPolicies.Admin).WithName("putIntegration")
+            .WithSummary("Creates or replaces an integration. Credentials are stored encrypted and never shown again.");
         return routes;
     }
 
-    private static async Task<IResult> ListAsync(IIntegrationStore store, CancellationToken cancellationToken) =>
+    private static async Task<Ok<List<IntegrationResponse>>> ListAsync(IIntegrationStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok((await store.ListAsync(cancellationToken)).Select(IntegrationResponse.From).ToList());
 
-    private static async Task<IResult> GetAsync(string serviceName, IIntegrationStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<IntegrationResponse>, ValidationProblem, NotFoundProblem>> GetAsync(string serviceName, IIntegrationStore store, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         var name = ServiceName(serviceName, errors);
@@ -53,10 +47,10 @@ public static partial class IntegrationsApi
 
         return await store.FindAsync(name, cancellationToken) is { } record
             ? TypedResults.Ok(IntegrationResponse.From(record))
-            : TypedResults.Problem(title: "No such integration.", detail: $"There is no integration '{name}'.", statusCode: StatusCodes.Status404NotFound);
+            : Problems.NotFound("No such integration.", $"There is no integration '{name}'.");
     }
 
-    private static async Task<IResult> PutAsync(
+    private static async Task<Results<Ok<IntegrationResponse>, Created<IntegrationResponse>, ValidationProblem>> PutAsync(
         string serviceName, PutIntegrationRequest request, ClaimsPrincipal user, IIntegrationStore store, IntegrationCredentials credentials,
         IAuditLog audit, CancellationToken cancellationToken)
     {

@@ -33,27 +33,23 @@ public static class KnowledgeApi
     {
         var knowledge = routes.MapGroup("/api/knowledge").WithTags("Knowledge");
         knowledge.MapPost("/documents", CreateAsync)
-            .RequireAuthorization(MistyPolicies.Manager)
-            .WithSummary("Adds a staff document (faq, policy, guide, note); it is searchable when the answer returns.")
-            .ProducesValidationProblem();
+            .RequireAuthorization(MistyPolicies.Manager).WithName("createKnowledgeDocument")
+            .WithSummary("Adds a staff document (faq, policy, guide, note); it is searchable when the answer returns.");
         knowledge.MapGet("/documents/{documentId:guid}", GetAsync)
-            .RequireAuthorization(MistyPolicies.Staff)
+            .RequireAuthorization(MistyPolicies.Staff).WithName("getKnowledgeDocument")
             .WithSummary("One staff document.");
         knowledge.MapPut("/documents/{documentId:guid}", UpdateAsync)
-            .RequireAuthorization(MistyPolicies.Manager)
-            .WithSummary("Replaces a staff document; re-indexed before the answer returns.")
-            .ProducesValidationProblem();
+            .RequireAuthorization(MistyPolicies.Manager).WithName("updateKnowledgeDocument")
+            .WithSummary("Replaces a staff document; re-indexed before the answer returns.");
         knowledge.MapDelete("/documents/{documentId:guid}", DeleteAsync)
-            .RequireAuthorization(MistyPolicies.Manager)
+            .RequireAuthorization(MistyPolicies.Manager).WithName("deleteKnowledgeDocument")
             .WithSummary("Deletes a staff document and its index entries.");
         knowledge.MapGet("/search", SearchAsync)
-            .RequireAuthorization(MistyPolicies.Staff)
-            .WithSummary("Hybrid search (meaning and keywords, fused by reciprocal rank) over documents, albums, resolved cases and reviews.")
-            .ProducesValidationProblem();
+            .RequireAuthorization(MistyPolicies.Staff).WithName("searchKnowledge")
+            .WithSummary("Hybrid search (meaning and keywords, fused by reciprocal rank) over documents, albums, resolved cases and reviews.");
         knowledge.MapPost("/ask", AskAsync)
-            .RequireAuthorization(MistyPolicies.Staff)
-            .WithSummary("An extractive answer: the best passages with the answering sentence marked (**), and their citations.")
-            .ProducesValidationProblem();
+            .RequireAuthorization(MistyPolicies.Staff).WithName("askKnowledge")
+            .WithSummary("An extractive answer: the best passages with the answering sentence marked (**), and their citations.");
         return routes;
     }
 
@@ -69,11 +65,11 @@ public static class KnowledgeApi
         return TypedResults.Created($"/api/knowledge/documents/{document.DocumentId}", new DocumentCreated(document.DocumentId));
     }
 
-    private static async Task<Results<Ok<DocumentResponse>, NotFound>> GetAsync(
+    private static async Task<Results<Ok<DocumentResponse>, NotFoundProblem>> GetAsync(
         Guid documentId, KnowledgeDocuments documents, CancellationToken cancellationToken) =>
-        await documents.GetAsync(documentId, cancellationToken) is { } document ? TypedResults.Ok(Response(document)) : TypedResults.NotFound();
+        await documents.GetAsync(documentId, cancellationToken) is { } document ? TypedResults.Ok(Response(document)) : DocumentNotFound(documentId);
 
-    private static async Task<Results<Ok<DocumentResponse>, NotFound, ValidationProblem>> UpdateAsync(
+    private static async Task<Results<Ok<DocumentResponse>, NotFoundProblem, ValidationProblem>> UpdateAsync(
         Guid documentId, DocumentRequest request, KnowledgeDocuments documents, CancellationToken cancellationToken)
     {
         if (Validate(request) is { } problem)
@@ -83,12 +79,12 @@ public static class KnowledgeApi
 
         return await documents.UpdateAsync(documentId, request.Title!.Trim(), request.Body!.Trim(), request.Kind!, Tags(request), cancellationToken) is { } document
             ? TypedResults.Ok(Response(document))
-            : TypedResults.NotFound();
+            : DocumentNotFound(documentId);
     }
 
-    private static async Task<Results<NoContent, NotFound>> DeleteAsync(
+    private static async Task<Results<NoContent, NotFoundProblem>> DeleteAsync(
         Guid documentId, KnowledgeDocuments documents, CancellationToken cancellationToken) =>
-        await documents.DeleteAsync(documentId, cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
+        await documents.DeleteAsync(documentId, cancellationToken) ? TypedResults.NoContent() : DocumentNotFound(documentId);
 
     private static async Task<Results<Ok<SearchResponse>, ValidationProblem>> SearchAsync(
         string? q, int? k, string? kinds, IKnowledgeSearch search, CancellationToken cancellationToken)
@@ -145,4 +141,7 @@ public static class KnowledgeApi
 
     private static DocumentResponse Response(KnowledgeDocument document) =>
         new(document.DocumentId, document.Title, document.Body, document.Kind, document.Tags, document.CreatedAt, document.UpdatedAt);
+
+    private static NotFoundProblem DocumentNotFound(Guid documentId) =>
+        Problems.NotFound("No such document.", $"There is no knowledge document {documentId}.");
 }

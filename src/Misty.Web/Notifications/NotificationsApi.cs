@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Misty.Web.Api;
 using Misty.Web.Security;
 
@@ -25,24 +26,17 @@ public static class NotificationsApi
     public static IEndpointRouteBuilder MapNotificationsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/notifications").WithTags("Notifications").RequireAuthorization(MistyPolicies.Staff);
-        group.MapGet("", ListAsync)
-            .WithSummary("Emails to customers, newest first: queued, sent, failed or bounced, with the reason of a failure.")
-            .Produces<IReadOnlyList<NotificationResponse>>()
-            .ProducesValidationProblem();
-        group.MapGet("/customers/{customerId:guid}", StandingAsync)
-            .WithSummary("Whether email to the customer bounced or failed for good, when and why.")
-            .Produces<EmailStandingResponse>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("", ListAsync).WithName("listNotifications")
+            .WithSummary("Emails to customers, newest first: queued, sent, failed or bounced, with the reason of a failure.");
+        group.MapGet("/customers/{customerId:guid}", StandingAsync).WithName("getEmailStanding")
+            .WithSummary("Whether email to the customer bounced or failed for good, when and why.");
         group.MapPost("/bounces", BounceAsync)
-            .RequireAuthorization(MistyPolicies.Manager)
-            .WithSummary("Records a bounce reported after sending (by a relay or a delivery status notification) on the email and its customer.")
-            .Produces(StatusCodes.Status204NoContent)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .RequireAuthorization(MistyPolicies.Manager).WithName("recordBounce")
+            .WithSummary("Records a bounce reported after sending (by a relay or a delivery status notification) on the email and its customer.");
         return routes;
     }
 
-    private static async Task<IResult> ListAsync(string? customerId, string? status, string? page, string? pageSize, NotificationQueue queue,
+    private static async Task<Results<Ok<IReadOnlyList<NotificationResponse>>, ValidationProblem>> ListAsync(string? customerId, string? status, string? page, string? pageSize, NotificationQueue queue,
         CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
@@ -65,14 +59,14 @@ public static class NotificationsApi
         return TypedResults.Ok(await queue.ListAsync(customer, wanted, pageNumber, size, cancellationToken));
     }
 
-    private static async Task<IResult> StandingAsync(Guid customerId, NotificationQueue queue, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<EmailStandingResponse>, NotFoundProblem>> StandingAsync(Guid customerId, NotificationQueue queue, CancellationToken cancellationToken)
     {
         return await queue.UndeliverableAsync(customerId, cancellationToken) is { } standing
             ? TypedResults.Ok(new EmailStandingResponse(customerId, standing.At is not null, standing.At, standing.Reason))
-            : TypedResults.Problem(title: "No such customer.", detail: $"Customer {customerId} does not exist.", statusCode: StatusCodes.Status404NotFound);
+            : CustomerAccess.NotFound(customerId);
     }
 
-    private static async Task<IResult> BounceAsync(BounceRequest request, NotificationQueue queue, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ValidationProblem, NotFoundProblem>> BounceAsync(BounceRequest request, NotificationQueue queue, CancellationToken cancellationToken)
     {
         var messageId = request.MessageId?.Trim().Trim('<', '>');
         var errors = new FieldErrors();
@@ -85,6 +79,6 @@ public static class NotificationsApi
 
         return await queue.RecordBounceAsync(messageId!, request.Reason?.Trim() is { Length: > 0 } reason ? reason : "bounced", cancellationToken)
             ? TypedResults.NoContent()
-            : TypedResults.Problem(title: "No such email.", detail: $"No email has the Message-ID {messageId}.", statusCode: StatusCodes.Status404NotFound);
+            : Problems.NotFound("No such email.", $"No email has the Message-ID {messageId}.");
     }
 }

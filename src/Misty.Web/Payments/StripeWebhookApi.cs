@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Misty.Grains.Interfaces.Orders;
+using Misty.Web.Api;
 using Misty.Web.Integrations;
 using Npgsql;
 using Stripe;
@@ -23,19 +24,17 @@ public static class StripeWebhookApi
         routes.MapPost("/api/payments/stripe/webhook", ReceiveAsync)
             .WithTags("Orders")
             .AllowAnonymous()
-            .WithSummary("Stripe's webhook: verifies Stripe-Signature, then applies payment_intent.succeeded, payment_intent.payment_failed and charge.refunded once per event.")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .WithName("receiveStripeWebhook")
+            .WithSummary("Stripe's webhook: verifies Stripe-Signature, then applies payment_intent.succeeded, payment_intent.payment_failed and charge.refunded once per event.");
         return routes;
     }
 
-    private static async Task<Results<Ok<StripeWebhookReceipt>, ProblemHttpResult>> ReceiveAsync(HttpRequest http, IIntegrationStore integrations, IntegrationCredentials credentials,
+    private static async Task<Results<Ok<StripeWebhookReceipt>, BadRequestProblem, UnavailableProblem>> ReceiveAsync(HttpRequest http, IIntegrationStore integrations, IntegrationCredentials credentials,
         NpgsqlDataSource database, IGrainFactory grains, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (StripeSettings.WebhookSecretOf(await integrations.FindAsync(StripeSettings.ServiceName, cancellationToken), credentials) is not { } secret)
         {
-            return TypedResults.Problem(title: "Stripe is not configured.",
-                detail: "The stripe integration has no webhookSecret credential.", statusCode: StatusCodes.Status503ServiceUnavailable);
+            return Problems.Unavailable("Stripe is not configured.", "The stripe integration has no webhookSecret credential.");
         }
 
         using var reader = new StreamReader(http.Body);
@@ -47,7 +46,7 @@ public static class StripeWebhookApi
         }
         catch (StripeException ex)
         {
-            return TypedResults.Problem(title: "Invalid Stripe webhook.", detail: ex.Message, statusCode: StatusCodes.Status400BadRequest);
+            return Problems.BadRequest("Invalid Stripe webhook.", ex.Message);
         }
 
         (ProcessorOutcome? Outcome, string? PaymentKey, string? IntentId) found = stripeEvent.Data.Object switch

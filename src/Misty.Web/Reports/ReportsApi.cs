@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Misty.Web.Api;
 using Misty.Web.Security;
 using Npgsql;
@@ -16,22 +17,20 @@ public static class ReportsApi
         var group = routes.MapGroup("/api/reports").WithTags("Reports").RequireAuthorization(MistyPolicies.Manager);
         group.MapGet("/sales", (string? from, string? to, string? groupBy, string? channel, string? genre, string? format, SalesReports reports, TimeProvider clock, CancellationToken cancellationToken) =>
                 SalesAsync(new(from, to, groupBy, channel, genre, format), reports, clock, cancellationToken))
+            .WithName("getSalesReport")
             .WithSummary("Revenue, units, average order value, new and returning customers per day, week or month, with the previous period and the top sellers.")
-            .Produces<SalesReport>()
-            .Produces<string>(StatusCodes.Status200OK, "text/csv")
-            .ProducesValidationProblem();
+            .Produces<string>(StatusCodes.Status200OK, "text/csv");
         group.MapGet("/inventory", (string? from, string? to, string? genre, string? format, SalesReports reports, TimeProvider clock, CancellationToken cancellationToken) =>
                 InventoryAsync(new(from, to, null, null, genre, format), reports, clock, cancellationToken))
+            .WithName("getInventoryReport")
             .WithSummary("Stock value, turnover over the period, days in stock, low, out of and over stock, per genre.")
-            .Produces<InventoryReport>()
-            .Produces<string>(StatusCodes.Status200OK, "text/csv")
-            .ProducesValidationProblem();
+            .Produces<string>(StatusCodes.Status200OK, "text/csv");
         return routes;
     }
 
     private sealed record RawQuery(string? From, string? To, string? GroupBy, string? Channel, string? Genre, string? Format);
 
-    private static async Task<IResult> SalesAsync(RawQuery raw, SalesReports reports, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<SalesReport>, FileContentHttpResult, ValidationProblem>> SalesAsync(RawQuery raw, SalesReports reports, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (Parse(raw, clock, out var query) is { } problem)
         {
@@ -46,7 +45,7 @@ public static class ReportsApi
             : TypedResults.Ok(report);
     }
 
-    private static async Task<IResult> InventoryAsync(RawQuery raw, SalesReports reports, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<InventoryReport>, FileContentHttpResult, ValidationProblem>> InventoryAsync(RawQuery raw, SalesReports reports, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (Parse(raw, clock, out var query) is { } problem)
         {
@@ -61,7 +60,7 @@ public static class ReportsApi
             : TypedResults.Ok(report);
     }
 
-    private static IResult? Parse(RawQuery raw, TimeProvider clock, out ReportQuery? query)
+    private static ValidationProblem? Parse(RawQuery raw, TimeProvider clock, out ReportQuery? query)
     {
         query = null;
         var errors = new FieldErrors();
@@ -70,7 +69,8 @@ public static class ReportsApi
         return errors.IsEmpty ? null : errors.ToProblem();
     }
 
-    private static IResult Csv(string fileName, string header, IEnumerable<string> rows)
+    /// <summary>A CSV download: declared on the endpoint as text/csv, beside the JSON report.</summary>
+    private static FileContentHttpResult Csv(string fileName, string header, IEnumerable<string> rows)
     {
         var text = new StringBuilder(header).Append('\n');
         foreach (var row in rows)

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Misty.Grains.Audit;
 using Misty.Web.Api;
 
@@ -14,21 +15,16 @@ public static partial class ApiKeysApi
     public static IEndpointRouteBuilder MapApiKeysApi(this IEndpointRouteBuilder routes)
     {
         var keys = routes.MapGroup("/api/api-keys").WithTags("API keys").RequireAuthorization(MistyPolicies.Admin);
-        keys.MapGet("", ListAsync).WithSummary("Every storefront key, revoked ones included, without the keys themselves.")
-            .Produces<IReadOnlyList<ApiKeyResponse>>();
-        keys.MapPost("", CreateAsync).WithSummary("Creates a storefront key; the answer is the only time the key is shown.")
-            .Produces<CreatedApiKeyResponse>(StatusCodes.Status201Created)
-            .ProducesValidationProblem();
-        keys.MapDelete("/{apiKeyId:guid}", RevokeAsync).WithSummary("Revokes a storefront key (it stays listed, with revokedAt).")
-            .Produces<ApiKeyResponse>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        keys.MapGet("", ListAsync).WithName("listApiKeys").WithSummary("Every storefront key, revoked ones included, without the keys themselves.");
+        keys.MapPost("", CreateAsync).WithName("createApiKey").WithSummary("Creates a storefront key; the answer is the only time the key is shown.");
+        keys.MapDelete("/{apiKeyId:guid}", RevokeAsync).WithName("revokeApiKey").WithSummary("Revokes a storefront key (it stays listed, with revokedAt).");
         return routes;
     }
 
-    private static async Task<IResult> ListAsync(ICredentialStore credentials, CancellationToken cancellationToken) =>
+    private static async Task<Ok<List<ApiKeyResponse>>> ListAsync(ICredentialStore credentials, CancellationToken cancellationToken) =>
         TypedResults.Ok((await credentials.ListApiKeysAsync(cancellationToken)).Select(ApiKeyResponse.From).ToList());
 
-    private static async Task<IResult> CreateAsync(
+    private static async Task<Results<Created<CreatedApiKeyResponse>, ValidationProblem>> CreateAsync(
         CreateApiKeyRequest request, ClaimsPrincipal user, ICredentialStore credentials, IAuditLog audit, CancellationToken cancellationToken)
     {
         var name = request.Name?.Trim();
@@ -54,13 +50,13 @@ public static partial class ApiKeysApi
             new CreatedApiKeyResponse(record.ApiKeyId, record.Name, record.KeyPrefix, record.Scope, record.Kind, record.CreatedAt, key));
     }
 
-    private static async Task<IResult> RevokeAsync(
+    private static async Task<Results<Ok<ApiKeyResponse>, NotFoundProblem>> RevokeAsync(
         Guid apiKeyId, ClaimsPrincipal user, ICredentialStore credentials, StorefrontKeyLookup keys, IAuditLog audit, TimeProvider clock,
         CancellationToken cancellationToken)
     {
         if (await credentials.RevokeApiKeyAsync(apiKeyId, clock.GetUtcNow(), cancellationToken) is not { } record)
         {
-            return TypedResults.Problem(title: "No such API key.", detail: $"There is no API key {apiKeyId}.", statusCode: StatusCodes.Status404NotFound);
+            return Problems.NotFound("No such API key.", $"There is no API key {apiKeyId}.");
         }
 
         keys.ForgetAll();

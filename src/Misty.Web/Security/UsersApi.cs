@@ -1,6 +1,7 @@
 using System.Net.Mail;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Misty.Grains.Audit;
 using Misty.Web.Api;
@@ -15,34 +16,26 @@ public static partial class UsersApi
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder routes)
     {
         var users = routes.MapGroup("/api/users").WithTags("Users").RequireAuthorization(MistyPolicies.Admin);
-        users.MapGet("", ListAsync).WithSummary("Every staff account.").Produces<IReadOnlyList<UserResponse>>();
-        users.MapGet("/{userId:guid}", GetAsync).WithSummary("One staff account.")
-            .Produces<UserResponse>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        users.MapPost("", CreateAsync).WithSummary("Creates a staff account (a system account has no password).")
-            .Produces<UserResponse>(StatusCodes.Status201Created)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict);
-        users.MapPatch("/{userId:guid}", UpdateAsync).WithSummary("Changes names, role, active or password; the last active admin stays one.")
-            .Produces<UserResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+        users.MapGet("", ListAsync).WithName("listUsers").WithSummary("Every staff account.");
+        users.MapGet("/{userId:guid}", GetAsync).WithName("getUser").WithSummary("One staff account.");
+        users.MapPost("", CreateAsync).WithName("createUser").WithSummary("Creates a staff account (a system account has no password).");
+        users.MapPatch("/{userId:guid}", UpdateAsync).WithName("updateUser")
+            .WithSummary("Changes names, role, active or password; the last active admin stays one.");
         return routes;
     }
 
-    private static async Task<IResult> ListAsync(ICredentialStore credentials, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<Ok<List<UserResponse>>> ListAsync(ICredentialStore credentials, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         return TypedResults.Ok((await credentials.ListUsersAsync(cancellationToken)).Select(account => UserResponse.From(account, now)).ToList());
     }
 
-    private static async Task<IResult> GetAsync(Guid userId, ICredentialStore credentials, TimeProvider clock, CancellationToken cancellationToken) =>
+    private static async Task<Results<Ok<UserResponse>, NotFoundProblem>> GetAsync(Guid userId, ICredentialStore credentials, TimeProvider clock, CancellationToken cancellationToken) =>
         await credentials.FindUserAsync(userId, cancellationToken) is { } account
             ? TypedResults.Ok(UserResponse.From(account, clock.GetUtcNow()))
             : UserNotFound(userId);
 
-    private static async Task<IResult> CreateAsync(
+    private static async Task<Results<Created<UserResponse>, ValidationProblem, ConflictProblem>> CreateAsync(
         CreateUserRequest request, ClaimsPrincipal user, ICredentialStore credentials, IPasswordHasher<StaffAccount> hasher, IAuditLog audit,
         TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -69,8 +62,7 @@ public static partial class UsersApi
         var account = request.Password is null ? draft : draft with { PasswordHash = hasher.HashPassword(draft, request.Password) };
         if (!await credentials.AddUserAsync(account, cancellationToken))
         {
-            return TypedResults.Problem(title: "The email is taken.", detail: $"Another account already uses {email}.",
-                statusCode: StatusCodes.Status409Conflict);
+            return Problems.Conflict("The email is taken.", $"Another account already uses {email}.");
         }
 
         var created = await credentials.FindUserAsync(account.UserId, cancellationToken) ?? account;
@@ -81,7 +73,7 @@ public static partial class UsersApi
         return TypedResults.Created($"/api/users/{account.UserId}", UserResponse.From(created, clock.GetUtcNow()));
     }
 
-    private static async Task<IResult> UpdateAsync(
+    private static async Task<Results<Ok<UserResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> UpdateAsync(
         Guid userId, UpdateUserRequest request, ClaimsPrincipal user, ICredentialStore credentials, IPasswordHasher<StaffAccount> hasher,
         StaffSessions sessions, IAuditLog audit, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -116,10 +108,9 @@ public static partial class UsersApi
             case StaffChangeStatus.NotFound:
                 return UserNotFound(userId);
             case StaffChangeStatus.LastAdmin:
-                return TypedResults.Problem(
-                    title: "This is the last active admin.",
-                    detail: "Make another account an active admin first: without one, nobody could manage accounts.",
-                    statusCode: StatusCodes.Status409Conflict);
+                return Problems.Conflict(
+                    "This is the last active admin.",
+                    "Make another account an active admin first: without one, nobody could manage accounts.");
         }
 
         sessions.Forget(userId);
@@ -196,8 +187,7 @@ public static partial class UsersApi
         }
     }
 
-    private static IResult UserNotFound(Guid userId) =>
-        TypedResults.Problem(title: "No such account.", detail: $"There is no account {userId}.", statusCode: StatusCodes.Status404NotFound);
+    private static NotFoundProblem UserNotFound(Guid userId) => Problems.NotFound("No such account.", $"There is no account {userId}.");
 
     [GeneratedRegex(@"^[\p{L}\p{M}][\p{L}\p{M} '\u2019.-]{0,99}\z")]
     private static partial Regex PersonNamePattern();

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Misty.Grains.Audit;
 using Misty.Web.Api;
@@ -36,33 +37,24 @@ public static class WebhooksApi
     {
         var group = routes.MapGroup("/api/webhooks").WithTags("Webhooks");
         group.MapPost("", CreateAsync)
-            .RequireAuthorization(MistyPolicies.Admin)
-            .WithSummary("Registers a subscriber for stream events; the answer carries its signing secret, shown only this once.")
-            .Produces<WebhookResponse>(StatusCodes.Status201Created)
-            .ProducesValidationProblem();
+            .RequireAuthorization(MistyPolicies.Admin).WithName("createWebhook")
+            .WithSummary("Registers a subscriber for stream events; the answer carries its signing secret, shown only this once.");
         group.MapGet("", ListAsync)
-            .RequireAuthorization(MistyPolicies.Manager)
-            .WithSummary("The subscribers, enabled or not (a subscriber that failed for the retry window is disabled).")
-            .Produces<IReadOnlyList<WebhookResponse>>();
+            .RequireAuthorization(MistyPolicies.Manager).WithName("listWebhooks")
+            .WithSummary("The subscribers, enabled or not (a subscriber that failed for the retry window is disabled).");
         group.MapGet("/{id:guid}", GetAsync)
-            .RequireAuthorization(MistyPolicies.Manager)
-            .Produces<WebhookResponse>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .RequireAuthorization(MistyPolicies.Manager).WithName("getWebhook")
+            .WithSummary("One subscriber: its address, events and whether it is enabled (the secret is never shown again).");
         group.MapDelete("/{id:guid}", DeleteAsync)
-            .RequireAuthorization(MistyPolicies.Admin)
-            .WithSummary("Removes a subscriber; its pending deliveries are abandoned, its delivery log stays.")
-            .Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .RequireAuthorization(MistyPolicies.Admin).WithName("deleteWebhook")
+            .WithSummary("Removes a subscriber; its pending deliveries are abandoned, its delivery log stays.");
         group.MapGet("/{id:guid}/deliveries", DeliveriesAsync)
-            .RequireAuthorization(MistyPolicies.Manager)
-            .WithSummary("The subscriber's delivery log, newest first: status, attempts, last HTTP status and error.")
-            .Produces<IReadOnlyList<DeliveryResponse>>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .RequireAuthorization(MistyPolicies.Manager).WithName("listWebhookDeliveries")
+            .WithSummary("The subscriber's delivery log, newest first: status, attempts, last HTTP status and error.");
         return routes;
     }
 
-    private static async Task<IResult> CreateAsync(CreateWebhookRequest request, ClaimsPrincipal user, WebhookStore store, WebhookFeed feed,
+    private static async Task<Results<Created<WebhookResponse>, ValidationProblem>> CreateAsync(CreateWebhookRequest request, ClaimsPrincipal user, WebhookStore store, WebhookFeed feed,
         IOptions<WebhookOptions> options, ISecretProtector protector, IAuditLog audit, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
@@ -93,15 +85,15 @@ public static class WebhooksApi
         return TypedResults.Created($"/api/webhooks/{subscriber.SubscriberId}", WebhookResponse.From(stored, secret));
     }
 
-    private static async Task<IResult> ListAsync(WebhookStore store, CancellationToken cancellationToken) =>
+    private static async Task<Ok<List<WebhookResponse>>> ListAsync(WebhookStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok((await store.ListAsync(enabledOnly: false, cancellationToken)).Select(subscriber => WebhookResponse.From(subscriber)).ToList());
 
-    private static async Task<IResult> GetAsync(Guid id, WebhookStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<WebhookResponse>, NotFoundProblem>> GetAsync(Guid id, WebhookStore store, CancellationToken cancellationToken)
     {
         return await store.FindAsync(id, cancellationToken) is { } subscriber ? TypedResults.Ok(WebhookResponse.From(subscriber)) : NotFound(id);
     }
 
-    private static async Task<IResult> DeleteAsync(Guid id, ClaimsPrincipal user, WebhookStore store, WebhookFeed feed, IAuditLog audit, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, NotFoundProblem>> DeleteAsync(Guid id, ClaimsPrincipal user, WebhookStore store, WebhookFeed feed, IAuditLog audit, CancellationToken cancellationToken)
     {
         if (await store.FindAsync(id, cancellationToken) is null)
         {
@@ -114,7 +106,7 @@ public static class WebhooksApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> DeliveriesAsync(Guid id, string? page, string? pageSize, WebhookStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<IReadOnlyList<DeliveryResponse>>, ValidationProblem, NotFoundProblem>> DeliveriesAsync(Guid id, string? page, string? pageSize, WebhookStore store, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         var pageNumber = PageParameters.Page(page, errors);
@@ -129,6 +121,5 @@ public static class WebhooksApi
             : TypedResults.Ok(await store.DeliveriesAsync(id, pageNumber, size, cancellationToken));
     }
 
-    private static IResult NotFound(Guid id) =>
-        TypedResults.Problem(title: "No such webhook subscriber.", detail: $"There is no webhook subscriber {id}.", statusCode: StatusCodes.Status404NotFound);
+    private static NotFoundProblem NotFound(Guid id) => Problems.NotFound("No such webhook subscriber.", $"There is no webhook subscriber {id}.");
 }

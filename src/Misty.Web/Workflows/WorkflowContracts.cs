@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Misty.Grains.Interfaces.Workflows;
+using Misty.Web.Api;
 
 namespace Misty.Web.Workflows;
 
@@ -35,7 +36,7 @@ public sealed record ExecutionSummary(
 
 public sealed record ExecutionList(IReadOnlyList<ExecutionSummary> Items, int Limit);
 
-public sealed record StepResponse(string Name, StepStatus Status, int Attempts, JsonElement? Output, DateTimeOffset? StartedAt, DateTimeOffset? EndedAt);
+public sealed record StepResponse(string Name, StepStatus Status, int Attempts, [property: AnyJsonValue] JsonElement? Output, DateTimeOffset? StartedAt, DateTimeOffset? EndedAt);
 
 /// <summary>One run from its grain: the row's fields with the log, each step, the input and what it waits for.</summary>
 public sealed record ExecutionResponse(

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Misty.Grains.Audit;
 using Misty.Grains.Interfaces;
@@ -30,59 +31,37 @@ public static class WorkflowsApi
     public static IEndpointRouteBuilder MapWorkflowsApi(this IEndpointRouteBuilder routes)
     {
         var workflows = routes.MapGroup("/api/workflows").WithTags("Workflows").RequireAuthorization(MistyPolicies.Staff);
-        workflows.MapGet("", ListAsync)
-            .WithSummary("Every workflow (the workflows rows), by name.")
-            .Produces<IReadOnlyList<WorkflowSummary>>();
-        workflows.MapGet("/{workflowId:guid}", GetAsync)
-            .WithSummary("One workflow, with its steps and, for a schedule, its next run.")
-            .Produces<WorkflowResponse>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        workflows.MapGet("", ListAsync).WithName("listWorkflows")
+            .WithSummary("Every workflow (the workflows rows), by name.");
+        workflows.MapGet("/{workflowId:guid}", GetAsync).WithName("getWorkflow")
+            .WithSummary("One workflow, with its steps and, for a schedule, its next run.");
         workflows.MapPut("/{workflowId:guid}", UpdateAsync)
-            .RequireAuthorization(MistyPolicies.Admin)
-            .WithSummary("Enables or disables a workflow, or changes its trigger type and config.")
-            .Produces<WorkflowResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        workflows.MapPost("/{workflowId:guid}/run", RunAsync).AcceptsIdempotencyKey()
-            .WithSummary("Starts a run with the body as its input (a JSON object, optional); ?retryOf= retries a failed run.")
-            .Produces<RunAccepted>(StatusCodes.Status202Accepted)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
-        workflows.MapGet("/{workflowId:guid}/executions", ListExecutionsAsync)
-            .WithSummary("The workflow's runs, newest first (?status=running|complete|error|blocked, ?limit=1..200).")
-            .Produces<ExecutionList>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .RequireAuthorization(MistyPolicies.Admin).WithName("updateWorkflow")
+            .WithSummary("Enables or disables a workflow, or changes its trigger type and config.");
+        workflows.MapPost("/{workflowId:guid}/run", RunAsync).AcceptsIdempotencyKey().WithName("runWorkflow")
+            .WithSummary("Starts a run with the body as its input (a JSON object, optional); ?retryOf= retries a failed run.");
+        workflows.MapGet("/{workflowId:guid}/executions", ListExecutionsAsync).WithName("listWorkflowExecutions")
+            .WithSummary("The workflow's runs, newest first (?status=running|complete|error|blocked, ?limit=1..200).");
 
         var executions = routes.MapGroup("/api/executions").WithTags("Workflows").RequireAuthorization(MistyPolicies.Staff);
-        executions.MapGet("/{executionId:guid}", GetExecutionAsync)
-            .WithSummary("One run: status, progress, steps and the execution log.")
-            .Produces<ExecutionResponse>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        executions.MapPost("/{executionId:guid}/approve", ApproveAsync)
-            .WithSummary("Approves the step a blocked run waits at; the run goes on.")
-            .Produces<ExecutionResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
-        executions.MapPost("/{executionId:guid}/cancel", CancelAsync)
-            .WithSummary("Ends a running or blocked run as an error; a step under way is told to stop.")
-            .Produces<ExecutionResponse>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+        executions.MapGet("/{executionId:guid}", GetExecutionAsync).WithName("getWorkflowExecution")
+            .WithSummary("One run: status, progress, steps and the execution log.");
+        executions.MapPost("/{executionId:guid}/approve", ApproveAsync).WithName("approveWorkflowExecution")
+            .WithSummary("Approves the step a blocked run waits at; the run goes on.");
+        executions.MapPost("/{executionId:guid}/cancel", CancelAsync).WithName("cancelWorkflowExecution")
+            .WithSummary("Ends a running or blocked run as an error; a step under way is told to stop.");
         return routes;
     }
 
-    private static async Task<IResult> ListAsync(WorkflowRows rows, CancellationToken cancellationToken) =>
+    private static async Task<Ok<IReadOnlyList<WorkflowSummary>>> ListAsync(WorkflowRows rows, CancellationToken cancellationToken) =>
         TypedResults.Ok(await rows.ListWorkflowsAsync(cancellationToken));
 
-    private static async Task<IResult> GetAsync(Guid workflowId, IGrainFactory grains) =>
+    private static async Task<Results<Ok<WorkflowResponse>, NotFoundProblem>> GetAsync(Guid workflowId, IGrainFactory grains) =>
         await grains.GetGrain<IWorkflowGrain>(workflowId).GetAsync() is { } workflow
             ? TypedResults.Ok(WorkflowResponse.From(workflow))
             : WorkflowNotFound(workflowId);
 
-    private static async Task<IResult> UpdateAsync(Guid workflowId, UpdateWorkflowRequest request, ClaimsPrincipal user, IGrainFactory grains, IAuditLog audit)
+    private static async Task<Results<Ok<WorkflowResponse>, ValidationProblem, NotFoundProblem>> UpdateAsync(Guid workflowId, UpdateWorkflowRequest request, ClaimsPrincipal user, IGrainFactory grains, IAuditLog audit)
     {
         var errors = new FieldErrors()
             .Check(request.Enabled is not null || request.TriggerType is not null || request.TriggerConfig is not null, "body",
@@ -123,7 +102,7 @@ public static class WorkflowsApi
         }
     }
 
-    private static async Task<IResult> RunAsync(
+    private static async Task<Results<Accepted<RunAccepted>, ValidationProblem, NotFoundProblem, ConflictProblem>> RunAsync(
         Guid workflowId, string? retryOf, [FromBody] JsonElement? input, HttpRequest http, ClaimsPrincipal user, IGrainFactory grains)
     {
         var errors = new FieldErrors();
@@ -159,8 +138,7 @@ public static class WorkflowsApi
 
             if (previous.Status != ExecutionStatus.Error)
             {
-                return TypedResults.Problem(title: "Only a failed run can be retried.",
-                    detail: $"Run {originalId} is {previous.Status.ToString().ToLowerInvariant()}.", statusCode: StatusCodes.Status409Conflict);
+                return Problems.Conflict("Only a failed run can be retried.", $"Run {originalId} is {previous.Status.ToString().ToLowerInvariant()}.");
             }
 
             // A retry repeats the original's input unless it is given a new one.
@@ -176,13 +154,12 @@ public static class WorkflowsApi
         {
             RunResult.Started or RunResult.AlreadyStarted =>
                 TypedResults.Accepted($"/api/executions/{outcome.ExecutionId}", new RunAccepted(outcome.ExecutionId!.Value)),
-            RunResult.Disabled => TypedResults.Problem(title: "The workflow is disabled.",
-                detail: $"Enable workflow {workflowId} (PUT, admin) before running it.", statusCode: StatusCodes.Status409Conflict),
+            RunResult.Disabled => Problems.Conflict("The workflow is disabled.", $"Enable workflow {workflowId} (PUT, admin) before running it."),
             _ => WorkflowNotFound(workflowId),
         };
     }
 
-    private static async Task<IResult> ListExecutionsAsync(
+    private static async Task<Results<Ok<ExecutionList>, ValidationProblem, NotFoundProblem>> ListExecutionsAsync(
         Guid workflowId, string? status, string? limit, WorkflowRows rows, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
@@ -208,12 +185,12 @@ public static class WorkflowsApi
         return TypedResults.Ok(new ExecutionList(await rows.ListExecutionsAsync(workflowId, wanted, count, cancellationToken), count));
     }
 
-    private static async Task<IResult> GetExecutionAsync(Guid executionId, IGrainFactory grains) =>
+    private static async Task<Results<Ok<ExecutionResponse>, NotFoundProblem>> GetExecutionAsync(Guid executionId, IGrainFactory grains) =>
         await grains.GetGrain<IWorkflowExecutionGrain>(executionId).GetAsync() is { } execution
             ? TypedResults.Ok(ExecutionResponse.From(execution))
             : ExecutionNotFound(executionId);
 
-    private static async Task<IResult> ApproveAsync(
+    private static async Task<Results<Ok<ExecutionResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> ApproveAsync(
         Guid executionId, [FromBody] ApproveRequest? request, ClaimsPrincipal user, IGrainFactory grains)
     {
         var note = string.IsNullOrWhiteSpace(request?.Note) ? null : request.Note.Trim();
@@ -227,21 +204,18 @@ public static class WorkflowsApi
         return ToResult(executionId, outcome, "Only a blocked run can be approved.");
     }
 
-    private static async Task<IResult> CancelAsync(Guid executionId, ClaimsPrincipal user, IGrainFactory grains) =>
+    private static async Task<Results<Ok<ExecutionResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> CancelAsync(Guid executionId, ClaimsPrincipal user, IGrainFactory grains) =>
         ToResult(executionId, await grains.GetGrain<IWorkflowExecutionGrain>(executionId).CancelAsync(Callers.Id(user)),
             "Only a running or blocked run can be cancelled.");
 
-    private static IResult ToResult(Guid executionId, ExecutionCommandOutcome outcome, string wrongState) => outcome.Result switch
+    private static Results<Ok<ExecutionResponse>, ValidationProblem, NotFoundProblem, ConflictProblem> ToResult(Guid executionId, ExecutionCommandOutcome outcome, string wrongState) => outcome.Result switch
     {
         ExecutionCommandResult.Done => TypedResults.Ok(ExecutionResponse.From(outcome.Execution!)),
-        ExecutionCommandResult.WrongState => TypedResults.Problem(title: wrongState,
-            detail: $"Run {executionId} is {outcome.Execution?.Status.ToString().ToLowerInvariant()}.", statusCode: StatusCodes.Status409Conflict),
+        ExecutionCommandResult.WrongState => Problems.Conflict(wrongState, $"Run {executionId} is {outcome.Execution?.Status.ToString().ToLowerInvariant()}."),
         _ => ExecutionNotFound(executionId),
     };
 
-    private static IResult WorkflowNotFound(Guid workflowId) =>
-        TypedResults.Problem(title: "No such workflow.", detail: $"Workflow {workflowId} does not exist.", statusCode: StatusCodes.Status404NotFound);
+    private static NotFoundProblem WorkflowNotFound(Guid workflowId) => Problems.NotFound("No such workflow.", $"Workflow {workflowId} does not exist.");
 
-    private static IResult ExecutionNotFound(Guid executionId) =>
-        TypedResults.Problem(title: "No such run.", detail: $"Run {executionId} does not exist.", statusCode: StatusCodes.Status404NotFound);
+    private static NotFoundProblem ExecutionNotFound(Guid executionId) => Problems.NotFound("No such run.", $"Run {executionId} does not exist.");
 }

@@ -167,7 +167,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** A customer's review of an album: rating 1-5 and text; sentiment and verified purchase are derived. */
-        post: operations["postApiReviews"];
+        post: operations["createReview"];
         delete?: never;
         options?: never;
         head?: never;
@@ -199,7 +199,7 @@ export interface paths {
             cookie?: never;
         };
         /** Audit entries, newest first: actor and entity match anywhere, action from its start (e.g. 'orders.'), from/to are instants. */
-        get: operations["getApiAudit"];
+        get: operations["listAuditEntries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -216,7 +216,7 @@ export interface paths {
             cookie?: never;
         };
         /** The album's weekly demand forecast from the current week on, with its interval bounds and what drove it. */
-        get: operations["getApiAlbumsByAlbumIdForecast"];
+        get: operations["getAlbumForecast"];
         put?: never;
         post?: never;
         delete?: never;
@@ -252,7 +252,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Stripe's webhook: verifies Stripe-Signature, then applies payment_intent.succeeded, payment_intent.payment_failed and charge.refunded once per event. */
-        post: operations["postApiPaymentsStripeWebhook"];
+        post: operations["receiveStripeWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -269,7 +269,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** One message to the assistant, which may call the tools the caller's role allows; answers its reply and the calls it made. */
-        post: operations["postApiAgentsChat"];
+        post: operations["chatWithAssistant"];
         delete?: never;
         options?: never;
         head?: never;
@@ -284,10 +284,10 @@ export interface paths {
             cookie?: never;
         };
         /** Every staff account. */
-        get: operations["getApiUsers"];
+        get: operations["listUsers"];
         put?: never;
         /** Creates a staff account (a system account has no password). */
-        post: operations["postApiUsers"];
+        post: operations["createUser"];
         delete?: never;
         options?: never;
         head?: never;
@@ -302,14 +302,14 @@ export interface paths {
             cookie?: never;
         };
         /** One staff account. */
-        get: operations["getApiUsersByUserId"];
+        get: operations["getUser"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /** Changes names, role, active or password; the last active admin stays one. */
-        patch: operations["patchApiUsersByUserId"];
+        patch: operations["updateUser"];
         trace?: never;
     };
     "/api/api-keys": {
@@ -320,10 +320,10 @@ export interface paths {
             cookie?: never;
         };
         /** Every storefront key, revoked ones included, without the keys themselves. */
-        get: operations["getApiApiKeys"];
+        get: operations["listApiKeys"];
         put?: never;
         /** Creates a storefront key; the answer is the only time the key is shown. */
-        post: operations["postApiApiKeys"];
+        post: operations["createApiKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -341,7 +341,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Revokes a storefront key (it stays listed, with revokedAt). */
-        delete: operations["deleteApiApiKeysByApiKeyId"];
+        delete: operations["revokeApiKey"];
         options?: never;
         head?: never;
         patch?: never;
@@ -355,7 +355,7 @@ export interface paths {
             cookie?: never;
         };
         /** The external services (payments, shop, mail, ...) and their settings; credentials by name only. */
-        get: operations["getApiIntegrations"];
+        get: operations["listIntegrations"];
         put?: never;
         post?: never;
         delete?: never;
@@ -372,9 +372,9 @@ export interface paths {
             cookie?: never;
         };
         /** One integration; credentials by name only. */
-        get: operations["getApiIntegrationsByServiceName"];
+        get: operations["getIntegration"];
         /** Creates or replaces an integration. Credentials are stored encrypted and never shown again. */
-        put: operations["putApiIntegrationsByServiceName"];
+        put: operations["putIntegration"];
         post?: never;
         delete?: never;
         options?: never;
@@ -631,7 +631,7 @@ export interface paths {
             cookie?: never;
         };
         /** Searches customers by email or name, optionally by segment, a page at a time. */
-        get: operations["getApiCustomers"];
+        get: operations["searchCustomers"];
         put?: never;
         /** Registers a customer; the email must be new. */
         post: operations["createCustomer"];
@@ -668,7 +668,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Records an interaction (email, phone, chat, in_store, online) with the sentiment of its summary. */
-        post: operations["postApiCustomersByCustomerIdInteractions"];
+        post: operations["addCustomerInteraction"];
         delete?: never;
         options?: never;
         head?: never;
@@ -820,7 +820,7 @@ export interface paths {
             cookie?: never;
         };
         /** Every workflow (the workflows rows), by name. */
-        get: operations["getApiWorkflows"];
+        get: operations["listWorkflows"];
         put?: never;
         post?: never;
         delete?: never;
@@ -837,9 +837,9 @@ export interface paths {
             cookie?: never;
         };
         /** One workflow, with its steps and, for a schedule, its next run. */
-        get: operations["getApiWorkflowsByWorkflowId"];
+        get: operations["getWorkflow"];
         /** Enables or disables a workflow, or changes its trigger type and config. */
-        put: operations["putApiWorkflowsByWorkflowId"];
+        put: operations["updateWorkflow"];
         post?: never;
         delete?: never;
         options?: never;
@@ -857,7 +857,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Starts a run with the body as its input (a JSON object, optional); ?retryOf= retries a failed run. */
-        post: operations["postApiWorkflowsByWorkflowIdRun"];
+        post: operations["runWorkflow"];
         delete?: never;
         options?: never;
         head?: never;
@@ -872,7 +872,7 @@ export interface paths {
             cookie?: never;
         };
         /** The workflow's runs, newest first (?status=running|complete|error|blocked, ?limit=1..200). */
-        get: operations["getApiWorkflowsByWorkflowIdExecutions"];
+        get: operations["listWorkflowExecutions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -889,7 +889,7 @@ export interface paths {
             cookie?: never;
         };
         /** One run: status, progress, steps and the execution log. */
-        get: operations["getApiExecutionsByExecutionId"];
+        get: operations["getWorkflowExecution"];
         put?: never;
         post?: never;
         delete?: never;
@@ -908,7 +908,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Approves the step a blocked run waits at; the run goes on. */
-        post: operations["postApiExecutionsByExecutionIdApprove"];
+        post: operations["approveWorkflowExecution"];
         delete?: never;
         options?: never;
         head?: never;
@@ -925,7 +925,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Ends a running or blocked run as an error; a step under way is told to stop. */
-        post: operations["postApiExecutionsByExecutionIdCancel"];
+        post: operations["cancelWorkflowExecution"];
         delete?: never;
         options?: never;
         head?: never;
@@ -940,7 +940,7 @@ export interface paths {
             cookie?: never;
         };
         /** Revenue, units, average order value, new and returning customers per day, week or month, with the previous period and the top sellers. */
-        get: operations["getApiReportsSales"];
+        get: operations["getSalesReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -957,7 +957,7 @@ export interface paths {
             cookie?: never;
         };
         /** Stock value, turnover over the period, days in stock, low, out of and over stock, per genre. */
-        get: operations["getApiReportsInventory"];
+        get: operations["getInventoryReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1115,7 +1115,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Adds a staff document (faq, policy, guide, note); it is searchable when the answer returns. */
-        post: operations["postApiKnowledgeDocuments"];
+        post: operations["createKnowledgeDocument"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1130,12 +1130,12 @@ export interface paths {
             cookie?: never;
         };
         /** One staff document. */
-        get: operations["getApiKnowledgeDocumentsByDocumentId"];
+        get: operations["getKnowledgeDocument"];
         /** Replaces a staff document; re-indexed before the answer returns. */
-        put: operations["putApiKnowledgeDocumentsByDocumentId"];
+        put: operations["updateKnowledgeDocument"];
         post?: never;
         /** Deletes a staff document and its index entries. */
-        delete: operations["deleteApiKnowledgeDocumentsByDocumentId"];
+        delete: operations["deleteKnowledgeDocument"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1149,7 +1149,7 @@ export interface paths {
             cookie?: never;
         };
         /** Hybrid search (meaning and keywords, fused by reciprocal rank) over documents, albums, resolved cases and reviews. */
-        get: operations["getApiKnowledgeSearch"];
+        get: operations["searchKnowledge"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1168,7 +1168,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** An extractive answer: the best passages with the answering sentence marked (**), and their citations. */
-        post: operations["postApiKnowledgeAsk"];
+        post: operations["askKnowledge"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1183,7 +1183,7 @@ export interface paths {
             cookie?: never;
         };
         /** Emails to customers, newest first: queued, sent, failed or bounced, with the reason of a failure. */
-        get: operations["getApiNotifications"];
+        get: operations["listNotifications"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1200,7 +1200,7 @@ export interface paths {
             cookie?: never;
         };
         /** Whether email to the customer bounced or failed for good, when and why. */
-        get: operations["getApiNotificationsCustomersByCustomerId"];
+        get: operations["getEmailStanding"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1219,7 +1219,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Records a bounce reported after sending (by a relay or a delivery status notification) on the email and its customer. */
-        post: operations["postApiNotificationsBounces"];
+        post: operations["recordBounce"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1234,10 +1234,10 @@ export interface paths {
             cookie?: never;
         };
         /** The subscribers, enabled or not (a subscriber that failed for the retry window is disabled). */
-        get: operations["getApiWebhooks"];
+        get: operations["listWebhooks"];
         put?: never;
         /** Registers a subscriber for stream events; the answer carries its signing secret, shown only this once. */
-        post: operations["postApiWebhooks"];
+        post: operations["createWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1251,12 +1251,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** getApiWebhooksById */
-        get: operations["getApiWebhooksById"];
+        /** One subscriber: its address, events and whether it is enabled (the secret is never shown again). */
+        get: operations["getWebhook"];
         put?: never;
         post?: never;
         /** Removes a subscriber; its pending deliveries are abandoned, its delivery log stays. */
-        delete: operations["deleteApiWebhooksById"];
+        delete: operations["deleteWebhook"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1270,7 +1270,7 @@ export interface paths {
             cookie?: never;
         };
         /** The subscriber's delivery log, newest first: status, attempts, last HTTP status and error. */
-        get: operations["getApiWebhooksByIdDeliveries"];
+        get: operations["listWebhookDeliveries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1287,10 +1287,10 @@ export interface paths {
             cookie?: never;
         };
         /** Every agent, revoked ones included, without keys. */
-        get: operations["getApiAgents"];
+        get: operations["listAgents"];
         put?: never;
         /** Creates an agent account; the answer is the only time its key is shown. */
-        post: operations["postApiAgents"];
+        post: operations["createAgent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1307,7 +1307,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Replaces the agent's key; the old key stops working at once. */
-        post: operations["postApiAgentsByAgentIdRotateKey"];
+        post: operations["rotateAgentKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1325,7 +1325,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Revokes the agent: its key is refused from the next request on. */
-        delete: operations["deleteApiAgentsByAgentId"];
+        delete: operations["revokeAgent"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1339,7 +1339,7 @@ export interface paths {
             cookie?: never;
         };
         /** The agent's recent tool calls, newest first (?limit=1..200): the audit. */
-        get: operations["getApiAgentsByAgentIdCalls"];
+        get: operations["listAgentCalls"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1356,7 +1356,7 @@ export interface paths {
             cookie?: never;
         };
         /** Held agent calls, newest first (?status=pending|approved|executed|failed|rejected|expired, ?agentId=). */
-        get: operations["getApiAgentActions"];
+        get: operations["listAgentActions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1373,7 +1373,7 @@ export interface paths {
             cookie?: never;
         };
         /** One agent call: what it asked, its state and its result. */
-        get: operations["getApiAgentActionsByActionId"];
+        get: operations["getAgentAction"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1392,7 +1392,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Approves a held call: it is executed once, now, and its result recorded. */
-        post: operations["postApiAgentActionsByActionIdApprove"];
+        post: operations["approveAgentAction"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1409,7 +1409,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Rejects a held call: it is never executed. */
-        post: operations["postApiAgentActionsByActionIdReject"];
+        post: operations["rejectAgentAction"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1424,9 +1424,9 @@ export interface paths {
             cookie?: never;
         };
         /** The configured chat models, the active one included; API keys are never shown. */
-        get: operations["getApiAiModels"];
+        get: operations["listAiModels"];
         /** Configures the chat model and makes it the active one. */
-        put: operations["putApiAiModels"];
+        put: operations["setAiModel"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1457,7 +1457,9 @@ export interface components {
             agentId: string;
             agentName: string;
             tool: string;
-            arguments: components["schemas"]["JsonElement"];
+            arguments: {
+                [key: string]: unknown;
+            };
             reason: string;
             status: string;
             /** Format: date-time */
@@ -1467,13 +1469,15 @@ export interface components {
             decidedBy: null | string;
             /** Format: date-time */
             decidedAt: null | string;
-            result: null | components["schemas"]["JsonElement"];
+            result: unknown;
         };
         AgentCallResponse: {
             /** Format: date-time */
             at: string;
             tool: string;
-            arguments: components["schemas"]["JsonElement"];
+            arguments: {
+                [key: string]: unknown;
+            };
             outcome: string;
             /** Format: int64 */
             durationMs: number;
@@ -1537,7 +1541,9 @@ export interface components {
             albumId: string;
             modelVersion: null | string;
             weeks: components["schemas"]["ForecastWeekResponse"][];
-            explanation: null | components["schemas"]["JsonElement"];
+            explanation: null | {
+                [key: string]: unknown;
+            };
         };
         AlbumPage: {
             items: components["schemas"]["AlbumResponse"][];
@@ -1608,7 +1614,9 @@ export interface components {
             action: null | string;
             actor: null | string;
             message: string;
-            metadata: components["schemas"]["JsonElement"];
+            metadata: {
+                [key: string]: unknown;
+            };
         };
         AuditPage: {
             items: components["schemas"]["AuditEntryResponse"][];
@@ -2080,7 +2088,9 @@ export interface components {
             triggeredBy: string;
             /** Format: uuid */
             retryOf: null | string;
-            input: null | components["schemas"]["JsonElement"];
+            input: null | {
+                [key: string]: unknown;
+            };
             steps: components["schemas"]["StepResponse"][];
             awaitingApproval: null | string;
             /** Format: int64 */
@@ -2161,7 +2171,9 @@ export interface components {
             serviceName: string;
             category: null | string;
             connected: boolean;
-            settings: components["schemas"]["JsonElement"];
+            settings: {
+                [key: string]: unknown;
+            };
             credentialNames: unknown[];
             /** Format: date-time */
             lastSync: null | string;
@@ -2227,8 +2239,6 @@ export interface components {
                 over: number;
             };
         };
-        /** @description One of InventoryReport, String: staff's view first, the storefront's second (or the shape the request asked for). */
-        InventoryReportOrString: components["schemas"]["InventoryReport"] | components["schemas"]["String"];
         InventoryResponse: {
             /** Format: uuid */
             albumId: string;
@@ -2248,7 +2258,6 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
-        JsonElement: unknown;
         KnowledgeAnswer: {
             answer: string;
             citations: components["schemas"]["KnowledgeCitation"][];
@@ -2510,7 +2519,9 @@ export interface components {
         PutIntegrationRequest: {
             category?: null | string;
             connected?: null | boolean;
-            settings?: null | components["schemas"]["JsonElement"];
+            settings?: null | {
+                [key: string]: unknown;
+            };
             credentials?: null | Record<string, never>;
         };
         ReceiveRequest: {
@@ -2707,8 +2718,6 @@ export interface components {
                 revenue: number;
             }[];
         };
-        /** @description One of SalesReport, String: staff's view first, the storefront's second (or the shape the request asked for). */
-        SalesReportOrString: components["schemas"]["SalesReport"] | components["schemas"]["String"];
         SearchResponse: {
             results: components["schemas"]["KnowledgeHit"][];
         };
@@ -2771,7 +2780,7 @@ export interface components {
             status: components["schemas"]["StepStatus"];
             /** Format: int32 */
             attempts: number;
-            output: null | components["schemas"]["JsonElement"];
+            output: unknown;
             /** Format: date-time */
             startedAt: null | string;
             /** Format: date-time */
@@ -2813,7 +2822,6 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
-        String: string;
         StripeWebhookReceipt: {
             eventId: string;
             type: string;
@@ -3698,7 +3706,7 @@ export interface operations {
             };
         };
     };
-    postApiReviews: {
+    createReview: {
         parameters: {
             query?: never;
             header?: never;
@@ -3740,6 +3748,15 @@ export interface operations {
             };
             /** @description The caller may not do this. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3890,7 +3907,7 @@ export interface operations {
             };
         };
     };
-    getApiAudit: {
+    listAuditEntries: {
         parameters: {
             query?: {
                 actor?: string;
@@ -3945,7 +3962,7 @@ export interface operations {
             };
         };
     };
-    getApiAlbumsByAlbumIdForecast: {
+    getAlbumForecast: {
         parameters: {
             query?: never;
             header?: never;
@@ -4054,7 +4071,7 @@ export interface operations {
             };
         };
     };
-    postApiPaymentsStripeWebhook: {
+    receiveStripeWebhook: {
         parameters: {
             query?: never;
             header?: never;
@@ -4092,7 +4109,7 @@ export interface operations {
             };
         };
     };
-    postApiAgentsChat: {
+    chatWithAssistant: {
         parameters: {
             query?: never;
             header?: never;
@@ -4141,6 +4158,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The request body is too large. */
             413: {
                 headers: {
@@ -4179,7 +4205,7 @@ export interface operations {
             };
         };
     };
-    getApiUsers: {
+    listUsers: {
         parameters: {
             query?: never;
             header?: never;
@@ -4217,7 +4243,7 @@ export interface operations {
             };
         };
     };
-    postApiUsers: {
+    createUser: {
         parameters: {
             query?: never;
             header?: never;
@@ -4295,7 +4321,7 @@ export interface operations {
             };
         };
     };
-    getApiUsersByUserId: {
+    getUser: {
         parameters: {
             query?: never;
             header?: never;
@@ -4353,7 +4379,7 @@ export interface operations {
             };
         };
     };
-    patchApiUsersByUserId: {
+    updateUser: {
         parameters: {
             query?: never;
             header?: never;
@@ -4442,7 +4468,7 @@ export interface operations {
             };
         };
     };
-    getApiApiKeys: {
+    listApiKeys: {
         parameters: {
             query?: never;
             header?: never;
@@ -4480,7 +4506,7 @@ export interface operations {
             };
         };
     };
-    postApiApiKeys: {
+    createApiKey: {
         parameters: {
             query?: never;
             header?: never;
@@ -4549,7 +4575,7 @@ export interface operations {
             };
         };
     };
-    deleteApiApiKeysByApiKeyId: {
+    revokeApiKey: {
         parameters: {
             query?: never;
             header?: never;
@@ -4607,7 +4633,7 @@ export interface operations {
             };
         };
     };
-    getApiIntegrations: {
+    listIntegrations: {
         parameters: {
             query?: never;
             header?: never;
@@ -4645,7 +4671,7 @@ export interface operations {
             };
         };
     };
-    getApiIntegrationsByServiceName: {
+    getIntegration: {
         parameters: {
             query?: never;
             header?: never;
@@ -4703,7 +4729,7 @@ export interface operations {
             };
         };
     };
-    putApiIntegrationsByServiceName: {
+    putIntegration: {
         parameters: {
             query?: never;
             header?: never;
@@ -6206,7 +6232,7 @@ export interface operations {
             };
         };
     };
-    getApiCustomers: {
+    searchCustomers: {
         parameters: {
             query?: {
                 search?: string;
@@ -6412,7 +6438,7 @@ export interface operations {
             };
         };
     };
-    postApiCustomersByCustomerIdInteractions: {
+    addCustomerInteraction: {
         parameters: {
             query?: never;
             header?: never;
@@ -6712,7 +6738,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 200 printable characters, unique per request: a retry with the same key gets the first attempt's answer and changes nothing again; the same key with a different request is refused (422). */
+                /** @description 1 to 200 printable characters, unique per request: a retry with the same key gets the first attempt's answer and changes nothing again. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -6880,7 +6906,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 200 printable characters, unique per request: a retry with the same key gets the first attempt's answer and changes nothing again; the same key with a different request is refused (422). */
+                /** @description 1 to 200 printable characters, unique per request: a retry with the same key gets the first attempt's answer and changes nothing again. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -7244,7 +7270,7 @@ export interface operations {
             };
         };
     };
-    getApiWorkflows: {
+    listWorkflows: {
         parameters: {
             query?: never;
             header?: never;
@@ -7282,7 +7308,7 @@ export interface operations {
             };
         };
     };
-    getApiWorkflowsByWorkflowId: {
+    getWorkflow: {
         parameters: {
             query?: never;
             header?: never;
@@ -7340,7 +7366,7 @@ export interface operations {
             };
         };
     };
-    putApiWorkflowsByWorkflowId: {
+    updateWorkflow: {
         parameters: {
             query?: never;
             header?: never;
@@ -7420,13 +7446,13 @@ export interface operations {
             };
         };
     };
-    postApiWorkflowsByWorkflowIdRun: {
+    runWorkflow: {
         parameters: {
             query?: {
                 retryOf?: string;
             };
             header?: {
-                /** @description 1 to 200 printable characters, unique per request: a retry with the same key gets the first attempt's answer and changes nothing again; the same key with a different request is refused (422). */
+                /** @description 1 to 200 printable characters, unique per request: a retry with the same key gets the first attempt's answer and changes nothing again. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -7436,7 +7462,9 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": null | components["schemas"]["JsonElement"];
+                "application/json": null | {
+                    [key: string]: unknown;
+                };
             };
         };
         responses: {
@@ -7514,7 +7542,7 @@ export interface operations {
             };
         };
     };
-    getApiWorkflowsByWorkflowIdExecutions: {
+    listWorkflowExecutions: {
         parameters: {
             query?: {
                 status?: string;
@@ -7575,7 +7603,7 @@ export interface operations {
             };
         };
     };
-    getApiExecutionsByExecutionId: {
+    getWorkflowExecution: {
         parameters: {
             query?: never;
             header?: never;
@@ -7633,7 +7661,7 @@ export interface operations {
             };
         };
     };
-    postApiExecutionsByExecutionIdApprove: {
+    approveWorkflowExecution: {
         parameters: {
             query?: never;
             header?: never;
@@ -7722,7 +7750,7 @@ export interface operations {
             };
         };
     };
-    postApiExecutionsByExecutionIdCancel: {
+    cancelWorkflowExecution: {
         parameters: {
             query?: never;
             header?: never;
@@ -7742,7 +7770,7 @@ export interface operations {
                     "application/json": components["schemas"]["ExecutionResponse"];
                 };
             };
-            /** @description A field or parameter is missing or not valid: the problem names it. */
+            /** @description Bad Request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7789,7 +7817,7 @@ export interface operations {
             };
         };
     };
-    getApiReportsSales: {
+    getSalesReport: {
         parameters: {
             query?: {
                 from?: string;
@@ -7811,7 +7839,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SalesReportOrString"];
+                    "application/json": components["schemas"]["SalesReport"];
+                    "text/csv": string;
                 };
             };
             /** @description Bad Request */
@@ -7843,7 +7872,7 @@ export interface operations {
             };
         };
     };
-    getApiReportsInventory: {
+    getInventoryReport: {
         parameters: {
             query?: {
                 from?: string;
@@ -7863,7 +7892,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InventoryReportOrString"];
+                    "application/json": components["schemas"]["InventoryReport"];
+                    "text/csv": string;
                 };
             };
             /** @description Bad Request */
@@ -8633,7 +8663,7 @@ export interface operations {
             };
         };
     };
-    postApiKnowledgeDocuments: {
+    createKnowledgeDocument: {
         parameters: {
             query?: never;
             header?: never;
@@ -8702,7 +8732,7 @@ export interface operations {
             };
         };
     };
-    getApiKnowledgeDocumentsByDocumentId: {
+    getKnowledgeDocument: {
         parameters: {
             query?: never;
             header?: never;
@@ -8754,11 +8784,13 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
-    putApiKnowledgeDocumentsByDocumentId: {
+    updateKnowledgeDocument: {
         parameters: {
             query?: never;
             header?: never;
@@ -8814,7 +8846,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
             /** @description The request body is too large. */
             413: {
@@ -8836,7 +8870,7 @@ export interface operations {
             };
         };
     };
-    deleteApiKnowledgeDocumentsByDocumentId: {
+    deleteKnowledgeDocument: {
         parameters: {
             query?: never;
             header?: never;
@@ -8886,11 +8920,13 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
-    getApiKnowledgeSearch: {
+    searchKnowledge: {
         parameters: {
             query?: {
                 q?: string;
@@ -8941,7 +8977,7 @@ export interface operations {
             };
         };
     };
-    postApiKnowledgeAsk: {
+    askKnowledge: {
         parameters: {
             query?: never;
             header?: never;
@@ -9010,7 +9046,7 @@ export interface operations {
             };
         };
     };
-    getApiNotifications: {
+    listNotifications: {
         parameters: {
             query?: {
                 customerId?: string;
@@ -9062,7 +9098,7 @@ export interface operations {
             };
         };
     };
-    getApiNotificationsCustomersByCustomerId: {
+    getEmailStanding: {
         parameters: {
             query?: never;
             header?: never;
@@ -9120,7 +9156,7 @@ export interface operations {
             };
         };
     };
-    postApiNotificationsBounces: {
+    recordBounce: {
         parameters: {
             query?: never;
             header?: never;
@@ -9196,7 +9232,7 @@ export interface operations {
             };
         };
     };
-    getApiWebhooks: {
+    listWebhooks: {
         parameters: {
             query?: never;
             header?: never;
@@ -9234,7 +9270,7 @@ export interface operations {
             };
         };
     };
-    postApiWebhooks: {
+    createWebhook: {
         parameters: {
             query?: never;
             header?: never;
@@ -9303,7 +9339,7 @@ export interface operations {
             };
         };
     };
-    getApiWebhooksById: {
+    getWebhook: {
         parameters: {
             query?: never;
             header?: never;
@@ -9361,7 +9397,7 @@ export interface operations {
             };
         };
     };
-    deleteApiWebhooksById: {
+    deleteWebhook: {
         parameters: {
             query?: never;
             header?: never;
@@ -9417,7 +9453,7 @@ export interface operations {
             };
         };
     };
-    getApiWebhooksByIdDeliveries: {
+    listWebhookDeliveries: {
         parameters: {
             query?: {
                 page?: number;
@@ -9478,7 +9514,7 @@ export interface operations {
             };
         };
     };
-    getApiAgents: {
+    listAgents: {
         parameters: {
             query?: never;
             header?: never;
@@ -9516,7 +9552,7 @@ export interface operations {
             };
         };
     };
-    postApiAgents: {
+    createAgent: {
         parameters: {
             query?: never;
             header?: never;
@@ -9585,7 +9621,7 @@ export interface operations {
             };
         };
     };
-    postApiAgentsByAgentIdRotateKey: {
+    rotateAgentKey: {
         parameters: {
             query?: never;
             header?: never;
@@ -9643,7 +9679,7 @@ export interface operations {
             };
         };
     };
-    deleteApiAgentsByAgentId: {
+    revokeAgent: {
         parameters: {
             query?: never;
             header?: never;
@@ -9701,7 +9737,7 @@ export interface operations {
             };
         };
     };
-    getApiAgentsByAgentIdCalls: {
+    listAgentCalls: {
         parameters: {
             query?: {
                 limit?: number;
@@ -9750,9 +9786,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
-    getApiAgentActions: {
+    listAgentActions: {
         parameters: {
             query?: {
                 status?: string;
@@ -9803,7 +9848,7 @@ export interface operations {
             };
         };
     };
-    getApiAgentActionsByActionId: {
+    getAgentAction: {
         parameters: {
             query?: never;
             header?: never;
@@ -9861,74 +9906,7 @@ export interface operations {
             };
         };
     };
-    postApiAgentActionsByActionIdApprove: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                actionId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AgentActionResponse"];
-                };
-            };
-            /** @description A field or parameter is missing or not valid: the problem names it. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-                };
-            };
-            /** @description No valid credentials were sent. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The caller may not do this. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    postApiAgentActionsByActionIdReject: {
+    approveAgentAction: {
         parameters: {
             query?: never;
             header?: never;
@@ -9995,7 +9973,74 @@ export interface operations {
             };
         };
     };
-    getApiAiModels: {
+    rejectAgentAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                actionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentActionResponse"];
+                };
+            };
+            /** @description A field or parameter is missing or not valid: the problem names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No valid credentials were sent. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listAiModels: {
         parameters: {
             query?: never;
             header?: never;
@@ -10033,7 +10078,7 @@ export interface operations {
             };
         };
     };
-    putApiAiModels: {
+    setAiModel: {
         parameters: {
             query?: never;
             header?: never;
