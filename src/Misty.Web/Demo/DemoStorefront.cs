@@ -46,11 +46,13 @@ public sealed partial class DemoStorefront(
             }
         }
 
+        // Shopping ends as soon as the node begins to stop: the listener closes before background services are told.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
         try
         {
-            await ShopAsync(stoppingToken);
+            await ShopAsync(stopping.Token);
         }
-        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        catch (Exception ex) when (!stopping.IsCancellationRequested)
         {
             // A demo that cannot start (its key or account refused) must not take the node down with it.
             LogFault(logger, ex, "start");
