@@ -16,9 +16,10 @@ public static class ApiReferenceSetup
     /// <summary>Where the package's files (scalar.js) are served.</summary>
     public const string ScalarPath = Path + "/scalar";
 
-    // Scalar styles its components with inline style elements and attributes; scripts, data and fonts stay on this origin.
+    // Scalar styles its components with inline style elements and attributes, and compiles the document's JSON schemas
+    // into functions (eval); scripts, data and fonts still come only from this origin.
     public const string ContentSecurityPolicy =
-        "default-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; " +
+        "default-src 'self'; script-src 'self' 'unsafe-eval'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; " +
         "worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     // The folder of Scalar.AspNetCore's embedded static assets (the standalone API reference bundle).
@@ -39,5 +40,9 @@ public static class ApiReferenceSetup
         var headers = context.Context.Response.Headers;
         headers.CacheControl = "no-cache";
         headers.XContentTypeOptions = "nosniff";
+        // The package embeds its files gzip-compressed (scalar.js is 5 MB as text): they go out as they are stored,
+        // which every browser that runs Scalar accepts.
+        headers.ContentEncoding = "gzip";
+        headers.Vary = "Accept-Encoding";
     }
 }

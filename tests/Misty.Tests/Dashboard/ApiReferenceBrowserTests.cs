@@ -20,8 +20,10 @@ public sealed class ApiReferenceBrowserTests(PostgresFixture postgres)
         await BlockTheInternetAsync(staff, elsewhere);
         await staff.GetByRole(AriaRole.Link, new() { Name = "API reference" }).ClickAsync();
         await Assertions.Expect(staff.GetByRole(AriaRole.Status)).ToHaveTextAsync("Signed in as staff: the whole API.", new() { Timeout = 15_000 });
-        await Assertions.Expect(staff.GetByText("Exchanges a staff email and password for a short-lived bearer token.").First).ToBeVisibleAsync(new() { Timeout = 15_000 });
-        await Assertions.Expect(staff.GetByText("Holds stock for a basket until it is ordered, released or expires").First).ToBeAttachedAsync();
+        await Assertions.Expect(staff.GetByText("The operations server of a vinyl record store").First).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        // The sidebar lists the document's tags: staff see the staff-only areas too.
+        await Assertions.Expect(staff.GetByRole(AriaRole.Link, new() { Name = "Reservations", Exact = true })).ToBeVisibleAsync();
+        await Assertions.Expect(staff.GetByRole(AriaRole.Link, new() { Name = "Replenishment", Exact = true })).ToBeVisibleAsync();
         await staff.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(DashboardBrowser.Artifacts, "api-reference.png") });
 
         // A developer with a storefront key and no staff account: the storefront's part of the document.
@@ -32,11 +34,10 @@ public sealed class ApiReferenceBrowserTests(PostgresFixture postgres)
         await developer.GetByLabel("Storefront key").FillAsync(MistyWebNode.StorefrontKey);
         await developer.GetByRole(AriaRole.Button, new() { Name = "Use the key" }).ClickAsync();
         await Assertions.Expect(developer.GetByRole(AriaRole.Status)).ToHaveTextAsync("With a storefront key: the operations a storefront may call.", new() { Timeout = 15_000 });
-        await Assertions.Expect(developer.GetByText("Holds stock for a basket until it is ordered, released or expires").First).ToBeVisibleAsync(new() { Timeout = 15_000 });
-        await Assertions.Expect(developer.GetByText("Adds delivered units to an album's stock.")).ToHaveCountAsync(0);
+        await Assertions.Expect(developer.GetByRole(AriaRole.Link, new() { Name = "Reservations", Exact = true })).ToBeVisibleAsync(new() { Timeout = 15_000 });
 
         Assert.Empty(elsewhere);
-        Assert.Empty(browser.Problems);
+        Assert.True(browser.Problems.Count == 0, string.Join(Environment.NewLine, browser.Problems));
     }
 
     private static Task BlockTheInternetAsync(IPage page, ConcurrentQueue<string> refused) =>

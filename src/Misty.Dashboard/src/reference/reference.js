@@ -35,11 +35,16 @@ async function show() {
   status.textContent = caller.scheme === 'bearer' ? 'Signed in as staff: the whole API.' : 'With a storefront key: the operations a storefront may call.';
   window.Scalar.createApiReference('#app', {
     content: spec,
-    // Fonts, proxies and telemetry would come from Scalar's servers: all off, so the page needs nothing but this server.
+    // Fonts, proxies, telemetry and the hosted AI and MCP features would use Scalar's servers: all off, so the page
+    // needs nothing but this server.
     withDefaultFonts: false,
-    proxyUrl: '',
     telemetry: false,
+    agent: { disabled: true },
+    mcp: { disabled: true },
+    showDeveloperTools: 'never',
     hideClientButton: true,
+    // Opened at the top: a reader finds an operation by its tag or the search.
+    defaultOpenAllTags: false,
     authentication: {
       preferredSecurityScheme: caller.scheme,
       securitySchemes: caller.scheme === 'bearer' ? { bearer: { token: caller.token } } : { apiKey: { value: caller.token } },
