@@ -4,6 +4,16 @@
 # co-hosted silo. Ctrl-C stops everything this script started.
 set -euo pipefail
 cd "$(dirname "$0")"
+
+for arg in "$@"; do
+  case "$arg" in
+    # A demo storefront inside Misty.Web shops through the public API a few times a second (README: Demo traffic).
+    --demo-traffic) export MISTY_DEMO_TRAFFIC=1 ;;
+    -h|--help) echo "usage: ./run.sh [--demo-traffic]"; exit 0 ;;
+    *) echo "unknown option: $arg (usage: ./run.sh [--demo-traffic])" >&2; exit 2 ;;
+  esac
+done
+
 root=$PWD
 state="$root/.misty"
 urls=${MISTY_URLS:-http://127.0.0.1:5080}

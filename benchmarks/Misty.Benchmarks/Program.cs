@@ -12,6 +12,7 @@ var modes = new Dictionary<string, (string Description, Func<string[], int> Run)
     ["forecast"] = ("Demand forecast: rolling-origin MASE and interval coverage on the retail data, next to naive, moving-average, SES and Croston baselines.", Misty.Benchmarks.Forecast.ForecastBenchmark.Run),
     ["replenishment"] = ("Replenishment policy: the plan against a static min/max rule of the same average stock, replaying 26 weeks of demo and retail sales.", Misty.Benchmarks.Replenishment.ReplenishmentBenchmark.Run),
     ["client-overhead"] = ("Load generator CPU per reserve: the reservation benchmark's raw request against the same through Misty.Client, no server.", Misty.Benchmarks.ClientOverhead.ClientOverheadBenchmark.Run),
+    ["reports"] = ("Reports: p50/p99 of the sales and inventory reports on two years of seeded demo data, against the 200 ms target.", Misty.Benchmarks.Reports.ReportsBenchmark.Run),
     ["recommend"] = ("Recommender: hit rate@10 and recall@10 on held-out months of real retail purchases, next to three baselines; verb speed.", Misty.Benchmarks.Recommendations.RecommendBenchmark.Run),
 };
 

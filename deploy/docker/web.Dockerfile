@@ -4,6 +4,8 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props Misty.sln .editorconfig ./
 COPY src/ src/
+# Misty.Client (the demo storefront's client) is generated from the OpenAPI document at build time.
+COPY docs/openapi/v1.json docs/openapi/v1.json
 RUN dotnet publish src/Misty.Web/Misty.Web.csproj -c Release -o /app --nologo
 
 # Chiseled: no shell, no package manager, non-root (uid 1654) by default.

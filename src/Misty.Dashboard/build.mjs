@@ -6,7 +6,8 @@ const out = new URL('../Misty.Web/wwwroot/', import.meta.url);
 await rm(out, { recursive: true, force: true });
 await mkdir(out, { recursive: true });
 await build({
-  entryPoints: { dashboard: 'src/main.js' },
+  // The API reference page (api-reference/index.html) has its own small script beside the dashboard's.
+  entryPoints: { dashboard: 'src/main.js', reference: 'src/reference/reference.js' },
   bundle: true,
   format: 'esm',
   target: 'es2022',
@@ -17,3 +18,5 @@ await build({
   logLevel: 'warning',
 });
 await copyFile(new URL('src/index.html', import.meta.url), new URL('index.html', out));
+await mkdir(new URL('api-reference/', out), { recursive: true });
+await copyFile(new URL('src/reference/index.html', import.meta.url), new URL('api-reference/index.html', out));

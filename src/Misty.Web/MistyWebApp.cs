@@ -5,11 +5,13 @@ using Misty.Grains.Knowledge;
 using Misty.Persistence;
 using Misty.Web.Agents;
 using Misty.Web.Api;
+using Misty.Web.ApiReference;
 using Misty.Web.Audit;
 using Misty.Web.Cases;
 using Misty.Web.Catalog;
 using Misty.Web.Customers;
 using Misty.Web.Dashboard;
+using Misty.Web.Demo;
 using Misty.Web.Forecasting;
 using Misty.Web.Health;
 using Misty.Web.Integrations;
@@ -84,12 +86,14 @@ public static class MistyWebApp
         builder.Services.AddMistyKnowledge(database, builder.Configuration);
         builder.Services.AddMistyAgents(builder.Configuration);
         builder.Services.AddReplenishmentWeb();
+        builder.Services.AddMistyDemoTraffic(builder.Configuration);
 
         var app = builder.Build();
         app.UseMistyHttpHardening();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMistyDashboardFiles();
+        app.UseMistyApiReference();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();

@@ -250,7 +250,7 @@ public static class DashboardBenchmark
     private static string Cores(ResourceUsage usage) =>
         string.Create(CultureInfo.InvariantCulture, $"{usage.ServiceCores:0.00} / {usage.PostgresCores:0.00} / {usage.GeneratorCores:0.00} / {usage.OtherCores:0.00}");
 
-    private static async Task BuildAsync(string root, CancellationToken cancellationToken)
+    internal static async Task BuildAsync(string root, CancellationToken cancellationToken)
     {
         Console.WriteLine("Building src/Misty.Web (Release) ...");
         var start = new ProcessStartInfo("dotnet", ["build", "src/Misty.Web/Misty.Web.csproj", "-c", "Release", "-nologo", "-v", "quiet", "-clp:ErrorsOnly"])

@@ -35,11 +35,17 @@ public sealed class DashboardTarget : IDisposable
     public static async Task<DashboardTarget> StartAsync(string repositoryRoot, DurablePostgres postgres, CancellationToken cancellationToken)
     {
         await postgres.CreateDatabaseAsync(DatabaseName, cancellationToken);
+        return await StartOnAsync(repositoryRoot, postgres, DatabaseName, cancellationToken);
+    }
+
+    /// <summary>Misty.Web on a database that exists already (the reports benchmark seeds it first).</summary>
+    public static async Task<DashboardTarget> StartOnAsync(string repositoryRoot, DurablePostgres postgres, string database, CancellationToken cancellationToken)
+    {
         var password = "bench-" + Guid.NewGuid().ToString("N");
         var port = Loopback.FreePort();
         var environment = new Dictionary<string, string>
         {
-            ["MISTY_DB"] = postgres.ConnectionString(DatabaseName),
+            ["MISTY_DB"] = postgres.ConnectionString(database),
             ["MISTY_URLS"] = $"http://127.0.0.1:{port}",
             ["MISTY_ADMIN_EMAIL"] = AdminEmail,
             ["MISTY_ADMIN_PASSWORD"] = password,

@@ -64,10 +64,11 @@ export function searchAlbums(session, search) {
 
 /**
  * @param {Session} session
+ * @param {{ status?: string, page?: number, pageSize?: number }} query
  * @returns {Promise<CasePage>}
  */
-export function listCases(session) {
-  return call(session, 'GET', '/api/cases');
+export function listCases(session, query = {}) {
+  return call(session, 'GET', withQuery('/api/cases', query));
 }
 
 /** Any API call of the console's pages: the answer's JSON, or an ApiError with the problem's text. */

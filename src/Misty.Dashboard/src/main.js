@@ -10,11 +10,13 @@ import { createAudit } from './views/audit.js';
 import { createCaseDetail } from './views/case-detail.js';
 import { createCaseBoard } from './views/cases.js';
 import { createCustomerDetail, createCustomers } from './views/customers.js';
+import { createFraudReview } from './views/fraud-review.js';
 import { createInventory } from './views/inventory.js';
 import { createKnowledge } from './views/knowledge.js';
 import { createLogin } from './views/login.js';
 import { createOrderDetail, createOrders } from './views/orders.js';
 import { createOverview } from './views/overview.js';
+import { createReorders } from './views/reorders.js';
 import { createReports } from './views/reports.js';
 import { createWorkflows } from './views/workflows.js';
 
@@ -23,6 +25,8 @@ const routes = {
   inventory: { title: 'Inventory', create: (root, app) => createInventory(root, app) },
   cases: { title: 'Case board', create: (root, app) => createCaseBoard(root, app) },
   orders: { title: 'Orders', create: (root, app) => createOrders(root, app) },
+  fraud: { title: 'Fraud review', create: (root, app) => createFraudReview(root, app) },
+  reorders: { title: 'Reorder queue', create: (root, app) => createReorders(root, app) },
   customers: { title: 'Customers', create: (root, app) => createCustomers(root, app) },
   workflows: { title: 'Workflows', create: (root, app) => createWorkflows(root, app) },
   knowledge: { title: 'Knowledge', create: (root, app) => createKnowledge(root, app) },
@@ -125,7 +129,9 @@ function renderNav(signedIn) {
   fill(nav, signedIn
     ? [
         h('ul', {}, Object.entries(routes).filter(([, route]) => allowed(route))
-          .map(([name, route]) => h('li', {}, h('a', { href: `#/${name}` }, route.title)))),
+          .map(([name, route]) => h('li', {}, h('a', { href: `#/${name}` }, route.title))),
+          // The interactive reference of the HTTP API: its own page, served by Misty.Web from its own files.
+          h('li', {}, h('a', { href: '/api-reference/' }, 'API reference'))),
         h('button', { type: 'button', onclick: signOutEverywhere }, 'Sign out'),
       ]
     : []);

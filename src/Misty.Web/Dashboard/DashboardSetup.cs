@@ -47,6 +47,9 @@ public static class DashboardSetup
         // Revalidated on every load, so a new bundle is picked up at once (the files are small and carry an ETag).
         headers.CacheControl = "no-cache";
         headers.XContentTypeOptions = "nosniff";
-        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        // The API reference page is served with the dashboard's files, under a policy of its own.
+        headers.ContentSecurityPolicy = ApiReference.ApiReferenceSetup.Covers(context.Context.Request.Path)
+            ? ApiReference.ApiReferenceSetup.ContentSecurityPolicy
+            : ContentSecurityPolicy;
     }
 }

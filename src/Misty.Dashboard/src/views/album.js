@@ -38,7 +38,10 @@ export function createAlbumDetail(root, { session, live, onError }, albumId) {
     facts.textContent = [album.sku, album.genre, album.label, album.releaseYear, album.condition].filter(Boolean).join(' · ');
   }, onError);
 
+  let left = false;
   request(session, 'GET', `/api/inventory/${id}/history`).then((history) => {
+    // The chart is destroyed once the page is left; an answer arriving after that has nothing to draw on.
+    if (left) return;
     chart.data.labels = history.days.map((day) => day.day);
     chart.data.datasets[0].data = history.days.map((day) => day.closing);
     chart.data.datasets[1].data = history.days.map((day) => day.sold);
@@ -74,6 +77,7 @@ export function createAlbumDetail(root, { session, live, onError }, albumId) {
     for (const [field, element] of Object.entries(stock)) element.textContent = formatCount(update[field]);
   });
   return () => {
+    left = true;
     unwatch();
     chart.destroy();
   };

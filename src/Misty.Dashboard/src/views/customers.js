@@ -55,7 +55,13 @@ export function createCustomerDetail(root, { session, onError }, customerId) {
           h('a', { href: `#/case/${item.caseId}` }, item.caseNumber), ` ${item.status} · ${item.subject}`)))),
       h('section', { class: 'card', 'aria-label': 'Interactions' }, h('h2', {}, 'Interactions'),
         customer.interactions.length === 0 ? empty('No interactions.') : h('ul', { class: 'plain' }, customer.interactions.map((interaction) => h('li', {},
-          `${new Date(interaction.interactionDate).toLocaleDateString()} ${interaction.interactionType} (${interaction.sentiment}): `, interaction.summary))))));
+          `${new Date(interaction.interactionDate).toLocaleDateString()} ${interaction.interactionType} (${interaction.sentiment}): `, interaction.summary)))),
+      suggestions));
   }, onError);
+  // What the recommender suggests to them now (the nightly refresh writes the lists), each with its reason.
+  const suggestions = h('section', { class: 'card', 'aria-label': 'Recommendations' }, h('h2', {}, 'Recommendations'), empty('Loading…'));
+  request(session, 'GET', withQuery(`/api/customers/${id}/recommendations`, { k: 10 })).then((items) => fill(suggestions, h('h2', {}, 'Recommendations'),
+    items.length === 0 ? empty('No suggestions yet: the nightly refresh has not covered this customer.') : h('ol', {}, items.map((item) => h('li', { dataset: { albumId: item.albumId } },
+      h('a', { href: `#/album/${item.albumId}` }, `${item.title} · ${item.artist}`), h('div', { class: 'card-note' }, item.reason ?? ''))))), onError);
   return () => {};
 }

@@ -64,8 +64,8 @@ export function createOrderDetail(root, { session, onError }, orderId) {
         h('div', { class: 'actions' }, open ? action('Cancel the order', 'POST', `/api/orders/${order.orderId}/cancel`, undefined, { class: 'secondary' }) : null)),
       h('section', { class: 'card', 'aria-label': 'Items' }, h('h2', {}, 'Items'), h('table', {},
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Album'), ['Quantity', 'Unit price', 'Discount', 'Total'].map((name) => h('th', { scope: 'col', class: 'number' }, name)))),
-        h('tbody', {}, order.items.map((item) => h('tr', {},
-          h('td', {}, item.albumId), h('td', { class: 'number' }, item.quantity), h('td', { class: 'number' }, formatMoney(item.unitPrice)),
+        h('tbody', {}, order.items.map((item) => h('tr', { dataset: { albumId: item.albumId } },
+          h('td', {}, albumLink(item.albumId)), h('td', { class: 'number' }, item.quantity), h('td', { class: 'number' }, formatMoney(item.unitPrice)),
           h('td', { class: 'number' }, formatMoney(item.discount)), h('td', { class: 'number' }, formatMoney(item.total))))))),
       h('section', { class: 'card', 'aria-label': 'Payments' }, h('h2', {}, 'Payments'),
         order.payments.length === 0 ? empty('No payments.') : h('ul', { class: 'plain' }, order.payments.map((payment) => h('li', { dataset: { paymentId: payment.paymentId } },
@@ -77,6 +77,20 @@ export function createOrderDetail(root, { session, onError }, orderId) {
           `${shipment.carrier ?? ''} ${shipment.trackingNumber ?? ''}: ${shipment.status}`,
           shipment.status !== 'delivered' ? [' ', action(`Mark ${next(shipment.status)}`, 'POST', `/api/shipments/${shipment.shipmentId}/status`, { status: next(shipment.status) }, { class: 'secondary' })] : null))),
         open && order.status !== 'pending' ? shipForm(order) : null));
+  };
+
+  // Order lines carry the album's id: its title and artist are read once per album and fill the link when they come.
+  const names = new Map();
+  const albumLink = (albumId) => {
+    const link = h('a', { href: `#/album/${albumId}` }, names.get(albumId) ?? 'Album');
+    if (!names.has(albumId)) {
+      names.set(albumId, null);
+      request(session, 'GET', `/api/albums/${encodeURIComponent(albumId)}`).then((album) => {
+        names.set(albumId, `${album.title} · ${album.artist}`);
+        for (const shown of body.querySelectorAll(`tr[data-album-id="${albumId}"] a`)) shown.textContent = names.get(albumId);
+      }, onError);
+    }
+    return link;
   };
 
   const fraudReview = (order) => {

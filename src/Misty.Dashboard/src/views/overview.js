@@ -58,17 +58,18 @@ export function createOverview(root, { model, session, onError }) {
   };
   render();
   // Events may come by the hundred per second: draw at most once per frame.
-  let drawing = false;
+  let frame = 0;
   const stopListening = model.onChange(() => {
-    if (drawing) return;
-    drawing = true;
-    requestAnimationFrame(() => {
-      drawing = false;
+    if (frame) return;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
       render();
     });
   });
   return () => {
     stopListening();
+    // A frame asked for just before the page changed would draw on the destroyed chart (its canvas is null by then).
+    cancelAnimationFrame(frame);
     chart.destroy();
   };
 }

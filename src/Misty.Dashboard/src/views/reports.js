@@ -14,12 +14,14 @@ export function createReports(root, { session, onError }) {
   const channel = choice('report-channel', 'Channel', ['', 'in-store', 'online', 'phone', 'corporate']);
   const results = h('div', {}, empty('Loading the report…'));
   let chart = null;
+  // A report answered after the page was left draws nothing: its chart would outlive the page.
+  let left = false;
 
   const query = () => ({ from: from.value, to: to.value, groupBy: groupBy.field.value, channel: channel.field.value });
   const load = () => Promise.all([
     request(session, 'GET', withQuery('/api/reports/sales', query())),
     request(session, 'GET', withQuery('/api/reports/inventory', { from: from.value, to: to.value })),
-  ]).then(([sales, inventory]) => render(sales, inventory), onError);
+  ]).then(([sales, inventory]) => { if (!left) render(sales, inventory); }, onError);
 
   const render = (sales, inventory) => {
     chart?.destroy();
@@ -38,7 +40,7 @@ export function createReports(root, { session, onError }) {
         h('p', {}, h('a', { href: withQuery('/api/reports/sales', { ...query(), format: 'csv' }), download: '', onclick: download(session) }, 'Download the sales CSV'))),
       h('section', { class: 'card', 'aria-label': 'Top sellers' }, h('h2', {}, 'Top sellers'),
         sales.topSellers.length === 0 ? empty('No sales in the period.') : h('ol', {}, sales.topSellers.map((album) =>
-          h('li', {}, `${album.title} – ${album.artist}: ${formatCount(album.units)} units, ${formatMoney(album.revenue)}`)))),
+          h('li', {}, h('a', { href: `#/album/${album.albumId}` }, album.title), ` – ${album.artist}: ${formatCount(album.units)} units, ${formatMoney(album.revenue)}`)))),
       h('section', { class: 'card', 'aria-label': 'Inventory' }, h('h2', {}, 'Inventory'),
         h('table', {},
           h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Genre'), ['SKUs', 'Units', 'Value', 'Turnover', 'Days in stock', 'Low', 'Out', 'Over'].map((name) => h('th', { scope: 'col', class: 'number' }, name)))),
@@ -59,7 +61,10 @@ export function createReports(root, { session, onError }) {
     groupBy.label, groupBy.field, channel.label, channel.field, h('button', { type: 'submit' }, 'Show'));
   fill(root, h('h1', { tabindex: '-1' }, 'Reports'), form, results);
   load();
-  return () => chart?.destroy();
+  return () => {
+    left = true;
+    chart?.destroy();
+  };
 }
 
 // The API needs the bearer token, which a plain link cannot send: fetch the file and hand it to the browser.

@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using Misty.Benchmarks.Dashboard;
+using Misty.Benchmarks.Reservations;
+using Misty.Persistence;
+using Misty.Seeding;
+using Npgsql;
+
+namespace Misty.Benchmarks.Reports;
+
+/// <summary>
+/// The <c>reports</c> mode: how long the reports pages' two requests take on two years of demo data (the seed verb's
+/// default sizes), one staff member asking at a time, on one Misty.Web node and a throwaway PostgreSQL.
+/// </summary>
+public static class ReportsBenchmark
+{
+    public const string Heading = "## Reports on two years of demo data";
+    private const string Database = "bench_reports";
+    private const double TargetMs = 200;
+
+    public static int Run(string[] args) => RunAsync(args).GetAwaiter().GetResult();
+
+    private static async Task<int> RunAsync(string[] args)
+    {
+        var requests = 50;
+        var build = true;
+        string? markdown = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--requests" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var count) && count > 0:
+                    requests = count;
+                    i++;
+                    break;
+                case "--no-build":
+                    build = false;
+                    break;
+                case "--markdown" when i + 1 < args.Length:
+                    markdown = args[++i];
+                    break;
+                default:
+                    await Console.Error.WriteLineAsync("usage: reports [--requests N (default 50)] [--no-build] [--markdown FILE]");
+                    return 2;
+            }
+        }
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(30));
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        var machine = BenchmarkReport.Machine();
+        var root = MistyRepository.Root();
+        if (build)
+        {
+            await DashboardBenchmark.BuildAsync(root, stop.Token);
+        }
+
+        var postgres = await DurablePostgres.StartAsync(trackStatements: false, stop.Token);
+        var failed = true;
+        try
+        {
+            var (seeded, rows) = await SeedAsync(postgres, stop.Token);
+            using var target = await DashboardTarget.StartOnAsync(root, postgres, Database, stop.Token);
+            var genre = await BusiestGenreAsync(postgres, stop.Token);
+            var today = DateOnly.FromDateTime(DateTime.UtcNow);
+            string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var cases = new (string Name, string Path)[]
+            {
+                ("sales, last 30 days by day", $"/api/reports/sales?from={Day(today.AddDays(-29))}&to={Day(today)}&groupBy=day"),
+                ("sales, last 12 months by week", $"/api/reports/sales?from={Day(today.AddYears(-1))}&to={Day(today)}&groupBy=week"),
+                ("sales, two years by month", $"/api/reports/sales?from={Day(today.AddYears(-2))}&to={Day(today)}&groupBy=month"),
+                ("sales, two years by day, online", $"/api/reports/sales?from={Day(today.AddYears(-2))}&to={Day(today)}&groupBy=day&channel=online"),
+                ($"sales, 12 months by week, genre {genre}", $"/api/reports/sales?from={Day(today.AddYears(-1))}&to={Day(today)}&groupBy=week&genre={Uri.EscapeDataString(genre)}"),
+                ("inventory, last 30 days", $"/api/reports/inventory?from={Day(today.AddDays(-29))}&to={Day(today)}"),
+                ("inventory, two years", $"/api/reports/inventory?from={Day(today.AddYears(-2))}&to={Day(today)}"),
+            };
+            var results = new List<(string Name, string Path, double P50, double P99, double Max)>();
+            foreach (var (name, path) in cases)
+            {
+                var (p50, p99, max) = await MeasureAsync(target.Http, path, requests, stop.Token);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: p50 {p50:0.0} ms, p99 {p99:0.0} ms, max {max:0.0} ms"));
+                results.Add((name, path, p50, p99, max));
+            }
+
+            var report = Render(args, machine, seeded, rows, requests, results);
+            Console.WriteLine();
+            Console.WriteLine(report);
+            if (markdown is not null)
+            {
+                BenchmarkReport.WriteSection(markdown, Heading, report);
+                Console.WriteLine($"Written to {markdown}.");
+            }
+
+            failed = false;
+            return 0;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("Stopped (interrupted, or over the time budget); every process it started is stopped.");
+            return 130;
+        }
+        finally
+        {
+            await postgres.StopAsync(keepFiles: failed);
+            if (failed)
+            {
+                Console.Error.WriteLine($"Logs kept in {postgres.Root}");
+            }
+        }
+    }
+
+    /// <summary>The seed verb's default dataset, ending now, then the statistics autovacuum would gather after a bulk load.</summary>
+    private static async Task<(SeedOptions Options, long Rows)> SeedAsync(DurablePostgres postgres, CancellationToken cancellationToken)
+    {
+        await postgres.CreateDatabaseAsync(Database, cancellationToken);
+        var connectionString = postgres.ConnectionString(Database);
+        await new MistyMigrator(connectionString, NullLogger.Instance).MigrateAsync(cancellationToken);
+        var options = new SeedOptions().EndingAt(DateTime.UtcNow);
+        await using var database = MistyDatabase.CreateDataSource(connectionString);
+        Console.WriteLine("Seeding the demo dataset ...");
+        var seeded = await new DemoDataSeeder(database).SeedAsync(options, cancellationToken);
+        await using (var analyze = database.CreateCommand("ANALYZE"))
+        {
+            await analyze.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        Console.WriteLine($"Seeded {seeded.TotalRows:N0} rows in {seeded.Elapsed.TotalSeconds:0} s.");
+        return (options, seeded.TotalRows);
+    }
+
+    private static async Task<string> BusiestGenreAsync(DurablePostgres postgres, CancellationToken cancellationToken)
+    {
+        await using var database = NpgsqlDataSource.Create(postgres.ConnectionString(Database));
+        await using var command = database.CreateCommand(
+            "SELECT g.name FROM albums a JOIN genres g ON g.genre_id = a.genre_id GROUP BY g.name ORDER BY count(*) DESC, g.name LIMIT 1");
+        return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>Three unmeasured requests, then <paramref name="requests"/> one after another: the latency one person sees.</summary>
+    private static async Task<(double P50, double P99, double Max)> MeasureAsync(HttpClient http, string path, int requests, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            using var warm = await http.GetAsync(path, cancellationToken);
+            warm.EnsureSuccessStatusCode();
+        }
+
+        var times = new List<double>(requests);
+        for (var i = 0; i < requests; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var response = await http.GetAsync(path, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            response.EnsureSuccessStatusCode();
+            times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        times.Sort();
+        return (Percentile(times, 0.50), Percentile(times, 0.99), times[^1]);
+    }
+
+    private static double Percentile(List<double> sorted, double share) =>
+        sorted[Math.Clamp((int)Math.Ceiling(share * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    private static string Render(string[] args, string machine, SeedOptions seeded, long rows, int requests,
+        List<(string Name, string Path, double P50, double P99, double Max)> results)
+    {
+        var text = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        text.AppendLine(inv, $"Machine: {machine}. Shared with other work: compare figures of one run with each other.");
+        text.AppendLine();
+        text.AppendLine(inv, $"Command: `{BenchmarkReport.Command("reports", args)}`");
+        text.AppendLine();
+        text.AppendLine(inv, $"Data: the seed verb's defaults ({seeded.Albums:N0} albums, {seeded.Customers:N0} customers, {seeded.OrderCount:N0} orders over {seeded.Days} days ending now; {rows:N0} rows in all), then `ANALYZE`. ");
+        text.AppendLine(inv, $"Each request: 3 unmeasured, then {requests} one after another from a staff client on the same machine (time to the whole answer). Target: {TargetMs:0} ms.");
+        text.AppendLine();
+        text.AppendLine("| request | p50 ms | p99 ms | max ms | within target |");
+        text.AppendLine("| --- | ---: | ---: | ---: | --- |");
+        foreach (var (name, path, p50, p99, max) in results)
+        {
+            text.AppendLine(inv, $"| {name} (`{path.Split('?')[0]}`) | {p50:0.0} | {p99:0.0} | {max:0.0} | {(p99 <= TargetMs ? "yes" : "no")} |");
+        }
+
+        return text.ToString().TrimEnd();
+    }
+}
