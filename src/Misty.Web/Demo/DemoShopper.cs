@@ -201,7 +201,7 @@ internal sealed class DemoShopper(DemoShop shop, DemoPopulation population, Rand
 
         using var session = await SignInAsync(customer);
         var (rating, text) = DemoScripts.Review(random, album.Title);
-        await session.Client.PostApiReviewsAsync(new CreateReviewRequest { CustomerId = customer.CustomerId, AlbumId = album.AlbumId, Rating = rating, ReviewText = text },
+        await session.Client.CreateReviewAsync(new CreateReviewRequest { CustomerId = customer.CustomerId, AlbumId = album.AlbumId, Rating = rating, ReviewText = text },
             cancellationToken);
         stats.Count("review.posted");
     }
