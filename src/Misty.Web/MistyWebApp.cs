@@ -12,6 +12,7 @@ using Misty.Web.Customers;
 using Misty.Web.Dashboard;
 using Misty.Web.Forecasting;
 using Misty.Web.Health;
+using Misty.Web.Insights;
 using Misty.Web.Integrations;
 using Misty.Web.Inventory;
 using Misty.Web.Knowledge;
@@ -84,6 +85,7 @@ public static class MistyWebApp
         builder.Services.AddMistyKnowledge(database, builder.Configuration);
         builder.Services.AddMistyAgents(builder.Configuration);
         builder.Services.AddReplenishmentWeb();
+        builder.Services.AddInsightsWeb();
 
         var app = builder.Build();
         app.UseMistyHttpHardening();
@@ -117,6 +119,7 @@ public static class MistyWebApp
         app.MapAuditApi();
         app.MapForecastApi();
         app.MapReplenishmentApi();
+        app.MapInsightsApi();
         app.MapKnowledgeApi();
         app.MapNotificationsApi();
         app.MapWebhooksApi();

@@ -27,6 +27,7 @@ public static class AgentsSetup
         services.AddAgentPlugin<WorkflowsPlugin>("workflows");
         services.AddAgentPlugin<ActionsPlugin>("actions");
         services.AddAgentPlugin<KnowledgePlugin>("knowledge");
+        services.AddAgentPlugin<InsightsPlugin>("insights");
         services.AddDashboardEvent<ApprovalRequested>(MistyStreams.Agents);
         services.AddAgentMcp();
         services.AddAgentChat();

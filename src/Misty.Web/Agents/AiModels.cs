@@ -24,16 +24,16 @@ public sealed class PostgresAiModelStore(NpgsqlDataSource database) : IAiModelSt
     private const string Columns = "config_id, model_provider, model_name, endpoint, api_key_protected, (model_parameters->>'temperature')::float8, active, updated_at";
 
     public async Task<AiModelConfig?> ActiveAsync(CancellationToken cancellationToken) =>
-        await ReadAsync($"SELECT {Columns} FROM ai_model_config WHERE active", cancellationToken) is [var active, ..] ? active : null;
+        await ReadAsync($"SELECT {Columns} FROM ai_model_config WHERE active AND model_kind = 'chat'", cancellationToken) is [var active, ..] ? active : null;
 
     public Task<IReadOnlyList<AiModelConfig>> ListAsync(CancellationToken cancellationToken) =>
-        ReadAsync($"SELECT {Columns} FROM ai_model_config ORDER BY updated_at DESC LIMIT 100", cancellationToken);
+        ReadAsync($"SELECT {Columns} FROM ai_model_config WHERE model_kind = 'chat' ORDER BY updated_at DESC LIMIT 100", cancellationToken);
 
     public async Task<AiModelConfig> ActivateAsync(AiModelConfig config, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var off = new NpgsqlCommand("UPDATE ai_model_config SET active = false WHERE active", connection, transaction))
+        await using (var off = new NpgsqlCommand("UPDATE ai_model_config SET active = false WHERE active AND model_kind = 'chat'", connection, transaction))
         {
             await off.ExecuteNonQueryAsync(cancellationToken);
         }

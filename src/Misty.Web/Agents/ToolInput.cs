@@ -66,6 +66,9 @@ public sealed partial class ToolInput
             : Fail<TEnum?>(field, $"One of: {Names<TEnum>()}.", null);
     }
 
+    /// <summary>A fact the tool looked up rather than an argument (e.g. that accepting changes a price), for the approval policy and the audit.</summary>
+    public void Fact(string field, object? value) => _arguments[field] = value;
+
     public void Require(bool valid, string field, string reason)
     {
         if (!valid)

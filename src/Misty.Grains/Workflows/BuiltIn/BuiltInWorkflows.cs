@@ -23,6 +23,7 @@ public static class BuiltInWorkflows
     public static readonly Guid DemandForecastRefresh = StableIds.From("misty-workflow:demand-forecast-refresh");
     public static readonly Guid CustomerRecommendationRefresh = StableIds.From("misty-workflow:customer-recommendation-refresh");
     public static readonly Guid ReplenishmentRun = StableIds.From("misty-workflow:replenishment-run");
+    public static readonly Guid InsightsRefresh = StableIds.From("misty-workflow:insights-refresh");
 
     public static IReadOnlyList<(Guid WorkflowId, WorkflowDefinition Definition)> All { get; } =
     [
@@ -95,6 +96,13 @@ public static class BuiltInWorkflows
             ReplenishmentRunPlan.PlanKey,
             WorkflowTriggerType.Schedule,
             new TriggerConfig(Cron: "45 4 * * *", TimeZone: "UTC"),
+            Enabled: true)),
+        (InsightsRefresh, new WorkflowDefinition(
+            "Merchandising insights",
+            "Raises pricing, promotion and customer win-back insights for managers to accept, dismiss or schedule, after the forecasts and recommendations are fresh.",
+            InsightsRefreshPlan.PlanKey,
+            WorkflowTriggerType.Schedule,
+            new TriggerConfig(Cron: "15 5 * * *", TimeZone: "UTC"),
             Enabled: true)),
     ];
 }

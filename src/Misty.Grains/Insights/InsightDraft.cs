@@ -1,0 +1,70 @@
+namespace Misty.Grains.Insights;
+
+/// <summary>The ai_recommendations types this engine raises (reorder lines are the replenishment planner's).</summary>
+public static class InsightTypes
+{
+    public const string Pricing = "pricing";
+    public const string Promotion = "promotion";
+    public const string Customer = "customer";
+    public const string Reorder = "reorder";
+
+    public static readonly IReadOnlyList<string> All = [Reorder, Promotion, Pricing, Customer];
+
+    /// <summary>How long a raised insight stands (and a dismissed one keeps its reason from being raised again).</summary>
+    public static TimeSpan Lifetime(string type) => type == Customer ? TimeSpan.FromDays(21) : TimeSpan.FromDays(14);
+}
+
+/// <summary>The ai_recommendations.status values; an insight is open while pending.</summary>
+public static class InsightStatuses
+{
+    public const string Pending = "pending";
+    public const string Accepted = "accepted";
+    public const string Dismissed = "dismissed";
+    public const string Scheduled = "scheduled";
+
+    public static readonly IReadOnlyList<string> All = [Pending, Accepted, Dismissed, Scheduled];
+}
+
+/// <summary>
+/// An insight the rules raise: one per subject (album or customer) and type. <paramref name="Reason"/> says which rule
+/// fired (e.g. "sells_out"); <paramref name="Metadata"/> holds the numbers behind the sentence.
+/// </summary>
+/// <param name="SuggestedPrice">For pricing insights: the price accepting it sets.</param>
+public sealed record InsightDraft(
+    string Type,
+    Guid EntityId,
+    string Reason,
+    string Recommendation,
+    string Insight,
+    int Confidence,
+    string Impact,
+    IReadOnlyDictionary<string, object?> Metadata,
+    DateTimeOffset ExpiresAt,
+    decimal? SuggestedPrice = null);
+
+/// <summary>Shared arithmetic of the rules.</summary>
+internal static class InsightMath
+{
+    public static int Confidence(double value) => (int)Math.Clamp(Math.Round(value), 0, 100);
+
+    /// <summary>A shelf price: whole dollars less a cent from $2 up, else cents.</summary>
+    public static decimal ShelfPrice(decimal amount) =>
+        amount >= 2m ? Math.Max(Math.Round(amount, MidpointRounding.AwayFromZero) - 0.01m, 0.99m) : Math.Round(amount, 2, MidpointRounding.AwayFromZero);
+
+    public static string Money(decimal amount) => amount.ToString("$#,##0.00", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static double? Days(DateTimeOffset? from, DateTimeOffset now) => from is { } at ? Math.Max((now - at).TotalDays, 0) : null;
+
+    /// <summary>The median of the values, or null for none.</summary>
+    public static decimal? Median(IReadOnlyList<decimal> values)
+    {
+        if (values.Count == 0)
+        {
+            return null;
+        }
+
+        var sorted = values.Order().ToArray();
+        var middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : Math.Round((sorted[middle - 1] + sorted[middle]) / 2m, 2);
+    }
+}
