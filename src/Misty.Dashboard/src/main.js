@@ -10,6 +10,7 @@ import { createAudit } from './views/audit.js';
 import { createCaseDetail } from './views/case-detail.js';
 import { createCaseBoard } from './views/cases.js';
 import { createCustomerDetail, createCustomers } from './views/customers.js';
+import { createInsights } from './views/insights.js';
 import { createInventory } from './views/inventory.js';
 import { createLogin } from './views/login.js';
 import { createOrderDetail, createOrders } from './views/orders.js';
@@ -24,6 +25,7 @@ const routes = {
   orders: { title: 'Orders', create: (root, app) => createOrders(root, app) },
   customers: { title: 'Customers', create: (root, app) => createCustomers(root, app) },
   workflows: { title: 'Workflows', create: (root, app) => createWorkflows(root, app) },
+  insights: { title: 'Insights', create: (root, app) => createInsights(root, app) },
   reports: { title: 'Reports', roles: ['manager', 'admin'], create: (root, app) => createReports(root, app) },
   audit: { title: 'Audit log', roles: ['admin'], create: (root, app) => createAudit(root, app) },
   agents: { title: 'Agent actions', create: (root, app) => createAgentActions(root, app) },

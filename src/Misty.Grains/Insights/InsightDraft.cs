@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Misty.Grains.Insights;
 
 /// <summary>The ai_recommendations types this engine raises (reorder lines are the replenishment planner's).</summary>
@@ -47,11 +49,21 @@ internal static class InsightMath
 {
     public static int Confidence(double value) => (int)Math.Clamp(Math.Round(value), 0, 100);
 
-    /// <summary>A shelf price: whole dollars less a cent from $2 up, else cents.</summary>
-    public static decimal ShelfPrice(decimal amount) =>
-        amount >= 2m ? Math.Max(Math.Round(amount, MidpointRounding.AwayFromZero) - 0.01m, 0.99m) : Math.Round(amount, 2, MidpointRounding.AwayFromZero);
+    /// <summary>The highest shelf price (whole dollars less a cent) at or under the amount; under a dollar, the amount in cents.</summary>
+    public static decimal ShelfPriceAtMost(decimal amount) =>
+        amount < 1m ? Math.Round(amount, 2, MidpointRounding.ToZero) : Math.Floor(amount + 0.01m) - 0.01m;
 
-    public static string Money(decimal amount) => amount.ToString("$#,##0.00", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The lowest shelf price (whole dollars less a cent) at or over the amount.</summary>
+    public static decimal ShelfPriceAtLeast(decimal amount) => Math.Max(Math.Ceiling(amount + 0.01m) - 0.01m, 0.99m);
+
+    public static string Percent(decimal share) => Percent((double)share);
+
+    public static string Percent(double share) => Math.Round(share * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
+
+    /// <summary>Sentences are the same on every machine, whatever its culture.</summary>
+    public static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    public static string Money(decimal amount) => amount.ToString("$#,##0.00", CultureInfo.InvariantCulture);
 
     public static double? Days(DateTimeOffset? from, DateTimeOffset now) => from is { } at ? Math.Max((now - at).TotalDays, 0) : null;
 

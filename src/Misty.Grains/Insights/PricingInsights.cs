@@ -67,13 +67,12 @@ public sealed class PricingInsights(PricingPolicy policy)
         if (album.SoldLast30 >= policy.SellsOutUnits && album.OnHand - album.Reserved <= 0 && sinceLastSale <= policy.SellsOutWithinDays)
         {
             var ceiling = value is { } v ? v * policy.SellsOutValueCeiling : decimal.MaxValue;
-            var suggested = ShelfPrice(Math.Min(album.Price * (1 + policy.SellsOutRaise), ceiling));
+            var suggested = ShelfPriceAtMost(Math.Min(album.Price * (1 + policy.SellsOutRaise), ceiling));
             if (suggested > album.Price)
             {
                 return Draft(album, "sells_out", suggested, comparable, comparables, now,
                     50 + (10 * Math.Min(album.SoldLast30, 4)) + (value is null ? 0 : 5),
-                    $"{Describe(album)} sold {album.SoldLast30} in 30 days and is out of stock at {Money(album.Price)}" +
-                    $"{(album.Views > 0 ? $" with {album.Views} views" : "")}: raise it to {Money(suggested)} for the next copies.");
+                    Text($"{Describe(album)} sold {album.SoldLast30} in 30 days and is out of stock at {Money(album.Price)}{Viewed(album)}: raise it to {Money(suggested)} for the next copies."));
             }
         }
 
@@ -82,18 +81,16 @@ public sealed class PricingInsights(PricingPolicy policy)
             var gap = (double)((album.Price - estimate) / estimate);
             if (gap <= -policy.ValueGap)
             {
-                var suggested = ShelfPrice(estimate);
+                var suggested = ShelfPriceAtMost(estimate);
                 return Draft(album, "below_value", suggested, comparable, comparables, now, 60 + Math.Min(30, -gap * 60),
-                    $"{Describe(album)} is priced {Money(album.Price)}, {-gap:P0} under its estimated value of {Money(estimate)}" +
-                    $"{Comparing(comparable)}: raise it to {Money(suggested)}.");
+                    $"{Describe(album)} is priced {Money(album.Price)}, {Percent(-gap)} under its estimated value of {Money(estimate)}{Comparing(comparable)}: raise it to {Money(suggested)}.");
             }
 
             if (gap >= policy.ValueGap && album.SoldLast90 == 0 && album.OnHand > 0)
             {
-                var suggested = ShelfPrice(estimate);
+                var suggested = ShelfPriceAtMost(estimate);
                 return Draft(album, "above_value", suggested, comparable, comparables, now, 55 + Math.Min(30, gap * 40),
-                    $"{Describe(album)} is priced {Money(album.Price)}, {gap:P0} over its estimated value of {Money(estimate)}, " +
-                    $"and has not sold in 90 days: lower it to {Money(suggested)}.");
+                    $"{Describe(album)} is priced {Money(album.Price)}, {Percent(gap)} over its estimated value of {Money(estimate)}, and has not sold in 90 days: lower it to {Money(suggested)}.");
             }
         }
 
@@ -101,12 +98,11 @@ public sealed class PricingInsights(PricingPolicy policy)
         if (album.OnHand > 0 && idleDays >= policy.NotSellingDays && stockedDays >= policy.NotSellingDays)
         {
             var floor = album.Cost is { } cost ? cost * (1 + policy.MinimumMargin) : 0m;
-            var suggested = ShelfPrice(Math.Max(album.Price * (1 - policy.NotSellingCut), floor));
+            var suggested = Math.Max(ShelfPriceAtMost(album.Price * (1 - policy.NotSellingCut)), ShelfPriceAtLeast(floor));
             if (suggested < album.Price)
             {
                 return Draft(album, "not_selling", suggested, comparable, comparables, now, 45 + Math.Min(35, (idleDays - policy.NotSellingDays) / 6),
-                    $"{Describe(album)} has not sold in {idleDays:0} days at {Money(album.Price)} with {album.OnHand} on hand" +
-                    $"{Comparing(comparable)}: lower it to {Money(suggested)}.");
+                    Text($"{Describe(album)} has not sold in {idleDays:0} days at {Money(album.Price)} with {album.OnHand} on hand{Comparing(comparable)}: lower it to {Money(suggested)}."));
             }
         }
 
@@ -144,6 +140,8 @@ public sealed class PricingInsights(PricingPolicy policy)
 
     private static string Describe(AlbumFacts album) =>
         $"{(album.IsRare ? "Rare " : "")}{album.Title} by {album.Artist}{(album.Condition is { } grade ? $" ({grade})" : "")}";
+
+    private static string Viewed(AlbumFacts album) => album.Views > 0 ? Text($" and {album.Views} views") : "";
 
     private static string Comparing(decimal? comparable) => comparable is { } price ? $" (comparable records: {Money(price)})" : "";
 }

@@ -58,11 +58,11 @@ public sealed class PromotionInsights(PromotionPolicy policy)
         var promoted = baseline * (1 + (policy.Elasticity * (double)discount));
         var expectedUnits = Math.Min(available, Math.Round(promoted * policy.Weeks, 1));
         var extraUnits = Math.Max(0, Math.Round(expectedUnits - Math.Min(available, weekly * policy.Weeks), 1));
-        var promotionPrice = ShelfPrice(album.Price * (1 - discount));
+        var promotionPrice = ShelfPriceAtMost(album.Price * (1 - discount));
         if (album.Cost is { } cost && promotionPrice < cost)
         {
             // Never below what it cost: a clearance at a loss is a person's call, not a suggestion.
-            promotionPrice = ShelfPrice(cost);
+            promotionPrice = ShelfPriceAtLeast(cost);
             discount = album.Price > 0 ? Math.Round(1 - (promotionPrice / album.Price), 2) : 0;
             if (discount <= 0)
             {
@@ -94,12 +94,12 @@ public sealed class PromotionInsights(PromotionPolicy policy)
             ["assumedElasticity"] = policy.Elasticity,
         };
         var why = reason == "slow_mover"
-            ? $"has not sold in 90 days after {daysInStock:0} days in stock"
-            : $"holds {(double.IsInfinity(cover) ? "no" : cover.ToString("0", System.Globalization.CultureInfo.InvariantCulture))} weeks of cover at {weekly:0.#} a week";
-        var insight = $"{album.Title} by {album.Artist} {why} ({available} available, {Money(tiedUp)} tied up): " +
-            $"{discount:P0} off for {policy.Weeks} weeks should sell about {expectedUnits:0.#} ({extraUnits:0.#} more than without it).";
+            ? Text($"has not sold in 90 days after {daysInStock:0} days in stock")
+            : Text($"holds {cover:0} weeks of cover at {weekly:0.#} a week");
+        var insight = Text($"{album.Title} by {album.Artist} {why} ({available} available, {Money(tiedUp)} tied up): ") +
+            Text($"{Percent(discount)} off for {policy.Weeks} weeks should sell about {expectedUnits:0.#} ({extraUnits:0.#} more than without it).");
         return new InsightDraft(InsightTypes.Promotion, album.AlbumId, reason,
-            $"Promote {album.Sku} at {Money(promotionPrice)} ({discount:P0} off) for {policy.Weeks} weeks.", insight, Confidence(confidence), impact,
+            Text($"Promote {album.Sku} at {Money(promotionPrice)} ({Percent(discount)} off) for {policy.Weeks} weeks."), insight, Confidence(confidence), impact,
             metadata, now + InsightTypes.Lifetime(InsightTypes.Promotion));
     }
 }

@@ -68,8 +68,8 @@ public sealed class WinBackInsights(WinBackPolicy policy)
         var confidence = 45 + Math.Min(25, 5 * (customer.Orders - 1)) + Math.Min(20, 10 * ((since / lapseAfter) - 1));
         var who = vip ? "VIP collector" : "Regular";
         var offer = customer.TopAlbumTitle is { } title ? $"{title}{(customer.TopAlbumArtist is { } artist ? $" by {artist}" : "")}" : null;
-        var insight = $"{who} {customer.Name} ({Money(customer.LifetimeValue)} over {customer.Orders} orders) usually buys every {usualGap:0} days " +
-            $"and has not for {since:0}: {(offer is null ? "send a win-back offer" : $"win them back with {offer}")}.";
+        var insight = Text($"{who} {customer.Name} ({Money(customer.LifetimeValue)} over {customer.Orders} orders) usually buys every {usualGap:0} days ") +
+            Text($"and has not for {since:0}: {(offer is null ? "send a win-back offer" : $"win them back with {offer}")}.");
         var metadata = new Dictionary<string, object?>
         {
             ["reason"] = "lapsing",
@@ -85,7 +85,7 @@ public sealed class WinBackInsights(WinBackPolicy policy)
             ["recommendedAlbum"] = offer,
         };
         return new InsightDraft(InsightTypes.Customer, customer.CustomerId, "lapsing",
-            $"Send {customer.Name} a {policy.OfferDiscount:P0} win-back offer{(offer is null ? "" : $" featuring {offer}")}.", insight,
+            $"Send {customer.Name} a {Percent(policy.OfferDiscount)} win-back offer{(offer is null ? "" : $" featuring {offer}")}.", insight,
             Confidence(confidence), impact, metadata, now + InsightTypes.Lifetime(InsightTypes.Customer));
     }
 }
