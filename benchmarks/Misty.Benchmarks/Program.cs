@@ -12,6 +12,7 @@ var modes = new Dictionary<string, (string Description, Func<string[], int> Run)
     ["forecast"] = ("Demand forecast: rolling-origin MASE and interval coverage on the retail data, next to naive, moving-average, SES and Croston baselines.", Misty.Benchmarks.Forecast.ForecastBenchmark.Run),
     ["replenishment"] = ("Replenishment policy: the plan against a static min/max rule of the same average stock, replaying 26 weeks of demo and retail sales.", Misty.Benchmarks.Replenishment.ReplenishmentBenchmark.Run),
     ["recommend"] = ("Recommender: hit rate@10 and recall@10 on held-out months of real retail purchases, next to three baselines; verb speed.", Misty.Benchmarks.Recommendations.RecommendBenchmark.Run),
+    ["workflows"] = ("Every built-in workflow run by hand on the demo data (segment refresh twice), recommendation reads p50/p99 and the recompute of every list.", Misty.Benchmarks.Workflows.WorkflowsBenchmark.Run),
 };
 
 if (args.Length == 0 || !modes.TryGetValue(args[0], out var mode))
