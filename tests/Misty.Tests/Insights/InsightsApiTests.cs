@@ -82,6 +82,14 @@ public sealed class InsightsApiTests(PostgresFixture postgres)
         Assert.Equal(0L, await TestSql.ScalarAsync<long>(connectionString, "SELECT count(*) FROM ai_recommendations WHERE status = 'pending'"));
         Assert.Equal("misty-insights", await TestSql.ScalarAsync<string>(connectionString,
             "SELECT model_name FROM ai_model_config WHERE model_kind = 'engine' AND model_name = 'misty-insights'"));
+
+        // The engine's entry stands beside the one active chat model: neither displaces the other.
+        using var admin = await node.CreateStaffClientAsync();
+        var chat = await admin.PutAsJsonAsync("/api/ai/models", new { provider = "custom", modelName = "llama3.1", endpoint = "http://127.0.0.1:11434/v1" });
+        Assert.Equal(HttpStatusCode.OK, chat.StatusCode);
+        await engine.RunAsync(default);
+        Assert.Equal("llama3.1", await TestSql.ScalarAsync<string>(connectionString, "SELECT string_agg(model_name, ',') FROM ai_model_config WHERE active AND model_kind = 'chat'"));
+        Assert.Equal("llama3.1", (await admin.GetFromJsonAsync<JsonElement>("/api/ai/models")).EnumerateArray().Single().GetProperty("modelName").GetString());
     }
 
     [Fact]
