@@ -41,7 +41,7 @@ public sealed class PromotionInsights(PromotionPolicy policy)
         if (available >= policy.SlowMoverUnits && album.SoldLast90 == 0 && daysInStock >= policy.SlowMoverDays)
         {
             (reason, discount) = ("slow_mover", policy.SlowMoverDiscount);
-            confidence = 50 + Math.Min(30, (daysInStock - policy.SlowMoverDays) / 10) + (album.ForecastNext4Weeks is < 1 ? 10 : 0);
+            confidence = 50 + Math.Min(30, (daysInStock - policy.SlowMoverDays) / 10) + (album.ForecastNext4Weeks is < 1.0 ? 10 : 0);
         }
         else if (available >= policy.OverstockUnits && weekly > 0 && cover > policy.OverstockWeeks)
         {

@@ -1,6 +1,7 @@
 using Misty.Grains.Audit;
 using Misty.Grains.Insights;
 using Misty.Web.Catalog;
+using Npgsql;
 
 namespace Misty.Web.Insights;
 
@@ -14,25 +15,24 @@ public sealed class InsightDecisions(InsightStore store, IAuditLog audit, TimePr
         IReadOnlyDictionary<string, object?>? auditDetails, CancellationToken cancellationToken)
     {
         var priceBefore = default(decimal?);
-        var decision = await store.DecideAsync(recommendationId, status, scheduledFor, actor, clock.GetUtcNow(),
-            status == InsightStatuses.Accepted
-                ? async (connection, transaction, row) =>
-                {
-                    if (row.Type != InsightTypes.Pricing)
-                    {
-                        return null;
-                    }
+        async Task<string?> SetPriceAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, InsightRow row)
+        {
+            if (row.Type != InsightTypes.Pricing)
+            {
+                return null;
+            }
 
-                    if (row.EntityId is not { } albumId || row.SuggestedPrice() is not { } price)
-                    {
-                        return "The insight names no album and price to set.";
-                    }
+            if (row.EntityId is not { } albumId || row.SuggestedPrice() is not { } price)
+            {
+                return "The insight names no album and price to set.";
+            }
 
-                    priceBefore = await AlbumCatalog.ChangePriceAsync(connection, transaction, albumId, price, cancellationToken);
-                    return priceBefore is null ? $"Album {albumId} is no longer in the catalogue." : null;
-                }
-                : null,
-            cancellationToken);
+            priceBefore = await AlbumCatalog.ChangePriceAsync(connection, transaction, albumId, price, cancellationToken);
+            return priceBefore is null ? $"Album {albumId} is no longer in the catalogue." : null;
+        }
+
+        var apply = status == InsightStatuses.Accepted ? new Func<NpgsqlConnection, NpgsqlTransaction, InsightRow, Task<string?>>(SetPriceAsync) : null;
+        var decision = await store.DecideAsync(recommendationId, status, scheduledFor, actor, clock.GetUtcNow(), apply, cancellationToken);
         if (decision is not { Result: DecisionResult.Decided, Row: { } row })
         {
             return decision;
