@@ -11,6 +11,7 @@ namespace Misty.Grains.Workflows.BuiltIn;
 /// refresh notices. The rule is first applied to every customer's projected rows at once (<see cref="SegmentDrift"/>);
 /// only the customers whose segment, status or score would move are woken, and each grain re-derives it from its own
 /// state, stores it and projects it. Safe to repeat: a customer whose figures have not moved is not written again.
+/// A run with the input <c>{"all": true}</c> wakes every customer instead (each grain still writes only what moved).
 /// </summary>
 public sealed class CustomerSegmentRefreshPlan(IGrainFactory grains, NpgsqlDataSource database, TimeProvider clock) : IWorkflowPlan
 {
@@ -27,8 +28,9 @@ public sealed class CustomerSegmentRefreshPlan(IGrainFactory grains, NpgsqlDataS
     private async Task<StepResult> RefreshAsync(StepContext context)
     {
         var now = clock.GetUtcNow();
+        var all = context.InputAs<SegmentRefreshInput>()?.All ?? false;
         var customers = await SegmentDrift.ReadAsync(database, context.Cancellation);
-        var due = customers.Where(customer => SegmentDrift.IsDue(customer, now)).Select(customer => customer.CustomerId).ToList();
+        var due = customers.Where(customer => all || SegmentDrift.IsDue(customer, now)).Select(customer => customer.CustomerId).ToList();
         var changed = 0;
         foreach (var page in due.Chunk(PageSize))
         {
@@ -41,3 +43,6 @@ public sealed class CustomerSegmentRefreshPlan(IGrainFactory grains, NpgsqlDataS
             new { customers = customers.Count, due = due.Count, changed });
     }
 }
+
+/// <param name="All">Wake every customer, not only those whose rows say their segment moved.</param>
+public sealed record SegmentRefreshInput(bool All = false);
