@@ -49,6 +49,11 @@ internal static class InsightMath
 {
     public static int Confidence(double value) => (int)Math.Clamp(Math.Round(value), 0, 100);
 
+    /// <summary>The most pressing drafts (impact, then confidence): a night's list a person can work through.</summary>
+    public static IReadOnlyList<InsightDraft> Top(IEnumerable<InsightDraft> drafts, int max) =>
+        [.. drafts.OrderBy(draft => draft.Impact switch { "high" => 0, "medium" => 1, _ => 2 }).ThenByDescending(draft => draft.Confidence)
+            .ThenBy(draft => draft.EntityId).Take(max)];
+
     /// <summary>The highest shelf price (whole dollars less a cent) at or under the amount; under a dollar, the amount in cents.</summary>
     public static decimal ShelfPriceAtMost(decimal amount) =>
         amount < 1m ? Math.Round(amount, 2, MidpointRounding.ToZero) : Math.Floor(amount + 0.01m) - 0.01m;

@@ -51,7 +51,7 @@ public sealed class PricingInsights(PricingPolicy policy)
             }
         }
 
-        return drafts;
+        return Top(drafts, policy.MaxPerRun);
     }
 
     private static bool Collectible(AlbumFacts album) => album.IsRare || album.EstimatedValue is > 0;
@@ -150,6 +150,9 @@ public sealed class PricingInsights(PricingPolicy policy)
 public sealed record PricingPolicy
 {
     public static PricingPolicy Default { get; } = new();
+
+    /// <summary>At most this many a night, the most pressing first.</summary>
+    public int MaxPerRun { get; init; } = 100;
 
     /// <summary>A price this far from the estimated value (as a share of it) is worth a look.</summary>
     public double ValueGap { get; init; } = 0.25;

@@ -26,7 +26,7 @@ public sealed class PromotionInsights(PromotionPolicy policy)
             }
         }
 
-        return drafts;
+        return Top(drafts, policy.MaxPerRun);
     }
 
     private InsightDraft? Assess(AlbumFacts album, DateTimeOffset now)
@@ -108,6 +108,9 @@ public sealed class PromotionInsights(PromotionPolicy policy)
 public sealed record PromotionPolicy
 {
     public static PromotionPolicy Default { get; } = new();
+
+    /// <summary>At most this many a night, the most pressing first.</summary>
+    public int MaxPerRun { get; init; } = 100;
 
     public int SlowMoverUnits { get; init; } = 2;
     public double SlowMoverDays { get; init; } = 90;

@@ -42,7 +42,7 @@ public sealed class WinBackInsights(WinBackPolicy policy)
             }
         }
 
-        return drafts;
+        return Top(drafts, policy.MaxPerRun);
     }
 
     private InsightDraft? Assess(CustomerFacts customer, DateTimeOffset now)
@@ -94,6 +94,9 @@ public sealed class WinBackInsights(WinBackPolicy policy)
 public sealed record WinBackPolicy
 {
     public static WinBackPolicy Default { get; } = new();
+
+    /// <summary>At most this many a night, the most pressing first.</summary>
+    public int MaxPerRun { get; init; } = 200;
 
     public double GapMultiple { get; init; } = 2;
     public double MinimumDays { get; init; } = 60;

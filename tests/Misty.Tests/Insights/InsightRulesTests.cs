@@ -93,6 +93,18 @@ public sealed class InsightRulesTests
     }
 
     [Fact]
+    public void A_night_raises_at_most_its_cap_the_most_pressing_first()
+    {
+        var small = Album(price: 20m, rare: false, onHand: 2, stockedDaysAgo: 150, cost: 10m);
+        var large = Album(price: 20m, rare: false, onHand: 60, stockedDaysAgo: 150, cost: 10m);
+        var capped = new PromotionInsights(PromotionPolicy.Default with { MaxPerRun = 1 });
+
+        var draft = Assert.Single(capped.Raise([small, large], new HashSet<Guid>(), Now));
+
+        Assert.Equal((large.AlbumId, "high"), (draft.EntityId, draft.Impact));
+    }
+
+    [Fact]
     public void A_promotion_never_prices_below_cost()
     {
         var thin = Album(price: 20m, rare: false, onHand: 4, stockedDaysAgo: 150, cost: 18m);
