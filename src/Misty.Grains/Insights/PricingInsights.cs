@@ -141,7 +141,7 @@ public sealed class PricingInsights(PricingPolicy policy)
     private static string Describe(AlbumFacts album) =>
         $"{(album.IsRare ? "Rare " : "")}{album.Title} by {album.Artist}{(album.Condition is { } grade ? $" ({grade})" : "")}";
 
-    private static string Viewed(AlbumFacts album) => album.Views > 0 ? Text($" and {album.Views} views") : "";
+    private static string Viewed(AlbumFacts album) => album.Views > 0 ? Text($" ({album.Views} views in 90 days)") : "";
 
     private static string Comparing(decimal? comparable) => comparable is { } price ? $" (comparable records: {Money(price)})" : "";
 }
