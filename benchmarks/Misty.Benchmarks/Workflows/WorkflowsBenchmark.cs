@@ -138,16 +138,28 @@ public static class WorkflowsBenchmark
         using var started = await http.PostAsJsonAsync($"/api/workflows/{workflowId}/run", input, cancellationToken);
         started.EnsureSuccessStatusCode();
         var executionId = (await started.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("executionId").GetGuid();
+        var transient = 0;
         while (clock.Elapsed < RunLimit)
         {
-            var run = await http.GetFromJsonAsync<JsonElement>($"/api/executions/{executionId}", cancellationToken);
+            using var answer = await http.GetAsync($"/api/executions/{executionId}", cancellationToken);
+            if (answer.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable)
+            {
+                // A node this busy may answer a read 503 (retry later), which is what a client does.
+                transient++;
+                await Task.Delay(100, cancellationToken);
+                continue;
+            }
+
+            answer.EnsureSuccessStatusCode();
+            var run = await answer.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
             var status = run.GetProperty("status").GetString()!;
             if (!string.Equals(status, "running", StringComparison.OrdinalIgnoreCase))
             {
                 var wall = clock.Elapsed;
                 var log = run.GetProperty("executionLog").EnumerateArray().Select(entry => entry.TryGetProperty("message", out var message) ? message.GetString() : null)
                     .LastOrDefault(message => message is not null);
-                return (status, wall, run.TryGetProperty("errorMessage", out var error) && error.ValueKind == JsonValueKind.String ? error.GetString()! : log ?? "");
+                var summary = run.TryGetProperty("errorMessage", out var error) && error.ValueKind == JsonValueKind.String ? error.GetString()! : log ?? "";
+                return (status, wall, transient == 0 ? summary : $"{summary} ({transient} status read(s) answered 503 meanwhile)");
             }
 
             await Task.Delay(100, cancellationToken);
