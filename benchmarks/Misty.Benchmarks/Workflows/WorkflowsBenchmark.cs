@@ -41,7 +41,8 @@ public static class WorkflowsBenchmark
             };
         }
 
-        var report = RunAsync(args, seed, reads, clients, CancellationToken.None).GetAwaiter().GetResult();
+        // Like the seed verb (and ./run.sh): the history runs up to now, so today's refresh sees yesterday's segments.
+        var report = RunAsync(args, seed.EndingAt(DateTime.UtcNow), reads, clients, CancellationToken.None).GetAwaiter().GetResult();
         Console.WriteLine(report);
         if (markdown is not null)
         {
