@@ -24,8 +24,16 @@ public sealed class InsightsRefreshPlan(InsightsEngine engine) : IWorkflowPlan
             $"{run.Raised} new, {run.Refreshed} refreshed, {run.Expired} expired, in {run.Elapsed.TotalSeconds:F1} s.",
             new
             {
-                run.Albums, run.Customers, run.Pricing, run.Promotion, run.WinBack, run.Raised, run.Refreshed, run.Expired,
-                idleSignalPrecision = run.IdleSignalPrecision, seconds = run.Elapsed.TotalSeconds,
+                run.Albums,
+                run.Customers,
+                run.Pricing,
+                run.Promotion,
+                run.WinBack,
+                run.Raised,
+                run.Refreshed,
+                run.Expired,
+                idleSignalPrecision = run.IdleSignalPrecision,
+                seconds = run.Elapsed.TotalSeconds,
             });
     }
 }
