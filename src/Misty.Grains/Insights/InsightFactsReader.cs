@@ -95,26 +95,27 @@ public sealed class InsightFactsReader(NpgsqlDataSource database)
     }
 
     /// <summary>
-    /// The offline check of the "not selling" signal the pricing and promotion rules lean on: of the albums that had
-    /// stock 90 days ago and no sale in the <paramref name="idleDays"/> before, the share that then sold nothing in the
-    /// 90 days that followed. Null when no album qualified.
+    /// The offline check of the "not selling" signal the pricing and promotion rules lean on: of the albums stocked
+    /// before the window and without a sale in the <paramref name="idleDays"/> up to 90 days ago, the share that then
+    /// sold nothing in the 90 days that followed. Null when no album qualified.
     /// </summary>
     public async Task<(double Precision, int Albums)?> IdleSignalBacktestAsync(DateTimeOffset now, int idleDays, CancellationToken cancellationToken)
     {
+        // One pass over the sales since the idle window opened, aggregated per album, rather than a lookup per album.
         await using var command = database.CreateCommand("""
-            WITH sales AS (
-                SELECT i.album_id, o.order_date FROM order_items i JOIN orders o ON o.order_id = i.order_id
-                WHERE o.status <> 'cancelled' AND o.order_date <= @now),
+            WITH sold AS (
+                SELECT i.album_id, bool_or(o.order_date < @origin) AS sold_before, bool_or(o.order_date >= @origin) AS sold_after
+                FROM order_items i JOIN orders o ON o.order_id = i.order_id
+                WHERE o.status <> 'cancelled' AND o.order_date <= @now AND o.order_date >= @origin - make_interval(days => @idle)
+                GROUP BY i.album_id),
+            stocked AS (
+                SELECT DISTINCT v.album_id FROM inventory_transactions t JOIN inventory v ON v.inventory_id = t.inventory_id
+                WHERE t.created_at < @origin - make_interval(days => @idle)),
             flagged AS (
-                SELECT a.album_id FROM albums a
-                WHERE a.deleted_at IS NULL AND a.created_at < @origin - make_interval(days => @idle)
-                  AND EXISTS (SELECT 1 FROM inventory_transactions t JOIN inventory v ON v.inventory_id = t.inventory_id
-                              WHERE v.album_id = a.album_id AND t.created_at < @origin - make_interval(days => @idle))
-                  AND NOT EXISTS (SELECT 1 FROM sales s WHERE s.album_id = a.album_id
-                                  AND s.order_date >= @origin - make_interval(days => @idle) AND s.order_date < @origin))
-            SELECT count(*)::int, count(*) FILTER (WHERE NOT EXISTS (
-                SELECT 1 FROM sales s WHERE s.album_id = f.album_id AND s.order_date >= @origin))::int
-            FROM flagged f
+                SELECT coalesce(s.sold_after, false) AS sold_after
+                FROM albums a JOIN stocked k ON k.album_id = a.album_id LEFT JOIN sold s ON s.album_id = a.album_id
+                WHERE a.deleted_at IS NULL AND a.created_at < @origin - make_interval(days => @idle) AND NOT coalesce(s.sold_before, false))
+            SELECT count(*)::int, count(*) FILTER (WHERE NOT sold_after)::int FROM flagged
             """);
         command.Parameters.AddWithValue("now", now);
         command.Parameters.AddWithValue("origin", now.AddDays(-90));
