@@ -13,6 +13,7 @@ public static class MistyStreams
     public const string Metrics = "metrics";
     public const string Agents = "agents";
     public const string Replenishment = "replenishment";
+    public const string Insights = "insights";
 
     /// <summary>
     /// The key of each namespace's feed of events about all its entities (e.g. every LowStock, every CaseChanged),

@@ -6,10 +6,6 @@ internal static class DbValues
     public const string RoleManager = "manager";
     public const string RoleStaff = "staff";
 
-    public const string CustomerActive = "active";
-    public const string CustomerInactive = "inactive";
-    public const string CustomerVip = "vip";
-
     public const string ChannelInStore = "in-store";
     public const string ChannelOnline = "online";
     public const string ChannelPhone = "phone";
@@ -38,11 +34,6 @@ internal static class DbValues
     public const string StockSale = "sale";
     public const string StockAdjustment = "adjustment";
     public const string StockReturn = "return";
-
-    public const string SegmentVip = "vip_collector";
-    public const string SegmentRegular = "regular_enthusiast";
-    public const string SegmentCasual = "casual_buyer";
-    public const string SegmentNew = "new_customer";
 
     public const string CasePending = "pending";
     public const string CaseInProgress = "in_progress";

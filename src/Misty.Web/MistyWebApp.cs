@@ -14,6 +14,7 @@ using Misty.Web.Dashboard;
 using Misty.Web.Demo;
 using Misty.Web.Forecasting;
 using Misty.Web.Health;
+using Misty.Web.Insights;
 using Misty.Web.Integrations;
 using Misty.Web.Inventory;
 using Misty.Web.Knowledge;
@@ -87,6 +88,7 @@ public static class MistyWebApp
         builder.Services.AddMistyAgents(builder.Configuration);
         builder.Services.AddReplenishmentWeb();
         builder.Services.AddMistyDemoTraffic(builder.Configuration);
+        builder.Services.AddInsightsWeb();
 
         var app = builder.Build();
         app.UseMistyHttpHardening();
@@ -121,6 +123,7 @@ public static class MistyWebApp
         app.MapAuditApi();
         app.MapForecastApi();
         app.MapReplenishmentApi();
+        app.MapInsightsApi();
         app.MapKnowledgeApi();
         app.MapNotificationsApi();
         app.MapWebhooksApi();

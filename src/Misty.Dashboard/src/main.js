@@ -11,6 +11,7 @@ import { createCaseDetail } from './views/case-detail.js';
 import { createCaseBoard } from './views/cases.js';
 import { createCustomerDetail, createCustomers } from './views/customers.js';
 import { createFraudReview } from './views/fraud-review.js';
+import { createInsights } from './views/insights.js';
 import { createInventory } from './views/inventory.js';
 import { createKnowledge } from './views/knowledge.js';
 import { createLogin } from './views/login.js';
@@ -30,6 +31,7 @@ const routes = {
   customers: { title: 'Customers', create: (root, app) => createCustomers(root, app) },
   workflows: { title: 'Workflows', create: (root, app) => createWorkflows(root, app) },
   knowledge: { title: 'Knowledge', create: (root, app) => createKnowledge(root, app) },
+  insights: { title: 'Insights', create: (root, app) => createInsights(root, app) },
   reports: { title: 'Reports', roles: ['manager', 'admin'], create: (root, app) => createReports(root, app) },
   audit: { title: 'Audit log', roles: ['admin'], create: (root, app) => createAudit(root, app) },
   agents: { title: 'Agent actions', create: (root, app) => createAgentActions(root, app) },

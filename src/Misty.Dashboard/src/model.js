@@ -1,7 +1,7 @@
 // What the dashboard knows, from the dashboard snapshot and events, and from the stock of the albums it watches.
 import { DashboardFeeds } from './live/live-client.js';
 
-const lists = ['LowStock', 'FraudAlert', 'CaseChanged', 'WorkflowProgress', 'ReorderChanged'];
+const lists = ['LowStock', 'FraudAlert', 'CaseChanged', 'WorkflowProgress', 'ReorderChanged', 'InsightChanged'];
 
 export class DashboardModel {
   /** Event names the server forwards, and the sections its snapshot holds. */

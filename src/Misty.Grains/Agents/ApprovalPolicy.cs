@@ -14,6 +14,8 @@ public sealed record ApprovalOptions
     public bool HoldRefunds { get; init; } = true;
     /// <summary>Approving a reorder worth more than this (in the store's currency) is held.</summary>
     public decimal ReorderValueAbove { get; init; } = 500m;
+    /// <summary>Accepting an insight that changes an album's price is held.</summary>
+    public bool HoldPriceChanges { get; init; } = true;
     /// <summary>A held call not decided within this time expires and is never executed.</summary>
     public TimeSpan ExpiresAfter { get; init; } = TimeSpan.FromHours(24);
     /// <summary>
@@ -42,6 +44,8 @@ public sealed class ApprovalPolicy(ApprovalOptions options)
             "Approving a reorder whose value is not known (no supplier price) needs a manager's approval.",
         "approve_reorder" when Number(arguments, "totalValue") > options.ReorderValueAbove =>
             $"Approving a reorder worth more than {options.ReorderValueAbove.ToString(CultureInfo.InvariantCulture)} needs a manager's approval.",
+        "accept_insight" when options.HoldPriceChanges && arguments.TryGetValue("changesPrice", out var changes) && changes is true =>
+            "Accepting an insight that changes a price needs a manager's approval.",
         _ => null,
     };
 

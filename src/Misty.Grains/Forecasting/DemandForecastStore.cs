@@ -118,10 +118,10 @@ public sealed class DemandForecastStore(NpgsqlDataSource database)
         const string Sql = """
             WITH updated AS (
                 UPDATE ai_model_config SET model_parameters = @parameters, accuracy_score = @accuracy, active = true
-                WHERE model_name = @name RETURNING 1
+                WHERE model_name = @name AND model_kind = 'engine' RETURNING 1
             )
-            INSERT INTO ai_model_config (model_name, model_provider, model_parameters, accuracy_score)
-            SELECT @name, 'custom', @parameters, @accuracy WHERE NOT EXISTS (SELECT 1 FROM updated)
+            INSERT INTO ai_model_config (model_name, model_provider, model_kind, model_parameters, accuracy_score)
+            SELECT @name, 'custom', 'engine', @parameters, @accuracy WHERE NOT EXISTS (SELECT 1 FROM updated)
             """;
         await using var command = database.CreateCommand(Sql);
         command.Parameters.AddWithValue("name", ModelConfigName);

@@ -5,6 +5,7 @@ using Misty.Grains.Audit;
 using Misty.Grains.Cases;
 using Misty.Grains.Customers;
 using Misty.Grains.Dashboard;
+using Misty.Grains.Insights;
 using Misty.Grains.Interfaces;
 using Misty.Grains.Interfaces.Inventory;
 using Misty.Grains.Inventory;
@@ -57,6 +58,7 @@ public static class MistySiloBuilderExtensions
         silo.AddMistyCases(database);
         silo.AddMistyWorkflows(database);
         silo.AddMistyRecommendations(database);
+        silo.AddMistyInsights(database);
         return silo;
     }
 

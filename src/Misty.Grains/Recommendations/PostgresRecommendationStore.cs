@@ -167,9 +167,9 @@ public sealed class PostgresRecommendationStore(NpgsqlDataSource database)
             """
             WITH updated AS (
                 UPDATE ai_model_config SET model_parameters = @parameters::jsonb, accuracy_score = @accuracy, active = true
-                WHERE model_name = @name RETURNING config_id)
-            INSERT INTO ai_model_config (model_name, model_provider, model_parameters, accuracy_score)
-            SELECT @name, 'custom', @parameters::jsonb, @accuracy WHERE NOT EXISTS (SELECT 1 FROM updated)
+                WHERE model_name = @name AND model_kind = 'engine' RETURNING config_id)
+            INSERT INTO ai_model_config (model_name, model_provider, model_kind, model_parameters, accuracy_score)
+            SELECT @name, 'custom', 'engine', @parameters::jsonb, @accuracy WHERE NOT EXISTS (SELECT 1 FROM updated)
             """);
         command.Parameters.AddWithValue("name", modelName);
         command.Parameters.AddWithValue("parameters", parametersJson);

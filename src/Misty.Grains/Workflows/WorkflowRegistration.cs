@@ -35,7 +35,9 @@ public static class WorkflowRegistration
         services.AddSingleton<IWorkflowPlan, ReservationRecordRetentionPlan>();
         services.AddSingleton(new RowKeys(database));
         services.AddSingleton<IWorkflowPlan, CaseSlaSweepPlan>();
-        services.AddSingleton<IWorkflowPlan, CustomerSegmentRefreshPlan>();
+        // The grains' own clock, not the workflow clock: the check must ask what the grains will answer.
+        services.AddSingleton<IWorkflowPlan>(provider =>
+            new CustomerSegmentRefreshPlan(provider.GetRequiredService<IGrainFactory>(), database, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IWorkflowPlan, FraudReviewPlan>();
         services.AddSingleton(new Forecasting.DemandForecastStore(database));
         services.AddSingleton<IWorkflowPlan, DemandForecastRefreshPlan>();

@@ -29,6 +29,7 @@ public static class AgentsSetup
         services.AddAgentPlugin<ActionsPlugin>("actions");
         services.AddAgentPlugin<KnowledgePlugin>("knowledge");
         services.AddAgentPlugin<ReplenishmentPlugin>("replenishment");
+        services.AddAgentPlugin<InsightsPlugin>("insights");
         services.AddDashboardEvent<ApprovalRequested>(MistyStreams.Agents);
         services.AddAgentMcp();
         services.AddAgentChat();

@@ -20,32 +20,31 @@ public interface IAiModelStore
 }
 
 /// <summary>
-/// The chat models among ai_model_config's rows, marked <c>model_parameters.purpose = 'chat'</c>: the table also records
+/// The chat models among ai_model_config's rows, marked <c>model_kind = 'chat'</c>: the table also records
 /// Misty's own models (the demand forecaster, the recommender), which are never a chat model and keep their own flag.
 /// </summary>
 public sealed class PostgresAiModelStore(NpgsqlDataSource database) : IAiModelStore
 {
     private const string Columns = "config_id, model_provider, model_name, endpoint, api_key_protected, (model_parameters->>'temperature')::float8, active, updated_at";
-    private const string IsChat = "model_parameters->>'purpose' = 'chat'";
 
     public async Task<AiModelConfig?> ActiveAsync(CancellationToken cancellationToken) =>
-        await ReadAsync($"SELECT {Columns} FROM ai_model_config WHERE active AND {IsChat}", cancellationToken) is [var active, ..] ? active : null;
+        await ReadAsync($"SELECT {Columns} FROM ai_model_config WHERE active AND model_kind = 'chat'", cancellationToken) is [var active, ..] ? active : null;
 
     public Task<IReadOnlyList<AiModelConfig>> ListAsync(CancellationToken cancellationToken) =>
-        ReadAsync($"SELECT {Columns} FROM ai_model_config WHERE {IsChat} ORDER BY updated_at DESC LIMIT 100", cancellationToken);
+        ReadAsync($"SELECT {Columns} FROM ai_model_config WHERE model_kind = 'chat' ORDER BY updated_at DESC LIMIT 100", cancellationToken);
 
     public async Task<AiModelConfig> ActivateAsync(AiModelConfig config, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var off = new NpgsqlCommand($"UPDATE ai_model_config SET active = false WHERE active AND {IsChat}", connection, transaction))
+        await using (var off = new NpgsqlCommand("UPDATE ai_model_config SET active = false WHERE active AND model_kind = 'chat'", connection, transaction))
         {
             await off.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await using var insert = new NpgsqlCommand($"""
             INSERT INTO ai_model_config (config_id, model_provider, model_name, endpoint, api_key_protected, model_parameters, active)
-            VALUES (@id, @provider, @name, @endpoint, @key, jsonb_strip_nulls(jsonb_build_object('purpose', 'chat', 'temperature', @temperature::float8)), true)
+            VALUES (@id, @provider, @name, @endpoint, @key, jsonb_strip_nulls(jsonb_build_object('temperature', @temperature::float8)), true)
             RETURNING {Columns}
             """, connection, transaction);
         insert.Parameters.AddWithValue("id", config.ConfigId);

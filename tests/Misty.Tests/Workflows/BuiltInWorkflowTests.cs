@@ -61,8 +61,9 @@ public sealed class BuiltInWorkflowTests(PostgresFixture postgres)
         var first = await RunAsync(cluster.Client, refresh);
         var second = await RunAsync(cluster.Client, refresh);
 
-        Assert.Equal("{\"customers\":1,\"changed\":1}", first.Steps.Single().Output);
-        Assert.Equal("{\"customers\":1,\"changed\":0}", second.Steps.Single().Output);
+        Assert.Equal("{\"customers\":1,\"due\":1,\"changed\":1}", first.Steps.Single().Output);
+        // Its rows may not show the change yet (they are projected just after), so it may be due again; it changes nothing.
+        Assert.EndsWith(",\"changed\":0}", second.Steps.Single().Output, StringComparison.Ordinal);
         Assert.True(await TestAlbums.EventuallyAsync(async () =>
             await TestSql.ScalarAsync<string>(connectionString, "SELECT status::text FROM customers WHERE customer_id = @customer", ("customer", lapsed)) == "inactive"));
         Assert.Equal("casual_buyer,vip_collector", await TestSql.ScalarAsync<string>(connectionString,

@@ -17,6 +17,8 @@ export const DashboardFeeds = Object.freeze({
   // A line's version grows by one per change, but lines leave the snapshot once received or dismissed.
   ReorderChanged: { key: (event) => event.reorderId, contiguous: false },
   ReorderQueued: { key: (event) => event.reorderId, contiguous: false },
+  // An insight's version grows by one per change; decided and expired ones leave the snapshot.
+  InsightChanged: { key: (event) => event.recommendationId, contiguous: false },
 });
 
 const entityKey = (name, event) => `${name}:${DashboardFeeds[name].key(event)}`;

@@ -24,6 +24,7 @@ public static class BuiltInWorkflows
     public static readonly Guid CustomerRecommendationRefresh = StableIds.From("misty-workflow:customer-recommendation-refresh");
     public static readonly Guid ReplenishmentRun = StableIds.From("misty-workflow:replenishment-run");
     public static readonly Guid CaseReplyDrafts = StableIds.From("misty-workflow:case-reply-drafts");
+    public static readonly Guid InsightsRefresh = StableIds.From("misty-workflow:insights-refresh");
 
     public static IReadOnlyList<(Guid WorkflowId, WorkflowDefinition Definition)> All { get; } =
     [
@@ -104,6 +105,13 @@ public static class BuiltInWorkflows
             WorkflowTriggerType.Event,
             new TriggerConfig(Stream: MistyStreams.Cases, Event: "CaseChanged", Condition: "version == 1"),
             Enabled: false)),
+        (InsightsRefresh, new WorkflowDefinition(
+            "Merchandising insights",
+            "Raises pricing, promotion and customer win-back insights for managers to accept, dismiss or schedule, after the forecasts and recommendations are fresh.",
+            InsightsRefreshPlan.PlanKey,
+            WorkflowTriggerType.Schedule,
+            new TriggerConfig(Cron: "15 5 * * *", TimeZone: "UTC"),
+            Enabled: true)),
     ];
 }
 

@@ -1,14 +1,19 @@
+using Misty.Grains.Customers;
 using Misty.Grains.Interfaces.Customers;
 using Misty.Grains.Workflows.Engine;
+using Npgsql;
 
 namespace Misty.Grains.Workflows.BuiltIn;
 
 /// <summary>
-/// Customer segment refresh: every customer's grain re-derives its segment, status and preferred genre as of today.
-/// Orders move a customer's segment as they happen; time moves it too (a VIP who stops buying drifts towards casual),
-/// and only a refresh notices. Safe to repeat: a customer whose figures have not moved is not written again.
+/// Customer segment refresh: re-derives each customer's segment, status and preferred genre as of today. Orders move a
+/// customer's segment as they happen; time moves it too (a VIP who stops buying drifts towards casual), and only a
+/// refresh notices. The rule is first applied to every customer's projected rows at once (<see cref="SegmentDrift"/>);
+/// only the customers whose segment, status or score would move are woken, and each grain re-derives it from its own
+/// state, stores it and projects it. Safe to repeat: a customer whose figures have not moved is not written again.
+/// A run with the input <c>{"all": true}</c> wakes every customer instead (each grain still writes only what moved).
 /// </summary>
-public sealed class CustomerSegmentRefreshPlan(IGrainFactory grains, RowKeys keys) : IWorkflowPlan
+public sealed class CustomerSegmentRefreshPlan(IGrainFactory grains, NpgsqlDataSource database, TimeProvider clock) : IWorkflowPlan
 {
     public const string PlanKey = "customer-segment-refresh";
 
@@ -16,23 +21,28 @@ public sealed class CustomerSegmentRefreshPlan(IGrainFactory grains, RowKeys key
     // database connections (its state and its rows), so a page stays well inside the connection pool.
     private const int PageSize = 32;
 
-    private const string Customers =
-        "SELECT customer_id FROM customers WHERE deleted_at IS NULL AND customer_id > @after ORDER BY customer_id LIMIT @limit";
-
     public string Key => PlanKey;
 
     public IReadOnlyList<WorkflowStep> Steps => [WorkflowStep.Action("refresh-segments", RefreshAsync)];
 
     private async Task<StepResult> RefreshAsync(StepContext context)
     {
-        var (customers, changed) = (0, 0);
-        await foreach (var page in keys.PagesAsync(Customers, PageSize, context.Cancellation))
+        var now = clock.GetUtcNow();
+        var all = context.InputAs<SegmentRefreshInput>()?.All ?? false;
+        var customers = await SegmentDrift.ReadAsync(database, context.Cancellation);
+        var due = customers.Where(customer => all || SegmentDrift.IsDue(customer, now)).Select(customer => customer.CustomerId).ToList();
+        var changed = 0;
+        foreach (var page in due.Chunk(PageSize))
         {
+            context.Cancellation.ThrowIfCancellationRequested();
             var outcomes = await Task.WhenAll(page.Select(customerId => grains.GetGrain<ICustomerGrain>(customerId).RefreshSegmentAsync()));
-            customers += outcomes.Length;
             changed += outcomes.Count(outcome => outcome);
         }
 
-        return new StepResult($"Refreshed {customers} customer(s); {changed} changed.", new { customers, changed });
+        return new StepResult($"Checked {customers.Count} customer(s); {due.Count} due, {changed} changed.",
+            new { customers = customers.Count, due = due.Count, changed });
     }
 }
+
+/// <param name="All">Wake every customer, not only those whose rows say their segment moved.</param>
+public sealed record SegmentRefreshInput(bool All = false);
