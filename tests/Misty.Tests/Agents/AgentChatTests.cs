@@ -22,7 +22,7 @@ public sealed class AgentChatTests(PostgresFixture postgres)
 
         // Misty's own models are recorded in the same table, active: none of them is a chat model.
         await TestSql.ExecuteAsync(connectionString,
-            "INSERT INTO ai_model_config (model_name, model_provider, accuracy_score) VALUES ('Misty demand forecaster', 'custom', 80), ('misty-recommender', 'custom', 30)");
+            "INSERT INTO ai_model_config (model_name, model_provider, model_kind, accuracy_score) VALUES ('Misty demand forecaster', 'custom', 'engine', 80), ('misty-recommender', 'custom', 'engine', 30)");
         var unconfigured = await clerk.PostAsJsonAsync("/api/agents/chat", new { message = "hi" });
         Assert.Equal(HttpStatusCode.ServiceUnavailable, unconfigured.StatusCode);
         Assert.Contains("PUT /api/ai/models", await unconfigured.Content.ReadAsStringAsync());

@@ -70,7 +70,7 @@ public sealed class WorkflowsApiTests(PostgresFixture postgres)
 
         // The built-in workflows are defined as the silo starts.
         var listed = await admin.GetFromJsonAsync<JsonElement>("/api/workflows");
-        Assert.Equal(["Case SLA sweep", "Customer recommendation refresh", "Customer segment refresh", "Daily metrics roll-up", "Demand forecast refresh", "Expired-reservation sweep", "Fraud review", "Low-stock reorder", "Replenishment run", "Reply drafts for new cases", "Reservation record retention"],
+        Assert.Equal(["Case SLA sweep", "Customer recommendation refresh", "Customer segment refresh", "Daily metrics roll-up", "Demand forecast refresh", "Expired-reservation sweep", "Fraud review", "Low-stock reorder", "Merchandising insights", "Replenishment run", "Reply drafts for new cases", "Reservation record retention"],
             listed.EnumerateArray().Select(workflow => workflow.GetProperty("name").GetString()));
         var rollup = await staff.GetFromJsonAsync<JsonElement>($"/api/workflows/{BuiltInWorkflows.DailyMetricsRollup}");
         Assert.Equal(("schedule", "15 0 * * *"), (rollup.GetProperty("triggerType").GetString(), rollup.GetProperty("triggerConfig").GetProperty("cron").GetString()));
