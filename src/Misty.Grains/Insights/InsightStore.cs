@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Misty.Grains.Interfaces.Insights;
+using Misty.Persistence;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -136,33 +137,21 @@ public sealed class InsightStore(NpgsqlDataSource database, InsightNotices notic
         const string Where = """
             WHERE (@type::text IS NULL OR x.recommendation_type::text = @type) AND (@status::text IS NULL OR x.status::text = @status)
             """;
-        await using var batch = database.CreateBatch();
-        var count = new NpgsqlBatchCommand($"SELECT count(*) FROM ai_recommendations x {Where}");
-        var rows = new NpgsqlBatchCommand($"""
+        var (items, total) = await database.ReadPageAsync(
+            $"FROM ai_recommendations x {Where}",
+            $"""
             SELECT {Columns} FROM ai_recommendations x {Where}
             ORDER BY x.status = 'pending' DESC, x.impact, x.confidence_score DESC NULLS LAST, x.created_at DESC, x.recommendation_id
-            LIMIT @limit OFFSET @offset
-            """);
-        foreach (var command in new[] { count, rows })
-        {
-            command.Parameters.AddWithValue("type", NpgsqlDbType.Text, (object?)type ?? DBNull.Value);
-            command.Parameters.AddWithValue("status", NpgsqlDbType.Text, (object?)status ?? DBNull.Value);
-        }
-
-        rows.Parameters.AddWithValue("limit", pageSize);
-        rows.Parameters.AddWithValue("offset", (long)(page - 1) * pageSize);
-        batch.BatchCommands.Add(count);
-        batch.BatchCommands.Add(rows);
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        var total = reader.GetInt64(0);
-        await reader.NextResultAsync(cancellationToken);
-        var items = new List<InsightRow>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            items.Add(Read(reader, 0));
-        }
-
+            """,
+            parameters =>
+            {
+                parameters.AddWithValue("type", NpgsqlDbType.Text, (object?)type ?? DBNull.Value);
+                parameters.AddWithValue("status", NpgsqlDbType.Text, (object?)status ?? DBNull.Value);
+            },
+            page,
+            pageSize,
+            reader => Read(reader, 0),
+            cancellationToken);
         return (items, total);
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Misty.Grains.Audit;
+using Misty.Persistence;
 using Misty.Web.Api;
 using Misty.Web.Security;
 using Npgsql;

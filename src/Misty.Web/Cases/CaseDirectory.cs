@@ -1,5 +1,6 @@
 using System.Text;
 using Misty.Grains.Interfaces.Cases;
+using Misty.Persistence;
 using Misty.Web.Api;
 using Npgsql;
 

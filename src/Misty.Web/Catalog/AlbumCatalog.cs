@@ -1,3 +1,4 @@
+using Misty.Persistence;
 using Misty.Web.Api;
 using Npgsql;
 using NpgsqlTypes;

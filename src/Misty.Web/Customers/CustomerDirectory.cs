@@ -1,5 +1,6 @@
 using Misty.Grains.Interfaces.Cases;
 using Misty.Grains.Interfaces.Customers;
+using Misty.Persistence;
 using Misty.Web.Api;
 using Npgsql;
 using NpgsqlTypes;

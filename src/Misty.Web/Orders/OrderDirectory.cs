@@ -1,5 +1,6 @@
 using Misty.Grains.Interfaces.Cases;
 using Misty.Grains.Interfaces.Orders;
+using Misty.Persistence;
 using Misty.Web.Api;
 using Npgsql;
 using NpgsqlTypes;

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Misty.Web.Api;
+namespace Misty.Persistence;
 
 /// <summary>One page of a list endpoint's rows and the count of every row that matches, in one database round trip.</summary>
 public static class PagedRows
