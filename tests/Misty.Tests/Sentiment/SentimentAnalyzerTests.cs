@@ -304,7 +304,8 @@ public class SentimentAnalyzerTests
         var (sixteenth, whole) = (Text(count / 16), Text(count));
         var scores = Analyzer.Analyze(whole);
 
-        var ratio = Fastest(sixteenth, whole);
+        // The best of three measurements: a burst of other work on a shared machine can slow all five runs of one.
+        var ratio = Enumerable.Range(0, 3).Select(_ => Fastest(sixteenth, whole)).Min();
 
         Assert.True(ratio < 64, $"{shape}: sixteen times the input took {ratio:0.0} times as long");
         Assert.InRange(scores.Compound, -1, 1);
