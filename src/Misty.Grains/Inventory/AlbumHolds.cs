@@ -7,23 +7,30 @@ namespace Misty.Grains.Inventory;
 /// only the expiry index (<see cref="InventoryState.Expiry"/>: units and holds per whole second of expiry); each hold's
 /// detail lives in its reservation's insert-only record, and how it ended (or a new expiry) in its album-hold row
 /// (<see cref="AlbumHoldRow"/>), each written in the same transaction as the index. This class keeps the holds this
-/// activation knows in memory; a hold it does not know is loaded from those rows first (<see cref="Load"/>).
+/// activation knows in memory; a hold it does not know is loaded from those rows first (<see cref="Load"/>). Memory is
+/// bounded too: beyond <see cref="OpenKept"/> open holds, the oldest stored ones are let go (and expired ones as soon as
+/// they are stored), so a flash sale's million buyers cost the album a million rows, not a million entries in memory.
 /// </summary>
-public sealed class AlbumHolds(InventoryState state, TimeProvider clock)
+/// <param name="openKept">How many stored open holds memory keeps; see <see cref="OpenKept"/>.</param>
+public sealed class AlbumHolds(InventoryState state, TimeProvider clock, int openKept = AlbumHolds.OpenKept)
 {
     /// <summary>How many ended holds stay in memory once their end is stored; a later question reads the rows.</summary>
     public const int EndedKept = 4_096;
 
-    private readonly Dictionary<Guid, OpenHold> _open = [];
-    /// <summary>Which holds expire in each second, so an expiring bucket drops its holds from memory without a scan.</summary>
-    private readonly Dictionary<long, List<Guid>> _byBucket = [];
+    /// <summary>How many open holds stay in memory once stored; a release or commit of an older one reads its rows.</summary>
+    public const int OpenKept = 100_000;
+
+    private readonly Dictionary<Guid, (OpenHold Hold, long Sequence)> _open = [];
+    /// <summary>Holds in the order memory took them in; an entry whose hold ended or moved since is skipped.</summary>
+    private readonly Queue<(long Sequence, Guid ReservationId)> _openOrder = new();
+    private long _openSequence;
     private readonly Dictionary<Guid, HoldStatus> _ended = [];
     private readonly Queue<(long Sequence, Guid ReservationId)> _endedOrder = new();
     private long _endSequence;
     private List<(Guid ReservationId, AlbumHoldRow Row)> _rows = [];
 
-    /// <summary>Ends made so far; a write that began at this mark stores every end before it.</summary>
-    public long EndMark => _endSequence;
+    /// <summary>Changes made so far; a write that began at this mark stores every hold, end and move before it.</summary>
+    public (long Ends, long Opens) Mark => (_endSequence, _openSequence);
 
     public int OpenInMemory => _open.Count;
 
@@ -85,10 +92,15 @@ public sealed class AlbumHolds(InventoryState state, TimeProvider clock)
         : null;
 
     public bool IsOpen(Guid reservationId, out OpenHold hold) =>
-        _open.TryGetValue(reservationId, out hold) && hold.ExpiresAt > clock.GetUtcNow();
+        Tracks(reservationId, out hold) && hold.ExpiresAt > clock.GetUtcNow();
 
     /// <summary>A hold in memory, expired or not.</summary>
-    public bool Tracks(Guid reservationId, out OpenHold hold) => _open.TryGetValue(reservationId, out hold);
+    public bool Tracks(Guid reservationId, out OpenHold hold)
+    {
+        var found = _open.TryGetValue(reservationId, out var entry);
+        hold = entry.Hold;
+        return found;
+    }
 
     /// <summary>
     /// Album-hold rows changed since the last write began (an end, or a new expiry): the next write stores them with the
@@ -111,7 +123,8 @@ public sealed class AlbumHolds(InventoryState state, TimeProvider clock)
     /// <summary>Takes an open hold out of the index; <paramref name="how"/> null leaves no ended entry (an undo).</summary>
     public OpenHold Remove(Guid reservationId, HoldStatus? how)
     {
-        _open.Remove(reservationId, out var hold);
+        _open.Remove(reservationId, out var entry);
+        var hold = entry.Hold;
         Count(hold.At, -hold.Quantity, -1);
         if (how is { } status)
         {
@@ -128,7 +141,7 @@ public sealed class AlbumHolds(InventoryState state, TimeProvider clock)
 
     public void Move(Guid reservationId, DateTimeOffset expiresAt)
     {
-        var hold = _open[reservationId];
+        var hold = _open[reservationId].Hold;
         Count(hold.At, -hold.Quantity, -1);
         var moved = hold with { At = expiresAt.ToUnixTimeSeconds() };
         Track(reservationId, moved);
@@ -136,52 +149,54 @@ public sealed class AlbumHolds(InventoryState state, TimeProvider clock)
         _rows.Add((reservationId, new AlbumHoldRow { Status = HoldStatus.Held, ExpiresAt = moved.ExpiresAt }));
     }
 
-    /// <summary>Drops every due bucket from the index, and its holds from memory; returns how many holds expired.</summary>
+    /// <summary>Drops every due bucket from the index; returns how many holds expired. Memory lets them go once stored.</summary>
     public int ExpireDue()
     {
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         var expired = 0;
         while (state.Expiry.Count > 0 && state.Expiry[0].At <= now)
         {
-            var bucket = state.Expiry[0];
+            expired += state.Expiry[0].Holds;
             state.Expiry.RemoveAt(0);
-            expired += bucket.Holds;
-            if (_byBucket.Remove(bucket.At, out var ids))
-            {
-                foreach (var id in ids)
-                {
-                    // A hold moved by an extension is listed under its old second too.
-                    if (_open.TryGetValue(id, out var hold) && hold.At == bucket.At)
-                    {
-                        // Remembered (and let go once stored, like other ends) so a late release needs no read.
-                        _open.Remove(id);
-                        Remember(id, HoldStatus.Expired);
-                    }
-                }
-            }
         }
 
         return expired;
     }
 
-    /// <summary>Lets go of ended entries whose end is stored (made before <paramref name="storedMark"/>), beyond <see cref="EndedKept"/>.</summary>
-    public void ForgetStoredEnds(long storedMark)
+    /// <summary>
+    /// Lets go of what a write that began at <paramref name="stored"/> has stored: ended entries beyond
+    /// <see cref="EndedKept"/>, and the oldest open holds beyond <see cref="OpenKept"/> or expired. Only stored ones, so
+    /// that their rows tell what memory did.
+    /// </summary>
+    public void ForgetStored((long Ends, long Opens) stored)
     {
-        while (_endedOrder.Count > EndedKept && _endedOrder.Peek().Sequence < storedMark)
+        while (_endedOrder.Count > EndedKept && _endedOrder.Peek().Sequence < stored.Ends)
         {
             _ended.Remove(_endedOrder.Dequeue().ReservationId);
+        }
+
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        while (_openOrder.TryPeek(out var oldest) && oldest.Sequence < stored.Opens)
+        {
+            if (_open.TryGetValue(oldest.ReservationId, out var entry) && entry.Sequence == oldest.Sequence)
+            {
+                if (_open.Count <= openKept && entry.Hold.At > now)
+                {
+                    return;
+                }
+
+                _open.Remove(oldest.ReservationId);
+            }
+
+            _openOrder.Dequeue();
         }
     }
 
     private void Track(Guid reservationId, OpenHold hold)
     {
-        _open[reservationId] = hold;
-        if (!_byBucket.TryGetValue(hold.At, out var ids))
-        {
-            _byBucket[hold.At] = ids = [];
-        }
-
-        ids.Add(reservationId);
+        var sequence = _openSequence++;
+        _open[reservationId] = (hold, sequence);
+        _openOrder.Enqueue((sequence, reservationId));
     }
 
     private void Remember(Guid reservationId, HoldStatus status)
@@ -226,7 +241,7 @@ public sealed class AlbumHolds(InventoryState state, TimeProvider clock)
     }
 }
 
-/// <summary>An open album-homed hold in memory: a struct, 48 bytes with its dictionary entry (plus 16 in its bucket's list).</summary>
+/// <summary>An open album-homed hold in memory.</summary>
 /// <param name="At">Its expiry, in whole Unix seconds (the bucket it counts in).</param>
 public readonly record struct OpenHold(int Quantity, long At, long Tag)
 {

@@ -292,7 +292,7 @@ public sealed class InventoryGrain(
     {
         var records = _pendingRecords;
         _pendingRecords = [];
-        var endMark = _book.Homed.EndMark;
+        var mark = _book.Homed.Mark;
         var holdRows = _book.Homed.TakeRows().Select(change => InventoryRows.HoldRow(change.ReservationId, change.Row));
         var snapshot = _book.Snapshot(AlbumId);
         try
@@ -323,7 +323,7 @@ public sealed class InventoryGrain(
         }
 
         _storedSnapshot = snapshot;
-        _book.Homed.ForgetStoredEnds(endMark);
+        _book.Homed.ForgetStored(mark);
         Telemetry.MistyMetrics.OpenHolds(AlbumId, copy.Holds.Count + _book.Homed.Open);
     }
 
