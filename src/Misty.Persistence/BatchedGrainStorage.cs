@@ -33,58 +33,61 @@ public sealed partial class BatchedGrainStorage : IGrainStorage
     /// </summary>
     private const int MaxFlushes = 2;
 
-    /// <summary>
-    /// What <c>WriteToStorageKey</c> does for a write naming no version (insert version 1 unless the row exists), without
-    /// its update branch: a reservation record is such a write, and PostgreSQL set up and ran both branches of the
-    /// general query for each of them. No row back means the key had a record.
-    /// </summary>
-    private const string InsertNewRow =
+    /// <summary>The rows of one kind of write in a flush, as arrays: one statement writes them all.</summary>
+    private const string Rows =
         """
-        INSERT INTO orleansstorage
-            (grainidhash, grainidn0, grainidn1, graintypehash, graintypestring, grainidextensionstring, serviceid,
-             payloadbinary, payloadjson, modifiedon, version)
-        VALUES (@GrainIdHash, @GrainIdN0, @GrainIdN1, @GrainTypeHash, @GrainTypeString, @GrainIdExtensionString, @ServiceId,
-                @PayloadBinary, orleans_payload_jsonb(@PayloadBinary), now(), 1)
-        ON CONFLICT (grainidhash, graintypehash, grainidn0, grainidn1, graintypestring, (coalesce(grainidextensionstring, '')), serviceid)
-            DO NOTHING
-        RETURNING version
+        unnest(@GrainIdHash::integer[], @GrainIdN0::bigint[], @GrainIdN1::bigint[], @GrainTypeHash::integer[],
+               @GrainTypeString::varchar[], @GrainIdExtensionString::varchar[], @GrainStateVersion::integer[], @PayloadBinary::bytea[])
+            WITH ORDINALITY AS w(grainidhash, grainidn0, grainidn1, graintypehash, graintypestring, grainidextensionstring, version, payload, position)
         """;
 
-    /// <summary>A row only its one writer changes (an album's row about a hold): inserted, else overwritten.</summary>
-    private const string UpsertRow =
-        """
+    /// <summary>
+    /// What <c>WriteToStorageKey</c> does for writes naming a version (the common case: every write after a grain's
+    /// first), without its insert branch and the subqueries joining the two. A write missing from the answer found its
+    /// row at another version. The extension is compared as the unique index has it, so each row is an index lookup.
+    /// </summary>
+    private const string UpdateRows =
+        $"""
+        UPDATE orleansstorage AS s
+        SET payloadbinary = w.payload, payloadjson = orleans_payload_jsonb(w.payload), modifiedon = now(), version = s.version + 1
+        FROM {Rows}
+        WHERE s.grainidhash = w.grainidhash AND s.graintypehash = w.graintypehash AND s.grainidn0 = w.grainidn0
+          AND s.grainidn1 = w.grainidn1 AND s.graintypestring = w.graintypestring
+          AND coalesce(s.grainidextensionstring, '') = coalesce(w.grainidextensionstring, '')
+          AND s.serviceid = @ServiceId AND s.version = w.version
+        RETURNING w.position, s.version
+        """;
+
+    /// <summary>
+    /// New rows written with another state (a reservation's record): inserted at version 1 unless the key has a row,
+    /// which stays as it is (what a write naming no version does). A write missing from the answer found a row.
+    /// </summary>
+    private const string InsertRows =
+        $"""
         INSERT INTO orleansstorage
             (grainidhash, grainidn0, grainidn1, graintypehash, graintypestring, grainidextensionstring, serviceid,
              payloadbinary, payloadjson, modifiedon, version)
-        VALUES (@GrainIdHash, @GrainIdN0, @GrainIdN1, @GrainTypeHash, @GrainTypeString, @GrainIdExtensionString, @ServiceId,
-                @PayloadBinary, orleans_payload_jsonb(@PayloadBinary), now(), 1)
+        SELECT grainidhash, grainidn0, grainidn1, graintypehash, graintypestring, grainidextensionstring, @ServiceId,
+               payload, orleans_payload_jsonb(payload), now(), 1
+        FROM {Rows}
+        ON CONFLICT (grainidhash, graintypehash, grainidn0, grainidn1, graintypestring, (coalesce(grainidextensionstring, '')), serviceid)
+            DO NOTHING
+        RETURNING grainidhash, grainidn0, grainidn1, graintypehash, graintypestring, grainidextensionstring, version
+        """;
+
+    /// <summary>Rows only their one writer changes (an album's row about a hold): inserted, else overwritten.</summary>
+    private const string UpsertRows =
+        $"""
+        INSERT INTO orleansstorage
+            (grainidhash, grainidn0, grainidn1, graintypehash, graintypestring, grainidextensionstring, serviceid,
+             payloadbinary, payloadjson, modifiedon, version)
+        SELECT grainidhash, grainidn0, grainidn1, graintypehash, graintypestring, grainidextensionstring, @ServiceId,
+               payload, orleans_payload_jsonb(payload), now(), 1
+        FROM {Rows}
         ON CONFLICT (grainidhash, graintypehash, grainidn0, grainidn1, graintypestring, (coalesce(grainidextensionstring, '')), serviceid)
             DO UPDATE SET payloadbinary = EXCLUDED.payloadbinary, payloadjson = EXCLUDED.payloadjson, modifiedon = now(),
                           version = orleansstorage.version + 1
-        RETURNING version
-        """;
-
-    /// <summary>
-    /// What <c>WriteToStorageKey</c> does for a write naming a version (the common case: every write after a grain's
-    /// first), without its insert branch and the subqueries joining the two, which PostgreSQL set up for every write.
-    /// No row back means the row is not at that version.
-    /// </summary>
-    private const string UpdateRow =
-        """
-        UPDATE orleansstorage
-        SET payloadbinary = @PayloadBinary,
-            payloadjson   = orleans_payload_jsonb(@PayloadBinary),
-            modifiedon    = now(),
-            version       = version + 1
-        WHERE grainidhash = @GrainIdHash
-          AND graintypehash = @GrainTypeHash
-          AND grainidn0 = @GrainIdN0
-          AND grainidn1 = @GrainIdN1
-          AND graintypestring = @GrainTypeString
-          AND grainidextensionstring IS NOT DISTINCT FROM @GrainIdExtensionString
-          AND serviceid = @ServiceId
-          AND version = @GrainStateVersion
-        RETURNING version
+        RETURNING grainidhash, grainidn0, grainidn1, graintypehash, graintypestring, grainidextensionstring, version
         """;
 
     /// <summary>
@@ -225,19 +228,44 @@ public sealed partial class BatchedGrainStorage : IGrainStorage
         await using var transaction = await connection.BeginTransactionAsync();
         await using var batch = new NpgsqlBatch(connection, transaction);
         var writes = groups.SelectMany(group => group.Rows).ToList();
-        foreach (var write in writes)
+        var versions = new int?[writes.Count];
+        var updates = new List<int>();
+        var inserts = new List<int>();
+        var upserts = new List<int>();
+        var singles = new List<int>();
+        for (var i = 0; i < writes.Count; i++)
         {
-            var command = new NpgsqlBatchCommand(write switch
+            (writes[i] switch
             {
-                { InsertOnly: true } => queries.InsertNewRow,
-                { Overwrite: true } => queries.UpsertRow,
-                { Version: null } => queries.Write,
-                _ => queries.UpdateRow,
-            });
-            AddKey(command.Parameters, write.Key);
-            // Every statement takes all parameters in the same order; an insert has no use for the version.
-            AddVersion(command.Parameters, write.Version);
-            command.Parameters.Add(new NpgsqlParameter<byte[]> { NpgsqlDbType = NpgsqlDbType.Bytea, TypedValue = write.Payload });
+                { InsertOnly: true } => inserts,
+                { Overwrite: true } => upserts,
+                { Version: null } => singles,
+                _ => updates,
+            }).Add(i);
+        }
+
+        // A key twice in one statement: an insert-only row after the first finds the first's row; an overwrite wins.
+        var firstInserts = inserts.DistinctBy(i => writes[i].Key).ToList();
+        var lastUpserts = upserts.AsEnumerable().Reverse().DistinctBy(i => writes[i].Key).ToList();
+        // An update answers with each write's position; an insert with the keys it wrote.
+        var statements = new List<(string Sql, List<int> Writes, bool ByPosition)>
+        {
+            (queries.UpdateRows, updates, true), (queries.InsertRows, firstInserts, false), (queries.UpsertRows, lastUpserts, false),
+        };
+        statements.RemoveAll(statement => statement.Writes.Count == 0);
+        foreach (var (sql, rows, _) in statements)
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            AddRows(command.Parameters, [.. rows.Select(i => writes[i])]);
+            batch.BatchCommands.Add(command);
+        }
+
+        foreach (var single in singles)
+        {
+            var command = new NpgsqlBatchCommand(queries.Write);
+            AddKey(command.Parameters, writes[single].Key);
+            AddVersion(command.Parameters, writes[single].Version);
+            command.Parameters.Add(new NpgsqlParameter<byte[]> { NpgsqlDbType = NpgsqlDbType.Bytea, TypedValue = writes[single].Payload });
             batch.BatchCommands.Add(command);
         }
 
@@ -245,21 +273,49 @@ public sealed partial class BatchedGrainStorage : IGrainStorage
         // and planned every write, the bulk of its CPU under the reservation benchmark. Preparing a statement the
         // pooled connection already has prepared costs no round trip.
         await batch.PrepareAsync();
-        var versions = new List<int?>(writes.Count);
         await using (var reader = await batch.ExecuteReaderAsync())
         {
-            do
+            foreach (var (_, rows, byPosition) in statements)
             {
-                versions.Add(await reader.ReadAsync() && !reader.IsDBNull(0) ? reader.GetInt32(0) : null);
+                var stored = new Dictionary<StorageKey, int>();
+                while (await reader.ReadAsync())
+                {
+                    if (byPosition)
+                    {
+                        versions[rows[(int)reader.GetInt64(0) - 1]] = reader.GetInt32(1);
+                    }
+                    else
+                    {
+                        stored[new StorageKey(reader.GetInt32(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt32(3), reader.GetString(4),
+                            reader.IsDBNull(5) ? null : reader.GetString(5))] = reader.GetInt32(6);
+                    }
+                }
+
+                foreach (var i in rows.Where(i => stored.ContainsKey(writes[i].Key)))
+                {
+                    versions[i] = stored[writes[i].Key];
+                }
+
+                await reader.NextResultAsync();
             }
-            while (await reader.NextResultAsync());
+
+            foreach (var single in singles)
+            {
+                versions[single] = await reader.ReadAsync() && !reader.IsDBNull(0) ? reader.GetInt32(0) : null;
+                await reader.NextResultAsync();
+            }
+        }
+
+        foreach (var duplicate in upserts.Except(lastUpserts))
+        {
+            versions[duplicate] = versions[lastUpserts.First(i => writes[i].Key == writes[duplicate].Key)];
         }
 
         var results = new List<int?[]>(groups.Count);
         var offset = 0;
         foreach (var group in groups)
         {
-            var stored = versions.GetRange(offset, group.Rows.Count).ToArray();
+            var stored = versions[offset..(offset + group.Rows.Count)];
             offset += stored.Length;
             if (group.Rows.Count > 1 && !Succeeded(group.Rows[0].Version, stored[0]))
             {
@@ -274,6 +330,23 @@ public sealed partial class BatchedGrainStorage : IGrainStorage
         await transaction.CommitAsync();
         return results;
     }
+
+    /// <summary>The parameters of <see cref="Rows"/>: one array per column, in <see cref="ParameterOrder"/>.</summary>
+    private void AddRows(NpgsqlParameterCollection parameters, List<StateWrite> rows)
+    {
+        parameters.Add(Column(NpgsqlDbType.Integer, rows.Select(row => row.Key.GrainIdHash)));
+        parameters.Add(Column(NpgsqlDbType.Bigint, rows.Select(row => row.Key.N0)));
+        parameters.Add(Column(NpgsqlDbType.Bigint, rows.Select(row => row.Key.N1)));
+        parameters.Add(Column(NpgsqlDbType.Integer, rows.Select(row => row.Key.GrainTypeHash)));
+        parameters.Add(Column(NpgsqlDbType.Varchar, rows.Select(row => row.Key.StateName)));
+        parameters.Add(Column(NpgsqlDbType.Varchar, rows.Select(row => row.Key.Extension)));
+        parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Varchar, TypedValue = _serviceId });
+        parameters.Add(Column(NpgsqlDbType.Integer, rows.Select(row => row.Version)));
+        parameters.Add(Column(NpgsqlDbType.Bytea, rows.Select(row => row.Payload)));
+    }
+
+    private static NpgsqlParameter<T[]> Column<T>(NpgsqlDbType type, IEnumerable<T> values) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Array | type, TypedValue = [.. values] };
 
     private void AddKey(NpgsqlParameterCollection parameters, StorageKey key)
     {
@@ -317,7 +390,7 @@ public sealed partial class BatchedGrainStorage : IGrainStorage
 
         return new Queries(
             Positional(texts["ReadFromStorageKey"]), Positional(texts["WriteToStorageKey"]), Positional(texts["ClearStorageKey"]),
-            Positional(InsertNewRow), Positional(UpdateRow), Positional(UpsertRow));
+            Positional(InsertRows), Positional(UpdateRows), Positional(UpsertRows));
     }
 
     private static string Positional(string sql) => NamedParameter().Replace(sql, name =>
@@ -340,7 +413,7 @@ public sealed partial class BatchedGrainStorage : IGrainStorage
             : throw new InconsistentStateException(
                 $"Version conflict ({operation}): ServiceId={_serviceId} ProviderName={Name} GrainType={stateName} GrainId={grainId} ETag={sent}.");
 
-    private sealed record Queries(string Read, string Write, string Clear, string InsertNewRow, string UpdateRow, string UpsertRow);
+    private sealed record Queries(string Read, string Write, string Clear, string InsertRows, string UpdateRows, string UpsertRows);
 
     private static bool Succeeded(int? sent, int? stored) => stored is { } version && version != sent;
 
