@@ -102,6 +102,61 @@ public sealed class ClusterOnPostgresTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_key_twice_in_one_write_is_inserted_once_and_overwritten_by_the_last()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        await using var database = MistyDatabase.CreateDataSource(connectionString);
+        await using var cluster = await PostgresCluster.StartAsync(database, connectionString);
+        var batched = BatchedStorage(cluster, database);
+        var (owner, once, overwritten) = (ProbeId(), ProbeId(), ProbeId());
+
+        var inserted = await batched.WriteStateWithNewRowsAsync("counter-probe", owner, new GrainState<CounterProbeState>(new CounterProbeState { Count = 1 }),
+            [
+                new NewRow<CounterProbeState>("counter-probe", once, new CounterProbeState { Count = 5 }),
+                new NewRow<CounterProbeState>("counter-probe", once, new CounterProbeState { Count = 6 }),
+                new NewRow<CounterProbeState>("counter-probe", overwritten, new CounterProbeState { Count = 8 }) { Overwrite = true },
+                new NewRow<CounterProbeState>("counter-probe", overwritten, new CounterProbeState { Count = 9 }) { Overwrite = true },
+            ]);
+
+        Assert.Equal([true, false, true, true], inserted);
+        Assert.Equal((5, 9), (await StoredCountAsync(batched, once), await StoredCountAsync(batched, overwritten)));
+    }
+
+    [Fact]
+    public async Task Many_states_written_at_once_each_keep_their_own_version()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        await using var database = MistyDatabase.CreateDataSource(connectionString);
+        await using var cluster = await PostgresCluster.StartAsync(database, connectionString);
+        var batched = BatchedStorage(cluster, database);
+        var states = Enumerable.Range(0, 300).Select(i => (Id: ProbeId(), State: new GrainState<CounterProbeState>(new CounterProbeState { Count = i }))).ToList();
+        await Task.WhenAll(states.Select(s => batched.WriteStateAsync("counter-probe", s.Id, s.State)));
+
+        // Every second one is sent with a stale version: only those fail, and the rest of their flush is stored.
+        var stale = states.Where((_, i) => i % 2 == 1).Select(s => new GrainState<CounterProbeState>(new CounterProbeState { Count = -1 }, "9")).ToList();
+        var writes = states.Select((s, i) => i % 2 == 0
+            ? batched.WriteStateAsync("counter-probe", s.Id, new GrainState<CounterProbeState>(new CounterProbeState { Count = i + 1000 }, s.State.ETag))
+            : batched.WriteStateAsync("counter-probe", s.Id, stale[i / 2])).ToList();
+        var outcomes = await Task.WhenAll(writes.Select(async write =>
+        {
+            try
+            {
+                await write;
+                return true;
+            }
+            catch (InconsistentStateException)
+            {
+                return false;
+            }
+        }));
+
+        Assert.Equal(states.Select((_, i) => i % 2 == 0), outcomes);
+        Assert.Equal(1000, await StoredCountAsync(batched, states[0].Id));
+        Assert.Equal(1, await StoredCountAsync(batched, states[1].Id));
+        Assert.Equal(1298, await StoredCountAsync(batched, states[298].Id));
+    }
+
+    [Fact]
     public async Task A_reminder_registered_before_a_restart_fires_after_it()
     {
         var connectionString = await postgres.CreateDatabaseAsync();
