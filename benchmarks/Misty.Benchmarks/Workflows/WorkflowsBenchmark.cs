@@ -27,9 +27,17 @@ public static class WorkflowsBenchmark
     public static int Run(string[] args)
     {
         var (markdown, seed, reads, clients) = (default(string), new SeedOptions(), 5_000, 8);
+        var only = default(string[]);
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             var value = args[i + 1];
+            if (args[i] == "--only")
+            {
+                // While developing: only the workflows whose names contain one of these (comma-separated) words.
+                only = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                continue;
+            }
+
             (markdown, seed, reads, clients) = args[i] switch
             {
                 "--markdown" => (value, seed, reads, clients),
@@ -42,7 +50,7 @@ public static class WorkflowsBenchmark
         }
 
         // Like the seed verb (and ./run.sh): the history runs up to now, so today's refresh sees yesterday's segments.
-        var report = RunAsync(args, seed.EndingAt(DateTime.UtcNow), reads, clients, CancellationToken.None).GetAwaiter().GetResult();
+        var report = RunAsync(args, seed.EndingAt(DateTime.UtcNow), reads, clients, only, CancellationToken.None).GetAwaiter().GetResult();
         Console.WriteLine(report);
         if (markdown is not null)
         {
@@ -52,7 +60,7 @@ public static class WorkflowsBenchmark
         return 0;
     }
 
-    private static async Task<string> RunAsync(string[] args, SeedOptions seed, int reads, int clients, CancellationToken cancellationToken)
+    private static async Task<string> RunAsync(string[] args, SeedOptions seed, int reads, int clients, string[]? only, CancellationToken cancellationToken)
     {
         var machine = BenchmarkReport.Machine();
         var root = MistyRepository.Root();
@@ -76,7 +84,8 @@ public static class WorkflowsBenchmark
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
             var workflows = (await http.GetFromJsonAsync<JsonElement>("/api/workflows", cancellationToken)).EnumerateArray()
-                .Select(workflow => (Id: workflow.GetProperty("workflowId").GetGuid(), Name: workflow.GetProperty("name").GetString()!)).ToList();
+                .Select(workflow => (Id: workflow.GetProperty("workflowId").GetGuid(), Name: workflow.GetProperty("name").GetString()!))
+                .Where(workflow => only is null || only.Any(word => workflow.Name.Contains(word, StringComparison.OrdinalIgnoreCase))).ToList();
             var rows = new List<string>();
             foreach (var (id, name) in workflows)
             {
