@@ -47,15 +47,6 @@ public sealed class CustomerRecommendationRefresher(PostgresRecommendationStore 
             var customers = await store.CustomersAsync(cancellationToken);
             var read = stage.Elapsed;
 
-            // The offline check (fit on all but the last 30 days, score on what customers bought new in them) needs
-            // only the lines, so it runs on the CPU while the lists are computed and written.
-            var evaluation = Task.Run(() =>
-            {
-                var started = Stopwatch.StartNew();
-                var results = RecommendationEvaluation.CompareWithBaselines(lines, now - HeldOut, HeldOut, 10, RecommenderOptions.Default);
-                return (Results: results, Elapsed: started.Elapsed);
-            }, cancellationToken);
-
             stage.Restart();
             var model = Fit(lines, albums, now);
             _model = model;
@@ -69,6 +60,15 @@ public sealed class CustomerRecommendationRefresher(PostgresRecommendationStore 
                 return scores;
             }, _ => { });
             var computed = stage.Elapsed;
+
+            // The offline check (fit on all but the last 30 days, score on what customers bought new in them) needs
+            // only the lines, so it runs on the CPU while the database takes the lists.
+            var evaluation = Task.Run(() =>
+            {
+                var started = Stopwatch.StartNew();
+                var results = RecommendationEvaluation.CompareWithBaselines(lines, now - HeldOut, HeldOut, 10, RecommenderOptions.Default);
+                return (Results: results, Elapsed: started.Elapsed);
+            }, cancellationToken);
 
             stage.Restart();
             foreach (var chunk in lists.Chunk(CustomersPerTransaction))
