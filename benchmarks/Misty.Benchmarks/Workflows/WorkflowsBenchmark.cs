@@ -241,14 +241,29 @@ public static class WorkflowsBenchmark
             return latencies;
         }
 
-        await RoundAsync(Math.Min(reads, 500));
-        var clock = Stopwatch.StartNew();
-        var measured = await RoundAsync(reads);
-        var seconds = clock.Elapsed.TotalSeconds;
-        Array.Sort(measured);
-        double Quantile(double q) => measured[Math.Min(measured.Length - 1, (int)Math.Ceiling(q * measured.Length) - 1)];
+        async Task<string> MeasureAsync()
+        {
+            await RoundAsync(Math.Min(reads, 500));
+            var clock = Stopwatch.StartNew();
+            var measured = await RoundAsync(reads);
+            var seconds = clock.Elapsed.TotalSeconds;
+            Array.Sort(measured);
+            double Quantile(double q) => measured[Math.Min(measured.Length - 1, (int)Math.Ceiling(q * measured.Length) - 1)];
+            return string.Create(CultureInfo.InvariantCulture,
+                $"p50 {Quantile(0.5):F2} ms, p99 {Quantile(0.99):F2} ms, max {measured[^1]:F2} ms, {reads / seconds:N0} reads/s");
+        }
+
+        // Right after the workflows (the last refresh left 400,000 dead rows that autovacuum is working through), then
+        // once the table is vacuumed, as it is long before the storefront's day starts.
+        var afterWorkflows = await MeasureAsync();
+        await using (var vacuum = database.CreateCommand("VACUUM (ANALYZE) customer_recommendations"))
+        {
+            await vacuum.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var afterVacuum = await MeasureAsync();
         return string.Create(CultureInfo.InvariantCulture,
-            $"Recommendation reads (staff token, k=10, {customers.Count:N0} customers with suggestions, {reads:N0} requests after 500 to warm up, {clients} clients in a closed loop, over loopback HTTP): p50 {Quantile(0.5):F2} ms, p99 {Quantile(0.99):F2} ms, max {measured[^1]:F2} ms, {reads / seconds:N0} reads/s. Target p99 < 10 ms. The recompute of every customer's list is the Customer recommendation refresh row above (target < 30 s).");
+            $"Recommendation reads (staff token, k=10, {customers.Count:N0} customers with suggestions, {reads:N0} requests after 500 to warm up, {clients} clients in a closed loop, over loopback HTTP): right after the workflows {afterWorkflows}; after VACUUM (ANALYZE) of customer_recommendations {afterVacuum}. Target p99 < 10 ms. The recompute of every customer's list is the Customer recommendation refresh rows above (target < 30 s).");
     }
 
     /// <summary>How many customers the segment rule, applied to the freshly seeded rows, finds due, and why.</summary>

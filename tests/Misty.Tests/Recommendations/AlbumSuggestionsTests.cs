@@ -32,7 +32,7 @@ public sealed class AlbumSuggestionsTests
         var lines = new List<PurchaseLine>();
         for (var fan = 0; fan < 8; fan++)
         {
-            foreach (var album in new[] { bought, unstocked, unknown }.Concat(prolific).Concat(others.Take(fan + 4)))
+            foreach (var album in new[] { bought, unstocked, unknown }.Concat(prolific).Concat(others.Take(fan + 5)))
             {
                 lines.Add(new PurchaseLine($"fan{fan}", album.ToString(), Now.AddDays(-10), 1));
             }
