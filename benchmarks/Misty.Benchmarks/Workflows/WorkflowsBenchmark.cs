@@ -27,9 +27,17 @@ public static class WorkflowsBenchmark
     public static int Run(string[] args)
     {
         var (markdown, seed, reads, clients) = (default(string), new SeedOptions(), 5_000, 8);
+        var only = default(string[]);
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             var value = args[i + 1];
+            if (args[i] == "--only")
+            {
+                // While developing: only the workflows whose names contain one of these (comma-separated) words.
+                only = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                continue;
+            }
+
             (markdown, seed, reads, clients) = args[i] switch
             {
                 "--markdown" => (value, seed, reads, clients),
@@ -42,7 +50,7 @@ public static class WorkflowsBenchmark
         }
 
         // Like the seed verb (and ./run.sh): the history runs up to now, so today's refresh sees yesterday's segments.
-        var report = RunAsync(args, seed.EndingAt(DateTime.UtcNow), reads, clients, CancellationToken.None).GetAwaiter().GetResult();
+        var report = RunAsync(args, seed.EndingAt(DateTime.UtcNow), reads, clients, only, CancellationToken.None).GetAwaiter().GetResult();
         Console.WriteLine(report);
         if (markdown is not null)
         {
@@ -52,7 +60,7 @@ public static class WorkflowsBenchmark
         return 0;
     }
 
-    private static async Task<string> RunAsync(string[] args, SeedOptions seed, int reads, int clients, CancellationToken cancellationToken)
+    private static async Task<string> RunAsync(string[] args, SeedOptions seed, int reads, int clients, string[]? only, CancellationToken cancellationToken)
     {
         var machine = BenchmarkReport.Machine();
         var root = MistyRepository.Root();
@@ -76,16 +84,39 @@ public static class WorkflowsBenchmark
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
             var workflows = (await http.GetFromJsonAsync<JsonElement>("/api/workflows", cancellationToken)).EnumerateArray()
-                .Select(workflow => (Id: workflow.GetProperty("workflowId").GetGuid(), Name: workflow.GetProperty("name").GetString()!)).ToList();
+                .Select(workflow => (Id: workflow.GetProperty("workflowId").GetGuid(), Name: workflow.GetProperty("name").GetString()!,
+                    Enabled: workflow.GetProperty("enabled").GetBoolean()))
+                .Where(workflow => only is null || only.Any(word => workflow.Name.Contains(word, StringComparison.OrdinalIgnoreCase))).ToList();
             var rows = new List<string>();
-            foreach (var (id, name) in workflows)
+            foreach (var (id, name, enabled) in workflows)
             {
+                if (!enabled)
+                {
+                    // Off until someone enables it (it needs an AI model): a manual run is refused, so there is nothing to time.
+                    rows.Add($"| {name} | disabled, not run | | | |");
+                    continue;
+                }
+
                 // The segment refresh also the old way afterwards, every customer's grain woken: the baseline, same run.
-                var runs = name == "Customer segment refresh" ? new object[] { new { }, new { all = true } } : [new { }];
+                // The recommendation refresh twice: the first writes into an empty table, the second replaces every list
+                // (what each nightly run does).
+                var runs = name switch
+                {
+                    "Customer segment refresh" => new object[] { new { }, new { all = true } },
+                    "Customer recommendation refresh" => [new { }, new { }],
+                    _ => [new { }],
+                };
                 foreach (var input in runs)
                 {
                     var (status, wall, summary) = await RunWorkflowAsync(http, id, input, cancellationToken);
-                    var label = runs.Length == 1 ? name : input == runs[0] ? $"{name} (due customers only)" : $"{name} (baseline: every customer woken, {{\"all\": true}})";
+                    var label = (runs.Length, input == runs[0], name) switch
+                    {
+                        (1, _, _) => name,
+                        (_, true, "Customer segment refresh") => $"{name} (due customers only)",
+                        (_, false, "Customer segment refresh") => $"{name} (baseline: every customer woken, {{\"all\": true}})",
+                        (_, true, _) => $"{name} (first: into an empty table)",
+                        _ => $"{name} (again: replacing every list, as nightly)",
+                    };
                     rows.Add(string.Create(CultureInfo.InvariantCulture, $"| {label} | {status} | {wall.TotalSeconds:F1} | {(wall <= TimeSpan.FromMinutes(1) ? "yes" : "no")} | {Cell(summary)} |"));
                     Console.Error.WriteLine(rows[^1]);
                 }
@@ -210,14 +241,29 @@ public static class WorkflowsBenchmark
             return latencies;
         }
 
-        await RoundAsync(Math.Min(reads, 500));
-        var clock = Stopwatch.StartNew();
-        var measured = await RoundAsync(reads);
-        var seconds = clock.Elapsed.TotalSeconds;
-        Array.Sort(measured);
-        double Quantile(double q) => measured[Math.Min(measured.Length - 1, (int)Math.Ceiling(q * measured.Length) - 1)];
+        async Task<string> MeasureAsync()
+        {
+            await RoundAsync(Math.Min(reads, 500));
+            var clock = Stopwatch.StartNew();
+            var measured = await RoundAsync(reads);
+            var seconds = clock.Elapsed.TotalSeconds;
+            Array.Sort(measured);
+            double Quantile(double q) => measured[Math.Min(measured.Length - 1, (int)Math.Ceiling(q * measured.Length) - 1)];
+            return string.Create(CultureInfo.InvariantCulture,
+                $"p50 {Quantile(0.5):F2} ms, p99 {Quantile(0.99):F2} ms, max {measured[^1]:F2} ms, {reads / seconds:N0} reads/s");
+        }
+
+        // Right after the workflows (the last refresh left 400,000 dead rows that autovacuum is working through), then
+        // once the table is vacuumed, as it is long before the storefront's day starts.
+        var afterWorkflows = await MeasureAsync();
+        await using (var vacuum = database.CreateCommand("VACUUM (ANALYZE) customer_recommendations"))
+        {
+            await vacuum.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var afterVacuum = await MeasureAsync();
         return string.Create(CultureInfo.InvariantCulture,
-            $"Recommendation reads (staff token, k=10, {customers.Count:N0} customers with suggestions, {reads:N0} requests after 500 to warm up, {clients} clients in a closed loop, over loopback HTTP): p50 {Quantile(0.5):F2} ms, p99 {Quantile(0.99):F2} ms, max {measured[^1]:F2} ms, {reads / seconds:N0} reads/s. Target p99 < 10 ms. The recompute of every customer's list is the Customer recommendation refresh row above (target < 30 s).");
+            $"Recommendation reads (staff token, k=10, {customers.Count:N0} customers with suggestions, {reads:N0} requests after 500 to warm up, {clients} clients in a closed loop, over loopback HTTP): right after the workflows {afterWorkflows}; after VACUUM (ANALYZE) of customer_recommendations {afterVacuum}. Target p99 < 10 ms. The recompute of every customer's list is the Customer recommendation refresh rows above (target < 30 s).");
     }
 
     /// <summary>How many customers the segment rule, applied to the freshly seeded rows, finds due, and why.</summary>

@@ -184,13 +184,33 @@ public sealed class InsightStore(NpgsqlDataSource database, InsightNotices notic
         return await reader.ReadAsync(cancellationToken) ? Read(reader, 0) : null;
     }
 
+    /// <summary>The scheduled insights whose day has come (scheduled for <paramref name="day"/> or before), earliest first.</summary>
+    public async Task<IReadOnlyList<(Guid RecommendationId, string? ScheduledBy)>> DueScheduledAsync(DateOnly day, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand("""
+            SELECT recommendation_id, decided_by FROM ai_recommendations
+            WHERE status = 'scheduled' AND scheduled_for <= @day ORDER BY scheduled_for, recommendation_id
+            """);
+        command.Parameters.AddWithValue("day", day);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var due = new List<(Guid, string?)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            due.Add((reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
+        }
+
+        return due;
+    }
+
     /// <summary>
     /// Moves an open insight to <paramref name="status"/> (accepted, dismissed or scheduled), with <paramref name="apply"/>
     /// (what accepting changes, e.g. the album's price) in the same transaction: both or neither are stored. Returns the
     /// reason <paramref name="apply"/> gives for refusing (then nothing is written), or null when it applied.
+    /// With <paramref name="dueBy"/>, the insight must instead be scheduled for that day or before (the scheduled day
+    /// has come; its expiry no longer matters, since the decision was made while it was open) and keeps its day.
     /// </summary>
     public async Task<Decision> DecideAsync(Guid recommendationId, string status, DateOnly? scheduledFor, string actor, DateTimeOffset now,
-        Func<NpgsqlConnection, NpgsqlTransaction, InsightRow, Task<string?>>? apply, CancellationToken cancellationToken)
+        Func<NpgsqlConnection, NpgsqlTransaction, InsightRow, Task<string?>>? apply, CancellationToken cancellationToken, DateOnly? dueBy = null)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -207,7 +227,16 @@ public sealed class InsightStore(NpgsqlDataSource database, InsightNotices notic
             return new Decision(DecisionResult.NotFound, null);
         }
 
-        if (before.Status != InsightStatuses.Pending || before.ExpiresAt <= now || !EngineTypes.Contains(before.Type))
+        if (dueBy is { } day)
+        {
+            if (before.Status != InsightStatuses.Scheduled || before.ScheduledFor > day)
+            {
+                return new Decision(DecisionResult.NotOpen, before, before.Status != InsightStatuses.Scheduled ? $"It is {before.Status}." : "Its day has not come.");
+            }
+
+            scheduledFor = before.ScheduledFor;
+        }
+        else if (before.Status != InsightStatuses.Pending || before.ExpiresAt <= now || !EngineTypes.Contains(before.Type))
         {
             return new Decision(DecisionResult.NotOpen, before,
                 before.Type == InsightTypes.Reorder ? "A reorder insight is decided with its line in the reorder queue."

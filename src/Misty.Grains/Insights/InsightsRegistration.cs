@@ -18,11 +18,12 @@ public static class InsightsRegistration
         return silo;
     }
 
-    /// <summary>The store and its notices, for the silo and for the web side's API (either may register it first).</summary>
+    /// <summary>The store, its notices and the decisions, for the silo and for the web side's API (either may register it first).</summary>
     public static IServiceCollection AddInsightStore(this IServiceCollection services, NpgsqlDataSource database)
     {
         services.TryAddSingleton<InsightNotices>();
         services.TryAddSingleton(provider => new InsightStore(database, provider.GetRequiredService<InsightNotices>()));
+        services.TryAddSingleton<InsightDecisions>();
         return services;
     }
 }

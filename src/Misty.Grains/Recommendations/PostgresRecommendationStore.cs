@@ -112,31 +112,51 @@ public sealed class PostgresRecommendationStore(NpgsqlDataSource database)
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>The customer's current list, best first, leaving out what they bought since and what is out of stock now.</summary>
-    public async Task<List<StoredRecommendation>> CurrentAsync(Guid customer, int k, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// The customer's current list, best first, leaving out what they bought since and what is out of stock now; null
+    /// when the customers table has no live row of them (unknown, erased, or created a moment ago and not projected yet).
+    /// </summary>
+    public async Task<List<StoredRecommendation>?> CurrentAsync(Guid customer, int k, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        // One round trip: the customer's row, then their suggestions beside it (none gives one row of nulls).
         await using var command = database.CreateCommand(
             """
-            SELECT r.rec_id, r.album_id, a.title, a.artist, r.recommendation_score, r.reason, r.clicked, r.purchased, r.created_at, r.expires_at
-            FROM customer_recommendations r
-            JOIN albums a ON a.album_id = r.album_id AND a.deleted_at IS NULL
-            JOIN inventory i ON i.album_id = r.album_id AND i.quantity > i.reserved_quantity
-            WHERE r.customer_id = @customer AND r.expires_at > @now AND NOT r.purchased
+            SELECT r.rec_id, r.album_id, r.title, r.artist, r.recommendation_score, r.reason, r.clicked, r.purchased, r.created_at, r.expires_at
+            FROM customers c
+            LEFT JOIN LATERAL (
+                SELECT x.rec_id, x.album_id, a.title, a.artist, x.recommendation_score, x.reason, x.clicked, x.purchased, x.created_at, x.expires_at
+                FROM customer_recommendations x
+                JOIN albums a ON a.album_id = x.album_id AND a.deleted_at IS NULL
+                JOIN inventory i ON i.album_id = x.album_id AND i.quantity > i.reserved_quantity
+                WHERE x.customer_id = c.customer_id AND x.expires_at > @now AND NOT x.purchased
+                ORDER BY x.recommendation_score DESC, x.rec_id
+                LIMIT @k) r ON true
+            WHERE c.customer_id = @customer AND c.deleted_at IS NULL
             ORDER BY r.recommendation_score DESC, r.rec_id
-            LIMIT @k
             """);
         command.Parameters.AddWithValue("customer", customer);
         command.Parameters.AddWithValue("now", now);
         command.Parameters.AddWithValue("k", k);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<StoredRecommendation>(k);
-        while (await reader.ReadAsync(cancellationToken))
+        if (!await reader.ReadAsync(cancellationToken))
         {
+            return null;
+        }
+
+        var rows = new List<StoredRecommendation>(k);
+        do
+        {
+            if (reader.IsDBNull(0))
+            {
+                break;
+            }
+
             rows.Add(new StoredRecommendation(
                 reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetDecimal(4),
                 reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetBoolean(6), reader.GetBoolean(7),
                 reader.GetFieldValue<DateTimeOffset>(8), reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9)));
         }
+        while (await reader.ReadAsync(cancellationToken));
 
         return rows;
     }

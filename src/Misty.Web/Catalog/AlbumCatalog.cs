@@ -88,23 +88,6 @@ public sealed class AlbumCatalog(NpgsqlDataSource database)
         return new AlbumPage(items, query.Page, query.PageSize, total);
     }
 
-    /// <summary>
-    /// Sets an album's price inside the caller's transaction (e.g. with the insight it accepts), so both are stored or
-    /// neither. The caller audits the change once the transaction is committed.
-    /// </summary>
-    /// <returns>The price before, or null when the album is not in the catalogue (then nothing changed).</returns>
-    public static async Task<decimal?> ChangePriceAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid albumId, decimal price,
-        CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("""
-            WITH before AS (SELECT price FROM albums WHERE album_id = @id AND deleted_at IS NULL FOR UPDATE)
-            UPDATE albums a SET price = @price FROM before WHERE a.album_id = @id RETURNING before.price
-            """, connection, transaction);
-        command.Parameters.AddWithValue("id", albumId);
-        command.Parameters.AddWithValue("price", price);
-        return await command.ExecuteScalarAsync(cancellationToken) is decimal old ? old : null;
-    }
-
     private static async Task<AlbumResponse> InsertAsync(
         NpgsqlConnection connection, NewAlbum album, Guid genreId, Guid labelId, CancellationToken cancellationToken)
     {

@@ -22,7 +22,7 @@ public static class InsightsApi
     {
         services.TryAddSingleton<InsightNotices>();
         services.TryAddSingleton(provider => new InsightStore(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<InsightNotices>()));
-        services.AddSingleton<InsightDecisions>();
+        services.TryAddSingleton<InsightDecisions>();
         return services.AddDashboardEvent<InsightChanged, OpenInsightsSection>(MistyStreams.Insights);
     }
 

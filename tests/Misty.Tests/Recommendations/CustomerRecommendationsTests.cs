@@ -58,6 +58,12 @@ public sealed class CustomerRecommendationsTests(PostgresFixture postgres)
         Assert.True(await TestSql.ScalarAsync<bool>(connectionString, "SELECT clicked FROM customer_recommendations WHERE rec_id = @r", ("r", recId)));
         Assert.Equal(HttpStatusCode.NotFound, (await staff.PostAsync($"/api/customers/{Guid.NewGuid()}/recommendations/{recId}/click", null)).StatusCode);
 
+        // An id of nobody is a 404; a customer without a list has an empty one.
+        Assert.Equal(HttpStatusCode.NotFound, (await staff.GetAsync($"/api/customers/{Guid.NewGuid()}/recommendations")).StatusCode);
+        await TestSql.ExecuteAsync(connectionString, "DELETE FROM customer_recommendations WHERE customer_id = @c", ("c", customer));
+        Assert.Empty((await staff.GetFromJsonAsync<JsonElement>($"/api/customers/{customer}/recommendations")).EnumerateArray());
+        Assert.True(summary.Stages.Write > TimeSpan.Zero && summary.Stages.Evaluation > TimeSpan.Zero);
+
         var accuracy = await TestSql.ScalarAsync<decimal>(connectionString,
             "SELECT accuracy_score FROM ai_model_config WHERE model_name = @n", ("n", CustomerRecommendationRefresher.ModelName));
         Assert.InRange(accuracy, 0m, 100m);

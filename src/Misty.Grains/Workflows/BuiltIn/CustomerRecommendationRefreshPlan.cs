@@ -19,7 +19,7 @@ public sealed class CustomerRecommendationRefreshPlan(CustomerRecommendationRefr
     {
         var summary = await refresher.RefreshAllAsync(context.Cancellation);
         return new StepResult(
-            $"Wrote {summary.Rows} suggestion(s) for {summary.Customers} customer(s) in {summary.Elapsed.TotalSeconds:F1} s; held-out hit rate@10 {summary.HitRate:P1}.",
+            $"Wrote {summary.Rows} suggestion(s) for {summary.Customers} customer(s) in {summary.Elapsed.TotalSeconds:F1} s ({summary.Stages}); held-out hit rate@10 {summary.HitRate:P1}.",
             new { summary.Customers, summary.Rows, hitRateAt10 = summary.HitRate, recallAt10 = summary.Recall, seconds = summary.Elapsed.TotalSeconds });
     }
 }

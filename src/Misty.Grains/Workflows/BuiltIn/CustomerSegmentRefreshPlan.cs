@@ -1,4 +1,5 @@
 using Misty.Grains.Customers;
+using Misty.Grains.Infrastructure;
 using Misty.Grains.Interfaces.Customers;
 using Misty.Grains.Workflows.Engine;
 using Npgsql;
@@ -17,9 +18,9 @@ public sealed class CustomerSegmentRefreshPlan(IGrainFactory grains, NpgsqlDataS
 {
     public const string PlanKey = "customer-segment-refresh";
 
-    // Each page's grains are called at once, then the next page's: a first activation of a seeded customer uses two
-    // database connections (its state and its rows), so a page stays well inside the connection pool.
-    private const int PageSize = 32;
+    // A first activation of a seeded customer uses two database connections (its state and its rows), so this many
+    // calls at a time stay well inside the connection pool; the next starts as soon as one ends.
+    private const int CallsInFlight = 32;
 
     public string Key => PlanKey;
 
@@ -31,13 +32,9 @@ public sealed class CustomerSegmentRefreshPlan(IGrainFactory grains, NpgsqlDataS
         var all = context.InputAs<SegmentRefreshInput>()?.All ?? false;
         var customers = await SegmentDrift.ReadAsync(database, context.Cancellation);
         var due = customers.Where(customer => all || SegmentDrift.IsDue(customer, now)).Select(customer => customer.CustomerId).ToList();
-        var changed = 0;
-        foreach (var page in due.Chunk(PageSize))
-        {
-            context.Cancellation.ThrowIfCancellationRequested();
-            var outcomes = await Task.WhenAll(page.Select(customerId => grains.GetGrain<ICustomerGrain>(customerId).RefreshSegmentAsync()));
-            changed += outcomes.Count(outcome => outcome);
-        }
+        var outcomes = await InFlight.RunAsync(due, CallsInFlight, customerId => grains.GetGrain<ICustomerGrain>(customerId).RefreshSegmentAsync(),
+            context.Cancellation);
+        var changed = outcomes.Count(outcome => outcome);
 
         return new StepResult($"Checked {customers.Count} customer(s); {due.Count} due, {changed} changed.",
             new { customers = customers.Count, due = due.Count, changed });

@@ -6,15 +6,25 @@ namespace Misty.Grains.Workflows.BuiltIn;
 /// <summary>
 /// Nightly: raises the merchandising insights (pricing, promotion, customer win-back) from the day's rows, refreshes the
 /// open ones, lets those whose reason is gone expire, and records the engine in ai_model_config. Safe to repeat: one open
-/// insight per type and subject, and a decided one is not raised again before it expires.
+/// insight per type and subject, and a decided one is not raised again before it expires. First it applies, like an
+/// accept, the insights a manager scheduled for today or before: the nightly run is what makes a schedule happen.
 /// </summary>
-public sealed class InsightsRefreshPlan(InsightsEngine engine) : IWorkflowPlan
+public sealed class InsightsRefreshPlan(InsightsEngine engine, InsightDecisions decisions, TimeProvider clock) : IWorkflowPlan
 {
     public const string PlanKey = "insights-refresh";
 
     public string Key => PlanKey;
 
-    public IReadOnlyList<WorkflowStep> Steps => [WorkflowStep.Action("raise-insights", RaiseAsync)];
+    public IReadOnlyList<WorkflowStep> Steps => [WorkflowStep.Action("apply-scheduled", ApplyScheduledAsync), WorkflowStep.Action("raise-insights", RaiseAsync)];
+
+    private async Task<StepResult> ApplyScheduledAsync(StepContext context)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var run = await decisions.ApplyDueAsync(today, context.Cancellation);
+        var refused = run.Refusals.Count == 0 ? "" : $" Left scheduled: {string.Join("; ", run.Refusals)}.";
+        return new StepResult($"Applied {run.Applied} of {run.Due} insight(s) scheduled for {today:yyyy-MM-dd} or before.{refused}",
+            new { run.Due, run.Applied, refused = run.Refusals });
+    }
 
     private async Task<StepResult> RaiseAsync(StepContext context)
     {

@@ -35,13 +35,13 @@ public sealed class CustomersPlugin(AgentGate gate, IGrainFactory grains, Postgr
         var size = input.Number("limit", limit, 1, AlbumSuggestions.ListLength);
         return gate.RunAsync(kernel, "get_recommendations", input, async ct =>
         {
-            if (await grains.GetGrain<ICustomerGrain>(id).GetAsync() is null)
+            var rows = await recommendations.CurrentAsync(id, size, clock.GetUtcNow(), ct);
+            if (rows is null && await grains.GetGrain<ICustomerGrain>(id).GetAsync() is null)
             {
                 return ToolOutcome.NotFound("customer", customerId);
             }
 
-            var rows = await recommendations.CurrentAsync(id, size, clock.GetUtcNow(), ct);
-            return ToolOutcome.Ok(new { customerId = id, recommendations = rows.Select(RecommendationResponse.From) });
+            return ToolOutcome.Ok(new { customerId = id, recommendations = (rows ?? []).Select(RecommendationResponse.From) });
         }, cancellationToken);
     }
 }
