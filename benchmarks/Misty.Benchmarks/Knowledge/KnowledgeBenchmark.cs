@@ -77,16 +77,22 @@ internal static class KnowledgeBenchmark
 
             var development = EvaluationSets.Development();
             var heldOut = EvaluationSets.HeldOut();
+            var heldOut2 = EvaluationSets.HeldOut2();
             if (dump is not null)
             {
                 await KnowledgeDump.WriteAsync(dump, database, index,
-                    [.. development.Select(question => ("development", question)), .. heldOut.Select(question => ("held-out", question))], cancellationToken);
+                    [.. development.Select(question => ("development", question)), .. heldOut.Select(question => ("held-out", question)),
+                     .. heldOut2.Select(question => ("held-out-2", question))], cancellationToken);
             }
 
             var search = new HybridSearch(index, new KnowledgeOptions());
             var bm25 = new Bm25(EvaluationSets.AllDocuments());
             var tables = new List<(string Name, int Count, List<string> Rows)>();
-            foreach (var (setName, questions) in new[] { ("development set (questions.tsv)", development), ("held-out set (heldout-questions.tsv)", heldOut) })
+            foreach (var (setName, questions) in new[]
+            {
+                ("development set (questions.tsv)", development), ("held-out set (heldout-questions.tsv)", heldOut),
+                ("second held-out set (heldout2-questions.tsv)", heldOut2),
+            })
             {
                 tables.Add((setName, questions.Count, await EvaluateAsync(search, bm25, questions, cancellationToken)));
             }
