@@ -58,7 +58,7 @@ internal static class KnowledgeSql
     /// keyword query: ts_rank_cd has no inverse document frequency, so such a term ("record", "album") adds noise to
     /// the ranking, and every chunk it matches has to be ranked, which is most of a search's time on a large index.
     /// </summary>
-    public const string CommonTermShare = "0.05";
+    public const string CommonTermShare = "0.02";
 
     /// <summary>
     /// The question's words (stemmed, English stop-words removed) ORed, because a question phrased in other words than
