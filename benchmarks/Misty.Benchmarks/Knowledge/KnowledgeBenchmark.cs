@@ -155,7 +155,7 @@ internal static class KnowledgeBenchmark
                 .Append(invariant, $"({chunks / firstIndexing.TotalSeconds:N0} chunks/s end to end, storage included). ")
                 .AppendLine(invariant, $"Embedding alone, the indexed chunks' texts in calls of 32 on one thread: {throughput:N0} chunks/s in groups of similar length, {plainThroughput:N0} chunks/s as before (each call padded to its longest text).");
             text.AppendLine();
-            text.Append(invariant, $"Retrieval over two labelled sets, each question with one relevant staff document, searched over all items ")
+            text.Append(invariant, $"Retrieval over three labelled sets, each question with one relevant staff document, searched over all items ")
                 .AppendLine("(documents, albums, resolved cases, reviews) unless the row says otherwise; BM25 ranks all the staff documents:");
             foreach (var (setName, count, rows) in tables)
             {
