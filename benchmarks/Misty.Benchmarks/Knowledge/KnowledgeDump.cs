@@ -16,11 +16,12 @@ internal static class KnowledgeDump
         Directory.CreateDirectory(directory);
         await using (var chunks = new StreamWriter(Path.Combine(directory, "chunks.tsv")))
         {
-            await using var command = database.CreateCommand("SELECT source_kind, source_id, chunk_no, embedding FROM knowledge_chunks ORDER BY 1, 2, 3");
+            await using var command = database.CreateCommand("SELECT source_kind, source_id, chunk_no, embedding, title, content FROM knowledge_chunks ORDER BY 1, 2, 3");
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                await chunks.WriteLineAsync($"{reader.GetString(0)}\t{reader.GetGuid(1)}\t{reader.GetInt32(2)}\t{Vector(reader.GetFieldValue<float[]>(3))}");
+                await chunks.WriteLineAsync(
+                    $"{reader.GetString(0)}\t{reader.GetGuid(1)}\t{reader.GetInt32(2)}\t{Vector(reader.GetFieldValue<float[]>(3))}\t{Flat(reader.GetString(4))}\t{Flat(reader.GetString(5))}");
             }
         }
 
@@ -29,11 +30,19 @@ internal static class KnowledgeDump
         for (var i = 0; i < questions.Count; i++)
         {
             var (set, question) = questions[i];
-            var keyword = await index.Store.KeywordSearchAsync(question.Question, HybridSearch.Depth, [], cancellationToken);
-            await output.WriteLineAsync(
-                $"{set}\t{question.DocumentId}\t{question.Question}\t{Vector(vectors[i])}\t{string.Join(' ', keyword.Select(hit => $"{hit.Source.Kind}:{hit.Source.Id}"))}");
+            var line = new List<string> { set, question.DocumentId.ToString(), question.Question, Vector(vectors[i]) };
+            // The keyword ranking over all kinds, then over each kind alone, with ts_rank_cd's scores.
+            foreach (var kinds in new[] { Array.Empty<string>() }.Concat(Misty.Grains.Interfaces.Knowledge.KnowledgeKinds.All.Select(kind => new[] { kind })))
+            {
+                var keyword = await index.Store.KeywordSearchAsync(question.Question, HybridSearch.Depth, kinds, cancellationToken);
+                line.Add(string.Join(' ', keyword.Select(hit => string.Create(CultureInfo.InvariantCulture, $"{hit.Source.Kind}:{hit.Source.Id}:{hit.ChunkNo}:{hit.Rank:R}"))));
+            }
+
+            await output.WriteLineAsync(string.Join('\t', line));
         }
     }
+
+    private static string Flat(string text) => text.ReplaceLineEndings(" ").Replace('\t', ' ');
 
     private static string Vector(float[] vector) => string.Join(' ', vector.Select(value => value.ToString("R", CultureInfo.InvariantCulture)));
 }

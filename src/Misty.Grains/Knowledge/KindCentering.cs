@@ -10,8 +10,12 @@ namespace Misty.Grains.Knowledge;
 /// </summary>
 public static class KindCentering
 {
-    /// <summary>How many of a kind's best items make its reference level (all of them when it has fewer).</summary>
-    public const int Reference = 20;
+    /// <summary>
+    /// How many of a kind's best items make its reference level (all of them when it has fewer): the whole depth each
+    /// kind is read to, so the level is the kind's typical similarity and not that of its few near matches. Chosen on
+    /// one half of the development set and confirmed on the other (docs/benchmarks.md).
+    /// </summary>
+    public const int Reference = HybridSearch.Depth;
 
     /// <param name="byKind">Per kind, its best items by cosine, best first.</param>
     /// <returns>The <paramref name="take"/> best items of all kinds by centred score, best first.</returns>

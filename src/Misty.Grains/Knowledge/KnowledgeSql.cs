@@ -54,12 +54,32 @@ internal static class KnowledgeSql
     };
 
     /// <summary>
-    /// websearch_to_tsquery ANDs every word; a question phrased in other words than its answer rarely has them all, so
-    /// the words are ORed and ts_rank_cd orders by how many match and how close together.
+    /// A term in more than this share of all chunks (PostgreSQL's statistics of the tsvector column) is left out of the
+    /// keyword query: ts_rank_cd has no inverse document frequency, so such a term ("record", "album") adds noise to
+    /// the ranking, and every chunk it matches has to be ranked, which is most of a search's time on a large index.
     /// </summary>
-    public const string Keyword = """
-        WITH q AS (
-            SELECT nullif(replace(websearch_to_tsquery('english', @query)::text, ' & ', ' | '), '')::tsquery AS query
+    public const string CommonTermShare = "0.02";
+
+    /// <summary>
+    /// The question's words (stemmed, English stop-words removed) ORed, because a question phrased in other words than
+    /// its answer rarely has them all; ts_rank_cd orders by how many match and how close together. Terms common in
+    /// the corpus are dropped (<see cref="CommonTermShare"/>), except the rarest one when all of them are; before the
+    /// first ANALYZE of the table there are no statistics and every term is kept.
+    /// </summary>
+    public const string Keyword = $$"""
+        WITH common AS (
+            SELECT e.lexeme, e.share
+            FROM pg_stats s, unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(lexeme, share)
+            WHERE s.schemaname = ANY (current_schemas(false)) AND s.tablename = 'knowledge_chunks' AND s.attname = 'search_vector'
+        ), words AS (
+            SELECT w.lexeme, coalesce(c.share, 0) AS share
+            FROM unnest(tsvector_to_array(to_tsvector('english', @query))) AS w(lexeme)
+            LEFT JOIN common c ON c.lexeme = w.lexeme
+        ), q AS (
+            -- Each lexeme quoted as tsquery input wants it: quotes doubled, backslashes escaped.
+            SELECT string_agg('''' || replace(replace(lexeme, '\', '\\'), '''', '''''') || '''', ' | ')::tsquery AS query
+            FROM words
+            WHERE share < {{CommonTermShare}} OR lexeme = (SELECT lexeme FROM words ORDER BY share, lexeme LIMIT 1)
         ), hits AS (
             SELECT c.source_kind, c.source_id, c.chunk_no, ts_rank_cd(c.search_vector, q.query, 1) AS rank
             FROM knowledge_chunks c, q
