@@ -93,7 +93,7 @@ internal static class ReplenishmentBenchmark
     }
 
     /// <summary>The demo dataset's sale rows (as the seeder writes them, default sizes) and each album's cost.</summary>
-    private static PolicyData DemoData()
+    internal static PolicyData DemoData()
     {
         var demo = DemoDataset.Generate(new SeedOptions());
         var albumOf = demo.Inventory.ToDictionary(row => row.InventoryId, row => row.AlbumId.ToString());
