@@ -14,6 +14,7 @@ var modes = new Dictionary<string, (string Description, Func<string[], int> Run)
     ["client-overhead"] = ("Load generator CPU per reserve: the reservation benchmark's raw request against the same through Misty.Client, no server.", Misty.Benchmarks.ClientOverhead.ClientOverheadBenchmark.Run),
     ["reports"] = ("Reports: p50/p99 of the sales and inventory reports on two years of seeded demo data, against the 200 ms target.", Misty.Benchmarks.Reports.ReportsBenchmark.Run),
     ["recommend"] = ("Recommender: hit rate@10 and recall@10 on held-out months of real retail purchases, next to three baselines; verb speed.", Misty.Benchmarks.Recommendations.RecommendBenchmark.Run),
+    ["forecast-refresh"] = ("Demand forecast refresh end to end: 5,000 demo albums read, forecast 12 weeks ahead and written to demand_forecasts in PostgreSQL, against 60 s.", Misty.Benchmarks.Forecast.ForecastRefreshBenchmark.Run),
     ["workflows"] = ("Every built-in workflow run by hand on the demo data (segment refresh twice), recommendation reads p50/p99 and the recompute of every list.", Misty.Benchmarks.Workflows.WorkflowsBenchmark.Run),
 };
 

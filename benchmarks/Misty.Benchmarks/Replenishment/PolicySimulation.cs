@@ -8,7 +8,14 @@ internal sealed record PolicyData(string Name, IReadOnlyList<SaleLine> Lines, IR
 
 /// <param name="FillRate">Units sold over units asked for (what the shelf could not serve is lost).</param>
 /// <param name="StockOutDays">Item-days on which some demand went unserved.</param>
-internal sealed record PolicyResult(string Policy, double FillRate, double AverageStockValue, int Orders, int StockOutDays, long Demand);
+/// <param name="ItemDemand">Units asked for per item, in the simulation's item order.</param>
+/// <param name="ItemFilled">Units sold per item.</param>
+/// <param name="ItemStockValue">Average stock value per item.</param>
+internal sealed record PolicyResult(string Policy, double FillRate, double AverageStockValue, int Orders, int StockOutDays, long Demand,
+    long[] ItemDemand, long[] ItemFilled, double[] ItemStockValue);
+
+/// <summary>One band of items by their weekly sales before the replay, under one policy.</summary>
+internal sealed record BandResult(string Band, int Items, long Demand, double FillRate, double AverageStockValue);
 
 /// <summary>
 /// Replays the last weeks of real sales day by day against a stocking policy: goods ordered at a weekly review arrive
@@ -19,6 +26,9 @@ internal sealed class PolicySimulation
 {
     public const int LeadDays = 7;
     public const int ReviewDays = 7;
+
+    /// <summary>Upper edges of the weekly-sales bands the breakdown groups items by.</summary>
+    private static readonly double[] BandEdges = [0.5, 1, 2, 5];
     private readonly string[] _items;
     private readonly int[][] _demand;
     private readonly double[] _cost;
@@ -69,6 +79,23 @@ internal sealed class PolicySimulation
     }
 
     public int Items => _items.Length;
+
+    /// <summary>Fill rate and stock by how fast items sold before the replay: where a policy loses its sales.</summary>
+    public IReadOnlyList<BandResult> ByWeeklySales(PolicyResult result)
+    {
+        var bands = new List<BandResult>();
+        for (var b = 0; b <= BandEdges.Length; b++)
+        {
+            var (low, high) = (b == 0 ? 0 : BandEdges[b - 1], b == BandEdges.Length ? double.PositiveInfinity : BandEdges[b]);
+            var members = Enumerable.Range(0, _items.Length).Where(i => _weeklyBefore[i] >= low && _weeklyBefore[i] < high).ToArray();
+            var demand = members.Sum(i => result.ItemDemand[i]);
+            var filled = members.Sum(i => result.ItemFilled[i]);
+            var name = double.IsPositiveInfinity(high) ? $"{low:0.#}+ a week" : $"{low:0.#}-{high:0.#} a week";
+            bands.Add(new BandResult(name, members.Length, demand, demand == 0 ? 1 : (double)filled / demand, members.Sum(i => result.ItemStockValue[i])));
+        }
+
+        return bands;
+    }
 
     public long TotalDemand => _demand.Sum(d => (long)d.Sum());
 
@@ -121,6 +148,7 @@ internal sealed class PolicySimulation
     private PolicyResult Run(string name, Func<int, int, int, int, int> order)
     {
         var (demanded, filled, orders, stockOuts, stockValue) = (0L, 0L, 0, 0, 0.0);
+        var (itemDemand, itemFilled, itemStock) = (new long[_items.Length], new long[_items.Length], new double[_items.Length]);
         for (var item = 0; item < _items.Length; item++)
         {
             // Each policy starts where it would keep the item: its own first order lands on the shelf at once.
@@ -144,9 +172,13 @@ internal sealed class PolicySimulation
                 (demanded, filled) = (demanded + demand, filled + served);
                 stockOuts += served < demand ? 1 : 0;
                 stockValue += onHand * _cost[item];
+                itemDemand[item] += demand;
+                itemFilled[item] += served;
+                itemStock[item] += onHand * _cost[item] / _days;
             }
         }
 
-        return new PolicyResult(name, demanded == 0 ? 1 : (double)filled / demanded, stockValue / _days, orders, stockOuts, demanded);
+        return new PolicyResult(name, demanded == 0 ? 1 : (double)filled / demanded, stockValue / _days, orders, stockOuts, demanded,
+            itemDemand, itemFilled, itemStock);
     }
 }

@@ -45,8 +45,9 @@ public static class ReplenishmentPlanner
     public const int UnknownLeadDays = 14;
 
     /// <summary>
-    /// Below this many units over lead time and review, sales are counted in ones and the Poisson quantile alone sets
-    /// the stock: the forecast's weekly margins of a seller whose weeks are mostly 0 are noise.
+    /// Below this many units over lead time and review, sales are counted in ones and Poisson sales set the stock: the
+    /// larger of the cycle service quantile and the unit fill level. The forecast's weekly margins of a seller whose
+    /// weeks are mostly 0 are noise.
     /// </summary>
     private const double SlowSellerMean = 10;
 
@@ -94,9 +95,14 @@ public static class ReplenishmentPlanner
 
         var days = leadDays + policy.ReviewDays;
         var mean = Sum(input.WeeklyForecast, days);
+        if (mean < SlowSellerMean)
+        {
+            return Math.Max(PoissonFillLevel(mean, Sum(input.WeeklyForecast, policy.ReviewDays), ServiceQuantile(policy.ServiceScale)),
+                PoissonQuantile(mean, ServiceQuantile(policy.ServiceScale)));
+        }
+
         var safety = Math.Sqrt(SumOfSquaredMargins(input, days)) * policy.ServiceScale;
-        var poisson = PoissonQuantile(mean, ServiceQuantile(policy.ServiceScale));
-        return mean < SlowSellerMean ? poisson : Math.Max((int)Math.Ceiling(mean + safety - 1e-9), poisson);
+        return Math.Max((int)Math.Ceiling(mean + safety - 1e-9), PoissonQuantile(mean, ServiceQuantile(policy.ServiceScale)));
     }
 
     /// <summary>
@@ -134,6 +140,35 @@ public static class ReplenishmentPlanner
         }
 
         return k;
+    }
+
+    /// <summary>
+    /// The smallest stock whose expected shortfall over lead time and review, for Poisson sales with mean
+    /// <paramref name="mean"/>, is at most <c>1 - fillRate</c> of the review period's demand
+    /// (<paramref name="reviewMean"/>): the units a shop loses, not the chance of losing any. For a slow seller the two
+    /// differ most: one copy on the shelf rarely runs out within a period, yet every sale of it leaves the shelf empty
+    /// until the next review's order arrives, which a unit fill rate counts and a cycle service level does not.
+    /// </summary>
+    public static int PoissonFillLevel(double mean, double reviewMean, double fillRate)
+    {
+        if (mean <= 0 || reviewMean <= 0)
+        {
+            return 0;
+        }
+
+        var allowed = (1 - fillRate) * reviewMean;
+        var (stock, shortfall, term) = (0, mean, Math.Exp(-mean));
+        var cumulative = term;
+        // E[(D - s - 1)+] = E[(D - s)+] - P(D > s); the terms underflow only far beyond the slow sellers this serves.
+        while (shortfall > allowed && term > 0)
+        {
+            shortfall -= 1 - cumulative;
+            stock++;
+            term *= mean / stock;
+            cumulative += term;
+        }
+
+        return stock;
     }
 
     private static double NormalQuantileOf(double quantile)

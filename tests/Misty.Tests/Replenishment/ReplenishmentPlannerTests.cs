@@ -100,6 +100,26 @@ public sealed class ReplenishmentPlannerTests
     public void A_slow_sellers_stock_is_the_poisson_quantile_of_its_demand(double mean, double quantile, int expected) =>
         Assert.Equal(expected, ReplenishmentPlanner.PoissonQuantile(mean, quantile));
 
+    [Theory]
+    [InlineData(0.4, 0.2, 0.9, 2)]
+    [InlineData(0.4, 0.2, 0.5, 1)]
+    [InlineData(4.0, 2.0, 0.9, 6)]
+    [InlineData(0.0, 0.0, 0.9, 0)]
+    public void A_slow_sellers_fill_level_keeps_its_expected_shortfall_within_the_lost_share_of_a_reviews_demand(
+        double mean, double reviewMean, double fillRate, int expected) =>
+        Assert.Equal(expected, ReplenishmentPlanner.PoissonFillLevel(mean, reviewMean, fillRate));
+
+    [Fact]
+    public void A_record_selling_a_copy_every_five_weeks_keeps_a_second_so_one_sale_does_not_empty_the_shelf()
+    {
+        // 0.2 a week: one copy covers the 14 days nine times in ten, yet each sale of it leaves the shelf empty until
+        // the next review's order lands, a third of its sales lost; the unit fill level asks for two.
+        var input = new ReplenishmentInput(OnHand: 0, Held: 0, OnOrder: 0, WeeklyForecast: [.. Enumerable.Repeat(0.2, 12)],
+            WeeklyUpper: [.. Enumerable.Repeat(1.0, 12)], SoldLastEightWeeks: 2, Quotes: []);
+        Assert.Equal(1, ReplenishmentPlanner.PoissonQuantile(0.4, ReplenishmentPlanner.ServiceQuantile(1)));
+        Assert.Equal(2, ReplenishmentPlanner.OrderUpTo(input, ReplenishmentPolicy.Default, leadDays: 7));
+    }
+
     [Fact]
     public void The_default_service_scale_is_the_upper_quantile_of_the_stored_80_percent_interval()
     {
