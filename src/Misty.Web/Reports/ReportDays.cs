@@ -1,23 +1,26 @@
 namespace Misty.Web.Reports;
 
 /// <summary>
-/// Which days of a report come from the daily roll-up and which from the order rows: every day before today that the
-/// roll-up has reached is read from it, the rest (today, later days and any day the roll-up missed) from the orders,
-/// as runs of consecutive days so that the order rows are read by date range.
+/// Which days of a report are read from the order rows rather than the daily roll-up: every day before today that the
+/// roll-up has reached comes from it; the rest (today, later days and any day the roll-up missed) from the orders, as
+/// runs of consecutive days so that the order rows are read by date range.
 /// </summary>
-public sealed record ReportDays(IReadOnlyList<DateOnly> RolledUp, IReadOnlyList<(DateOnly First, DateOnly Last)> FromOrders)
+public sealed record ReportDays(IReadOnlyList<(DateOnly First, DateOnly Last)> FromOrders)
 {
+    /// <summary>Every day of <see cref="FromOrders"/>: the roll-up's rows of these days are not read.</summary>
+    public DateOnly[] DaysFromOrders => [.. FromOrders.SelectMany(run => Enumerable.Range(0, run.Last.DayNumber - run.First.DayNumber + 1).Select(run.First.AddDays))];
+
     public static ReportDays Split(DateOnly first, DateOnly last, DateOnly today, IReadOnlySet<DateOnly> rolledUp)
     {
-        var rolled = new List<DateOnly>();
         var raw = new List<(DateOnly First, DateOnly Last)>();
         for (var day = first; day <= last; day = day.AddDays(1))
         {
             if (day < today && rolledUp.Contains(day))
             {
-                rolled.Add(day);
+                continue;
             }
-            else if (raw.Count > 0 && raw[^1].Last == day.AddDays(-1))
+
+            if (raw.Count > 0 && raw[^1].Last == day.AddDays(-1))
             {
                 raw[^1] = (raw[^1].First, day);
             }
@@ -27,6 +30,6 @@ public sealed record ReportDays(IReadOnlyList<DateOnly> RolledUp, IReadOnlyList<
             }
         }
 
-        return new ReportDays(rolled, raw);
+        return new ReportDays(raw);
     }
 }

@@ -48,7 +48,7 @@ public sealed class SalesReports(NpgsqlDataSource database, TimeProvider clock)
         ), days AS (
             SELECT m.metric_date AS day, m.revenue, m.units_sold AS units, m.order_count AS orders
             FROM sales_metrics m
-            WHERE m.metric_date BETWEEN @from_day AND @to_day AND m.metric_date = ANY(@rolled)
+            WHERE m.metric_date BETWEEN @from_day AND @to_day AND m.metric_date <> ALL(@raw_days)
               AND m.channel = coalesce(@channel::text, 'all')::metrics_channel
               AND CASE WHEN @genre::text IS NULL THEN m.genre_id IS NULL ELSE m.genre_id IN (SELECT genre_id FROM genre) END
             UNION ALL
@@ -56,7 +56,7 @@ public sealed class SalesReports(NpgsqlDataSource database, TimeProvider clock)
         ), buyers AS (
             SELECT c.metric_date AS day, c.customer_id, c.first_order_date AS first_day
             FROM sales_metrics_customers c
-            WHERE c.metric_date BETWEEN @from_day AND @to_day AND c.metric_date = ANY(@rolled)
+            WHERE c.metric_date BETWEEN @from_day AND @to_day AND c.metric_date <> ALL(@raw_days)
               AND (@channel::text IS NULL OR c.channel = @channel::sales_channel)
               AND (@genre::text IS NULL OR c.genre_id IN (SELECT genre_id FROM genre))
             UNION ALL
@@ -71,9 +71,11 @@ public sealed class SalesReports(NpgsqlDataSource database, TimeProvider clock)
             SELECT date_trunc(@unit, day::timestamp)::date AS period, sum(revenue) AS revenue, sum(units)::int AS units, sum(orders)::int AS orders
             FROM days GROUP BY 1
         ), people AS (
-            SELECT date_trunc(@unit, day::timestamp)::date AS period, count(DISTINCT customer_id)::int AS customers,
-                   count(DISTINCT customer_id) FILTER (WHERE first_day >= date_trunc(@unit, day::timestamp)::date)::int AS new_customers
-            FROM buyers GROUP BY 1
+            SELECT period, count(*)::int AS customers, count(*) FILTER (WHERE is_new)::int AS new_customers
+            FROM (SELECT date_trunc(@unit, day::timestamp)::date AS period, customer_id,
+                         bool_or(first_day >= date_trunc(@unit, day::timestamp)::date) AS is_new
+                  FROM buyers GROUP BY 1, 2) per_customer
+            GROUP BY period
         )
         SELECT s.period, s.revenue, s.units, s.orders, coalesce(p.customers, 0), coalesce(p.new_customers, 0)
         FROM sales s LEFT JOIN people p ON p.period = s.period
@@ -82,22 +84,28 @@ public sealed class SalesReports(NpgsqlDataSource database, TimeProvider clock)
         """;
 
     private const string Totals = Slice + """
-        SELECT coalesce((SELECT sum(revenue) FROM days), 0), coalesce((SELECT sum(units) FROM days), 0)::int,
-               coalesce((SELECT sum(orders) FROM days), 0)::int,
-               (SELECT count(DISTINCT customer_id) FROM buyers)::int,
-               (SELECT count(DISTINCT customer_id) FILTER (WHERE first_day >= @from_day) FROM buyers)::int
+        SELECT coalesce(d.revenue, 0), coalesce(d.units, 0)::int, coalesce(d.orders, 0)::int, p.customers, p.new_customers
+        FROM (SELECT sum(revenue) AS revenue, sum(units) AS units, sum(orders) AS orders FROM days) d,
+             (SELECT count(*)::int AS customers, count(*) FILTER (WHERE is_new)::int AS new_customers
+              FROM (SELECT customer_id, bool_or(first_day >= @from_day) AS is_new FROM buyers GROUP BY customer_id) per_customer) p
         """;
 
-    // Per album, so from the order rows: the roll-up keeps genres, not albums.
     private static readonly string Top = $"""
-        SELECT a.album_id, a.title, a.artist, sum(oi.quantity)::int AS units, sum(oi.total) AS revenue
-        FROM orders o
-        JOIN order_items oi ON oi.order_id = o.order_id
-        JOIN albums a ON a.album_id = oi.album_id
-        LEFT JOIN genres g ON g.genre_id = a.genre_id
-        WHERE o.status <> 'cancelled' AND o.order_date >= @range_start AND o.order_date < @range_end
-          AND (@channel::text IS NULL OR o.channel = @channel::sales_channel)
-          AND (@genre::text IS NULL OR lower(g.name) = lower(@genre))
+        WITH genre AS (SELECT genre_id FROM genres WHERE lower(name) = lower(@genre)),
+        sold AS (
+            SELECT s.album_id, s.units, s.revenue FROM sales_metrics_albums s
+            WHERE s.metric_date BETWEEN @from_day AND @to_day AND s.metric_date <> ALL(@raw_days)
+              AND (@channel::text IS NULL OR s.channel = @channel::sales_channel)
+            UNION ALL
+            SELECT oi.album_id, oi.quantity, oi.total
+            FROM unnest(@raw_starts, @raw_ends) AS r(starts, ends)
+            JOIN orders o ON o.order_date >= greatest(r.starts, @range_start) AND o.order_date < least(r.ends, @range_end)
+            JOIN order_items oi ON oi.order_id = o.order_id
+            WHERE o.status <> 'cancelled' AND (@channel::text IS NULL OR o.channel = @channel::sales_channel)
+        )
+        SELECT a.album_id, a.title, a.artist, sum(s.units)::int AS units, sum(s.revenue) AS revenue
+        FROM sold s JOIN albums a ON a.album_id = s.album_id
+        WHERE @genre::text IS NULL OR a.genre_id IN (SELECT genre_id FROM genre)
         GROUP BY a.album_id
         ORDER BY units DESC, revenue DESC, a.title
         LIMIT {TopSellerCount}
@@ -123,7 +131,7 @@ public sealed class SalesReports(NpgsqlDataSource database, TimeProvider clock)
     private const string GenreUnits = """
         WITH rolled AS (
             SELECT m.genre_id, m.units_sold FROM sales_metrics m
-            WHERE m.channel = 'all' AND m.metric_date BETWEEN @from_day AND @to_day AND m.metric_date = ANY(@rolled)
+            WHERE m.channel = 'all' AND m.metric_date BETWEEN @from_day AND @to_day AND m.metric_date <> ALL(@raw_days)
         ), units AS (
             SELECT genre_id, units_sold AS units FROM rolled WHERE genre_id IS NOT NULL
             UNION ALL
@@ -238,7 +246,10 @@ public sealed class SalesReports(NpgsqlDataSource database, TimeProvider clock)
         AddParameters(command.Parameters, query, from, to);
         command.Parameters.AddWithValue("from_day", from);
         command.Parameters.AddWithValue("to_day", to);
-        command.Parameters.Add(new NpgsqlParameter("rolled", NpgsqlDbType.Array | NpgsqlDbType.Date) { Value = days.RolledUp.ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("raw_days", NpgsqlDbType.Array | NpgsqlDbType.Date)
+        {
+            Value = days.DaysFromOrders,
+        });
         command.Parameters.Add(new NpgsqlParameter("raw_starts", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
         {
             Value = days.FromOrders.Select(run => Midnight(run.First)).ToArray(),

@@ -3,8 +3,8 @@ using Npgsql;
 namespace Misty.Grains.Workflows.BuiltIn;
 
 /// <summary>
-/// Recomputes days of sales_metrics (with each day's customers in sales_metrics_customers) and one day of
-/// inventory_metrics. Each statement upserts the days' rows on their unique keys and deletes the days' rows that no
+/// Recomputes days of sales_metrics (with each day's customers and albums in sales_metrics_customers and
+/// sales_metrics_albums) and one day of inventory_metrics. Each statement upserts the days' rows on their unique keys and deletes the days' rows that no
 /// longer have figures, in one go, so a rerun leaves the same rows. Days are UTC days, as on the dashboards.
 /// </summary>
 public sealed class MetricsRollup(NpgsqlDataSource database)
@@ -15,7 +15,7 @@ public sealed class MetricsRollup(NpgsqlDataSource database)
     // customer is new on the day of their first order that was not cancelled.
     private const string SalesSql = """
         WITH lines AS (
-            SELECT (o.order_date AT TIME ZONE 'UTC')::date AS day, o.order_id, o.customer_id, o.channel, a.genre_id, oi.quantity, oi.total
+            SELECT (o.order_date AT TIME ZONE 'UTC')::date AS day, o.order_id, o.customer_id, o.channel, a.genre_id, oi.album_id, oi.quantity, oi.total
             FROM orders o
             JOIN order_items oi ON oi.order_id = o.order_id
             JOIN albums a ON a.album_id = oi.album_id
@@ -49,6 +49,11 @@ public sealed class MetricsRollup(NpgsqlDataSource database)
             INSERT INTO sales_metrics_customers (metric_date, channel, genre_id, customer_id, first_order_date)
             SELECT DISTINCT l.day, l.channel, l.genre_id, l.customer_id, f.first_day
             FROM lines l JOIN firsts f ON f.customer_id = l.customer_id
+        ), cleared_albums AS (
+            DELETE FROM sales_metrics_albums s WHERE s.metric_date BETWEEN @first_day AND @last_day
+        ), day_albums AS (
+            INSERT INTO sales_metrics_albums (metric_date, channel, album_id, units, revenue)
+            SELECT day, channel, album_id, sum(quantity), sum(total) FROM lines GROUP BY day, channel, album_id
         )
         INSERT INTO sales_metrics (metric_date, channel, genre_id, revenue, units_sold, order_count, avg_order_value, customer_count, new_customers)
         SELECT day, channel, genre_id, revenue, units, orders, CASE WHEN orders > 0 THEN round(revenue / orders, 2) END, customers, new_customers
