@@ -7,9 +7,6 @@ namespace Misty.Web.Reports;
 /// </summary>
 public sealed record ReportDays(IReadOnlyList<(DateOnly First, DateOnly Last)> FromOrders)
 {
-    /// <summary>Every day of <see cref="FromOrders"/>: the roll-up's rows of these days are not read.</summary>
-    public DateOnly[] DaysFromOrders => [.. FromOrders.SelectMany(run => Enumerable.Range(0, run.Last.DayNumber - run.First.DayNumber + 1).Select(run.First.AddDays))];
-
     public static ReportDays Split(DateOnly first, DateOnly last, DateOnly today, IReadOnlySet<DateOnly> rolledUp)
     {
         var raw = new List<(DateOnly First, DateOnly Last)>();

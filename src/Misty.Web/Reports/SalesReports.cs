@@ -48,7 +48,8 @@ public sealed class SalesReports(NpgsqlDataSource database, TimeProvider clock)
         ), days AS (
             SELECT m.metric_date AS day, m.revenue, m.units_sold AS units, m.order_count AS orders
             FROM sales_metrics m
-            WHERE m.metric_date BETWEEN @from_day AND @to_day AND m.metric_date <> ALL(@raw_days)
+            WHERE m.metric_date BETWEEN @from_day AND @to_day 
+              AND NOT EXISTS (SELECT 1 FROM unnest(@raw_firsts, @raw_lasts) AS raw(f, l) WHERE m.metric_date BETWEEN raw.f AND raw.l)
               AND m.channel = coalesce(@channel::text, 'all')::metrics_channel
               AND CASE WHEN @genre::text IS NULL THEN m.genre_id IS NULL ELSE m.genre_id IN (SELECT genre_id FROM genre) END
             UNION ALL
@@ -56,7 +57,8 @@ public sealed class SalesReports(NpgsqlDataSource database, TimeProvider clock)
         ), buyers AS (
             SELECT c.metric_date AS day, c.customer_id, c.first_order_date AS first_day
             FROM sales_metrics_customers c
-            WHERE c.metric_date BETWEEN @from_day AND @to_day AND c.metric_date <> ALL(@raw_days)
+            WHERE c.metric_date BETWEEN @from_day AND @to_day 
+              AND NOT EXISTS (SELECT 1 FROM unnest(@raw_firsts, @raw_lasts) AS raw(f, l) WHERE c.metric_date BETWEEN raw.f AND raw.l)
               AND (@channel::text IS NULL OR c.channel = @channel::sales_channel)
               AND (@genre::text IS NULL OR c.genre_id IN (SELECT genre_id FROM genre))
             UNION ALL
@@ -94,7 +96,8 @@ public sealed class SalesReports(NpgsqlDataSource database, TimeProvider clock)
         WITH genre AS (SELECT genre_id FROM genres WHERE lower(name) = lower(@genre)),
         sold AS (
             SELECT s.album_id, s.units, s.revenue FROM sales_metrics_albums s
-            WHERE s.metric_date BETWEEN @from_day AND @to_day AND s.metric_date <> ALL(@raw_days)
+            WHERE s.metric_date BETWEEN @from_day AND @to_day 
+              AND NOT EXISTS (SELECT 1 FROM unnest(@raw_firsts, @raw_lasts) AS raw(f, l) WHERE s.metric_date BETWEEN raw.f AND raw.l)
               AND (@channel::text IS NULL OR s.channel = @channel::sales_channel)
             UNION ALL
             SELECT oi.album_id, oi.quantity, oi.total
@@ -131,7 +134,8 @@ public sealed class SalesReports(NpgsqlDataSource database, TimeProvider clock)
     private const string GenreUnits = """
         WITH rolled AS (
             SELECT m.genre_id, m.units_sold FROM sales_metrics m
-            WHERE m.channel = 'all' AND m.metric_date BETWEEN @from_day AND @to_day AND m.metric_date <> ALL(@raw_days)
+            WHERE m.channel = 'all' AND m.metric_date BETWEEN @from_day AND @to_day 
+              AND NOT EXISTS (SELECT 1 FROM unnest(@raw_firsts, @raw_lasts) AS raw(f, l) WHERE m.metric_date BETWEEN raw.f AND raw.l)
         ), units AS (
             SELECT genre_id, units_sold AS units FROM rolled WHERE genre_id IS NOT NULL
             UNION ALL
@@ -246,10 +250,8 @@ public sealed class SalesReports(NpgsqlDataSource database, TimeProvider clock)
         AddParameters(command.Parameters, query, from, to);
         command.Parameters.AddWithValue("from_day", from);
         command.Parameters.AddWithValue("to_day", to);
-        command.Parameters.Add(new NpgsqlParameter("raw_days", NpgsqlDbType.Array | NpgsqlDbType.Date)
-        {
-            Value = days.DaysFromOrders,
-        });
+        command.Parameters.Add(new NpgsqlParameter("raw_firsts", NpgsqlDbType.Array | NpgsqlDbType.Date) { Value = days.FromOrders.Select(run => run.First).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("raw_lasts", NpgsqlDbType.Array | NpgsqlDbType.Date) { Value = days.FromOrders.Select(run => run.Last).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("raw_starts", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
         {
             Value = days.FromOrders.Select(run => Midnight(run.First)).ToArray(),
