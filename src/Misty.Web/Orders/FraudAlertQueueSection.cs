@@ -1,6 +1,6 @@
 using Misty.Grains.Interfaces.Orders;
-using Misty.Web.Dashboard;
 using Misty.Persistence;
+using Misty.Web.Dashboard;
 using Npgsql;
 
 namespace Misty.Web.Orders;
