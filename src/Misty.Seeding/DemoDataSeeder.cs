@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Misty.Grains.Workflows.BuiltIn;
 using Npgsql;
 
 namespace Misty.Seeding;
@@ -28,8 +29,24 @@ public sealed class DemoDataSeeder(NpgsqlDataSource dataSource)
         var dataset = DemoDataset.Generate(options);
         var copier = new SeedCopier(connection, cancellationToken);
         await dataset.CopyToAsync(copier);
+        await RollUpMetricsAsync(connection, options, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new SeedReport(Seeded: true, copier.Counts, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// The metrics the daily roll-up would have written for the history's whole days, so that reports read them from the
+    /// first start. The last day is still going on when the history ends at <see cref="SeedOptions.Until"/>, so it is
+    /// left to the roll-up, like any today.
+    /// </summary>
+    private static async Task RollUpMetricsAsync(NpgsqlConnection connection, SeedOptions options, CancellationToken cancellationToken)
+    {
+        var first = DateOnly.FromDateTime(options.HistoryStart);
+        var last = options.Anchor.AddDays(options.Until is null ? -1 : -2);
+        if (last >= first)
+        {
+            await MetricsRollup.RollUpHistoryAsync(connection, first, last, cancellationToken);
+        }
     }
 
     /// <summary>Soft-deleted albums count too: someone's data is there.</summary>

@@ -43,49 +43,11 @@ public static class DashboardBenchmark
             return 0;
         }
 
-        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(40));
-        Console.CancelKeyPress += (_, e) =>
+        return await BenchmarkRun.RunAsync(TimeSpan.FromMinutes(40), options.Build, options.Markdown, Heading, async run =>
         {
-            e.Cancel = true;
-            stop.Cancel();
-        };
-        var machine = BenchmarkReport.Machine();
-        var root = MistyRepository.Root();
-        if (options.Build)
-        {
-            await BuildAsync(root, stop.Token);
-        }
-
-        var postgres = await DurablePostgres.StartAsync(trackStatements: false, stop.Token);
-        var failed = true;
-        try
-        {
-            var (rounds, capacity) = await MeasureAsync(root, postgres, options, stop.Token);
-            var report = Render(options, args, machine, rounds, capacity);
-            Console.WriteLine();
-            Console.WriteLine(report);
-            if (options.Markdown is not null)
-            {
-                BenchmarkReport.WriteSection(options.Markdown, Heading, report);
-                Console.WriteLine($"Written to {options.Markdown}.");
-            }
-
-            failed = false;
-            return 0;
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            await Console.Error.WriteLineAsync("Stopped (interrupted, or over the time budget); every process it started is stopped.");
-            return 130;
-        }
-        finally
-        {
-            await postgres.StopAsync(keepFiles: failed);
-            if (failed)
-            {
-                Console.Error.WriteLine($"Logs kept in {postgres.Root}");
-            }
-        }
+            var (rounds, capacity) = await MeasureAsync(run.Root, run.Postgres, options, run.Stop);
+            return Render(options, args, run.Machine, rounds, capacity);
+        });
     }
 
     private static async Task<(List<RoundResult> Rounds, List<RoundResult> Capacity)> MeasureAsync(

@@ -44,12 +44,12 @@ public sealed class ReorderLines(NpgsqlDataSource database, ReorderNotices notic
         reader.IsDBNull(7) ? null : reader.GetDecimal(7), reader.GetInt64(8), reader.GetFieldValue<DateTimeOffset>(9));
 
     /// <returns>One page of lines, newest first, and how many match.</returns>
-    public async Task<(IReadOnlyList<ReorderLine> Lines, long Total)> ListAsync(string? status, string? priority, Guid? supplierId, int page, int pageSize,
-        CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<ReorderLine> Lines, long Total)> ListAsync(string? status, string? priority, Guid? supplierId, Guid? albumId,
+        int page, int pageSize, CancellationToken cancellationToken)
     {
         const string Where = """
             WHERE (@status::text IS NULL OR r.status::text = @status) AND (@priority::text IS NULL OR r.priority::text = @priority)
-              AND (@supplier::uuid IS NULL OR r.supplier_id = @supplier)
+              AND (@supplier::uuid IS NULL OR r.supplier_id = @supplier) AND (@album::uuid IS NULL OR r.album_id = @album)
             """;
         await using var command = database.CreateCommand($"""
             {Select} {Where} ORDER BY r.priority, r.created_at DESC, r.reorder_id LIMIT @limit OFFSET @offset;
@@ -58,6 +58,7 @@ public sealed class ReorderLines(NpgsqlDataSource database, ReorderNotices notic
         command.Parameters.AddWithValue("status", (object?)status ?? DBNull.Value);
         command.Parameters.AddWithValue("priority", (object?)priority ?? DBNull.Value);
         command.Parameters.Add(new NpgsqlParameter("supplier", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)supplierId ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("album", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)albumId ?? DBNull.Value });
         command.Parameters.AddWithValue("limit", pageSize);
         command.Parameters.AddWithValue("offset", (long)(page - 1) * pageSize);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

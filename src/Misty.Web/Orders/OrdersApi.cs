@@ -51,7 +51,7 @@ public static partial class OrdersApi
         routes.MapPost("/api/shipments/{shipmentId:guid}/status", UpdateShipmentAsync).WithTags("Orders").RequireAuthorization(MistyPolicies.Staff)
             .WithName("updateShipmentStatus")
             .WithSummary("Moves a shipment forward (preparing, shipped, in_transit, delivered); the order follows.");
-        return routes.MapOrderRefunds();
+        return routes.MapOrderRefunds().MapHeldOrders();
     }
 
     private static async Task<Results<Created<CreatedOrderResponse>, ValidationProblem, NotFoundProblem, ConflictProblem, UnprocessableProblem, UnavailableProblem>>

@@ -34,7 +34,7 @@ public static class ReplenishmentApi
         queue.MapGet("", ([AsParameters] ReorderListParameters parameters, ReorderLines lines, CancellationToken cancellationToken) =>
                 ListAsync(parameters, lines, cancellationToken))
             .RequireAuthorization(MistyPolicies.Staff).WithName("listReorders")
-            .WithSummary("Reorder lines, most urgent first, by status, priority and supplier.");
+            .WithSummary("Reorder lines, most urgent first, by status, priority, supplier and album.");
         queue.MapPost("/{reorderId:guid}/approve", ApproveAsync).RequireAuthorization(MistyPolicies.Manager).WithName("approveReorder")
             .WithSummary("Approves a pending line; approving it again changes nothing.");
         queue.MapPost("/{reorderId:guid}/dismiss", DismissAsync).RequireAuthorization(MistyPolicies.Manager).WithName("dismissReorder")
@@ -57,13 +57,14 @@ public static class ReplenishmentApi
             .Check(parameters.Status is null || Statuses.Contains(parameters.Status), "status", $"One of {string.Join(", ", Statuses)}.")
             .Check(parameters.Priority is null || Priorities.Contains(parameters.Priority), "priority", $"One of {string.Join(", ", Priorities)}.");
         var supplierId = QueryValues.Uuid(parameters.SupplierId, "supplierId", errors);
+        var albumId = QueryValues.Uuid(parameters.AlbumId, "albumId", errors);
         var (page, pageSize) = (PageParameters.Page(parameters.Page, errors), PageParameters.PageSize(parameters.PageSize, errors));
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();
         }
 
-        var (items, total) = await lines.ListAsync(parameters.Status, parameters.Priority, supplierId, page, pageSize, cancellationToken);
+        var (items, total) = await lines.ListAsync(parameters.Status, parameters.Priority, supplierId, albumId, page, pageSize, cancellationToken);
         return TypedResults.Ok(new ReorderPage([.. items.Select(ReorderResponse.From)], page, pageSize, total));
     }
 

@@ -38,6 +38,7 @@ public sealed record ReorderListParameters(
     [property: FromQuery(Name = "status")] string? Status,
     [property: FromQuery(Name = "priority")] string? Priority,
     [property: FromQuery(Name = "supplierId")] string? SupplierId,
+    [property: FromQuery(Name = "albumId")] string? AlbumId,
     [property: FromQuery(Name = "page")] string? Page,
     [property: FromQuery(Name = "pageSize")] string? PageSize);
 

@@ -1,6 +1,11 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+using Misty.Grains.Interfaces.Cases;
+using Misty.Grains.Interfaces.Orders;
 using Misty.Web.Api;
 using Misty.Web.Security;
 using Npgsql;
@@ -19,13 +24,45 @@ public static class ReportsApi
                 SalesAsync(new(from, to, groupBy, channel, genre, format), reports, clock, cancellationToken))
             .WithName("getSalesReport")
             .WithSummary("Revenue, units, average order value, new and returning customers per day, week or month, with the previous period and the top sellers.")
-            .Produces<string>(StatusCodes.Status200OK, "text/csv");
+            .Produces<string>(StatusCodes.Status200OK, "text/csv")
+            .AddOpenApiOperationTransformer(DeclareQueryAsync);
         group.MapGet("/inventory", (string? from, string? to, string? genre, string? format, SalesReports reports, TimeProvider clock, CancellationToken cancellationToken) =>
                 InventoryAsync(new(from, to, null, null, genre, format), reports, clock, cancellationToken))
             .WithName("getInventoryReport")
             .WithSummary("Stock value, turnover over the period, days in stock, low, out of and over stock, per genre.")
-            .Produces<string>(StatusCodes.Status200OK, "text/csv");
+            .Produces<string>(StatusCodes.Status200OK, "text/csv")
+            .AddOpenApiOperationTransformer(DeclareQueryAsync);
         return routes;
+    }
+
+    /// <summary>The query is read as text so that a bad value is named in the problem; what to send is declared here.</summary>
+    private static Task DeclareQueryAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>())
+        {
+            if (parameter.Schema is not OpenApiSchema schema)
+            {
+                continue;
+            }
+
+            switch (parameter.Name)
+            {
+                case "from" or "to":
+                    schema.Format = "date";
+                    break;
+                case "groupBy":
+                    schema.Enum = [.. Enum.GetNames<ReportGrouping>().Select(name => (JsonNode)JsonValue.Create(name.ToLowerInvariant()))];
+                    break;
+                case "channel":
+                    schema.Enum = [.. SchemaNames.All<SalesChannel>().Select(name => (JsonNode)JsonValue.Create(name))];
+                    break;
+                case "format":
+                    schema.Enum = [JsonValue.Create("json"), JsonValue.Create("csv")];
+                    break;
+            }
+        }
+
+        return Task.CompletedTask;
     }
 
     private sealed record RawQuery(string? From, string? To, string? GroupBy, string? Channel, string? Genre, string? Format);

@@ -86,6 +86,11 @@ public sealed class ActingPagesBrowserTests(PostgresFixture postgres)
         await Assertions.Expect(row.Locator("td[data-field='status']")).ToHaveTextAsync("approved");
         await row.GetByRole(AriaRole.Button, new() { Name = "Order from the supplier" }).ClickAsync();
         await Assertions.Expect(row.Locator("td[data-field='status']")).ToHaveTextAsync("ordered");
+        // The album's page shows the line it waits for.
+        await row.Locator("th a").ClickAsync();
+        await Assertions.Expect(page.Locator($"section[aria-label='Reorder status'] tr[data-reorder-id='{line.ReorderId}'][data-status='ordered']")).ToBeVisibleAsync();
+        await DashboardBrowser.AssertAccessibleAsync(page);
+        await page.GoBackAsync();
         await row.GetByLabel("Units received").FillAsync(line.Quantity.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(DashboardBrowser.Artifacts, "reorders.png"), FullPage = true });
         await DashboardBrowser.AssertAccessibleAsync(page);

@@ -343,11 +343,20 @@ public sealed class OrdersApiTests(PostgresFixture postgres)
         Assert.True(retried.GetProperty("heldForReview").GetBoolean());
         using var clerk = await node.CreateClientAsync("staff");
         using var manager = await node.CreateClientAsync("manager");
+        // The review queue pages on the server; staff see it, managers decide.
+        Assert.True(await TestAlbums.EventuallyAsync(async () =>
+            (await BodyAsync(await clerk.GetAsync("/api/orders/held?pageSize=1"), HttpStatusCode.OK)).GetProperty("total").GetInt64() == 1));
+        var held = await BodyAsync(await clerk.GetAsync("/api/orders/held?pageSize=1"), HttpStatusCode.OK);
+        Assert.Equal(retriedId, held.GetProperty("items")[0].GetProperty("orderId").GetGuid());
+        Assert.Equal(0, (await BodyAsync(await clerk.GetAsync("/api/orders/held?page=2&pageSize=1"), HttpStatusCode.OK)).GetProperty("items").GetArrayLength());
+        var badPage = await BodyAsync(await clerk.GetAsync("/api/orders/held?pageSize=0"), HttpStatusCode.BadRequest);
+        Assert.True(badPage.GetProperty("errors").TryGetProperty("pageSize", out _));
         Assert.Equal(HttpStatusCode.Forbidden, (await clerk.PostAsJsonAsync($"/api/orders/{retriedId}/fraud-review", new { approve = true })).StatusCode);
         var approved = await BodyAsync(await manager.PostAsJsonAsync($"/api/orders/{retriedId}/fraud-review", new { approve = true }), HttpStatusCode.OK);
         Assert.Equal(("processing", false, "completed"), (approved.GetProperty("status").GetString(), approved.GetProperty("heldForReview").GetBoolean(),
             approved.GetProperty("payments")[0].GetProperty("status").GetString()));
         Assert.Equal(HttpStatusCode.Conflict, (await manager.PostAsJsonAsync($"/api/orders/{retriedId}/fraud-review", new { approve = true })).StatusCode);
+        Assert.Equal(0, (await BodyAsync(await clerk.GetAsync("/api/orders/held"), HttpStatusCode.OK)).GetProperty("items").GetArrayLength());
         inventory = await InventoryAsync(storefront, rare);
         Assert.Equal((0, 0), (inventory.GetProperty("quantity").GetInt32(), inventory.GetProperty("reserved").GetInt32()));
         Assert.True(await TestAlbums.EventuallyAsync(async () => await LedgerAsync(connectionString, retriedId, "sale") == -1));

@@ -50,6 +50,9 @@ public sealed class ReorderQueueApiTests(PostgresFixture postgres)
         var other = (await store.PlanAsync(new PlanCandidate(second, "SECOND", 0, 0, 2, 10), today, ReplenishmentPolicy.Default, default)).Reorder!;
         Assert.Equal((10, "medium", supplierId), (line.Quantity, line.Priority, line.SupplierId));
         Assert.Equal("critical", other.Priority);
+        var ofFirst = await Json(await clerk.GetAsync($"/api/reorder-queue?albumId={first}"));
+        Assert.Equal(1, ofFirst.GetProperty("total").GetInt32());
+        Assert.Equal(line.ReorderId, ofFirst.GetProperty("items")[0].GetProperty("reorderId").GetGuid());
 
         Assert.Equal(HttpStatusCode.Forbidden, (await clerk.PostAsync($"/api/reorder-queue/{line.ReorderId}/approve", null)).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await clerk.PostAsync($"/api/reorder-queue/{line.ReorderId}/order", null)).StatusCode);
@@ -100,13 +103,13 @@ public sealed class ReorderQueueApiTests(PostgresFixture postgres)
         await using var node = await MistyWebNode.StartAsync(connectionString);
         var manager = await node.CreateClientAsync("manager");
 
-        var bad = await manager.GetAsync("/api/reorder-queue?status=lost&supplierId=nope&pageSize=0");
+        var bad = await manager.GetAsync("/api/reorder-queue?status=lost&supplierId=nope&albumId=x&pageSize=0");
         var errors = (await Json(bad)).GetProperty("errors");
         var missing = await manager.PostAsync($"/api/reorder-queue/{Guid.NewGuid()}/approve", null);
         var unnamed = await manager.PostAsJsonAsync("/api/suppliers", new { name = " ", reliabilityScore = 101 });
 
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
-        Assert.Equal(["pageSize", "status", "supplierId"], errors.EnumerateObject().Select(error => error.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["albumId", "pageSize", "status", "supplierId"], errors.EnumerateObject().Select(error => error.Name).Order(StringComparer.Ordinal));
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, unnamed.StatusCode);
         Assert.Equal(["name", "reliabilityScore"], (await Json(unnamed)).GetProperty("errors").EnumerateObject().Select(error => error.Name).Order(StringComparer.Ordinal));

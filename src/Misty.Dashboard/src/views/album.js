@@ -1,8 +1,10 @@
 // One album: live stock, its stock by day from the ledger (a chart and the latest rows), the demand forecast with its
-// bounds, and the albums bought with it.
-import { ApiError, request } from '../api.js';
+// bounds, its reorder lines still open (and the purchase orders they are on), and the albums bought with it.
+import { ApiError, request, withQuery } from '../api.js';
 import { Chart } from '../charts.js';
-import { empty, fill, formatCount, h } from '../dom.js';
+import { empty, fill, formatCount, formatMoney, h } from '../dom.js';
+
+const openStatuses = new Set(['pending', 'approved', 'ordered']);
 
 export function createAlbumDetail(root, { session, live, onError }, albumId) {
   const id = encodeURIComponent(albumId);
@@ -13,13 +15,15 @@ export function createAlbumDetail(root, { session, live, onError }, albumId) {
   const ledger = h('div', {}, empty('Loading the ledger…'));
   const forecast = h('div', {}, empty('Loading the forecast…'));
   const together = h('div', {}, empty('Loading…'));
+  const reorders = h('div', {}, empty('Loading the reorder lines…'));
   fill(root,
     h('p', {}, h('a', { href: '#/inventory' }, '← Inventory')), title, facts,
     h('div', { class: 'grid' },
       h('section', { class: 'card', 'aria-label': 'Stock' }, h('h2', {}, 'Stock'),
         h('dl', { class: 'facts' }, h('dt', {}, 'On hand'), stock.quantity, h('dt', {}, 'Held'), stock.reserved, h('dt', {}, 'Available'), stock.available)),
       h('section', { class: 'card', 'aria-label': 'Bought together' }, h('h2', {}, 'Bought together'), together),
-      h('section', { class: 'card', 'aria-label': 'Forecast' }, h('h2', {}, 'Forecast'), forecast)),
+      h('section', { class: 'card', 'aria-label': 'Forecast' }, h('h2', {}, 'Forecast'), forecast),
+      h('section', { class: 'card', 'aria-label': 'Reorder status' }, h('h2', {}, 'Reorder status'), reorders)),
     h('section', { class: 'card', 'aria-label': 'Stock history' }, h('h2', {}, 'Stock history'), h('div', { class: 'chart' }, canvas), ledger));
 
   const chart = new Chart(canvas, {
@@ -72,6 +76,23 @@ export function createAlbumDetail(root, { session, live, onError }, albumId) {
     fill(together, albums.length === 0 ? empty('Not bought with other albums yet.') : h('ol', { class: 'together' }, albums.map((album) =>
       h('li', { dataset: { albumId: album.albumId } }, h('a', { href: `#/album/${album.albumId}` }, `${album.title} · ${album.artist}`), ` (${formatCount(album.orders)} orders)`))));
   }, (error) => { fill(together, empty(error.message)); onError(error); });
+
+  // An album has a handful of lines over its life; the newest 50 hold every open one.
+  request(session, 'GET', withQuery('/api/reorder-queue', { albumId, pageSize: 50 })).then((answer) => {
+    const open = answer.items.filter((line) => openStatuses.has(line.status));
+    const closed = answer.total - open.length;
+    const note = closed > 0 ? h('p', { class: 'card-note' }, `${formatCount(closed)} earlier line(s) received or dismissed. `, h('a', { href: '#/reorders' }, 'Reorder queue')) : null;
+    fill(reorders, open.length === 0 ? [empty('No open reorder line.'), note] : [h('table', {},
+      h('caption', { class: 'visually-hidden' }, 'Open reorder lines of this album'),
+      h('thead', {}, h('tr', {}, ['Status', 'Units', 'Supplier', 'Purchase order'].map((heading) => h('th', { scope: 'col' }, heading)))),
+      h('tbody', {}, open.map((line) => h('tr', { dataset: { reorderId: line.reorderId, status: line.status } },
+        h('td', {}, `${line.status} · ${line.priority}`),
+        h('td', { class: 'number' }, line.receivedQuantity > 0 ? `${formatCount(line.receivedQuantity)} of ${formatCount(line.recommendedQuantity)}` : formatCount(line.recommendedQuantity)),
+        h('td', {}, line.supplierName ?? '–'),
+        h('td', {}, line.purchaseOrderId
+          ? `ordered ${new Date(line.orderedAt).toLocaleDateString()}${line.totalCost === null ? '' : ` · ${formatMoney(line.totalCost)}`}`
+          : 'not ordered yet'))))), note]);
+  }, (error) => { fill(reorders, empty(error.message)); onError(error); });
 
   const unwatch = live.watchAlbum(albumId, (update) => {
     for (const [field, element] of Object.entries(stock)) element.textContent = formatCount(update[field]);

@@ -1,8 +1,11 @@
-// Fraud review: the orders held for review (the dashboard's fraud alert queue, from the server's snapshot and live
-// FraudAlert events), each with its score, every reason and its points, and the basket; managers approve (the payment
-// is charged) or decline (the order is cancelled). A decided order leaves the queue through its OrderChanged event.
-import { request } from '../api.js';
-import { empty, fill, formatMoney, h, unavailable } from '../dom.js';
+// Fraud review: the orders held for review, paged by the server (/api/orders/held), each with its score, every reason
+// and its points, and the basket; managers approve (the payment is charged) or decline (the order is cancelled). A new
+// FraudAlert, or an order leaving the queue (its OrderChanged), re-reads the page shown.
+import { request, withQuery } from '../api.js';
+import { empty, fill, formatMoney, h } from '../dom.js';
+import { pager } from './orders.js';
+
+const pageSize = 25;
 
 export function createFraudReview(root, { session, model, onError }) {
   const list = h('div', {}, empty('Loading the held orders…'));
@@ -64,29 +67,44 @@ export function createFraudReview(root, { session, model, onError }) {
           : null);
   };
 
+  let page = 1;
+  let shown = null;
+  const load = () => request(session, 'GET', withQuery('/api/orders/held', { page, pageSize })).then((answer) => {
+    shown = answer;
+    if (!left) render();
+  }, (error) => {
+    if (!shown) fill(list, empty(error.message));
+    onError(error);
+  });
+
   const render = () => {
-    if (!model.feeds.has('FraudAlert')) return fill(list, model.sections.size === 0 ? empty('Loading the held orders…') : unavailable('Fraud alerts'));
+    if (!shown) return;
     // Decided orders stay on the page, with the decision, until the page is left.
-    const alerts = [...model.lists.get('FraudAlert').values()];
+    const alerts = [...shown.items];
     for (const orderId of decided) {
       if (!alerts.some((alert) => alert.orderId === orderId)) alerts.push({ orderId, paymentId: null, fraudScore: orders.get(orderId)?.payments.find((p) => p.fraudFlagged)?.fraudScore ?? '–', occurredAt: '' });
     }
     alerts.sort((a, b) => String(a.occurredAt).localeCompare(String(b.occurredAt)));
     alerts.forEach((alert) => read(alert.orderId));
-    fill(list, alerts.length === 0 ? empty('No order is held for review.') : alerts.map(card));
+    const pages = Math.max(1, Math.ceil(shown.total / pageSize));
+    fill(list, alerts.length === 0 ? empty('No order is held for review.') : alerts.map(card),
+      shown.total > pageSize || page > 1 ? pager(page, pages, (next) => { page = next; load(); }) : null);
   };
 
-  render();
-  // Metrics and stock events arrive by the dozen: draw again only when the queue itself changed.
-  const queue = () => `${model.feeds.has('FraudAlert')}:${[...model.lists.get('FraudAlert').keys()].join(',')}`;
+  load();
+  // Metrics and stock events arrive by the dozen: read the page again only when the queue itself changed.
+  const queue = () => [...model.lists.get('FraudAlert').keys()].join(',');
   let drawn = queue();
+  let timer = 0;
   const stop = model.onChange(() => {
     if (queue() === drawn) return;
     drawn = queue();
-    render();
+    clearTimeout(timer);
+    timer = setTimeout(load, 300);
   });
   return () => {
     left = true;
+    clearTimeout(timer);
     stop();
   };
 }

@@ -40,7 +40,7 @@ public sealed class ReplenishmentPlugin(AgentGate gate, ReorderLines lines, Dema
         var size = input.Number("limit", limit, 1, 50);
         return gate.RunAsync(kernel, "list_reorder_queue", input, async ct =>
         {
-            var (items, total) = await lines.ListAsync(state, urgency, null, 1, size, ct);
+            var (items, total) = await lines.ListAsync(state, urgency, null, null, 1, size, ct);
             return ToolOutcome.Ok(new { total, lines = items.Select(ReorderResponse.From) });
         }, cancellationToken);
     }
