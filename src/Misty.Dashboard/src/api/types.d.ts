@@ -157,6 +157,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orders/held": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Orders held for fraud review, oldest first: each flagged payment with its score and reasons. */
+        get: operations["listHeldOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reviews": {
         parameters: {
             query?: never;
@@ -973,7 +990,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Reorder lines, most urgent first, by status, priority and supplier. */
+        /** Reorder lines, most urgent first, by status, priority, supplier and album. */
         get: operations["listReorders"];
         put?: never;
         post?: never;
@@ -2223,6 +2240,30 @@ export interface components {
             upperBound: null | number;
             /** Format: decimal */
             confidenceLevel: null | number;
+        };
+        FraudAlert: {
+            /** Format: uuid */
+            orderId: string;
+            /** Format: uuid */
+            paymentId: string;
+            /** Format: uuid */
+            customerId: string;
+            /** Format: decimal */
+            fraudScore: number;
+            reasons: unknown[];
+            /** Format: int64 */
+            version: number;
+            /** Format: date-time */
+            occurredAt: string;
+        };
+        FraudAlertPage: {
+            items: components["schemas"]["FraudAlert"][];
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            pageSize: number;
+            /** Format: int64 */
+            total: number;
         };
         FraudReasonResponse: {
             code: string;
@@ -3824,6 +3865,56 @@ export interface operations {
             };
             /** @description Service Unavailable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listHeldOrders: {
+        parameters: {
+            query?: {
+                Page?: string;
+                PageSize?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FraudAlertPage"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No valid credentials were sent. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7949,10 +8040,10 @@ export interface operations {
             query?: {
                 from?: string;
                 to?: string;
-                groupBy?: string;
-                channel?: string;
+                groupBy?: "day" | "week" | "month";
+                channel?: "in-store" | "online" | "phone" | "corporate";
                 genre?: string;
-                format?: string;
+                format?: "json" | "csv";
             };
             header?: never;
             path?: never;
@@ -8005,7 +8096,7 @@ export interface operations {
                 from?: string;
                 to?: string;
                 genre?: string;
-                format?: string;
+                format?: "json" | "csv";
             };
             header?: never;
             path?: never;
@@ -8058,6 +8149,7 @@ export interface operations {
                 status?: string;
                 priority?: string;
                 supplierId?: string;
+                albumId?: string;
                 page?: number;
                 pageSize?: number;
             };
