@@ -34,6 +34,9 @@ public sealed class AlbumHolds(InventoryState state, TimeProvider clock, int ope
 
     public int OpenInMemory => _open.Count;
 
+    /// <summary>Entries of the order in which memory lets holds go, stale ones included.</summary>
+    public int OrderEntries => _openOrder.Count;
+
     /// <summary>Open holds, expired ones included until their second is swept: from the index, so loaded or not.</summary>
     public int Open => state.Expiry.Sum(bucket => bucket.Holds);
 
@@ -182,13 +185,22 @@ public sealed class AlbumHolds(InventoryState state, TimeProvider clock, int ope
             {
                 if (_open.Count <= openKept && entry.Hold.At > now)
                 {
-                    return;
+                    break;
                 }
 
                 _open.Remove(oldest.ReservationId);
             }
 
             _openOrder.Dequeue();
+        }
+
+        // Holds released soon after they were made leave their entries behind a long one at the head: dropped once they
+        // are most of the queue, so its size follows the holds in memory and not the reservations made meanwhile.
+        if (_openOrder.Count > 2 * _open.Count + 1_024)
+        {
+            var current = _openOrder.Where(entry => _open.TryGetValue(entry.ReservationId, out var open) && open.Sequence == entry.Sequence).ToList();
+            _openOrder.Clear();
+            current.ForEach(_openOrder.Enqueue);
         }
     }
 

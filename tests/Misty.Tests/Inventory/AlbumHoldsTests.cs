@@ -81,4 +81,22 @@ public sealed class AlbumHoldsTests
         holds.Load(id, new StoredHold(HoldStatus.Held, 1, AlbumHolds.RoundUp(_clock.GetUtcNow().AddSeconds(-1)), 1));
         Assert.Equal(HoldStatus.Expired, holds.NotOpen(id));
     }
+
+    [Fact]
+    public void Holds_released_behind_a_long_one_do_not_pile_up()
+    {
+        var holds = new AlbumHolds(_state, _clock);
+        holds.Add(Guid.NewGuid(), 1, _clock.GetUtcNow().AddHours(1), tag: 1);
+        for (var i = 0; i < 10_000; i++)
+        {
+            var id = Guid.NewGuid();
+            holds.Add(id, 1, _clock.GetUtcNow().AddMinutes(15), tag: 1);
+            holds.Remove(id, HoldStatus.Released);
+            holds.ForgetStored(holds.Mark);
+        }
+
+        Assert.Equal(1, holds.OpenInMemory);
+        Assert.InRange(holds.OrderEntries, 1, 1_026);
+        Assert.Equal(1, holds.Reserved);
+    }
 }
