@@ -33,71 +33,6 @@ public sealed partial class BatchedGrainStorage : IGrainStorage
     /// </summary>
     private const int MaxFlushes = 2;
 
-    /// <summary>The rows of one kind of write in a flush, as arrays: one statement writes them all.</summary>
-    private const string Rows =
-        """
-        unnest(@GrainIdHash::integer[], @GrainIdN0::bigint[], @GrainIdN1::bigint[], @GrainTypeHash::integer[],
-               @GrainTypeString::varchar[], @GrainIdExtensionString::varchar[], @GrainStateVersion::integer[], @PayloadBinary::bytea[])
-            WITH ORDINALITY AS w(grainidhash, grainidn0, grainidn1, graintypehash, graintypestring, grainidextensionstring, version, payload, position)
-        """;
-
-    /// <summary>
-    /// What <c>WriteToStorageKey</c> does for writes naming a version (the common case: every write after a grain's
-    /// first), without its insert branch and the subqueries joining the two. A write missing from the answer found its
-    /// row at another version. The extension is compared as the unique index has it, so each row is an index lookup.
-    /// </summary>
-    private const string UpdateRows =
-        $"""
-        UPDATE orleansstorage AS s
-        SET payloadbinary = w.payload, payloadjson = orleans_payload_jsonb(w.payload), modifiedon = now(), version = s.version + 1
-        FROM {Rows}
-        WHERE s.grainidhash = w.grainidhash AND s.graintypehash = w.graintypehash AND s.grainidn0 = w.grainidn0
-          AND s.grainidn1 = w.grainidn1 AND s.graintypestring = w.graintypestring
-          AND coalesce(s.grainidextensionstring, '') = coalesce(w.grainidextensionstring, '')
-          AND s.serviceid = @ServiceId AND s.version = w.version
-        RETURNING w.position, s.version
-        """;
-
-    /// <summary>
-    /// New rows written with another state (a reservation's record): inserted at version 1 unless the key has a row,
-    /// which stays as it is (what a write naming no version does). A write missing from the answer found a row.
-    /// </summary>
-    private const string InsertRows =
-        $"""
-        INSERT INTO orleansstorage
-            (grainidhash, grainidn0, grainidn1, graintypehash, graintypestring, grainidextensionstring, serviceid,
-             payloadbinary, payloadjson, modifiedon, version)
-        SELECT grainidhash, grainidn0, grainidn1, graintypehash, graintypestring, grainidextensionstring, @ServiceId,
-               payload, orleans_payload_jsonb(payload), now(), 1
-        FROM {Rows}
-        ON CONFLICT (grainidhash, graintypehash, grainidn0, grainidn1, graintypestring, (coalesce(grainidextensionstring, '')), serviceid)
-            DO NOTHING
-        RETURNING grainidhash, grainidn0, grainidn1, graintypehash, graintypestring, grainidextensionstring, version
-        """;
-
-    /// <summary>Rows only their one writer changes (an album's row about a hold): inserted, else overwritten.</summary>
-    private const string UpsertRows =
-        $"""
-        INSERT INTO orleansstorage
-            (grainidhash, grainidn0, grainidn1, graintypehash, graintypestring, grainidextensionstring, serviceid,
-             payloadbinary, payloadjson, modifiedon, version)
-        SELECT grainidhash, grainidn0, grainidn1, graintypehash, graintypestring, grainidextensionstring, @ServiceId,
-               payload, orleans_payload_jsonb(payload), now(), 1
-        FROM {Rows}
-        ON CONFLICT (grainidhash, graintypehash, grainidn0, grainidn1, graintypestring, (coalesce(grainidextensionstring, '')), serviceid)
-            DO UPDATE SET payloadbinary = EXCLUDED.payloadbinary, payloadjson = EXCLUDED.payloadjson, modifiedon = now(),
-                          version = orleansstorage.version + 1
-        RETURNING grainidhash, grainidn0, grainidn1, graintypehash, graintypestring, grainidextensionstring, version
-        """;
-
-    /// <summary>
-    /// The order in which every statement here takes its parameters. The query texts name them (<c>@GrainIdHash</c>);
-    /// they are rewritten once to positions (<c>$1</c>), because Npgsql parses a text with named parameters on every
-    /// execution and sends a positional one as it is.
-    /// </summary>
-    private static readonly string[] ParameterOrder =
-        ["GrainIdHash", "GrainIdN0", "GrainIdN1", "GrainTypeHash", "GrainTypeString", "GrainIdExtensionString", "ServiceId", "GrainStateVersion", "PayloadBinary"];
-
     private readonly NpgsqlDataSource _database;
     private readonly IGrainStorageSerializer _serializer;
     private readonly string _serviceId;
@@ -426,44 +361,6 @@ public sealed partial class BatchedGrainStorage : IGrainStorage
 
     /// <summary>A stored row; no payload means a cleared state, whose version the next write must still name.</summary>
     private sealed record StoredRow(byte[]? Payload, int Version);
-}
-
-/// <summary>A new row of a grain state, written with another grain's state (see <see cref="BatchedGrainStorage.WriteStateWithNewRowsAsync"/>).</summary>
-public abstract record NewRow(string StateName, GrainId GrainId)
-{
-    /// <summary>Replaces the key's row if it has one (a row only its writer changes), instead of leaving it as it is.</summary>
-    public bool Overwrite { get; init; }
-
-    public abstract byte[] Serialize(IGrainStorageSerializer serializer);
-
-    /// <summary>Inserts the row on its own, for storage that cannot write it with another state; false when the key has a record.</summary>
-    public abstract Task<bool> InsertAsync(IGrainStorage storage);
-}
-
-public sealed record NewRow<T>(string StateName, GrainId GrainId, T State) : NewRow(StateName, GrainId)
-{
-    public override byte[] Serialize(IGrainStorageSerializer serializer) => serializer.Serialize(State).ToArray();
-
-    public override async Task<bool> InsertAsync(IGrainStorage storage)
-    {
-        var row = new GrainState<T>(State);
-        if (Overwrite)
-        {
-            var current = new GrainState<T>();
-            await storage.ReadStateAsync(StateName, GrainId, current);
-            row.ETag = current.ETag;
-        }
-
-        try
-        {
-            await storage.WriteStateAsync(StateName, GrainId, row);
-            return true;
-        }
-        catch (InconsistentStateException)
-        {
-            return false;
-        }
-    }
 }
 
 /// <summary>A grain state's row identity in <c>orleansstorage</c>.</summary>
