@@ -38,8 +38,12 @@ public sealed class DashboardTarget : IDisposable
         return await StartOnAsync(repositoryRoot, postgres, DatabaseName, cancellationToken);
     }
 
-    /// <summary>Misty.Web on a database that exists already (the reports benchmark seeds it first).</summary>
-    public static async Task<DashboardTarget> StartOnAsync(string repositoryRoot, DurablePostgres postgres, string database, CancellationToken cancellationToken)
+    /// <summary>
+    /// Misty.Web on a database that exists already (the reports benchmark seeds it first), with <paramref name="settings"/>
+    /// added to its environment.
+    /// </summary>
+    public static async Task<DashboardTarget> StartOnAsync(string repositoryRoot, DurablePostgres postgres, string database, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         var password = "bench-" + Guid.NewGuid().ToString("N");
         var port = Loopback.FreePort();
@@ -56,6 +60,11 @@ public sealed class DashboardTarget : IDisposable
             // A log line per request would cost more than what is measured.
             ["Logging__LogLevel__Default"] = "Warning",
         };
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
+        }
+
         var service = await ServiceProcess.StartAsync(
             Path.Combine(repositoryRoot, "src/Misty.Web/bin/Release/net10.0/Misty.Web.dll"),
             ["--contentRoot", Path.Combine(repositoryRoot, "src/Misty.Web")],

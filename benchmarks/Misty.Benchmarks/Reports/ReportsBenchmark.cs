@@ -53,7 +53,10 @@ public static class ReportsBenchmark
     private static async Task<string> MeasureAsync(BenchmarkContext run, string[] args, int requests)
     {
         var (seeded, rows) = await SeedAsync(run.Postgres, run.Stop);
-        using var target = await DashboardTarget.StartOnAsync(run.Root, run.Postgres, Database, run.Stop);
+        // A node's first start embeds the whole seeded catalogue for the knowledge index, minutes of both cores; the reports
+        // are measured on a node at rest, as staff meet it every day after that.
+        using var target = await DashboardTarget.StartOnAsync(run.Root, run.Postgres, Database, run.Stop,
+            new Dictionary<string, string> { ["Misty__Knowledge__IndexInBackground"] = "false" });
         var genre = await BusiestGenreAsync(run.Postgres, run.Stop);
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -140,7 +143,7 @@ public static class ReportsBenchmark
         text.AppendLine(inv, $"Command: `{BenchmarkReport.Command("reports", args)}`");
         text.AppendLine();
         text.AppendLine(inv, $"Data: the seed verb's defaults ({seeded.Albums:N0} albums, {seeded.Customers:N0} customers, {seeded.OrderCount:N0} orders over {seeded.Days} days ending now; {rows:N0} rows in all; the seed rolls every whole day up into the metrics tables, as the daily workflow does), then `ANALYZE`.");
-        text.AppendLine(inv, $"Each request: 3 unmeasured, then {requests} one after another from a staff client on the same machine (time to the whole answer). Target: {TargetMs:0} ms.");
+        text.AppendLine(inv, $"One Misty.Web node (Release, co-hosted silo) with the knowledge assistant's background indexing off, so its first embedding of the catalogue does not compete. Each request: 3 unmeasured, then {requests} one after another from a staff client on the same machine (time to the whole answer). Target: {TargetMs:0} ms.");
         text.AppendLine();
         text.AppendLine("| request | p50 ms | p99 ms | max ms | within target |");
         text.AppendLine("| --- | ---: | ---: | ---: | --- |");

@@ -33,152 +33,62 @@ public sealed class SalesReports(NpgsqlDataSource database, TimeProvider clock)
         WHERE channel = 'all' AND genre_id IS NULL AND order_count IS NOT NULL AND metric_date BETWEEN @first AND @last
         """;
 
-    // The slice of a report (period, channel, genre) as days of sales and the customers who bought on each day.
-    private const string Slice = """
-        WITH genre AS (SELECT genre_id FROM genres WHERE lower(name) = lower(@genre)),
-        raw_lines AS (
-            SELECT (o.order_date AT TIME ZONE 'UTC')::date AS day, o.order_id, o.customer_id, oi.quantity, oi.total
-            FROM unnest(@raw_starts, @raw_ends) AS r(starts, ends)
-            JOIN orders o ON o.order_date >= greatest(r.starts, @range_start) AND o.order_date < least(r.ends, @range_end)
-            JOIN order_items oi ON oi.order_id = o.order_id
-            JOIN albums a ON a.album_id = oi.album_id
-            WHERE o.status <> 'cancelled'
-              AND (@channel::text IS NULL OR o.channel = @channel::sales_channel)
-              AND (@genre::text IS NULL OR a.genre_id IN (SELECT genre_id FROM genre))
-        ), days AS (
-            SELECT m.metric_date AS day, m.revenue, m.units_sold AS units, m.order_count AS orders
-            FROM sales_metrics m
-            WHERE m.metric_date BETWEEN @from_day AND @to_day 
-              AND NOT EXISTS (SELECT 1 FROM unnest(@raw_firsts, @raw_lasts) AS raw(f, l) WHERE m.metric_date BETWEEN raw.f AND raw.l)
-              AND m.channel = coalesce(@channel::text, 'all')::metrics_channel
-              AND CASE WHEN @genre::text IS NULL THEN m.genre_id IS NULL ELSE m.genre_id IN (SELECT genre_id FROM genre) END
-            UNION ALL
-            SELECT day, sum(total), sum(quantity)::int, count(DISTINCT order_id)::int FROM raw_lines GROUP BY day
-        ), buyers AS (
-            SELECT c.metric_date AS day, c.customer_id, c.first_order_date AS first_day
-            FROM sales_metrics_customers c
-            WHERE c.metric_date BETWEEN @from_day AND @to_day 
-              AND NOT EXISTS (SELECT 1 FROM unnest(@raw_firsts, @raw_lasts) AS raw(f, l) WHERE c.metric_date BETWEEN raw.f AND raw.l)
-              AND (@channel::text IS NULL OR c.channel = @channel::sales_channel)
-              AND (@genre::text IS NULL OR c.genre_id IN (SELECT genre_id FROM genre))
-            UNION ALL
-            SELECT l.day, l.customer_id,
-                   (SELECT (min(f.order_date) AT TIME ZONE 'UTC')::date FROM orders f WHERE f.customer_id = l.customer_id AND f.status <> 'cancelled')
-            FROM (SELECT DISTINCT day, customer_id FROM raw_lines) l
-        )
-        """;
-
-    private const string Figures = Slice + """
-        , sales AS (
-            SELECT date_trunc(@unit, day::timestamp)::date AS period, sum(revenue) AS revenue, sum(units)::int AS units, sum(orders)::int AS orders
-            FROM days GROUP BY 1
-        ), people AS (
-            SELECT period, count(*)::int AS customers, count(*) FILTER (WHERE is_new)::int AS new_customers
-            FROM (SELECT date_trunc(@unit, day::timestamp)::date AS period, customer_id,
-                         bool_or(first_day >= date_trunc(@unit, day::timestamp)::date) AS is_new
-                  FROM buyers GROUP BY 1, 2) per_customer
-            GROUP BY period
-        )
-        SELECT s.period, s.revenue, s.units, s.orders, coalesce(p.customers, 0), coalesce(p.new_customers, 0)
-        FROM sales s LEFT JOIN people p ON p.period = s.period
-        WHERE s.orders > 0
-        ORDER BY s.period
-        """;
-
-    private const string Totals = Slice + """
-        SELECT coalesce(d.revenue, 0), coalesce(d.units, 0)::int, coalesce(d.orders, 0)::int, p.customers, p.new_customers
-        FROM (SELECT sum(revenue) AS revenue, sum(units) AS units, sum(orders) AS orders FROM days) d,
-             (SELECT count(*)::int AS customers, count(*) FILTER (WHERE is_new)::int AS new_customers
-              FROM (SELECT customer_id, bool_or(first_day >= @from_day) AS is_new FROM buyers GROUP BY customer_id) per_customer) p
-        """;
-
-    private static readonly string Top = $"""
-        WITH genre AS (SELECT genre_id FROM genres WHERE lower(name) = lower(@genre)),
-        sold AS (
-            SELECT s.album_id, s.units, s.revenue FROM sales_metrics_albums s
-            WHERE s.metric_date BETWEEN @from_day AND @to_day 
-              AND NOT EXISTS (SELECT 1 FROM unnest(@raw_firsts, @raw_lasts) AS raw(f, l) WHERE s.metric_date BETWEEN raw.f AND raw.l)
-              AND (@channel::text IS NULL OR s.channel = @channel::sales_channel)
-            UNION ALL
-            SELECT oi.album_id, oi.quantity, oi.total
-            FROM unnest(@raw_starts, @raw_ends) AS r(starts, ends)
-            JOIN orders o ON o.order_date >= greatest(r.starts, @range_start) AND o.order_date < least(r.ends, @range_end)
-            JOIN order_items oi ON oi.order_id = o.order_id
-            WHERE o.status <> 'cancelled' AND (@channel::text IS NULL OR o.channel = @channel::sales_channel)
-        )
-        SELECT a.album_id, a.title, a.artist, sum(s.units)::int AS units, sum(s.revenue) AS revenue
-        FROM sold s JOIN albums a ON a.album_id = s.album_id
-        WHERE @genre::text IS NULL OR a.genre_id IN (SELECT genre_id FROM genre)
-        GROUP BY a.album_id
-        ORDER BY units DESC, revenue DESC, a.title
-        LIMIT {TopSellerCount}
-        """;
-
-    private const string Stock = """
-        SELECT coalesce(g.name, 'No genre') AS genre, count(*)::int, coalesce(sum(i.quantity), 0)::int,
-               coalesce(sum(i.quantity * coalesce(a.cost, a.price)), 0),
-               coalesce(avg(i.days_in_stock), 0)::int,
-               count(*) FILTER (WHERE i.quantity - i.reserved_quantity > 0 AND i.quantity - i.reserved_quantity <= i.reorder_point)::int,
-               count(*) FILTER (WHERE i.quantity - i.reserved_quantity <= 0)::int,
-               count(*) FILTER (WHERE i.optimal_stock_level > 0 AND i.quantity > i.optimal_stock_level * 1.5)::int
-        FROM inventory i
-        JOIN albums a ON a.album_id = i.album_id AND a.deleted_at IS NULL
-        LEFT JOIN genres g ON g.genre_id = a.genre_id
-        WHERE (@genre::text IS NULL OR lower(g.name) = lower(@genre))
-        GROUP BY ROLLUP (coalesce(g.name, 'No genre'))
-        ORDER BY GROUPING(coalesce(g.name, 'No genre')), 1
-        """;
-
-    // Units sold per genre over the period; the roll-up has no row for albums without a genre: its days' totals less
-    // their genres.
-    private const string GenreUnits = """
-        WITH rolled AS (
-            SELECT m.genre_id, m.units_sold FROM sales_metrics m
-            WHERE m.channel = 'all' AND m.metric_date BETWEEN @from_day AND @to_day 
-              AND NOT EXISTS (SELECT 1 FROM unnest(@raw_firsts, @raw_lasts) AS raw(f, l) WHERE m.metric_date BETWEEN raw.f AND raw.l)
-        ), units AS (
-            SELECT genre_id, units_sold AS units FROM rolled WHERE genre_id IS NOT NULL
-            UNION ALL
-            SELECT NULL, CASE WHEN genre_id IS NULL THEN units_sold ELSE -units_sold END FROM rolled
-            UNION ALL
-            SELECT a.genre_id, oi.quantity
-            FROM unnest(@raw_starts, @raw_ends) AS r(starts, ends)
-            JOIN orders o ON o.order_date >= greatest(r.starts, @range_start) AND o.order_date < least(r.ends, @range_end)
-            JOIN order_items oi ON oi.order_id = o.order_id
-            JOIN albums a ON a.album_id = oi.album_id
-            WHERE o.status <> 'cancelled'
-        )
-        SELECT coalesce(g.name, 'No genre'), sum(u.units)::int FROM units u LEFT JOIN genres g ON g.genre_id = u.genre_id GROUP BY 1
-        """;
-
+    /// <summary>
+    /// The report's parts are read at once, each on a connection of its own: the customer counts (per period, in the report
+    /// and in the previous period) are the costly parts, and the server works on them side by side.
+    /// </summary>
     public async Task<SalesReport> SalesAsync(ReportQuery query, CancellationToken cancellationToken)
     {
         var days = await DaysAsync(query, cancellationToken);
-        await using var batch = database.CreateBatch();
-        batch.BatchCommands.Add(BatchCommand(Figures, query, days, query.From, query.To));
-        batch.BatchCommands.Add(BatchCommand(Totals, query, days, query.From, query.To));
-        batch.BatchCommands.Add(BatchCommand(Totals, query, days, query.PreviousFrom, query.PreviousTo));
-        batch.BatchCommands.Add(BatchCommand(Top, query, days, query.From, query.To));
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-
-        var periods = new List<SalesPeriod>();
-        while (await reader.ReadAsync(cancellationToken))
+        var sales = ReadAsync(ReportSql.Sales, query, days,
+            reader => new PartSales(reader.GetBoolean(0), reader.GetBoolean(1) ? null : reader.GetFieldValue<DateOnly>(2), reader.GetDecimal(3), reader.GetInt32(4),
+                reader.GetInt32(5)), cancellationToken);
+        var people = new List<Task<List<((bool Current, DateOnly? Period) Part, int Customers, int New)>>>
         {
-            periods.Add(new SalesPeriod(DateOnly.FromDateTime(reader.GetDateTime(0)),
-                Of(reader.GetDecimal(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5))));
+            PeopleAsync(query, days, current: true, byPeriod: true, cancellationToken),
+            PeopleAsync(query, days, current: true, byPeriod: false, cancellationToken),
+            PeopleAsync(query, days, current: false, byPeriod: false, cancellationToken),
+        };
+        var top = ReadAsync(ReportSql.Top, query, days,
+            reader => new TopSeller(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetDecimal(4)), cancellationToken);
+        await Task.WhenAll([sales, top, .. people]);
+
+        var customers = people.SelectMany(part => part.Result).ToDictionary(row => row.Part, row => (row.Customers, row.New));
+        SalesFigures Combine(PartSales part)
+        {
+            var (buyers, fresh) = customers.GetValueOrDefault((part.Current, part.Period));
+            return Of(part.Revenue, part.Units, part.Orders, buyers, fresh);
         }
 
-        var totals = await ReadTotalsAsync(reader, cancellationToken);
-        var previous = await ReadTotalsAsync(reader, cancellationToken);
-        await reader.NextResultAsync(cancellationToken);
-        var top = new List<TopSeller>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            top.Add(new TopSeller(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetDecimal(4)));
-        }
+        var parts = await sales;
+        var periods = parts.Where(part => part.Current && part.Period is not null && part.Orders > 0)
+            .OrderBy(part => part.Period)
+            .Select(part => new SalesPeriod(part.Period!.Value, Combine(part)))
+            .ToList();
+        SalesFigures Total(bool current) => Combine(parts.SingleOrDefault(part => part.Current == current && part.Period is null) ?? new(current, null, 0, 0, 0));
 
         return new SalesReport(query.From, query.To, query.GroupName, query.Channel is { } channel ? SchemaNames.Of(channel) : null, query.Genre,
-            periods, totals, previous, top);
+            periods, Total(current: true), Total(current: false), await top);
+    }
+
+    /// <summary>
+    /// Stock as it stands, per genre, with turnover over the period: units of the genre sold in it per unit on hand (from
+    /// the roll-up's genre rows where it reaches).
+    /// </summary>
+    public async Task<InventoryReport> InventoryAsync(ReportQuery query, CancellationToken cancellationToken)
+    {
+        var days = await DaysAsync(query, cancellationToken);
+        var stock = ReadAsync(ReportSql.Stock, query, days,
+            reader => (Genre: reader.IsDBNull(0) ? "All" : reader.GetString(0), Skus: reader.GetInt32(1), Units: reader.GetInt32(2), Value: reader.GetDecimal(3),
+                Days: reader.GetInt32(4), Low: reader.GetInt32(5), Out: reader.GetInt32(6), Over: reader.GetInt32(7)), cancellationToken);
+        var units = ReadAsync(ReportSql.GenreUnits, query, days, reader => (Genre: reader.GetString(0), Units: reader.GetInt32(1)), cancellationToken);
+        await Task.WhenAll(stock, units);
+
+        // ROLLUP's grand total has no genre, and comes last (it is there even with no stock rows).
+        var rows = await stock;
+        var sold = (await units).ToDictionary(row => row.Genre, row => row.Units);
+        var genres = rows[..^1].Select(row => Group(row, sold.GetValueOrDefault(row.Genre))).ToList();
+        return new InventoryReport(query.From, query.To, genres, Group(rows[^1], genres.Sum(genre => sold.GetValueOrDefault(genre.Genre))));
     }
 
     /// <summary>The days of the report and of the previous period, split between the roll-up and the order rows.</summary>
@@ -199,78 +109,65 @@ public sealed class SalesReports(NpgsqlDataSource database, TimeProvider clock)
         return ReportDays.Split(query.PreviousFrom, query.To, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), rolledUp);
     }
 
-    /// <summary>
-    /// Stock as it stands, per genre, with turnover over the period: units of the genre sold in it per unit on hand (from
-    /// the roll-up's genre rows where it reaches).
-    /// </summary>
-    public async Task<InventoryReport> InventoryAsync(ReportQuery query, CancellationToken cancellationToken)
+    private Task<List<((bool Current, DateOnly? Period) Part, int Customers, int New)>> PeopleAsync(ReportQuery query, ReportDays days, bool current,
+        bool byPeriod, CancellationToken cancellationToken) =>
+        ReadAsync(ReportSql.People, query, days,
+            reader => (Part: (current, reader.IsDBNull(0) ? null : (DateOnly?)reader.GetFieldValue<DateOnly>(0)), Customers: reader.GetInt32(1), New: reader.GetInt32(2)),
+            cancellationToken,
+            parameters =>
+            {
+                parameters.AddWithValue("span_first", current ? query.From : query.PreviousFrom);
+                parameters.AddWithValue("span_last", current ? query.To : query.PreviousTo);
+                parameters.AddWithValue("by_period", byPeriod);
+            });
+
+    private async Task<List<T>> ReadAsync<T>(string sql, ReportQuery query, ReportDays days, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken,
+        Action<NpgsqlParameterCollection>? more = null)
     {
-        var days = await DaysAsync(query, cancellationToken);
-        await using var batch = database.CreateBatch();
-        batch.BatchCommands.Add(BatchCommand(Stock, query, days, query.From, query.To));
-        batch.BatchCommands.Add(BatchCommand(GenreUnits, query, days, query.From, query.To));
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<(string Genre, int Skus, int Units, decimal Value, int Days, int Low, int Out, int Over)>();
+        await using var command = database.CreateCommand(sql);
+        AddParameters(command.Parameters, query, days);
+        more?.Invoke(command.Parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<T>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            // ROLLUP's grand total has no genre, and comes last (it is there even with no stock rows).
-            rows.Add((reader.IsDBNull(0) ? "All" : reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetDecimal(3),
-                reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6), reader.GetInt32(7)));
+            rows.Add(read(reader));
         }
 
-        await reader.NextResultAsync(cancellationToken);
-        var sold = new Dictionary<string, int>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            sold[reader.GetString(0)] = reader.GetInt32(1);
-        }
-
-        var genres = rows[..^1].Select(row => Group(row, sold.GetValueOrDefault(row.Genre))).ToList();
-        var all = rows[^1];
-        return new InventoryReport(query.From, query.To, genres, Group(all, genres.Sum(genre => sold.GetValueOrDefault(genre.Genre))));
+        return rows;
     }
+
+    /// <summary>Sales of one period of the report, or (no period) of the whole report or the previous period.</summary>
+    private sealed record PartSales(bool Current, DateOnly? Period, decimal Revenue, int Units, int Orders);
 
     private static InventoryGroup Group((string Genre, int Skus, int Units, decimal Value, int Days, int Low, int Out, int Over) row, int sold) =>
         new(row.Genre, row.Skus, row.Units, row.Value, decimal.Round((decimal)sold / Math.Max(row.Units, 1), 4), row.Days, row.Low, row.Out, row.Over);
-
-    private static async Task<SalesFigures> ReadTotalsAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
-    {
-        await reader.NextResultAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return Of(reader.GetDecimal(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4));
-    }
 
     private static SalesFigures Of(decimal revenue, int units, int orders, int customers, int newCustomers) =>
         new(revenue, units, orders, orders == 0 ? 0 : decimal.Round(revenue / orders, 2, MidpointRounding.AwayFromZero),
             newCustomers, customers - newCustomers);
 
-    private static NpgsqlBatchCommand BatchCommand(string sql, ReportQuery query, ReportDays days, DateOnly from, DateOnly to)
+    private static DateTime Midnight(DateOnly day) => day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+
+    private static void AddParameters(NpgsqlParameterCollection parameters, ReportQuery query, ReportDays days)
     {
-        var command = new NpgsqlBatchCommand(sql);
-        AddParameters(command.Parameters, query, from, to);
-        command.Parameters.AddWithValue("from_day", from);
-        command.Parameters.AddWithValue("to_day", to);
-        command.Parameters.Add(new NpgsqlParameter("raw_firsts", NpgsqlDbType.Array | NpgsqlDbType.Date) { Value = days.FromOrders.Select(run => run.First).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter("raw_lasts", NpgsqlDbType.Array | NpgsqlDbType.Date) { Value = days.FromOrders.Select(run => run.Last).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter("raw_starts", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
+        parameters.AddWithValue("from_day", query.From);
+        parameters.AddWithValue("to_day", query.To);
+        parameters.AddWithValue("prev_from", query.PreviousFrom);
+        parameters.AddWithValue("range_start", Midnight(query.From));
+        parameters.AddWithValue("unit", query.GroupName);
+        parameters.AddWithValue("top", TopSellerCount);
+        parameters.Add(new NpgsqlParameter("channel", NpgsqlDbType.Text) { Value = query.Channel is { } channel ? SchemaNames.Of(channel) : DBNull.Value });
+        parameters.Add(new NpgsqlParameter("genre", NpgsqlDbType.Text) { Value = (object?)query.Genre ?? DBNull.Value });
+        parameters.Add(new NpgsqlParameter("rolled_firsts", NpgsqlDbType.Array | NpgsqlDbType.Date) { Value = days.FromRollUp.Select(run => run.First).ToArray() });
+        parameters.Add(new NpgsqlParameter("rolled_lasts", NpgsqlDbType.Array | NpgsqlDbType.Date) { Value = days.FromRollUp.Select(run => run.Last).ToArray() });
+        parameters.Add(new NpgsqlParameter("raw_starts", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
         {
             Value = days.FromOrders.Select(run => Midnight(run.First)).ToArray(),
         });
-        command.Parameters.Add(new NpgsqlParameter("raw_ends", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
+        parameters.Add(new NpgsqlParameter("raw_ends", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
         {
             Value = days.FromOrders.Select(run => Midnight(run.Last.AddDays(1))).ToArray(),
         });
-        return command;
-    }
-
-    private static DateTime Midnight(DateOnly day) => day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-
-    private static void AddParameters(NpgsqlParameterCollection parameters, ReportQuery query, DateOnly from, DateOnly to)
-    {
-        parameters.AddWithValue("range_start", Midnight(from));
-        parameters.AddWithValue("range_end", Midnight(to.AddDays(1)));
-        parameters.AddWithValue("unit", query.GroupName);
-        parameters.Add(new NpgsqlParameter("channel", NpgsqlDbType.Text) { Value = query.Channel is { } channel ? SchemaNames.Of(channel) : DBNull.Value });
-        parameters.Add(new NpgsqlParameter("genre", NpgsqlDbType.Text) { Value = (object?)query.Genre ?? DBNull.Value });
     }
 }

@@ -88,7 +88,7 @@ public sealed class ReportsFromMetricsTests(PostgresFixture postgres)
 
     [Fact]
     [Trait("Category", "Unit")]
-    public void Days_before_today_that_are_rolled_up_are_read_from_the_rollup_and_the_rest_as_runs_of_order_rows()
+    public void Days_before_today_that_are_rolled_up_are_read_as_runs_from_the_rollup_and_the_rest_as_runs_of_order_rows()
     {
         var today = new DateOnly(2026, 12, 4);
         var rolledUp = new HashSet<DateOnly> { new(2026, 11, 28), new(2026, 11, 29), new(2026, 12, 1), new(2026, 12, 2), new(2026, 12, 3), new(2026, 12, 4) };
@@ -97,5 +97,6 @@ public sealed class ReportsFromMetricsTests(PostgresFixture postgres)
 
         Assert.Equal([(new DateOnly(2026, 11, 27), new DateOnly(2026, 11, 27)), (new DateOnly(2026, 11, 30), new DateOnly(2026, 11, 30)),
             (new DateOnly(2026, 12, 4), new DateOnly(2026, 12, 5))], days.FromOrders);
+        Assert.Equal([(new DateOnly(2026, 11, 28), new DateOnly(2026, 11, 29)), (new DateOnly(2026, 12, 1), new DateOnly(2026, 12, 3))], days.FromRollUp);
     }
 }
