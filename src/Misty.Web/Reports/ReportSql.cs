@@ -49,12 +49,9 @@ internal static class ReportSql
         HAVING current OR GROUPING(period) = 1
         """;
 
-    /// <summary>
-    /// Customers and new customers over @span_first to @span_last (the report or the previous period): per period when
-    /// @by_period, else in the whole span. A customer is new in the period of their first order, and counted once however
-    /// often they bought in it.
-    /// </summary>
-    public const string People = Slice + """
+    // The customers who bought on each day of @span_first to @span_last (the report or the previous period), with the day of
+    // their first order: a customer is new in the period of their first order.
+    private const string Buyers = Slice + """
         , buyers AS (
             SELECT c.metric_date AS day, c.customer_id, c.first_order_date AS first_day
             FROM rolled JOIN sales_metrics_customers c ON c.metric_date BETWEEN greatest(rolled.f, @span_first) AND least(rolled.l, @span_last)
@@ -65,13 +62,19 @@ internal static class ReportSql
                    (SELECT (min(f.order_date) AT TIME ZONE 'UTC')::date FROM orders f WHERE f.customer_id = l.customer_id AND f.status <> 'cancelled')
             FROM (SELECT DISTINCT day, customer_id FROM raw_lines WHERE day BETWEEN @span_first AND @span_last) l
         )
+        """;
+
+    /// <summary>Customers and new customers per period of the span, each counted once however often they bought in it.</summary>
+    public const string CustomersPerPeriod = Buyers + """
         SELECT period, count(*)::int, count(*) FILTER (WHERE first_day >= period)::int
         FROM (SELECT date_trunc(@unit, day::timestamp)::date AS period, customer_id, max(first_day) AS first_day FROM buyers GROUP BY 1, 2) per_period
-        WHERE @by_period GROUP BY period
-        UNION ALL
-        SELECT NULL, count(*)::int, count(*) FILTER (WHERE first_day >= @span_first)::int
-        FROM (SELECT customer_id, max(first_day) AS first_day FROM buyers WHERE NOT @by_period GROUP BY 1) per_customer
-        HAVING NOT @by_period
+        GROUP BY period
+        """;
+
+    /// <summary>Customers and new customers in the whole span.</summary>
+    public const string CustomersInSpan = Buyers + """
+        SELECT NULL::date, count(*)::int, count(*) FILTER (WHERE first_day >= @span_first)::int
+        FROM (SELECT customer_id, max(first_day) AS first_day FROM buyers GROUP BY 1) per_customer
         """;
 
     /// <summary>The report's best sellers by units, summed per album before the album rows are joined.</summary>

@@ -111,14 +111,13 @@ public sealed class SalesReports(NpgsqlDataSource database, TimeProvider clock)
 
     private Task<List<((bool Current, DateOnly? Period) Part, int Customers, int New)>> PeopleAsync(ReportQuery query, ReportDays days, bool current,
         bool byPeriod, CancellationToken cancellationToken) =>
-        ReadAsync(ReportSql.People, query, days,
+        ReadAsync(byPeriod ? ReportSql.CustomersPerPeriod : ReportSql.CustomersInSpan, query, days,
             reader => (Part: (current, reader.IsDBNull(0) ? null : (DateOnly?)reader.GetFieldValue<DateOnly>(0)), Customers: reader.GetInt32(1), New: reader.GetInt32(2)),
             cancellationToken,
             parameters =>
             {
                 parameters.AddWithValue("span_first", current ? query.From : query.PreviousFrom);
                 parameters.AddWithValue("span_last", current ? query.To : query.PreviousTo);
-                parameters.AddWithValue("by_period", byPeriod);
             });
 
     private async Task<List<T>> ReadAsync<T>(string sql, ReportQuery query, ReportDays days, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken,
