@@ -106,7 +106,8 @@ internal sealed class DemoShopper(DemoShop shop, DemoPopulation population, Rand
     {
         var lines = new List<ReservationLineRequest>();
         var amount = 0m;
-        foreach (var album in (await InStockAsync(4)).Where(album => album.Price > 0))
+        // Up to eight records, three of each at most: with four, thin stock after a few flash sales left every basket short.
+        foreach (var album in (await InStockAsync(8)).Where(album => album.Price > 0))
         {
             var quantity = (int)Math.Min(Math.Min(album.Available, 3), Math.Ceiling((SuspiciousBasket - amount) / album.Price));
             lines.Add(new ReservationLineRequest { AlbumId = album.AlbumId, Quantity = quantity });
