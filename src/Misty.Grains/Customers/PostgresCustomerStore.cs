@@ -112,30 +112,25 @@ public sealed class PostgresCustomerStore(NpgsqlDataSource database) : ICustomer
 
     public async Task ProjectAsync(Guid customerId, CustomerState customer, bool overwrite, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var batch = new NpgsqlBatch(connection, transaction))
+        // One round trip, and still all or nothing: PostgreSQL runs a batch (one Sync) as one implicit transaction.
+        await using var batch = database.CreateBatch();
+        batch.BatchCommands.Add(CustomerCommand(customerId, customer, overwrite));
+        if (customer.Segment is { } segment)
         {
-            batch.BatchCommands.Add(CustomerCommand(customerId, customer, overwrite));
-            if (customer.Segment is { } segment)
-            {
-                batch.BatchCommands.Add(SegmentCommand(customerId, segment, customer.UpdatedAt));
-            }
-
-            foreach (var interaction in customer.PendingInteractions)
-            {
-                batch.BatchCommands.Add(InteractionCommand(customerId, interaction));
-            }
-
-            foreach (var review in customer.PendingReviews)
-            {
-                batch.BatchCommands.Add(ReviewCommand(customerId, review));
-            }
-
-            await batch.ExecuteNonQueryAsync(cancellationToken);
+            batch.BatchCommands.Add(SegmentCommand(customerId, segment, customer.UpdatedAt));
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        foreach (var interaction in customer.PendingInteractions)
+        {
+            batch.BatchCommands.Add(InteractionCommand(customerId, interaction));
+        }
+
+        foreach (var review in customer.PendingReviews)
+        {
+            batch.BatchCommands.Add(ReviewCommand(customerId, review));
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static NpgsqlBatchCommand CustomerCommand(Guid customerId, CustomerState customer, bool overwrite)
