@@ -48,7 +48,7 @@ public sealed class DemandForecaster
         }
 
         var groups = series.Select(s => GroupOf(s.Weeks)).ToArray();
-        var errors = new List<double>[ZeroShareBins.Length + 1, horizon];
+        var errors = new List<(double Error, double Floor)>[ZeroShareBins.Length + 1, horizon];
         for (var g = 0; g < errors.GetLength(0); g++)
         {
             for (var h = 0; h < horizon; h++)
@@ -92,7 +92,7 @@ public sealed class DemandForecaster
     }
 
     /// <summary>The engine's errors at the last origins before the cutoff, in units of the series' error scale then.</summary>
-    private static void CollectErrors(double[] y, int horizon, List<double>[,] errors, int group)
+    private static void CollectErrors(double[] y, int horizon, List<(double Error, double Floor)>[,] errors, int group)
     {
         for (var origin = y.Length - 1; origin >= Math.Max(MinimumOrigin, y.Length - CalibrationOrigins); origin--)
         {
@@ -101,13 +101,19 @@ public sealed class DemandForecaster
             var scale = ErrorScale(history);
             for (var h = 0; h < horizon && origin + h < y.Length; h++)
             {
-                errors[group, h].Add((y[origin + h] - point) / scale);
+                // The floor is the error had nothing sold: below it the lower bound, clipped at 0, cannot miss.
+                errors[group, h].Add(((y[origin + h] - point) / scale, -point / scale));
             }
         }
     }
 
-    /// <summary>Equal-tail quantiles of the pooled errors per group and horizon; empty pools borrow the nearest horizon's.</summary>
-    private static (double Low, double High)[,] Bands(List<double>[,] errors, double level)
+    /// <summary>
+    /// Quantiles of the pooled errors per group and horizon; empty pools borrow the nearest horizon's. The lower one is
+    /// the equal-tail quantile; the upper one leaves out only what the lower bound, clipped at 0, actually left in: for
+    /// series whose lower bound is 0 (most weeks without a sale) nothing falls below it, and an upper quantile at
+    /// (1 + level) / 2 would cover level + (1 - level) / 2 of the weeks, not level.
+    /// </summary>
+    private static (double Low, double High)[,] Bands(List<(double Error, double Floor)>[,] errors, double level)
     {
         var (groupCount, horizon) = (errors.GetLength(0), errors.GetLength(1));
         var bands = new (double Low, double High)[groupCount, horizon];
@@ -116,17 +122,22 @@ public sealed class DemandForecaster
             for (var h = 0; h < horizon; h++)
             {
                 var pool = errors[g, h].Count > 0 ? errors[g, h] : LargestPool(errors, h);
-                pool.Sort();
-                bands[g, h] = pool.Count == 0
-                    ? (0, 0)
-                    : (Quantile(pool, (1 - level) / 2), Quantile(pool, (1 + level) / 2));
+                if (pool.Count == 0)
+                {
+                    continue;
+                }
+
+                var sorted = pool.Select(e => e.Error).Order().ToList();
+                var low = Math.Min(0, Quantile(sorted, (1 - level) / 2));
+                var missedBelow = pool.Count(e => e.Error < Math.Max(low, e.Floor)) / (double)pool.Count;
+                bands[g, h] = (low, Quantile(sorted, Math.Min(1, level + missedBelow)));
             }
         }
 
         return bands;
     }
 
-    private static List<double> LargestPool(List<double>[,] errors, int h)
+    private static List<(double Error, double Floor)> LargestPool(List<(double Error, double Floor)>[,] errors, int h)
     {
         var largest = errors[0, h];
         for (var g = 1; g < errors.GetLength(0); g++)

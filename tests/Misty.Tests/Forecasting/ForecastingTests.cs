@@ -79,6 +79,19 @@ public sealed class ForecastingTests
     }
 
     [Fact]
+    public void Intervals_of_mostly_zero_series_cover_the_contracted_share_of_weeks()
+    {
+        // Their lower bounds are 0 and their weeks whole units: the share covered is where over-wide intervals show.
+        var full = Enumerable.Range(0, 400).Select(i => Poisson(0.2 + (0.8 * (i % 5) / 4), 48, i)).ToList();
+        var history = full.Select((y, i) => new WeeklySeries($"s{i}", y[..40])).ToList();
+
+        var forecasts = DemandForecaster.Forecast(history, 8, 0.8);
+
+        var inside = forecasts.SelectMany((f, i) => Enumerable.Range(0, 8).Select(h => full[i][40 + h] >= f.Lower[h] && full[i][40 + h] <= f.Upper[h])).Count(x => x);
+        Assert.InRange(inside / (400.0 * 8), 0.72, 0.88);
+    }
+
+    [Fact]
     public void The_median_beats_the_moving_average_on_spiky_demand()
     {
         // A seller of about 3 a week with an occasional wholesale order of 60: absolute error favours the median.
