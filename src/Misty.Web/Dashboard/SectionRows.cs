@@ -1,3 +1,4 @@
+using Misty.Persistence;
 using Npgsql;
 
 namespace Misty.Web.Dashboard;
@@ -6,18 +7,7 @@ namespace Misty.Web.Dashboard;
 public static class SectionRows
 {
     /// <summary>Runs <paramref name="sql"/> with <c>@limit</c> bound to <paramref name="limit"/> and maps each row.</summary>
-    public static async Task<List<TRow>> ReadAsync<TRow>(this NpgsqlDataSource database, string sql, int limit,
-        Func<NpgsqlDataReader, TRow> row, CancellationToken cancellationToken)
-    {
-        await using var command = database.CreateCommand(sql);
-        command.Parameters.AddWithValue("limit", limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<TRow>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(row(reader));
-        }
-
-        return rows;
-    }
+    public static Task<List<TRow>> ReadAsync<TRow>(this NpgsqlDataSource database, string sql, int limit,
+        Func<NpgsqlDataReader, TRow> row, CancellationToken cancellationToken) =>
+        database.ReadRowsAsync(sql, parameters => parameters.AddWithValue("limit", limit), row, cancellationToken);
 }

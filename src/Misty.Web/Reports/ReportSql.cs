@@ -1,8 +1,8 @@
 namespace Misty.Web.Reports;
 
 /// <summary>
-/// The reports' SQL. Every text reads one slice (period, channel, genre) over the report's days and the previous period's
-/// (@prev_from to @to_day): whole days from the roll-up tables by runs of days (@rolled_firsts, @rolled_lasts), the rest
+/// The reports' SQL. Every text reads one slice (period, channel, genre) over the report's days and the previous period's:
+/// whole days from the roll-up tables by runs of days (@rolled_firsts, @rolled_lasts), the rest
 /// from the order rows by runs of time (@raw_starts, @raw_ends), so each table is read by index ranges and no row is
 /// compared with a list of days.
 /// </summary>

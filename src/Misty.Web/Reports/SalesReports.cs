@@ -1,4 +1,5 @@
 using Misty.Grains.Interfaces.Cases;
+using Misty.Persistence;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -120,21 +121,13 @@ public sealed class SalesReports(NpgsqlDataSource database, TimeProvider clock)
                 parameters.AddWithValue("span_last", current ? query.To : query.PreviousTo);
             });
 
-    private async Task<List<T>> ReadAsync<T>(string sql, ReportQuery query, ReportDays days, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken,
-        Action<NpgsqlParameterCollection>? more = null)
-    {
-        await using var command = database.CreateCommand(sql);
-        AddParameters(command.Parameters, query, days);
-        more?.Invoke(command.Parameters);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<T>();
-        while (await reader.ReadAsync(cancellationToken))
+    private Task<List<T>> ReadAsync<T>(string sql, ReportQuery query, ReportDays days, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken,
+        Action<NpgsqlParameterCollection>? more = null) =>
+        database.ReadRowsAsync(sql, parameters =>
         {
-            rows.Add(read(reader));
-        }
-
-        return rows;
-    }
+            AddParameters(parameters, query, days);
+            more?.Invoke(parameters);
+        }, read, cancellationToken);
 
     /// <summary>Sales of one period of the report, or (no period) of the whole report or the previous period.</summary>
     private sealed record PartSales(bool Current, DateOnly? Period, decimal Revenue, int Units, int Orders);
@@ -151,8 +144,6 @@ public sealed class SalesReports(NpgsqlDataSource database, TimeProvider clock)
     private static void AddParameters(NpgsqlParameterCollection parameters, ReportQuery query, ReportDays days)
     {
         parameters.AddWithValue("from_day", query.From);
-        parameters.AddWithValue("to_day", query.To);
-        parameters.AddWithValue("prev_from", query.PreviousFrom);
         parameters.AddWithValue("range_start", Midnight(query.From));
         parameters.AddWithValue("unit", query.GroupName);
         parameters.AddWithValue("top", TopSellerCount);
