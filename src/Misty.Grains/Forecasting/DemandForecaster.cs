@@ -48,7 +48,7 @@ public sealed class DemandForecaster
         }
 
         var groups = series.Select(s => GroupOf(s.Weeks)).ToArray();
-        var errors = new List<(double Error, double Floor)>[ZeroShareBins.Length + 1, horizon];
+        var errors = new List<(double Error, double Floor)>[2 * (ZeroShareBins.Length + 1), horizon];
         for (var g = 0; g < errors.GetLength(0); g++)
         {
             for (var h = 0; h < horizon; h++)
@@ -66,7 +66,7 @@ public sealed class DemandForecaster
         var forecasts = new ItemForecast[series.Count];
         for (var i = 0; i < series.Count; i++)
         {
-            forecasts[i] = ForecastOne(series[i], horizon, bands, groups[i]);
+            forecasts[i] = ForecastOne(series[i], horizon, bands, Pool(groups[i], series[i].Weeks.Length));
         }
 
         return forecasts;
@@ -91,18 +91,24 @@ public sealed class DemandForecaster
         return new ItemForecast(series.ItemId, forecast, lower, upper, explanation);
     }
 
-    /// <summary>The engine's errors at the last origins before the cutoff, in units of the series' error scale then.</summary>
+    /// <summary>
+    /// The engine's errors at the last origins before the cutoff, in units of the series' error scale then. An error
+    /// made from fewer weeks than the point model's window goes to the young pools, the others to the established ones:
+    /// a forecast from a few weeks after a launch (or after the data's first week) errs far more than one from a full
+    /// window, and pooled together the first would widen the second's intervals.
+    /// </summary>
     private static void CollectErrors(double[] y, int horizon, List<(double Error, double Floor)>[,] errors, int group)
     {
         for (var origin = y.Length - 1; origin >= Math.Max(MinimumOrigin, y.Length - CalibrationOrigins); origin--)
         {
+            var pool = Pool(group, origin);
             var history = y.AsSpan(0, origin);
             var point = PointForecast(history);
             var scale = ErrorScale(history);
             for (var h = 0; h < horizon && origin + h < y.Length; h++)
             {
                 // The floor is the error had nothing sold: below it the lower bound, clipped at 0, cannot miss.
-                errors[group, h].Add(((y[origin + h] - point) / scale, -point / scale));
+                errors[pool, h].Add(((y[origin + h] - point) / scale, -point / scale));
             }
         }
     }
@@ -174,6 +180,9 @@ public sealed class DemandForecaster
         return recent.Length == 0 ? 1 : (double)zeros / recent.Length;
     }
 
+    /// <summary>The pool of a series' errors or interval: its zero-share group, among the young series or the established ones.</summary>
+    private static int Pool(int group, int weeksOfHistory) => weeksOfHistory < Window ? group + ZeroShareBins.Length + 1 : group;
+
     private static int GroupOf(double[] y)
     {
         var share = ZeroShare(y);
@@ -186,7 +195,7 @@ public sealed class DemandForecaster
         return group;
     }
 
-    private static string GroupName(int group) => group switch
+    private static string GroupName(int pool) => pool > ZeroShareBins.Length ? GroupName(pool - ZeroShareBins.Length - 1) + ", young" : pool switch
     {
         0 => "smooth",
         1 => "mostly-selling",
