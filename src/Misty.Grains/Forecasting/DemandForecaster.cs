@@ -48,7 +48,7 @@ public sealed class DemandForecaster
         }
 
         var groups = series.Select(s => GroupOf(s.Weeks)).ToArray();
-        var errors = new List<(double Error, double Floor)>[2 * (ZeroShareBins.Length + 1), horizon];
+        var errors = new List<(double Error, double Floor, double Weight)>[2 * (ZeroShareBins.Length + 1), horizon];
         for (var g = 0; g < errors.GetLength(0); g++)
         {
             for (var h = 0; h < horizon; h++)
@@ -97,7 +97,7 @@ public sealed class DemandForecaster
     /// a forecast from a few weeks after a launch (or after the data's first week) errs far more than one from a full
     /// window, and pooled together the first would widen the second's intervals.
     /// </summary>
-    private static void CollectErrors(double[] y, int horizon, List<(double Error, double Floor)>[,] errors, int group)
+    private static void CollectErrors(double[] y, int horizon, List<(double Error, double Floor, double Weight)>[,] errors, int group)
     {
         for (var origin = y.Length - 1; origin >= Math.Max(MinimumOrigin, y.Length - CalibrationOrigins); origin--)
         {
@@ -107,8 +107,10 @@ public sealed class DemandForecaster
             var scale = ErrorScale(history);
             for (var h = 0; h < horizon && origin + h < y.Length; h++)
             {
-                // The floor is the error had nothing sold: below it the lower bound, clipped at 0, cannot miss.
-                errors[pool, h].Add(((y[origin + h] - point) / scale, -point / scale));
+                // The floor is the error had nothing sold: below it the lower bound, clipped at 0, cannot miss. Older
+                // origins weigh less, as older weeks do in the point forecast: the errors to expect next are those of
+                // the season under way, not of one that has passed.
+                errors[pool, h].Add(((y[origin + h] - point) / scale, -point / scale, Math.Pow(Decay, y.Length - 1 - origin)));
             }
         }
     }
@@ -119,7 +121,7 @@ public sealed class DemandForecaster
     /// series whose lower bound is 0 (most weeks without a sale) nothing falls below it, and an upper quantile at
     /// (1 + level) / 2 would cover level + (1 - level) / 2 of the weeks, not level.
     /// </summary>
-    private static (double Low, double High)[,] Bands(List<(double Error, double Floor)>[,] errors, double level)
+    private static (double Low, double High)[,] Bands(List<(double Error, double Floor, double Weight)>[,] errors, double level)
     {
         var (groupCount, horizon) = (errors.GetLength(0), errors.GetLength(1));
         var bands = new (double Low, double High)[groupCount, horizon];
@@ -133,9 +135,9 @@ public sealed class DemandForecaster
                     continue;
                 }
 
-                var sorted = pool.Select(e => e.Error).Order().ToList();
+                var sorted = pool.Select(e => (e.Error, e.Weight)).OrderBy(e => e.Error).ToList();
                 var low = Math.Min(0, Quantile(sorted, (1 - level) / 2));
-                var missedBelow = pool.Count(e => e.Error < Math.Max(low, e.Floor)) / (double)pool.Count;
+                var missedBelow = pool.Where(e => e.Error < Math.Max(low, e.Floor)).Sum(e => e.Weight) / pool.Sum(e => e.Weight);
                 bands[g, h] = (low, Quantile(sorted, Math.Min(1, level + missedBelow)));
             }
         }
@@ -143,7 +145,7 @@ public sealed class DemandForecaster
         return bands;
     }
 
-    private static List<(double Error, double Floor)> LargestPool(List<(double Error, double Floor)>[,] errors, int h)
+    private static List<(double Error, double Floor, double Weight)> LargestPool(List<(double Error, double Floor, double Weight)>[,] errors, int h)
     {
         var largest = errors[0, h];
         for (var g = 1; g < errors.GetLength(0); g++)
@@ -157,12 +159,31 @@ public sealed class DemandForecaster
         return largest;
     }
 
-    private static double Quantile(List<double> sorted, double q)
+    /// <summary>
+    /// The weighted quantile that with equal weights is the usual one interpolating between order statistics: each
+    /// error sits at the share of the weight before it, out of all but the last error's.
+    /// </summary>
+    private static double Quantile(List<(double Error, double Weight)> sorted, double q)
     {
-        var position = q * (sorted.Count - 1);
-        var below = (int)Math.Floor(position);
-        var above = Math.Min(below + 1, sorted.Count - 1);
-        return sorted[below] + ((position - below) * (sorted[above] - sorted[below]));
+        var span = sorted.Sum(e => e.Weight) - sorted[^1].Weight;
+        if (span <= 0)
+        {
+            return sorted[^1].Error;
+        }
+
+        var before = 0.0;
+        for (var i = 0; i < sorted.Count - 1; i++)
+        {
+            var (at, next) = (before / span, (before + sorted[i].Weight) / span);
+            if (q <= next)
+            {
+                return sorted[i].Error + ((q - at) / (next - at) * (sorted[i + 1].Error - sorted[i].Error));
+            }
+
+            before += sorted[i].Weight;
+        }
+
+        return sorted[^1].Error;
     }
 
     /// <summary>The series' mean absolute week-to-week change, at least a quarter of a unit so flat series still get a band.</summary>
