@@ -92,6 +92,26 @@ public sealed class ForecastingTests
     }
 
     [Fact]
+    public void Launch_weeks_of_young_series_do_not_widen_the_intervals_of_established_ones()
+    {
+        // Established sellers with 40 weeks of history, and albums launched 10 weeks ago whose sales doubled every week.
+        var established = Enumerable.Range(0, 200).Select(i => new WeeklySeries($"e{i}", Poisson(5, 40, i))).ToList();
+        var launches = Enumerable.Range(0, 200).Select(i => new WeeklySeries($"l{i}", Enumerable.Range(0, 10).Select(w => Math.Pow(2, w) + (i % 3)).ToArray())).ToList();
+
+        var alone = DemandForecaster.Forecast(established, 8, 0.8);
+        var together = DemandForecaster.Forecast([.. established, .. launches], 8, 0.8);
+
+        for (var i = 0; i < established.Count; i++)
+        {
+            Assert.Equal(alone[i].Upper, together[i].Upper);
+            Assert.Equal(alone[i].Lower, together[i].Lower);
+        }
+
+        Assert.EndsWith(", young", together[^1].Explanation.IntervalGroup, StringComparison.Ordinal);
+        Assert.True(together[^1].Upper[0] - together[^1].Point[0] > together[0].Upper[0] - together[0].Point[0]);
+    }
+
+    [Fact]
     public void The_median_beats_the_moving_average_on_spiky_demand()
     {
         // A seller of about 3 a week with an occasional wholesale order of 60: absolute error favours the median.
