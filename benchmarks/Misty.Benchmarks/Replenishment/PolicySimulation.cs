@@ -34,7 +34,6 @@ internal sealed class PolicySimulation
     private readonly double[] _cost;
     private readonly double[] _weeklyBefore;
     private readonly (double[] Point, double[] Upper)[][] _forecasts;
-    private readonly IReadOnlyDictionary<int, int>[][] _lineSizes;
     private readonly int _days;
 
     public PolicySimulation(PolicyData data, DateTimeOffset start, int weeks, int items)
@@ -67,7 +66,6 @@ internal sealed class PolicySimulation
 
         _cost = [.. _items.Select(item => (double)data.UnitCost[item])];
         _forecasts = new (double[], double[])[weeks][];
-        _lineSizes = new IReadOnlyDictionary<int, int>[weeks][];
         for (var week = 0; week < weeks; week++)
         {
             var cutoff = start.AddDays(7 * week);
@@ -77,28 +75,10 @@ internal sealed class PolicySimulation
             _forecasts[week] = [.. _items.Select(item => fitted.TryGetValue(item, out var f)
                 ? ReplenishmentForecast.Demand(f.Point.Select(x => Math.Round(x)).ToArray(), f.Upper.Select(x => Math.Ceiling(x)).ToArray(), f.Explanation.RecentWeeks)
                 : (new double[4], new double[4]))];
-            _lineSizes[week] = LineSizes(data.Lines, index, cutoff);
         }
     }
 
     public int Items => _items.Length;
-
-    /// <summary>Copies per sale line of each item over the year before <paramref name="cutoff"/>, as the product reads them.</summary>
-    private static IReadOnlyDictionary<int, int>[] LineSizes(IReadOnlyList<SaleLine> lines, Dictionary<string, int> index, DateTimeOffset cutoff)
-    {
-        var sizes = index.Select(_ => new Dictionary<int, int>()).ToArray();
-        var since = cutoff.AddDays(-ReplenishmentStore.LineSizeDays);
-        foreach (var line in lines)
-        {
-            if (line.Quantity > 0 && line.Timestamp >= since && line.Timestamp < cutoff && index.TryGetValue(line.ItemId, out var i))
-            {
-                var copies = (int)line.Quantity;
-                sizes[i][copies] = sizes[i].GetValueOrDefault(copies) + 1;
-            }
-        }
-
-        return sizes;
-    }
 
     /// <summary>Fill rate and stock by how fast items sold before the replay: where a policy loses its sales.</summary>
     public IReadOnlyList<BandResult> ByWeeklySales(PolicyResult result)
@@ -126,7 +106,7 @@ internal sealed class PolicySimulation
         return Run($"plan (scale {serviceScale:0.##})", (item, day, onHand, onOrder) =>
         {
             var (point, upper) = _forecasts[day / 7][item];
-            var input = new ReplenishmentInput(onHand, 0, onOrder, point, upper, 0, [quote], LineSizes: _lineSizes[day / 7][item]);
+            var input = new ReplenishmentInput(onHand, 0, onOrder, point, upper, 0, [quote]);
             return ReplenishmentPlanner.Plan(input, policy)?.Quantity ?? 0;
         });
     }

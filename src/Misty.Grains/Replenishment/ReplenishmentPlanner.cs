@@ -14,12 +14,8 @@ public sealed record SupplierQuote(Guid SupplierId, decimal UnitCost, int Minimu
 /// <param name="OnOrder">Units queued, approved or ordered and not yet received: counted so no shortage is ordered twice.</param>
 /// <param name="FallbackLevel">Stock to keep when there is no forecast (the album's own optimal level): a new album is still stocked.</param>
 /// <param name="SoldLastEightWeeks">For the explanation only.</param>
-/// <param name="LineSizes">
-/// Copies per order line in the album's recent sales, as copies -> number of lines: a slow seller's demand comes in
-/// orders, and an order of three empties a shelf of two. Null or empty when unknown: sales are then counted in ones.
-/// </param>
 public sealed record ReplenishmentInput(int OnHand, int Held, int OnOrder, double[] WeeklyForecast, double[] WeeklyUpper,
-    int SoldLastEightWeeks, IReadOnlyList<SupplierQuote> Quotes, int FallbackLevel = 0, IReadOnlyDictionary<int, int>? LineSizes = null);
+    int SoldLastEightWeeks, IReadOnlyList<SupplierQuote> Quotes, int FallbackLevel = 0);
 
 /// <param name="ReviewDays">Days until the next planning run: stock must last until then plus the lead time.</param>
 /// <param name="ServiceScale">
@@ -49,14 +45,11 @@ public static class ReplenishmentPlanner
     public const int UnknownLeadDays = 14;
 
     /// <summary>
-    /// Below this many units over lead time and review, sales are counted in orders and the album's own copies per
-    /// order line (compound Poisson sales) set the stock: the larger of the cycle service quantile and the unit fill
-    /// level. The forecast's weekly margins of a seller whose weeks are mostly 0 are noise.
+    /// Below this many units over lead time and review, sales are counted in ones and Poisson sales set the stock: the
+    /// larger of the cycle service quantile and the unit fill level. The forecast's weekly margins of a seller whose
+    /// weeks are mostly 0 are noise.
     /// </summary>
     private const double SlowSellerMean = 10;
-
-    /// <summary>Where a slow seller's demand distribution stops even if its tail is not yet negligible (orders of hundreds).</summary>
-    private const int MaxSlowSellerCopies = 2_000;
 
     /// <summary>Reliability assumed for a supplier without a score.</summary>
     private const decimal UnknownReliability = 0.9m;
@@ -104,9 +97,8 @@ public static class ReplenishmentPlanner
         var mean = Sum(input.WeeklyForecast, days);
         if (mean < SlowSellerMean)
         {
-            var demand = CompoundPoisson(mean, input.LineSizes);
-            return Math.Max(FillLevel(demand, mean, Sum(input.WeeklyForecast, policy.ReviewDays), ServiceQuantile(policy.ServiceScale)),
-                Quantile(demand, ServiceQuantile(policy.ServiceScale)));
+            return Math.Max(PoissonFillLevel(mean, Sum(input.WeeklyForecast, policy.ReviewDays), ServiceQuantile(policy.ServiceScale)),
+                PoissonQuantile(mean, ServiceQuantile(policy.ServiceScale)));
         }
 
         var safety = Math.Sqrt(SumOfSquaredMargins(input, days)) * policy.ServiceScale;
@@ -151,73 +143,13 @@ public static class ReplenishmentPlanner
     }
 
     /// <summary>
-    /// The distribution of demand with mean <paramref name="mean"/> when orders arrive as a Poisson process and each
-    /// order line takes copies as the album's recent lines did (Panjer's recursion); with no line sizes every line is
-    /// one copy and this is the Poisson. Probabilities per number of copies, until all but a negligible tail is covered.
+    /// The smallest stock whose expected shortfall over lead time and review, for Poisson sales with mean
+    /// <paramref name="mean"/>, is at most <c>1 - fillRate</c> of the review period's demand
+    /// (<paramref name="reviewMean"/>): the units a shop loses, not the chance of losing any. For a slow seller the two
+    /// differ most: one copy on the shelf rarely runs out within a period, yet every sale of it leaves the shelf empty
+    /// until the next review's order arrives, which a unit fill rate counts and a cycle service level does not.
     /// </summary>
-    public static double[] CompoundPoisson(double mean, IReadOnlyDictionary<int, int>? lineSizes)
-    {
-        if (mean <= 0)
-        {
-            return [1];
-        }
-
-        var sizes = lineSizes?.Where(size => size.Key > 0 && size.Value > 0).ToArray() ?? [];
-        var lines = sizes.Sum(size => (double)size.Value);
-        var share = new double[sizes.Length == 0 ? 2 : sizes.Max(size => size.Key) + 1];
-        if (sizes.Length == 0)
-        {
-            share[1] = 1;
-        }
-
-        foreach (var (copies, count) in sizes)
-        {
-            share[copies] = count / lines;
-        }
-
-        var orders = mean / share.Select((p, copies) => p * copies).Sum();
-        var probability = new List<double> { Math.Exp(-orders) };
-        var cumulative = probability[0];
-        for (var n = 1; cumulative < 1 - 1e-9 && n <= MaxSlowSellerCopies; n++)
-        {
-            var sum = 0.0;
-            for (var copies = 1; copies <= Math.Min(n, share.Length - 1); copies++)
-            {
-                sum += copies * share[copies] * probability[n - copies];
-            }
-
-            probability.Add(orders / n * sum);
-            cumulative += probability[^1];
-        }
-
-        return [.. probability];
-    }
-
-    /// <summary>The smallest stock that meets the whole period's demand with probability <paramref name="quantile"/>.</summary>
-    public static int Quantile(double[] demand, double quantile)
-    {
-        var cumulative = 0.0;
-        for (var copies = 0; copies < demand.Length; copies++)
-        {
-            cumulative += demand[copies];
-            if (cumulative >= quantile - 1e-12)
-            {
-                return copies;
-            }
-        }
-
-        return demand.Length - 1;
-    }
-
-    /// <summary>
-    /// The smallest stock whose expected shortfall over lead time and review (demand distributed as
-    /// <paramref name="demand"/>, mean <paramref name="mean"/>) is at most <c>1 - fillRate</c> of the review period's
-    /// demand (<paramref name="reviewMean"/>): the units a shop loses, not the chance of losing any. For a slow seller
-    /// the two differ most: one copy on the shelf rarely runs out within a period, yet every sale of it leaves the
-    /// shelf empty until the next review's order arrives, which a unit fill rate counts and a cycle service level does
-    /// not.
-    /// </summary>
-    public static int FillLevel(double[] demand, double mean, double reviewMean, double fillRate)
+    public static int PoissonFillLevel(double mean, double reviewMean, double fillRate)
     {
         if (mean <= 0 || reviewMean <= 0)
         {
@@ -225,13 +157,15 @@ public static class ReplenishmentPlanner
         }
 
         var allowed = (1 - fillRate) * reviewMean;
-        var (stock, shortfall, cumulative) = (0, mean, demand[0]);
-        // E[(D - s - 1)+] = E[(D - s)+] - P(D > s).
-        while (shortfall > allowed && stock < demand.Length - 1)
+        var (stock, shortfall, term) = (0, mean, Math.Exp(-mean));
+        var cumulative = term;
+        // E[(D - s - 1)+] = E[(D - s)+] - P(D > s); the terms underflow only far beyond the slow sellers this serves.
+        while (shortfall > allowed && term > 0)
         {
             shortfall -= 1 - cumulative;
             stock++;
-            cumulative += demand[stock];
+            term *= mean / stock;
+            cumulative += term;
         }
 
         return stock;

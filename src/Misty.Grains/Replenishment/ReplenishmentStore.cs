@@ -30,18 +30,6 @@ public sealed class ReplenishmentStore(NpgsqlDataSource database, ReorderNotices
     /// <summary>Enough for one low-stock run; a larger backlog is worked off by the next runs.</summary>
     public const int MaxLowStockAlbums = 500;
 
-    /// <summary>
-    /// How far back an album's sale lines set its copies per line (see <see cref="ReplenishmentInput.LineSizes"/>): a
-    /// year, since the slow sellers that use them sell only a few lines a month.
-    /// </summary>
-    public const int LineSizeDays = 364;
-
-    private const string LineSizesSql = """
-        SELECT i.album_id, -t.quantity_change, count(*)::int FROM inventory_transactions t JOIN inventory i ON i.inventory_id = t.inventory_id
-        WHERE t.transaction_type = 'sale' AND t.quantity_change < 0 AND t.created_at >= @since AND (@all OR i.album_id = ANY(@albums))
-        GROUP BY i.album_id, -t.quantity_change
-        """;
-
     private const string OnOrderSql = """
         SELECT coalesce(sum(recommended_quantity - received_quantity), 0)::int FROM reorder_queue
         WHERE album_id = @album AND status IN ('pending', 'approved', 'ordered')
@@ -72,7 +60,6 @@ public sealed class ReplenishmentStore(NpgsqlDataSource database, ReorderNotices
     public async Task<PlanOutcome> PlanAsync(PlanCandidate album, DateOnly today, ReplenishmentPolicy policy, CancellationToken cancellationToken)
     {
         var (forecast, upper) = await ForecastAsync(album.AlbumId, today, cancellationToken);
-        var lineSizes = await LineSizesAsync(database, [album.AlbumId], today, cancellationToken);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var lockAlbum = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended('reorder:' || @album::text, 0))", connection, transaction))
@@ -96,7 +83,7 @@ public sealed class ReplenishmentStore(NpgsqlDataSource database, ReorderNotices
             WHERE i.album_id = @album AND t.transaction_type = 'sale' AND t.created_at >= @since
             """, cancellationToken, ("album", album.AlbumId), ("since", new DateTimeOffset(today.AddDays(-56).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)));
         var input = new ReplenishmentInput(album.OnHand, album.Held, onOrder, forecast, upper, sold, quotes,
-            Math.Max(album.OptimalStockLevel, album.ReorderPoint + 1), lineSizes.GetValueOrDefault(album.AlbumId));
+            Math.Max(album.OptimalStockLevel, album.ReorderPoint + 1));
         // The pending line is re-planned as if it were not there, and only ever grows: a rerun finds the same need.
         if (ReplenishmentPlanner.Plan(input, policy) is not { } plan || plan.Quantity <= (pending?.Quantity ?? 0))
         {
@@ -136,30 +123,6 @@ public sealed class ReplenishmentStore(NpgsqlDataSource database, ReorderNotices
         }
 
         return ReplenishmentForecast.Demand([.. forecast], [.. upper], recent ?? []);
-    }
-
-    /// <summary>Copies per sale line -> number of lines, per album (every album when null), over the <see cref="LineSizeDays"/> before today.</summary>
-    public static async Task<Dictionary<Guid, Dictionary<int, int>>> LineSizesAsync(NpgsqlDataSource database, Guid[]? albums, DateOnly today,
-        CancellationToken cancellationToken)
-    {
-        await using var command = database.CreateCommand(LineSizesSql);
-        command.Parameters.AddWithValue("since", new DateTimeOffset(today.AddDays(-LineSizeDays).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
-        command.Parameters.AddWithValue("all", albums is null);
-        command.Parameters.AddWithValue("albums", albums ?? []);
-        var sizes = new Dictionary<Guid, Dictionary<int, int>>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var albumId = reader.GetGuid(0);
-            if (!sizes.TryGetValue(albumId, out var album))
-            {
-                sizes[albumId] = album = [];
-            }
-
-            album[reader.GetInt32(1)] = reader.GetInt32(2);
-        }
-
-        return sizes;
     }
 
     /// <summary>The <c>recentWeeks</c> of a forecast's influencing factors (a JSON array of numbers); empty when absent.</summary>

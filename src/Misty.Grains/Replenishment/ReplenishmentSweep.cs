@@ -3,7 +3,7 @@ using Npgsql;
 namespace Misty.Grains.Replenishment;
 
 /// <summary>
-/// Finds the albums a nightly run must plan, from the projected rows in three queries, so that only those are asked of
+/// Finds the albums a nightly run must plan, from the projected rows in two queries, so that only those are asked of
 /// their inventory grains. The estimate is generous (the longest lead time of any supplier, no minimum orders); the
 /// plan itself then decides from the grain's stock.
 /// </summary>
@@ -36,7 +36,6 @@ public sealed class ReplenishmentSweep(NpgsqlDataSource database)
     public async Task<(IReadOnlyList<Guid> Albums, int Reviewed)> AlbumsToPlanAsync(DateOnly today, ReplenishmentPolicy policy, CancellationToken cancellationToken)
     {
         var forecasts = await ForecastsAsync(today, cancellationToken);
-        var lineSizes = await ReplenishmentStore.LineSizesAsync(database, null, today, cancellationToken);
         await using var command = database.CreateCommand(PositionsSql);
         command.Parameters.AddWithValue("today", today);
         command.Parameters.AddWithValue("unknownLead", ReplenishmentPlanner.UnknownLeadDays);
@@ -51,8 +50,7 @@ public sealed class ReplenishmentSweep(NpgsqlDataSource database)
             (double[] Forecast, double[] Upper) planned = weeks is null
                 ? ([], [])
                 : ReplenishmentForecast.Demand([.. weeks.Weeks.Select(w => w.Demand)], [.. weeks.Weeks.Select(w => w.Upper)], weeks.Recent);
-            var input = new ReplenishmentInput(Math.Max(0, reader.GetInt32(1)), 0, reader.GetInt32(2), planned.Forecast, planned.Upper, 0, [], reader.GetInt32(3),
-                lineSizes.GetValueOrDefault(albumId));
+            var input = new ReplenishmentInput(Math.Max(0, reader.GetInt32(1)), 0, reader.GetInt32(2), planned.Forecast, planned.Upper, 0, [], reader.GetInt32(3));
             if (ReplenishmentPlanner.OrderUpTo(input, policy, reader.GetInt32(4)) > input.OnHand + input.OnOrder)
             {
                 albums.Add(albumId);

@@ -107,41 +107,7 @@ public sealed class ReplenishmentPlannerTests
     [InlineData(0.0, 0.0, 0.9, 0)]
     public void A_slow_sellers_fill_level_keeps_its_expected_shortfall_within_the_lost_share_of_a_reviews_demand(
         double mean, double reviewMean, double fillRate, int expected) =>
-        Assert.Equal(expected, ReplenishmentPlanner.FillLevel(ReplenishmentPlanner.CompoundPoisson(mean, null), mean, reviewMean, fillRate));
-
-    [Theory]
-    [InlineData(0.5, 0.9)]
-    [InlineData(2.0, 0.9)]
-    [InlineData(6.0, 0.5)]
-    public void Demand_counted_in_single_copies_is_the_poisson(double mean, double quantile)
-    {
-        var demand = ReplenishmentPlanner.CompoundPoisson(mean, new Dictionary<int, int> { [1] = 7 });
-        Assert.Equal(ReplenishmentPlanner.PoissonQuantile(mean, quantile), ReplenishmentPlanner.Quantile(demand, quantile));
-        Assert.Equal(ReplenishmentPlanner.Quantile(ReplenishmentPlanner.CompoundPoisson(mean, null), quantile), ReplenishmentPlanner.Quantile(demand, quantile));
-    }
-
-    [Fact]
-    public void Demand_in_orders_of_several_copies_keeps_its_mean_and_spreads_wider()
-    {
-        // Half the lines one copy, half three: two copies a line, so 0.6 orders over a mean of 1.2 copies.
-        var demand = ReplenishmentPlanner.CompoundPoisson(1.2, new Dictionary<int, int> { [1] = 5, [3] = 5 });
-
-        Assert.Equal(1.0, demand.Sum(), 6);
-        Assert.Equal(1.2, demand.Select((p, copies) => p * copies).Sum(), 6);
-        Assert.Equal(Math.Exp(-0.6), demand[0], 9);
-        Assert.True(ReplenishmentPlanner.Quantile(demand, 0.95) > ReplenishmentPlanner.PoissonQuantile(1.2, 0.95));
-    }
-
-    [Fact]
-    public void A_slow_seller_bought_three_at_a_time_keeps_at_least_an_orders_worth_on_the_shelf()
-    {
-        var input = new ReplenishmentInput(OnHand: 0, Held: 0, OnOrder: 0, WeeklyForecast: [.. Enumerable.Repeat(0.6, 12)],
-            WeeklyUpper: [.. Enumerable.Repeat(2.0, 12)], SoldLastEightWeeks: 6, Quotes: []);
-        var inThrees = input with { LineSizes = new Dictionary<int, int> { [3] = 4 } };
-
-        Assert.Equal(3, ReplenishmentPlanner.OrderUpTo(input, ReplenishmentPolicy.Default, leadDays: 7));
-        Assert.True(ReplenishmentPlanner.OrderUpTo(inThrees, ReplenishmentPolicy.Default, leadDays: 7) >= 6);
-    }
+        Assert.Equal(expected, ReplenishmentPlanner.PoissonFillLevel(mean, reviewMean, fillRate));
 
     [Fact]
     public void A_record_selling_a_copy_every_five_weeks_keeps_a_second_so_one_sale_does_not_empty_the_shelf()
