@@ -22,8 +22,9 @@ public sealed record ItemForecast(string ItemId, double[] Point, double[] Lower,
 /// Weekly demand forecasts with calibrated intervals. The point forecast is a recency-weighted median of the last
 /// 13 weeks (chosen over smoothing, moving averages, Croston, TSB, damped trend, their combinations and per-series
 /// selection by rolling-origin backtest on the development data, see docs/benchmarks.md). The interval comes from
-/// the engine's own errors at the last origins before the cutoff, scaled by each series' naive error and pooled by
-/// horizon across series of similar intermittency, so sparse series get honest intervals too.
+/// the engine's own errors at the last origins before the cutoff, scaled by each series' naive error, weighted towards
+/// the recent origins and pooled by horizon across series of similar intermittency and similar length of history, so
+/// sparse and new series get honest intervals too.
 /// </summary>
 public sealed class DemandForecaster
 {
