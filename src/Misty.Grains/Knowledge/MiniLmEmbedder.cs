@@ -27,7 +27,7 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
 
     private readonly Lazy<OnnxSentenceEncoder> _encoder;
 
-    public MiniLmEmbedder(EmbeddingPrecision precision = EmbeddingPrecision.Full)
+    public MiniLmEmbedder(EmbeddingPrecision precision = EmbeddingPrecision.Quantized)
     {
         Precision = precision;
         _encoder = new(() => new OnnxSentenceEncoder(LoadModel(precision), new MiniLMTokenizer()), LazyThreadSafetyMode.ExecutionAndPublication);
