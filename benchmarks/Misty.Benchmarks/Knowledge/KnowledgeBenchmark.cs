@@ -231,9 +231,9 @@ internal static class KnowledgeBenchmark
 
     /// <summary>
     /// Chunks per second over the indexed chunks' own texts (title and passage, every kind mixed as the indexer meets
-    /// them), in calls of 32: through each model's embedder (groups of similar length), and, as the baseline of the
-    /// same run, straight through the package's encoder as the first version called it (each call of 32 padded to its
-    /// longest text).
+    /// them), in calls of 32: through each model's embedder (which encodes one text at a time), and, as the baseline
+    /// of the same run, straight through the package's encoder as the first version called it (each call of 32 padded
+    /// to its longest text).
     /// </summary>
     private static async Task<List<(string Label, double Rate)>> MeasureEmbeddingAsync(
         NpgsqlDataSource database, IReadOnlyList<(string Label, MiniLmEmbedder Embedder)> models, CancellationToken cancellationToken)
@@ -254,7 +254,7 @@ internal static class KnowledgeBenchmark
         (string Label, Action<string[]> Embed)[] candidates =
         [
             ("MiniLM float32 through the package's encoder, each call padded to its longest text", batch => plain.Encode(batch, cancellationToken)),
-            .. models.Select(model => ($"{model.Label} in groups of similar length", (Action<string[]>)(batch => model.Embedder.Embed(batch)))),
+            .. models.Select(model => ($"{model.Label} one text per call", (Action<string[]>)(batch => model.Embedder.Embed(batch)))),
         ];
         var rates = new List<(string, double)>();
         foreach (var (label, embed) in candidates)

