@@ -6,10 +6,10 @@ namespace Misty.Grains.Knowledge;
 
 /// <summary>
 /// A BERT-style sentence-embedding model run as the SentenceTransformers packages run it (their WordPiece tokenizer,
-/// mean pooling of the last hidden state, L2 normalisation), one text per call so nothing is padded, but on a session
-/// made from model bytes Misty hands it, so the bytes can be the int8 rewrite of the packaged model. One ONNX Runtime
-/// thread per call; calls from several threads at once are safe (an inference session may be run concurrently, and
-/// the tokenizer only reads its vocabulary).
+/// mean or first-token pooling of the last hidden state, L2 normalisation), but one text per call so
+/// nothing is padded, and on a session made from model bytes Misty hands it, so the bytes can be the int8 rewrite of
+/// the packaged model. One ONNX Runtime thread per call; calls from several threads at once are safe (an inference
+/// session may be run concurrently, and the tokenizer only reads its vocabulary).
 /// </summary>
 public sealed class OnnxSentenceEncoder : IDisposable
 {
@@ -17,9 +17,11 @@ public sealed class OnnxSentenceEncoder : IDisposable
     private readonly TokenizerBase _tokenizer;
     private readonly string _outputName;
     private readonly bool _takesTokenTypes;
+    private readonly SentencePooling _pooling;
 
-    public OnnxSentenceEncoder(byte[] model, TokenizerBase tokenizer)
+    public OnnxSentenceEncoder(byte[] model, TokenizerBase tokenizer, SentencePooling pooling)
     {
+        _pooling = pooling;
         using var options = new SessionOptions
         {
             IntraOpNumThreads = 1,
@@ -34,7 +36,7 @@ public sealed class OnnxSentenceEncoder : IDisposable
         _takesTokenTypes = _session.InputNames.Contains("token_type_ids");
     }
 
-    /// <summary>One text's vector: the mean of its token vectors, scaled to length 1.</summary>
+    /// <summary>One text's vector: the mean of its token vectors or the first one, scaled to length 1.</summary>
     public float[] Encode(string text)
     {
         var (ids, types, mask) = _tokenizer.Encode(text)[0];
@@ -47,10 +49,11 @@ public sealed class OnnxSentenceEncoder : IDisposable
             ? _session.Run(runOptions, ["input_ids", "attention_mask", "token_type_ids"], [idsValue, maskValue, typesValue], [_outputName])
             : _session.Run(runOptions, ["input_ids", "attention_mask"], [idsValue, maskValue], [_outputName]);
         var hidden = outputs[0].GetTensorDataAsSpan<float>();
-        var vector = new float[hidden.Length / ids.Length];
-        for (var t = 0; t < ids.Length; t++)
+        var dimensions = hidden.Length / ids.Length;
+        var vector = new float[dimensions];
+        for (var t = 0; t < (_pooling == SentencePooling.FirstToken ? 1 : ids.Length); t++)
         {
-            TensorPrimitives.Add(vector, hidden.Slice(t * vector.Length, vector.Length), vector);
+            TensorPrimitives.Add(vector, hidden.Slice(t * dimensions, dimensions), vector);
         }
 
         // The sum, not the mean: dividing by the token count would be undone by the normalisation.

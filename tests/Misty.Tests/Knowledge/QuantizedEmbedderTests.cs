@@ -21,8 +21,8 @@ public sealed class QuantizedEmbedderTests
     [Fact]
     public void Quantized_vectors_point_where_the_float_ones_do()
     {
-        using var full = new MiniLmEmbedder(EmbeddingPrecision.Full);
-        using var quantized = new MiniLmEmbedder(EmbeddingPrecision.Quantized);
+        using var full = new SentenceEmbedder(SentenceModel.MiniLm, EmbeddingPrecision.Full);
+        using var quantized = new SentenceEmbedder(SentenceModel.MiniLm, EmbeddingPrecision.Quantized);
 
         var expected = full.Embed(Sentences);
         var actual = quantized.Embed(Sentences);
@@ -38,7 +38,7 @@ public sealed class QuantizedEmbedderTests
     [Fact]
     public void The_full_precision_embedder_gives_the_package_encoders_vectors()
     {
-        using var full = new MiniLmEmbedder(EmbeddingPrecision.Full);
+        using var full = new SentenceEmbedder(SentenceModel.MiniLm, EmbeddingPrecision.Full);
         using var package = new SentenceEncoder();
 
         var expected = package.Encode(Sentences);
@@ -51,8 +51,8 @@ public sealed class QuantizedEmbedderTests
     [Fact]
     public void The_rewrite_leaves_no_float_MatMul_with_a_constant_weight()
     {
-        var original = Graph(MiniLmEmbedder.LoadModel(EmbeddingPrecision.Full));
-        var rewritten = Graph(MiniLmEmbedder.LoadModel(EmbeddingPrecision.Quantized));
+        var original = Graph(SentenceEmbedder.LoadModel(SentenceModel.MiniLm, EmbeddingPrecision.Full));
+        var rewritten = Graph(SentenceEmbedder.LoadModel(SentenceModel.MiniLm, EmbeddingPrecision.Quantized));
 
         var weightProducts = WeightMatMuls(original);
         Assert.NotEmpty(weightProducts);

