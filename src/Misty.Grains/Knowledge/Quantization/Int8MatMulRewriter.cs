@@ -7,10 +7,9 @@ namespace Misty.Grains.Knowledge.Quantization;
 /// Dynamic int8 quantization of an ONNX model, done in process because no package on the feed ships an int8 sentence
 /// model: every <c>MatMul</c> whose second input is a constant float matrix (the weights of the linear layers) becomes
 /// <c>DynamicQuantizeLinear(A)</c> -> <c>MatMulInteger(A_q, W_q, A_zero, 0)</c> -> <c>Cast</c> to float -> <c>Mul</c> by
-/// <c>A_scale * W_scale</c>, the pattern ONNX Runtime's own quantizer writes and that its graph optimizer fuses into one
-/// int8 kernel. The weights are quantized symmetrically per output column (scale = largest magnitude / 127), the
-/// activations per call by <c>DynamicQuantizeLinear</c> (uint8, asymmetric). Matrix products of two activations
-/// (attention scores) stay float.
+/// <c>A_scale * W_scale</c>, the pattern ONNX Runtime's own dynamic quantizer writes. The weights are quantized
+/// symmetrically per output column (scale = largest magnitude / 127), the activations per call by
+/// <c>DynamicQuantizeLinear</c> (uint8, asymmetric). Matrix products of two activations (attention scores) stay float.
 /// </summary>
 public static class Int8MatMulRewriter
 {
