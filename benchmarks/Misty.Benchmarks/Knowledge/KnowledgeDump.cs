@@ -25,7 +25,7 @@ internal static class KnowledgeDump
             }
         }
 
-        var vectors = index.Embedder.Embed(questions.Select(item => item.Question.Question).ToList());
+        var vectors = questions.Select(item => index.Embedder.EmbedQuery(item.Question.Question)).ToList();
         await using var output = new StreamWriter(Path.Combine(directory, "questions.tsv"));
         for (var i = 0; i < questions.Count; i++)
         {

@@ -31,8 +31,9 @@ internal sealed class ExtractiveAnswerer(KnowledgeIndex index, HybridSearch sear
             return new KnowledgeAnswer("Nothing in the knowledge base answers this question.", []);
         }
 
-        var vectors = index.Embedder.Embed([question, .. sentences.Select(item => $"{item.Text.Title}. {item.Sentence}")]);
-        var best = sentences.Select((item, i) => (item.Source, item.Text, item.Sentence, Similarity: TensorPrimitives.Dot(vectors[0], vectors[i + 1])))
+        var questionVector = index.Embedder.EmbedQuery(question);
+        var vectors = index.Embedder.Embed([.. sentences.Select(item => $"{item.Text.Title}. {item.Sentence}")]);
+        var best = sentences.Select((item, i) => (item.Source, item.Text, item.Sentence, Similarity: TensorPrimitives.Dot(questionVector, vectors[i])))
             .GroupBy(item => item.Source)
             .Select(group => group.MaxBy(item => item.Similarity))
             .OrderByDescending(item => item.Similarity)

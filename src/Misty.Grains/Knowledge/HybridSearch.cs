@@ -34,7 +34,7 @@ public sealed class HybridSearch(KnowledgeIndex index, KnowledgeOptions options)
         IReadOnlyList<VectorMatch> byVector = [];
         if (mode != RetrievalMode.Keyword)
         {
-            var embedding = index.Embedder.Embed([query])[0];
+            var embedding = index.Embedder.EmbedQuery(query);
             // Each kind ranked on its own, then put on one scale (KindCentering).
             byVector = KindCentering.Rank((kinds.Count > 0 ? kinds : KnowledgeKinds.All).Select(kind => index.Vectors.Search(embedding, Depth, [kind])), Depth);
         }

@@ -5,5 +5,9 @@ public interface ITextEmbedder
 {
     int Dimensions { get; }
 
+    /// <summary>Passages to be searched.</summary>
     float[][] Embed(IReadOnlyList<string> texts);
+
+    /// <summary>A search query or question: some models are trained to see an instruction in front of those only.</summary>
+    float[] EmbedQuery(string query);
 }

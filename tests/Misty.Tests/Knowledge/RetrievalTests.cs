@@ -88,11 +88,11 @@ public sealed class RetrievalTests
     [Fact]
     public void Texts_are_cut_to_the_words_the_model_reads()
     {
-        var words = string.Join(' ', Enumerable.Range(0, MiniLmEmbedder.MaxWords + 50).Select(i => $"w{i}"));
+        var words = string.Join(' ', Enumerable.Range(0, SentenceEmbedder.MaxWords + 50).Select(i => $"w{i}"));
 
-        Assert.Equal(MiniLmEmbedder.MaxWords, MiniLmEmbedder.Truncate(words).Split(' ').Length);
-        Assert.EndsWith($"w{MiniLmEmbedder.MaxWords - 1}", MiniLmEmbedder.Truncate(words), StringComparison.Ordinal);
-        Assert.Equal("short text", MiniLmEmbedder.Truncate("short text"));
+        Assert.Equal(SentenceEmbedder.MaxWords, SentenceEmbedder.Truncate(words).Split(' ').Length);
+        Assert.EndsWith($"w{SentenceEmbedder.MaxWords - 1}", SentenceEmbedder.Truncate(words), StringComparison.Ordinal);
+        Assert.Equal("short text", SentenceEmbedder.Truncate("short text"));
     }
 
     [Fact]
