@@ -8,12 +8,18 @@ namespace Misty.Grains.Knowledge.Quantization;
 /// model: every <c>MatMul</c> whose second input is a constant float matrix (the weights of the linear layers) becomes
 /// <c>DynamicQuantizeLinear(A)</c> -> <c>MatMulInteger(A_q, W_q, A_zero, 0)</c> -> <c>Cast</c> to float -> <c>Mul</c> by
 /// <c>A_scale * W_scale</c>, the pattern ONNX Runtime's own dynamic quantizer writes. The weights are quantized
-/// symmetrically per output column (scale = largest magnitude / 127), the activations per call by
+/// symmetrically per output column (scale = largest magnitude / <see cref="WeightLimit"/>), the activations per call by
 /// <c>DynamicQuantizeLinear</c> (uint8, asymmetric). Matrix products of two activations (attention scores) stay float.
 /// </summary>
 public static class Int8MatMulRewriter
 {
     private const int MinimumOpset = 11; // DynamicQuantizeLinear
+
+    /// <summary>
+    /// Weights use 7 of their 8 bits (ONNX Runtime's "reduce range"): on x86 CPUs without VNNI the uint8 x int8 kernels
+    /// add pairs of products in 16 bits, which full-range weights can overflow; with these they cannot, on any CPU.
+    /// </summary>
+    public const int WeightLimit = 63;
 
     public static byte[] Rewrite(byte[] model)
     {
@@ -159,13 +165,13 @@ public static class Int8MatMulRewriter
 
             for (var n = 0; n < columns; n++)
             {
-                scales[n] = scales[n] > 0 ? scales[n] / 127f : 1f;
+                scales[n] = scales[n] > 0 ? scales[n] / WeightLimit : 1f;
             }
 
             var quantized = new sbyte[values.Length];
             for (var i = 0; i < values.Length; i++)
             {
-                quantized[i] = (sbyte)Math.Clamp(MathF.Round(values[i] / scales[i % columns]), -127, 127);
+                quantized[i] = (sbyte)Math.Clamp(MathF.Round(values[i] / scales[i % columns]), -WeightLimit, WeightLimit);
             }
 
             return new QuantizedWeight(name, rows, columns, quantized, scales);
