@@ -3,10 +3,10 @@ using Misty.Grains.Knowledge.Quantization;
 namespace Misty.Grains.Knowledge;
 
 /// <summary>
-/// A packaged sentence-embedding model (<see cref="SentenceModel"/>), loaded on first use (about 90 MB, then its
-/// weight matrices are quantized to int8 unless asked not to: about 2x faster, retrieval as good; see docs/benchmarks.md). Each call runs ONNX Runtime on the calling thread only, so the one background indexer takes at most one
-/// core; a query is embedded beside a running batch instead of waiting for it (an inference session may be run from
-/// several threads at once).
+/// A packaged sentence-embedding model (<see cref="SentenceModel"/>), loaded on first use; its weight matrices are
+/// quantized to int8 unless asked not to (faster on one core, retrieval as good: docs/benchmarks.md). Each call runs
+/// ONNX Runtime on the calling thread only, so the one background indexer takes at most one core; a query is embedded
+/// beside a running batch instead of waiting for it (an inference session may be run from several threads at once).
 /// </summary>
 public sealed class SentenceEmbedder : ITextEmbedder, IDisposable
 {
@@ -19,16 +19,16 @@ public sealed class SentenceEmbedder : ITextEmbedder, IDisposable
     private readonly SentenceModel _model;
     private readonly Lazy<OnnxSentenceEncoder> _encoder;
 
+    // Readers are the encodings (concurrent); the writer is Dispose: freeing the native session while a text is
+    // being encoded crashes the process.
+    private readonly ReaderWriterLockSlim _gate = new();
+    private bool _disposed;
+
     public SentenceEmbedder(SentenceModel model, EmbeddingPrecision precision = EmbeddingPrecision.Quantized)
     {
         _model = model;
         _encoder = new(() => new OnnxSentenceEncoder(LoadModel(model, precision), model.Tokenizer(), model.Pooling), LazyThreadSafetyMode.ExecutionAndPublication);
     }
-
-    // Readers are the encodings (concurrent); the writer is Dispose: freeing the native session while a text is
-    // being encoded crashes the process.
-    private readonly ReaderWriterLockSlim _gate = new();
-    private bool _disposed;
 
     /// <summary>The model the server and the reindex verb embed with; the stored vectors are only comparable with its own.</summary>
     public static SentenceEmbedder CreateDefault() => new(SentenceModel.MiniLm, EmbeddingPrecision.Quantized);
@@ -37,9 +37,8 @@ public sealed class SentenceEmbedder : ITextEmbedder, IDisposable
 
     /// <summary>
     /// Each text is encoded on its own: nothing is padded, a text's vector does not depend on what it was sent with
-    /// (the int8 model quantizes its activations with one scale per call), and on one core it is also the fastest way
-    /// (222 texts of 15-90 words: 311 texts/s one at a time against 182/s in length-sorted groups of 16 for the int8
-    /// model, 142 against 88/s for float32; the group's larger activations no longer stay in the core's caches).
+    /// (the int8 model quantizes its activations with one scale per call), and on one core it is also faster than
+    /// length-sorted groups, whose larger activations no longer stay in the core's caches (docs/benchmarks.md).
     /// </summary>
     public float[][] Embed(IReadOnlyList<string> texts) => [.. texts.Select(text => Encode(Truncate(text)))];
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Misty.Tests.Infrastructure;
 using Misty.Web.Cases;
 using Misty.Web.Security;
+using Npgsql;
 
 namespace Misty.Tests.Cases;
 
@@ -70,6 +71,9 @@ public sealed class CasesApiTests(PostgresFixture postgres)
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         var opened = await first.Content.ReadFromJsonAsync<JsonElement>();
         var number = opened.GetProperty("caseNumber").GetString()!;
+        // A reply is matched by the number in the cases rows, which are projected just after the case is stored: a
+        // customer's reply comes long after that, this test's would come within milliseconds.
+        Assert.True(await TestAlbums.EventuallyAsync(async () => await CaseRowExistsAsync(connectionString, number)));
 
         var reply = new
         {
@@ -103,4 +107,13 @@ public sealed class CasesApiTests(PostgresFixture postgres)
     [InlineData("CASE-26-1", "nothing", null)]
     public void A_case_number_is_found_in_the_subject_first_then_in_the_text(string subject, string text, string? expected) =>
         Assert.Equal(expected, InboundEmail.CaseNumber(subject, text));
+
+    private static async Task<bool> CaseRowExistsAsync(string connectionString, string caseNumber)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM cases WHERE case_number = @number)", connection);
+        command.Parameters.AddWithValue("number", caseNumber);
+        return (bool)(await command.ExecuteScalarAsync())!;
+    }
 }
