@@ -66,6 +66,8 @@ public static class Int8MatMulRewriter
 
         var quantized = new Dictionary<string, QuantizedWeight>();
         var nodes = new List<ProtoField>();
+        // What the rewritten nodes read: a float weight that something besides a replaced MatMul reads is kept.
+        var stillRead = new HashSet<string>();
         foreach (var field in graph.Fields.Where(field => field.Number == Onnx.Graph.Node))
         {
             var node = ProtoMessage.Parse(field.Bytes);
@@ -74,8 +76,12 @@ public static class Int8MatMulRewriter
                 || nodeInputs.Count != 2 || !weights.TryGetValue(nodeInputs[1], out var weight))
             {
                 nodes.Add(field);
+                stillRead.UnionWith(nodeInputs);
                 continue;
             }
+
+            // The replacement chain reads the activation, and only new initializers besides.
+            stillRead.Add(nodeInputs[0]);
 
             if (!quantized.TryGetValue(nodeInputs[1], out var q))
             {
@@ -89,7 +95,6 @@ public static class Int8MatMulRewriter
         }
 
         // The float weights are dropped when nothing else reads them, so the rewritten model is about a quarter smaller.
-        var stillRead = nodes.SelectMany(node => ProtoMessage.Parse(node.Bytes).Strings(Onnx.Node.Input)).ToHashSet();
         var fields = new List<ProtoField>();
         foreach (var field in graph.Fields)
         {
