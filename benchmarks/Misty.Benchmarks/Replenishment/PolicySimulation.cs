@@ -99,15 +99,24 @@ internal sealed class PolicySimulation
 
     public long TotalDemand => _demand.Sum(d => (long)d.Sum());
 
+    /// <summary>
+    /// The production plan: at every weekly review the stock price is found over all the items' forecasts, as the
+    /// nightly run finds it over every album, then each item is planned from its own stock.
+    /// </summary>
     public PolicyResult Plan(double serviceScale)
     {
         var policy = new ReplenishmentPolicy(ReviewDays, serviceScale);
-        var quote = new SupplierQuote(Guid.Empty, 1m, 1, 1, LeadDays, 1m);
+        var quotes = _cost.Select(cost => new SupplierQuote(Guid.Empty, (decimal)cost, 1, 1, LeadDays, 1m)).ToArray();
+        var priced = _forecasts.Select(week => policy with
+        {
+            StockPrice = ReplenishmentBudget.StockPrice([.. week.Select((f, item) => new BudgetedAlbum(
+                new ReplenishmentInput(0, 0, 0, f.Point, f.Upper, 0, []), ReplenishmentPlanner.EffectiveLeadDays(quotes[item]), quotes[item].UnitCost))], policy),
+        }).ToArray();
         return Run($"plan (scale {serviceScale:0.##})", (item, day, onHand, onOrder) =>
         {
             var (point, upper) = _forecasts[day / 7][item];
-            var input = new ReplenishmentInput(onHand, 0, onOrder, point, upper, 0, [quote]);
-            return ReplenishmentPlanner.Plan(input, policy)?.Quantity ?? 0;
+            var input = new ReplenishmentInput(onHand, 0, onOrder, point, upper, 0, [quotes[item]]);
+            return ReplenishmentPlanner.Plan(input, priced[day / 7])?.Quantity ?? 0;
         });
     }
 

@@ -34,7 +34,7 @@ internal static class ReplenishmentBenchmark
         report.AppendLine();
         report.AppendLine(invariant, $"    {BenchmarkReport.Command("replenishment", args)}");
         report.AppendLine();
-        report.AppendLine(invariant, $"Replay of the last {Weeks} weeks, day by day, of the {Items:N0} items that sold most before them: a weekly review, goods arriving {PolicySimulation.LeadDays} days after the order, demand the shelf cannot serve lost. The plan is `ReplenishmentPlanner` on the production forecaster refitted at every review on the sales before it (80 % intervals, stored rounding); its service scale sets how much of the interval's margin it keeps as safety stock. The min/max rule (Odoo reorder rules, ERPNext reorder levels) is set once from the average weekly sales of the {Weeks} weeks before, min = factor x demand over lead time plus review, max a week above min; its factor is found by bisection so its average stock value matches the plan's. Stock is valued at each item's unit cost. Fill rate = units sold / units asked for; stock-out days = item-days with demand unserved.");
+        report.AppendLine(invariant, $"Replay of the last {Weeks} weeks, day by day, of the {Items:N0} items that sold most before them: a weekly review, goods arriving {PolicySimulation.LeadDays} days after the order, demand the shelf cannot serve lost. The plan is `ReplenishmentPlanner` on the production forecaster refitted at every review on the sales before it (80 % intervals, stored rounding), each item bought at its unit cost; its service scale sets the stock budget (what every item at the scale's own service level would hold), and at every review the stock price found over all the items' forecasts (`ReplenishmentBudget`, as the nightly run does) places that stock where a copy saves the most lost sales per unit of value. The min/max rule (Odoo reorder rules, ERPNext reorder levels) is set once from the average weekly sales of the {Weeks} weeks before, min = factor x demand over lead time plus review, max a week above min; its factor is found by bisection so its average stock value matches the plan's. Stock is valued at each item's unit cost. Fill rate = units sold / units asked for; stock-out days = item-days with demand unserved.");
         report.AppendLine();
         report.AppendLine("| data | policy | fill rate | average stock value | orders | stock-out days |");
         report.AppendLine("|---|---|---:|---:|---:|---:|");
@@ -53,7 +53,7 @@ internal static class ReplenishmentBenchmark
                 foreach (var result in new[] { plan, rule })
                 {
                     report.AppendLine(invariant,
-                        $"| {policyData.Name} | {result.Policy} | {result.FillRate:P1} | {result.AverageStockValue:N0} | {result.Orders:N0} | {result.StockOutDays:N0} |");
+                        $"| {policyData.Name} | {result.Policy} | {result.FillRate:P2} | {result.AverageStockValue:N0} | {result.Orders:N0} | {result.StockOutDays:N0} |");
                 }
 
                 if (scale == 1.0)

@@ -14,15 +14,21 @@ public sealed record SupplierQuote(Guid SupplierId, decimal UnitCost, int Minimu
 /// <param name="OnOrder">Units queued, approved or ordered and not yet received: counted so no shortage is ordered twice.</param>
 /// <param name="FallbackLevel">Stock to keep when there is no forecast (the album's own optimal level): a new album is still stocked.</param>
 /// <param name="SoldLastEightWeeks">For the explanation only.</param>
+/// <param name="UnitCost">The album's own cost, which weighs its stock when no supplier quotes it.</param>
 public sealed record ReplenishmentInput(int OnHand, int Held, int OnOrder, double[] WeeklyForecast, double[] WeeklyUpper,
-    int SoldLastEightWeeks, IReadOnlyList<SupplierQuote> Quotes, int FallbackLevel = 0);
+    int SoldLastEightWeeks, IReadOnlyList<SupplierQuote> Quotes, int FallbackLevel = 0, decimal UnitCost = 0);
 
 /// <param name="ReviewDays">Days until the next planning run: stock must last until then plus the lead time.</param>
 /// <param name="ServiceScale">
 /// Safety stock in units of the forecast's upper-bound margin: 1 plans to the interval's upper quantile (0.9 for the
 /// stored 80 % intervals), more buys a higher service level with more stock.
 /// </param>
-public sealed record ReplenishmentPolicy(int ReviewDays = 7, double ServiceScale = 1.0)
+/// <param name="StockPrice">
+/// Lost sales a unit of stock value must save per review period to be kept: the multiplier of the shop's stock
+/// budget, which <see cref="ReplenishmentBudget"/> finds over every album so the shop holds the stock the service scale
+/// asks for, placed where it saves the most sales. Null: every album at the service scale's own level.
+/// </param>
+public sealed record ReplenishmentPolicy(int ReviewDays = 7, double ServiceScale = 1.0, double? StockPrice = null)
 {
     public static ReplenishmentPolicy Default { get; } = new();
 }
@@ -61,7 +67,7 @@ public static class ReplenishmentPlanner
         var position = available + input.OnOrder;
         if (input.Quotes.Count == 0)
         {
-            var upTo = OrderUpTo(input, policy, UnknownLeadDays);
+            var upTo = OrderUpTo(input, policy, UnknownLeadDays, input.UnitCost);
             return upTo - position <= 0 ? null : Build(input, policy, null, upTo - position, upTo, available, UnknownLeadDays);
         }
 
@@ -82,17 +88,22 @@ public static class ReplenishmentPlanner
         (int)Math.Ceiling(quote.DeliveryDays * (2 - (double)Math.Clamp(quote.Reliability ?? UnknownReliability, 0m, 1m)));
 
     /// <summary>
+    /// The stock to reach: with a stock price, the level at which a further copy no longer saves its price in lost
+    /// sales (<see cref="AllocatedLevel"/>); without one, the service scale's level for this album alone.
+    /// </summary>
+    /// <param name="unitCost">What a copy costs from the supplier planned with: dear copies must save more sales.</param>
+    public static int OrderUpTo(ReplenishmentInput input, ReplenishmentPolicy policy, int leadDays, decimal unitCost) =>
+        input.WeeklyForecast.Length == 0 ? input.FallbackLevel
+        : policy.StockPrice is { } price && unitCost > 0 ? AllocatedLevel(input, policy, leadDays, price * (double)unitCost)
+        : ServiceLevel(input, policy, leadDays);
+
+    /// <summary>
     /// Mean demand over lead time and review period plus safety stock. The weekly upper-bound margins are combined
     /// as independent errors (root of the sum of squares), not added: adding them would plan for every week being a
     /// bad week at once, stock that a real shop pays for and rarely sells.
     /// </summary>
-    public static int OrderUpTo(ReplenishmentInput input, ReplenishmentPolicy policy, int leadDays)
+    public static int ServiceLevel(ReplenishmentInput input, ReplenishmentPolicy policy, int leadDays)
     {
-        if (input.WeeklyForecast.Length == 0)
-        {
-            return input.FallbackLevel;
-        }
-
         var days = leadDays + policy.ReviewDays;
         var mean = Sum(input.WeeklyForecast, days);
         if (mean < SlowSellerMean)
@@ -103,6 +114,83 @@ public static class ReplenishmentPlanner
 
         var safety = Math.Sqrt(SumOfSquaredMargins(input, days)) * policy.ServiceScale;
         return Math.Max((int)Math.Ceiling(mean + safety - 1e-9), PoissonQuantile(mean, ServiceQuantile(policy.ServiceScale)));
+    }
+
+    /// <summary>
+    /// The highest stock whose last copy still saves at least <paramref name="price"/> lost sales per unit of stock it
+    /// adds, so that across albums each copy goes where it saves the most (the multi-item newsvendor under a stock
+    /// budget). Copy s is sold within the cycle it covers when demand over lead time plus review reaches s but demand
+    /// over the lead time alone does not (before that it was the previous order's copy); it sits on the shelf for the
+    /// part of the review period that demand has not yet reached it. Demand is Poisson for a slow seller, normal with
+    /// the forecast's combined margins (never below Poisson spread) otherwise.
+    /// </summary>
+    public static int AllocatedLevel(ReplenishmentInput input, ReplenishmentPolicy policy, int leadDays, double price)
+    {
+        var demand = CycleDemand.Of(input, policy, leadDays);
+        // The condition holds up to the level and fails beyond it: past the lead time's demand a further copy is ever
+        // less likely to sell and ever more likely to sit.
+        var (low, high) = ((int)Math.Floor(demand.LeadMean), demand.Ceiling);
+        if (!demand.Worth(low + 1, price))
+        {
+            return low;
+        }
+
+        while (high - low > 1)
+        {
+            var middle = low + (high - low) / 2;
+            (low, high) = demand.Worth(middle, price) ? (middle, high) : (low, middle);
+        }
+
+        return low;
+    }
+
+    /// <summary>Demand over lead time and over lead time plus review: the two a copy's sale and shelf time depend on.</summary>
+    private readonly record struct CycleDemand(double LeadMean, double LeadSpread, double Mean, double Spread, bool Counted)
+    {
+        public static CycleDemand Of(ReplenishmentInput input, ReplenishmentPolicy policy, int leadDays)
+        {
+            var days = leadDays + policy.ReviewDays;
+            var (leadMean, mean) = (Sum(input.WeeklyForecast, leadDays), Sum(input.WeeklyForecast, days));
+            // The stored upper bound is the interval's 0.9 quantile: its margin is z = 1.2816 spreads.
+            const double z = 1.2815516;
+            return new CycleDemand(leadMean, Math.Max(Math.Sqrt(SumOfSquaredMargins(input, leadDays)) / z, Math.Sqrt(leadMean)),
+                mean, Math.Max(Math.Sqrt(SumOfSquaredMargins(input, days)) / z, Math.Sqrt(mean)), mean < SlowSellerMean);
+        }
+
+        /// <summary>A level no copy beyond which could be worth keeping.</summary>
+        public int Ceiling => (int)Math.Ceiling(Mean + 8 * Spread) + 1;
+
+        /// <summary>Whether copy <paramref name="s"/> saves at least <paramref name="price"/> lost sales per unit of stock it adds.</summary>
+        public bool Worth(int s, double price)
+        {
+            var (leadReaches, cycleReaches) = (AtLeast(LeadMean, LeadSpread, s), AtLeast(Mean, Spread, s));
+            var sells = cycleReaches - leadReaches;
+            var shelf = 1 - (leadReaches + cycleReaches) / 2;
+            return sells > 0 && sells >= price * shelf;
+        }
+
+        /// <summary>P(demand at least <paramref name="s"/>).</summary>
+        private double AtLeast(double mean, double spread, int s)
+        {
+            if (s <= 0)
+            {
+                return 1;
+            }
+
+            if (!Counted)
+            {
+                return 1 - NormalCdf((s - 0.5 - mean) / spread);
+            }
+
+            var (term, below) = (Math.Exp(-mean), 0.0);
+            for (var k = 0; k < s; k++)
+            {
+                below += term;
+                term *= mean / (k + 1);
+            }
+
+            return Math.Max(0, 1 - below);
+        }
     }
 
     /// <summary>
@@ -197,7 +285,7 @@ public static class ReplenishmentPlanner
         ReplenishmentInput input, ReplenishmentPolicy policy, SupplierQuote quote, int position)
     {
         var leadDays = EffectiveLeadDays(quote);
-        var upTo = OrderUpTo(input, policy, leadDays);
+        var upTo = OrderUpTo(input, policy, leadDays, quote.UnitCost);
         var need = upTo - position;
         if (need <= 0)
         {

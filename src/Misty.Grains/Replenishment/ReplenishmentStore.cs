@@ -82,8 +82,10 @@ public sealed class ReplenishmentStore(NpgsqlDataSource database, ReorderNotices
             SELECT coalesce(-sum(t.quantity_change), 0)::int FROM inventory_transactions t JOIN inventory i ON i.inventory_id = t.inventory_id
             WHERE i.album_id = @album AND t.transaction_type = 'sale' AND t.created_at >= @since
             """, cancellationToken, ("album", album.AlbumId), ("since", new DateTimeOffset(today.AddDays(-56).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)));
+        var cost = await ScalarAsync<decimal>(connection, transaction, "SELECT coalesce(cost, 0) FROM albums WHERE album_id = @album",
+            cancellationToken, ("album", album.AlbumId));
         var input = new ReplenishmentInput(album.OnHand, album.Held, onOrder, forecast, upper, sold, quotes,
-            Math.Max(album.OptimalStockLevel, album.ReorderPoint + 1));
+            Math.Max(album.OptimalStockLevel, album.ReorderPoint + 1), cost);
         // The pending line is re-planned as if it were not there, and only ever grows: a rerun finds the same need.
         if (ReplenishmentPlanner.Plan(input, policy) is not { } plan || plan.Quantity <= (pending?.Quantity ?? 0))
         {

@@ -3,9 +3,10 @@ using Npgsql;
 namespace Misty.Grains.Replenishment;
 
 /// <summary>
-/// Finds the albums a nightly run must plan, from the projected rows in two queries, so that only those are asked of
-/// their inventory grains. The estimate is generous (the longest lead time of any supplier, no minimum orders); the
-/// plan itself then decides from the grain's stock.
+/// Reads every album's stock position and forecast from the projected rows in two queries: for the shop's stock price
+/// (<see cref="ReplenishmentBudget"/>), and for the albums a nightly run must plan, so that only those are asked of
+/// their inventory grains. The estimate is generous (the longest lead time and the lowest price of any supplier, no
+/// minimum orders); the plan itself then decides from the grain's stock.
 /// </summary>
 public sealed class ReplenishmentSweep(NpgsqlDataSource database)
 {
@@ -13,15 +14,16 @@ public sealed class ReplenishmentSweep(NpgsqlDataSource database)
         WITH on_order AS (
             SELECT album_id, sum(recommended_quantity - received_quantity) AS units FROM reorder_queue
             WHERE status IN ('pending', 'approved', 'ordered') GROUP BY album_id),
-        lead AS (
-            SELECT p.album_id, max(coalesce(s.avg_delivery_days, 14) * (2 - coalesce(s.reliability_score, 90) / 100.0)) AS days
+        quoted AS (
+            SELECT p.album_id, max(coalesce(s.avg_delivery_days, 14) * (2 - coalesce(s.reliability_score, 90) / 100.0)) AS days,
+                min(p.unit_price) AS unit_price
             FROM supplier_pricing p JOIN suppliers s ON s.supplier_id = p.supplier_id
             WHERE p.deleted_at IS NULL AND s.deleted_at IS NULL AND p.effective_from <= @today AND (p.effective_to IS NULL OR p.effective_to >= @today)
             GROUP BY p.album_id)
         SELECT a.album_id, i.quantity - i.reserved_quantity, coalesce(o.units, 0)::int, greatest(i.optimal_stock_level, i.reorder_point + 1),
-            coalesce(ceil(l.days), @unknownLead)::int
+            coalesce(ceil(q.days), @unknownLead)::int, coalesce(q.unit_price, a.cost, 0)
         FROM albums a JOIN inventory i ON i.album_id = a.album_id
-        LEFT JOIN on_order o ON o.album_id = a.album_id LEFT JOIN lead l ON l.album_id = a.album_id
+        LEFT JOIN on_order o ON o.album_id = a.album_id LEFT JOIN quoted q ON q.album_id = a.album_id
         WHERE a.deleted_at IS NULL
         ORDER BY a.sku
         """;
@@ -32,32 +34,54 @@ public sealed class ReplenishmentSweep(NpgsqlDataSource database)
         ORDER BY album_id, forecast_date, created_at DESC
         """;
 
-    /// <returns>The albums whose stock and what is on order may fall short of the plan, and how many albums were looked at.</returns>
-    public async Task<(IReadOnlyList<Guid> Albums, int Reviewed)> AlbumsToPlanAsync(DateOnly today, ReplenishmentPolicy policy, CancellationToken cancellationToken)
+    /// <returns>
+    /// The albums whose stock and what is on order may fall short of the plan, how many albums were looked at, and the
+    /// policy with today's stock price to plan them with.
+    /// </returns>
+    public async Task<(IReadOnlyList<Guid> Albums, int Reviewed, ReplenishmentPolicy Policy)> AlbumsToPlanAsync(
+        DateOnly today, ReplenishmentPolicy policy, CancellationToken cancellationToken)
+    {
+        var positions = await PositionsAsync(today, cancellationToken);
+        var priced = Priced(positions, policy);
+        var albums = positions
+            .Where(p => ReplenishmentPlanner.OrderUpTo(p.Album.Input, priced, p.Album.LeadDays, p.Album.UnitCost) > p.Album.Input.OnHand + p.Album.Input.OnOrder)
+            .Select(p => p.AlbumId)
+            .ToList();
+        return (albums, positions.Count, priced);
+    }
+
+    /// <summary>
+    /// The policy with the stock price every album's forecast sets today, so that an album planned on its own (a
+    /// low-stock trigger) gets the level the nightly run would give it.
+    /// </summary>
+    public async Task<ReplenishmentPolicy> PricedAsync(DateOnly today, ReplenishmentPolicy policy, CancellationToken cancellationToken) =>
+        Priced(await PositionsAsync(today, cancellationToken), policy);
+
+    private static ReplenishmentPolicy Priced(IReadOnlyList<(Guid AlbumId, BudgetedAlbum Album)> positions, ReplenishmentPolicy policy) =>
+        policy with { StockPrice = ReplenishmentBudget.StockPrice([.. positions.Select(p => p.Album)], policy) };
+
+    private async Task<List<(Guid AlbumId, BudgetedAlbum Album)>> PositionsAsync(DateOnly today, CancellationToken cancellationToken)
     {
         var forecasts = await ForecastsAsync(today, cancellationToken);
         await using var command = database.CreateCommand(PositionsSql);
         command.Parameters.AddWithValue("today", today);
         command.Parameters.AddWithValue("unknownLead", ReplenishmentPlanner.UnknownLeadDays);
-        var albums = new List<Guid>();
-        var reviewed = 0;
+        var positions = new List<(Guid, BudgetedAlbum)>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            reviewed++;
             var albumId = reader.GetGuid(0);
             var weeks = forecasts.GetValueOrDefault(albumId);
             (double[] Forecast, double[] Upper) planned = weeks is null
                 ? ([], [])
                 : ReplenishmentForecast.Demand([.. weeks.Weeks.Select(w => w.Demand)], [.. weeks.Weeks.Select(w => w.Upper)], weeks.Recent);
-            var input = new ReplenishmentInput(Math.Max(0, reader.GetInt32(1)), 0, reader.GetInt32(2), planned.Forecast, planned.Upper, 0, [], reader.GetInt32(3));
-            if (ReplenishmentPlanner.OrderUpTo(input, policy, reader.GetInt32(4)) > input.OnHand + input.OnOrder)
-            {
-                albums.Add(albumId);
-            }
+            var unitCost = reader.GetDecimal(5);
+            var input = new ReplenishmentInput(Math.Max(0, reader.GetInt32(1)), 0, reader.GetInt32(2), planned.Forecast, planned.Upper, 0, [],
+                reader.GetInt32(3), unitCost);
+            positions.Add((albumId, new BudgetedAlbum(input, reader.GetInt32(4), unitCost)));
         }
 
-        return (albums, reviewed);
+        return positions;
     }
 
     private async Task<Dictionary<Guid, StoredWeeks>> ForecastsAsync(DateOnly today, CancellationToken cancellationToken)

@@ -117,7 +117,7 @@ public sealed class ReplenishmentPlannerTests
         var input = new ReplenishmentInput(OnHand: 0, Held: 0, OnOrder: 0, WeeklyForecast: [.. Enumerable.Repeat(0.2, 12)],
             WeeklyUpper: [.. Enumerable.Repeat(1.0, 12)], SoldLastEightWeeks: 2, Quotes: []);
         Assert.Equal(1, ReplenishmentPlanner.PoissonQuantile(0.4, ReplenishmentPlanner.ServiceQuantile(1)));
-        Assert.Equal(2, ReplenishmentPlanner.OrderUpTo(input, ReplenishmentPolicy.Default, leadDays: 7));
+        Assert.Equal(2, ReplenishmentPlanner.ServiceLevel(input, ReplenishmentPolicy.Default, leadDays: 7));
     }
 
     [Fact]
@@ -134,6 +134,59 @@ public sealed class ReplenishmentPlannerTests
         // 0.3 a week over a 7-day lead time and a 7-day review: 0.6 expected, two copies cover it nine times in ten.
         var input = new ReplenishmentInput(OnHand: 0, Held: 0, OnOrder: 0, WeeklyForecast: [.. Enumerable.Repeat(0.3, 12)],
             WeeklyUpper: [.. Enumerable.Repeat(1.0, 12)], SoldLastEightWeeks: 2, Quotes: []);
-        Assert.Equal(2, ReplenishmentPlanner.OrderUpTo(input, ReplenishmentPolicy.Default, leadDays: 7));
+        Assert.Equal(2, ReplenishmentPlanner.ServiceLevel(input, ReplenishmentPolicy.Default, leadDays: 7));
+    }
+
+    [Theory]
+    // Same cost: a copy moves from the 0.2-a-week record to the 4-a-week one, where it is likelier to sell.
+    [InlineData(4.0, 0.2, 10, 10, 13, 1)]
+    // The slow record three times as dear: its second copy buys two more of the fast one, within the same budget.
+    [InlineData(3.0, 0.3, 10, 30, 11, 1)]
+    public void Under_one_stock_budget_copies_go_where_they_save_more_lost_sales(
+        double fastWeekly, double slowWeekly, int fastCost, int slowCost, int fastLevel, int slowLevel)
+    {
+        var policy = ReplenishmentPolicy.Default;
+        var albums = new[] { Album(fastWeekly, fastCost), Album(slowWeekly, slowCost) };
+
+        var priced = policy with { StockPrice = ReplenishmentBudget.StockPrice(albums, policy) };
+        var service = albums.Select(a => ReplenishmentPlanner.ServiceLevel(a.Input, policy, a.LeadDays)).ToArray();
+        var allocated = albums.Select(a => ReplenishmentPlanner.OrderUpTo(a.Input, priced, a.LeadDays, a.UnitCost)).ToArray();
+
+        Assert.Equal([fastLevel, slowLevel], allocated);
+        Assert.NotEqual(service, allocated);
+        Assert.True(Value(albums, allocated) <= Value(albums, service), $"{Value(albums, allocated)} <= {Value(albums, service)}");
+        // Lost per review with order-up-to S: what demand over lead time plus review exceeds S by, less what the lead
+        // time alone did (lost in the cycle before).
+        double Lost(int[] levels) => albums.Zip(levels, (a, s) => Shortfall(2 * a.Input.WeeklyForecast[0], s) - Shortfall(a.Input.WeeklyForecast[0], s)).Sum();
+        Assert.True(Lost(allocated) < Lost(service), $"{Lost(allocated)} < {Lost(service)}");
+    }
+
+    [Fact]
+    public void A_dearer_copy_must_save_more_sales_and_a_higher_stock_price_keeps_fewer()
+    {
+        var album = Album(3.0, 10);
+        var levels = new[] { 0.001, 0.01, 0.1 }.Select(price => ReplenishmentPlanner.AllocatedLevel(album.Input, ReplenishmentPolicy.Default, 7, price)).ToArray();
+        var policy = ReplenishmentPolicy.Default with { StockPrice = 0.001 };
+
+        Assert.True(levels[0] > levels[1] && levels[1] > levels[2], string.Join(", ", levels));
+        Assert.True(ReplenishmentPlanner.OrderUpTo(album.Input, policy, 7, 10m) > ReplenishmentPlanner.OrderUpTo(album.Input, policy, 7, 100m));
+        Assert.Null(ReplenishmentBudget.StockPrice([Album(3.0, 0)], ReplenishmentPolicy.Default));
+    }
+
+    private static BudgetedAlbum Album(double weekly, int cost) => new(
+        new ReplenishmentInput(0, 0, 0, [.. Enumerable.Repeat(weekly, 12)], [.. Enumerable.Repeat(weekly + 2, 12)], 0, []), 7, cost);
+
+    private static decimal Value(BudgetedAlbum[] albums, int[] levels) => albums.Zip(levels, (a, s) => a.UnitCost * s).Sum();
+
+    /// <summary>E[(D - s)+] for Poisson demand with mean <paramref name="mean"/>.</summary>
+    private static double Shortfall(double mean, int s)
+    {
+        var (term, total) = (Math.Exp(-mean), 0.0);
+        for (var k = 0; k < 100; k++, term *= mean / k)
+        {
+            total += Math.Max(0, k - s) * term;
+        }
+
+        return total;
     }
 }

@@ -22,8 +22,12 @@ public sealed class ReplenishmentReplayTests(PostgresFixture postgres)
         var album = await TestAlbums.InsertAsync(connectionString, quantity: 12, reorderPoint: 2);
         await ForecastAsync(connectionString, album, weekly: 7, upper: 10);
         await using var cluster = await WorkflowCluster.StartAsync(database, connectionString, builtIns: false);
-        var store = cluster.Silos[0].SiloHost.Services.GetRequiredService<ReplenishmentStore>();
+        var services = cluster.Silos[0].SiloHost.Services;
+        var store = services.GetRequiredService<ReplenishmentStore>();
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        // As the nightly run plans: with the stock price every album's forecast and cost set.
+        var policy = await services.GetRequiredService<ReplenishmentSweep>().PricedAsync(today, ReplenishmentPolicy.Default, CancellationToken.None);
+        Assert.NotNull(policy.StockPrice);
 
         var onHand = 12;
         int? orderUpTo = null;
@@ -31,9 +35,9 @@ public sealed class ReplenishmentReplayTests(PostgresFixture postgres)
         {
             var candidate = new PlanCandidate(album, "TEST", onHand, 0, 2, 10);
             // The nightly run and a low-stock trigger at the same moment, then a rerun of the day.
-            var concurrent = await Task.WhenAll(store.PlanAsync(candidate, today, ReplenishmentPolicy.Default, CancellationToken.None),
-                store.PlanAsync(candidate, today, ReplenishmentPolicy.Default, CancellationToken.None));
-            var rerun = await store.PlanAsync(candidate, today, ReplenishmentPolicy.Default, CancellationToken.None);
+            var concurrent = await Task.WhenAll(store.PlanAsync(candidate, today, policy, CancellationToken.None),
+                store.PlanAsync(candidate, today, policy, CancellationToken.None));
+            var rerun = await store.PlanAsync(candidate, today, policy, CancellationToken.None);
 
             Assert.Null(rerun.Reorder);
             Assert.True(concurrent.Count(outcome => outcome.Reorder is not null) <= 1, $"day {day}: both concurrent runs queued");

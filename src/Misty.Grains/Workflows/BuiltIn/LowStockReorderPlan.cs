@@ -7,9 +7,10 @@ namespace Misty.Grains.Workflows.BuiltIn;
 /// <summary>
 /// Low-stock reorder: reads the albums at or below their reorder point through their inventory grains (one album when
 /// the input names it, as a LowStock event does), then plans each through the replenishment planner, the same code as
-/// the nightly run. What is already on order counts, so a rerun never orders twice.
+/// the nightly run and with the stock price the nightly run would find now. What is already on order counts, so a rerun
+/// never orders twice.
 /// </summary>
-public sealed class LowStockReorderPlan(IGrainFactory grains, ReplenishmentStore store) : IWorkflowPlan
+public sealed class LowStockReorderPlan(IGrainFactory grains, ReplenishmentSweep sweep, ReplenishmentStore store) : IWorkflowPlan
 {
     public const string PlanKey = "low-stock-reorder";
     public const string FindStep = "find-low-stock";
@@ -45,9 +46,11 @@ public sealed class LowStockReorderPlan(IGrainFactory grains, ReplenishmentStore
     {
         var today = DateOnly.FromDateTime(context.Clock.GetUtcNow().UtcDateTime);
         var queued = new List<PlannedReorder>();
-        foreach (var album in context.OutputOf<List<PlanCandidate>>(FindStep) ?? [])
+        var albums = context.OutputOf<List<PlanCandidate>>(FindStep) ?? [];
+        var policy = albums.Count == 0 ? ReplenishmentPolicy.Default : await sweep.PricedAsync(today, ReplenishmentPolicy.Default, context.Cancellation);
+        foreach (var album in albums)
         {
-            var outcome = await store.PlanAsync(album, today, ReplenishmentPolicy.Default, context.Cancellation);
+            var outcome = await store.PlanAsync(album, today, policy, context.Cancellation);
             context.Note(outcome.Note);
             if (outcome.Reorder is { } reorder)
             {

@@ -6,7 +6,8 @@ namespace Misty.Grains.Workflows.BuiltIn;
 
 /// <summary>
 /// Replenishment run: every album's stock position against its forecast, from the projected rows; the albums that may
-/// fall short are planned from their inventory grain's stock and queued. Run after the nightly forecast refresh.
+/// fall short are planned from their inventory grain's stock and queued, all with the stock price every album's forecast
+/// sets. Run after the nightly forecast refresh.
 /// </summary>
 public sealed class ReplenishmentRunPlan(IGrainFactory grains, ReplenishmentSweep sweep, ReplenishmentStore store) : IWorkflowPlan
 {
@@ -22,7 +23,7 @@ public sealed class ReplenishmentRunPlan(IGrainFactory grains, ReplenishmentSwee
     private async Task<StepResult> PlanAsync(StepContext context)
     {
         var today = DateOnly.FromDateTime(context.Clock.GetUtcNow().UtcDateTime);
-        var (albums, reviewed) = await sweep.AlbumsToPlanAsync(today, ReplenishmentPolicy.Default, context.Cancellation);
+        var (albums, reviewed, policy) = await sweep.AlbumsToPlanAsync(today, ReplenishmentPolicy.Default, context.Cancellation);
         var queued = 0;
         foreach (var album in albums)
         {
@@ -32,7 +33,7 @@ public sealed class ReplenishmentRunPlan(IGrainFactory grains, ReplenishmentSwee
                 continue;
             }
 
-            var outcome = await store.PlanAsync(Candidate(stock), today, ReplenishmentPolicy.Default, context.Cancellation);
+            var outcome = await store.PlanAsync(Candidate(stock), today, policy, context.Cancellation);
             if (outcome.Reorder is not null)
             {
                 queued++;
