@@ -24,7 +24,7 @@ public sealed record ReplenishmentInput(int OnHand, int Held, int OnOrder, doubl
 /// stored 80 % intervals), more buys a higher service level with more stock.
 /// </param>
 /// <param name="StockPrice">
-/// Lost sales a unit of stock value must save per review period to be kept: the multiplier of the shop's stock
+/// Lost sales a copy must save per unit of its value kept on the shelf: the multiplier of the shop's stock
 /// budget, which <see cref="ReplenishmentBudget"/> finds over every album so the shop holds the stock the service scale
 /// asks for, placed where it saves the most sales. Null: every album at the service scale's own level.
 /// </param>
@@ -56,6 +56,9 @@ public static class ReplenishmentPlanner
     /// weeks are mostly 0 are noise.
     /// </summary>
     private const double SlowSellerMean = 10;
+
+    /// <summary>z of the stored 80 % interval's upper bound, its 0.9 quantile.</summary>
+    private const double UpperQuantileZ = 1.2815516;
 
     /// <summary>Reliability assumed for a supplier without a score.</summary>
     private const decimal UnknownReliability = 0.9m;
@@ -151,10 +154,9 @@ public static class ReplenishmentPlanner
         {
             var days = leadDays + policy.ReviewDays;
             var (leadMean, mean) = (Sum(input.WeeklyForecast, leadDays), Sum(input.WeeklyForecast, days));
-            // The stored upper bound is the interval's 0.9 quantile: its margin is z = 1.2816 spreads.
-            const double z = 1.2815516;
-            return new CycleDemand(leadMean, Math.Max(Math.Sqrt(SumOfSquaredMargins(input, leadDays)) / z, Math.Sqrt(leadMean)),
-                mean, Math.Max(Math.Sqrt(SumOfSquaredMargins(input, days)) / z, Math.Sqrt(mean)), mean < SlowSellerMean);
+            // The stored upper bound is the interval's upper quantile: its margin is that quantile's z spreads.
+            return new CycleDemand(leadMean, Math.Max(Math.Sqrt(SumOfSquaredMargins(input, leadDays)) / UpperQuantileZ, Math.Sqrt(leadMean)),
+                mean, Math.Max(Math.Sqrt(SumOfSquaredMargins(input, days)) / UpperQuantileZ, Math.Sqrt(mean)), mean < SlowSellerMean);
         }
 
         /// <summary>A level no copy beyond which could be worth keeping.</summary>
@@ -197,7 +199,7 @@ public static class ReplenishmentPlanner
     /// The service level a scale stands for: scale 1 is the stored 80 % interval's upper bound, the 0.9 quantile
     /// (z = 1.2816), and the scale multiplies z.
     /// </summary>
-    public static double ServiceQuantile(double scale) => NormalCdf(1.2815516 * scale);
+    public static double ServiceQuantile(double scale) => NormalCdf(UpperQuantileZ * scale);
 
     /// <summary>
     /// The smallest stock that meets demand over the period with probability <paramref name="quantile"/> when sales are
