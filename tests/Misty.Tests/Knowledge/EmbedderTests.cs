@@ -3,7 +3,7 @@ using Misty.Grains.Knowledge;
 
 namespace Misty.Tests.Knowledge;
 
-/// <summary>The server's real models (loaded from their packages, about 90 and 90 MB): not a unit test.</summary>
+/// <summary>The server's real models (loaded from their packages, about 90 MB each): not a unit test.</summary>
 public sealed class EmbedderTests
 {
     [Fact]
