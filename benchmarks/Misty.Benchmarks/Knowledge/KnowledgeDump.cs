@@ -25,6 +25,26 @@ internal static class KnowledgeDump
             }
         }
 
+        // Each item's title alone, embedded as a passage.
+        await using (var titles = new StreamWriter(Path.Combine(directory, "titles.tsv")))
+        {
+            var items = new List<(string Kind, Guid Id, string Title)>();
+            await using (var command = database.CreateCommand("SELECT DISTINCT source_kind, source_id, title FROM knowledge_chunks ORDER BY 1, 2"))
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    items.Add((reader.GetString(0), reader.GetGuid(1), reader.GetString(2)));
+                }
+            }
+
+            var embedded = index.Embedder.Embed(items.Select(item => item.Title).ToList());
+            for (var i = 0; i < items.Count; i++)
+            {
+                await titles.WriteLineAsync($"{items[i].Kind}\t{items[i].Id}\t{Vector(embedded[i])}\t{Flat(items[i].Title)}");
+            }
+        }
+
         var vectors = questions.Select(item => index.Embedder.EmbedQuery(item.Question.Question)).ToList();
         await using var output = new StreamWriter(Path.Combine(directory, "questions.tsv"));
         for (var i = 0; i < questions.Count; i++)

@@ -33,7 +33,9 @@ internal sealed class ExtractiveAnswerer(KnowledgeIndex index, HybridSearch sear
 
         var questionVector = index.Embedder.EmbedQuery(question);
         var vectors = index.Embedder.Embed([.. sentences.Select(item => $"{item.Text.Title}. {item.Sentence}")]);
-        var best = sentences.Select((item, i) => (item.Source, item.Text, item.Sentence, Similarity: TensorPrimitives.Dot(questionVector, vectors[i])))
+        // The mean of the models' cosines (each model's part is normalised), so the margin below is on a cosine's scale.
+        var models = index.Embedder.Parts.Count;
+        var best = sentences.Select((item, i) => (item.Source, item.Text, item.Sentence, Similarity: TensorPrimitives.Dot(questionVector, vectors[i]) / models))
             .GroupBy(item => item.Source)
             .Select(group => group.MaxBy(item => item.Similarity))
             .OrderByDescending(item => item.Similarity)

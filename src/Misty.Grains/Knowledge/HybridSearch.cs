@@ -3,8 +3,8 @@ using Misty.Grains.Interfaces.Knowledge;
 namespace Misty.Grains.Knowledge;
 
 /// <summary>
-/// Hybrid retrieval: the items nearest the question's embedding and the items matching its words, fused by
-/// reciprocal rank. Vector and keyword rankings are also offered alone, for the benchmark's comparison.
+/// Hybrid retrieval: the items nearest the question's embedding by each model of the embedder, and the items matching
+/// its words, fused by reciprocal rank. Vector and keyword rankings are also offered alone, for the benchmark's comparison.
 /// </summary>
 public sealed class HybridSearch(KnowledgeIndex index, KnowledgeOptions options) : IKnowledgeSearch
 {
@@ -31,12 +31,14 @@ public sealed class HybridSearch(KnowledgeIndex index, KnowledgeOptions options)
         var keywordSearch = mode == RetrievalMode.Vector
             ? Task.FromResult<IReadOnlyList<(SourceKey Source, int ChunkNo, float Rank)>>([])
             : index.Store.KeywordSearchAsync(query, Depth, kinds, cancellationToken);
-        IReadOnlyList<VectorMatch> byVector = [];
+        IReadOnlyList<IReadOnlyList<VectorMatch>> byVector = [];
         if (mode != RetrievalMode.Keyword)
         {
             var embedding = index.Embedder.EmbedQuery(query);
-            // Each kind ranked on its own, then put on one scale (KindCentering).
-            byVector = KindCentering.Rank((kinds.Count > 0 ? kinds : KnowledgeKinds.All).Select(kind => index.Vectors.Search(embedding, Depth, [kind])), Depth);
+            // One ranking per model, each scan on its own thread (the scans are most of a search's time over a large
+            // index); in each, every kind ranked on its own, then put on one scale (KindCentering).
+            byVector = await Task.WhenAll(index.Embedder.Parts.Select(part => Task.Run(() => KindCentering.Rank(
+                (kinds.Count > 0 ? kinds : KnowledgeKinds.All).Select(kind => index.Vectors.Search(embedding, part, Depth, [kind])), Depth), cancellationToken)));
         }
 
         var byKeyword = await keywordSearch;
@@ -46,16 +48,17 @@ public sealed class HybridSearch(KnowledgeIndex index, KnowledgeOptions options)
             bestChunk[hit.Source] = hit.ChunkNo;
         }
 
-        // The vector's best chunk wins the snippet: it is the passage closest in meaning.
-        foreach (var match in byVector)
+        // A vector's best chunk wins the snippet: it is the passage closest in meaning (the first model's where several
+        // found the item).
+        foreach (var match in byVector.Reverse().SelectMany(matches => matches))
         {
             bestChunk[match.Source] = match.ChunkNo;
         }
 
         var fused = RankFusion.Fuse(
             options.FusionK,
-            (byVector.Select(match => match.Source).ToList(), options.VectorWeight),
-            (byKeyword.Select(hit => hit.Source).ToList(), options.KeywordWeight));
+            [.. byVector.Select(matches => ((IReadOnlyList<SourceKey>)[.. matches.Select(match => match.Source)], options.VectorWeight)),
+             ([.. byKeyword.Select(hit => hit.Source)], options.KeywordWeight)]);
         return fused.Take(take).Select(item => new RankedItem(item.Source, bestChunk[item.Source], item.Score)).ToList();
     }
 

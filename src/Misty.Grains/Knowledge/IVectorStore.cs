@@ -20,6 +20,10 @@ public interface IVectorStore
     /// <summary>Replaces every chunk of <paramref name="source"/> with <paramref name="chunks"/> (none removes the item).</summary>
     void Replace(SourceKey source, IReadOnlyList<ChunkVector> chunks);
 
-    /// <summary>The <paramref name="take"/> items whose best chunk is most similar to <paramref name="query"/>.</summary>
-    IReadOnlyList<VectorMatch> Search(ReadOnlySpan<float> query, int take, IReadOnlyCollection<string> kinds);
+    /// <summary>
+    /// The <paramref name="take"/> items whose best chunk is most similar to <paramref name="query"/> over the
+    /// dimensions in <paramref name="part"/> (one model's vector, <see cref="ITextEmbedder.Parts"/>); both the query
+    /// and the stored vectors are whole.
+    /// </summary>
+    IReadOnlyList<VectorMatch> Search(ReadOnlySpan<float> query, Range part, int take, IReadOnlyCollection<string> kinds);
 }

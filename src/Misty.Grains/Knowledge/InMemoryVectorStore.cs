@@ -6,7 +6,7 @@ namespace Misty.Grains.Knowledge;
 /// Vectors in fixed-size pages of one contiguous float array each (no object per chunk), scanned with SIMD dot
 /// products. Each row knows its item by a dense number, so a search keeps each item's best chunk in plain arrays and
 /// selects the top items with a bounded heap instead of sorting every item. At most <see cref="Capacity"/> chunks are
-/// held, so memory stays bounded (384 floats = 1.5 KB a chunk); past that, further items are refused and are found by
+/// held, so memory stays bounded (the server's two models: 768 floats = 3 KB a chunk); past that, further items are refused and are found by
 /// their keywords only.
 /// </summary>
 public sealed class InMemoryVectorStore(int dimensions, int capacity) : IVectorStore
@@ -87,12 +87,15 @@ public sealed class InMemoryVectorStore(int dimensions, int capacity) : IVectorS
         }
     }
 
-    public IReadOnlyList<VectorMatch> Search(ReadOnlySpan<float> query, int take, IReadOnlyCollection<string> kinds)
+    public IReadOnlyList<VectorMatch> Search(ReadOnlySpan<float> query, Range part, int take, IReadOnlyCollection<string> kinds)
     {
         if (query.Length != dimensions)
         {
             throw new ArgumentException($"The query has {query.Length} dimensions, not {dimensions}.", nameof(query));
         }
+
+        var (offset, length) = part.GetOffsetAndLength(dimensions);
+        query = query.Slice(offset, length);
 
         _lock.EnterReadLock();
         try
@@ -115,7 +118,7 @@ public sealed class InMemoryVectorStore(int dimensions, int capacity) : IVectorS
                     continue;
                 }
 
-                var similarity = TensorPrimitives.Dot(query, _pages[row / PageRows].AsSpan(row % PageRows * dimensions, dimensions));
+                var similarity = TensorPrimitives.Dot(query, _pages[row / PageRows].AsSpan((row % PageRows * dimensions) + offset, length));
                 if (similarity > best[item])
                 {
                     (best[item], bestChunk[item]) = (similarity, chunkNo);

@@ -13,6 +13,7 @@ public sealed class KnowledgeIndex(KnowledgeStore store, ITextEmbedder embedder,
     private readonly ConcurrentDictionary<SourceKey, long> _applied = new();
     private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DateTime? _followedUntil;
+    private int _mismatched;
 
     /// <summary>Completes once this node's vectors hold everything stored when it started.</summary>
     public Task Loaded => _loaded.Task;
@@ -85,7 +86,14 @@ public sealed class KnowledgeIndex(KnowledgeStore store, ITextEmbedder embedder,
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Puts committed changes into this node's vectors, skipping any older than what it already holds.</summary>
+    /// <summary>Items whose stored vectors were not of this node's models (a length other than theirs), since start.</summary>
+    public int Mismatched => _mismatched;
+
+    /// <summary>
+    /// Puts committed changes into this node's vectors, skipping any older than what it already holds. Vectors of
+    /// another length, stored by other models before an upgrade, are left out (the item is found by its words alone)
+    /// until <c>reindex</c> replaces them.
+    /// </summary>
     public void Apply(IEnumerable<(SourceKey Source, long ChangeNo, IReadOnlyList<ChunkVector> Chunks)> changes)
     {
         foreach (var (source, changeNo, chunks) in changes)
@@ -96,7 +104,12 @@ public sealed class KnowledgeIndex(KnowledgeStore store, ITextEmbedder embedder,
                 newer = changeNo > held;
                 return Math.Max(changeNo, held);
             });
-            if (newer)
+            if (newer && chunks.Any(chunk => chunk.Vector.Length != embedder.Dimensions))
+            {
+                Interlocked.Increment(ref _mismatched);
+                vectors.Replace(source, []);
+            }
+            else if (newer)
             {
                 vectors.Replace(source, chunks);
             }

@@ -5,11 +5,11 @@ public sealed record KnowledgeOptions
 {
     public const string Section = "Misty:Knowledge";
 
-    /// <summary>Fusion weight of the vector ranking (reciprocal rank fusion).</summary>
+    /// <summary>Fusion weight of each model's vector ranking (reciprocal rank fusion).</summary>
     public double VectorWeight { get; init; } = 1.0;
 
     /// <summary>
-    /// Fusion weight of the keyword ranking: well under the vector one, because on paraphrased questions the keyword
+    /// Fusion weight of the keyword ranking: well under a vector one, because on paraphrased questions the keyword
     /// ranking is much weaker (docs/benchmarks.md); with equal weights the fusion was worse than the vectors alone.
     /// Chosen between 0.3 and 0.5 on one half of the development set and checked on the other.
     /// </summary>
@@ -18,7 +18,7 @@ public sealed record KnowledgeOptions
     /// <summary>The k of reciprocal rank fusion, 1 / (k + rank); chosen with KeywordWeight on the evaluation set.</summary>
     public int FusionK { get; init; } = 5;
 
-    /// <summary>Most chunks this node keeps vectors of in memory (1.5 KB each).</summary>
+    /// <summary>Most chunks this node keeps vectors of in memory (3 KB each with the server's two models).</summary>
     public int MaxChunksInMemory { get; init; } = 200_000;
 
     /// <summary>How often the catch-up looks for changed albums, reviews, cases and documents, and the ledger is followed.</summary>

@@ -12,7 +12,7 @@ public static class KnowledgeRegistration
     {
         var options = configuration.GetSection(KnowledgeOptions.Section).Get<KnowledgeOptions>() ?? new KnowledgeOptions();
         services.AddSingleton(options);
-        services.AddSingleton<ITextEmbedder>(_ => SentenceEmbedder.CreateDefault());
+        services.AddSingleton<ITextEmbedder>(_ => EmbedderEnsemble.CreateDefault());
         services.AddSingleton<IVectorStore>(provider =>
             new InMemoryVectorStore(provider.GetRequiredService<ITextEmbedder>().Dimensions, options.MaxChunksInMemory));
         services.AddSingleton(new KnowledgeStore(database));

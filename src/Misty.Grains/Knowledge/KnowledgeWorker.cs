@@ -24,6 +24,11 @@ public sealed partial class KnowledgeWorker(KnowledgeIndex index, KnowledgeOptio
         var loaded = await index.FollowAsync(stoppingToken);
         index.MarkLoaded();
         LogLoaded(loaded, index.Vectors.Count);
+        if (index.Mismatched > 0)
+        {
+            LogMismatched(index.Mismatched);
+        }
+
         var consumer = options.IndexInBackground ? Task.Run(() => ConsumeAsync(stoppingToken), stoppingToken) : Task.CompletedTask;
         using var timer = new PeriodicTimer(options.PollInterval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -96,6 +101,9 @@ public sealed partial class KnowledgeWorker(KnowledgeIndex index, KnowledgeOptio
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Knowledge index loaded: {Sources} items, {Chunks} chunk vectors in memory.")]
     private partial void LogLoaded(int sources, int chunks);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Items} knowledge items hold vectors of other embedding models and are found by their words only: run the reindex verb once.")]
+    private partial void LogMismatched(int items);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Knowledge catch-up failed; it retries at the next poll.")]
     private partial void LogPollFailed(Exception exception);

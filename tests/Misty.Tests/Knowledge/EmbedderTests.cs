@@ -3,13 +3,13 @@ using Misty.Grains.Knowledge;
 
 namespace Misty.Tests.Knowledge;
 
-/// <summary>The real model (loaded from its package, about 90 MB): not a unit test.</summary>
+/// <summary>The server's real models (loaded from their packages, about 90 MB each): not a unit test.</summary>
 public sealed class EmbedderTests
 {
     [Fact]
     public void A_batch_of_mixed_lengths_gives_each_text_the_vector_it_gets_alone_in_the_order_given()
     {
-        using var embedder = SentenceEmbedder.CreateDefault();
+        using var embedder = EmbedderEnsemble.CreateDefault();
         string[] texts =
         [
             "Returns policy. Customers may return any record within 30 days of delivery for a full refund, provided it is in the condition it was sold in. Sealed records must come back sealed.",
@@ -25,7 +25,8 @@ public sealed class EmbedderTests
         {
             var alone = embedder.Embed([texts[i]])[0];
             Assert.True(TensorPrimitives.CosineSimilarity(alone, together[i]) > 0.999f, $"text {i}");
-            Assert.Equal(1f, TensorPrimitives.Norm(together[i]), 3);
+            Assert.Equal(embedder.Dimensions, together[i].Length);
+            Assert.All(embedder.Parts, part => Assert.Equal(1f, TensorPrimitives.Norm(together[i].AsSpan(part)), 3));
         }
 
         Assert.True(TensorPrimitives.Dot(together[0], together[1]) < TensorPrimitives.Dot(together[0], together[0]));
@@ -34,7 +35,7 @@ public sealed class EmbedderTests
     [Fact]
     public async Task Texts_embedded_from_several_threads_at_once_get_the_vectors_they_get_one_at_a_time()
     {
-        using var embedder = SentenceEmbedder.CreateDefault();
+        using var embedder = EmbedderEnsemble.CreateDefault();
         var texts = Enumerable.Range(0, 24).Select(i => $"Question {i}: can I return record number {i} after {i + 2} weeks if it {(i % 2 == 0 ? "skips" : "is warped")}?").ToList();
         var alone = texts.Select(text => embedder.Embed([text])[0]).ToList();
 

@@ -38,20 +38,20 @@ public sealed class RetrievalTests
         store.Replace(a, [new ChunkVector(a, 1, [1, 0, 0]), new ChunkVector(a, 2, [0, 1, 0])]);
         store.Replace(b, [new ChunkVector(b, 1, [0.6f, 0.8f, 0])]);
 
-        var found = store.Search([0, 1, 0], 10, []);
+        var found = store.Search([0, 1, 0], .., 10, []);
         Assert.Equal([a, b], found.Select(match => match.Source));
         Assert.Equal(2, found[0].ChunkNo);
-        Assert.Empty(store.Search([0, 1, 0], 10, ["album"]));
+        Assert.Empty(store.Search([0, 1, 0], .., 10, ["album"]));
 
         store.Replace(a, [new ChunkVector(a, 1, [0, 0, 1])]);
-        Assert.Equal([b, a], store.Search([0, 1, 0], 10, []).Select(match => match.Source));
+        Assert.Equal([b, a], store.Search([0, 1, 0], .., 10, []).Select(match => match.Source));
 
         // Three more chunks would pass the capacity of four: refused, and the store still holds the rest.
         var c = Key(3);
         store.Replace(c, [new ChunkVector(c, 1, [1, 0, 0]), new ChunkVector(c, 2, [1, 0, 0]), new ChunkVector(c, 3, [1, 0, 0])]);
         Assert.Equal(2, store.Count);
         store.Replace(b, []);
-        Assert.Equal([a], store.Search([0, 0, 1], 10, []).Select(match => match.Source));
+        Assert.Equal([a], store.Search([0, 0, 1], .., 10, []).Select(match => match.Source));
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class RetrievalTests
             .Select(entry => (entry.Key, Best: entry.Value.Max(vector => vector.Zip(query, (x, y) => x * y).Sum())))
             .OrderByDescending(entry => entry.Best).Take(7).ToList();
 
-        var found = store.Search(query, 7, ["album"]);
+        var found = store.Search(query, .., 7, ["album"]);
 
         Assert.Equal(expected.Select(entry => entry.Key), found.Select(match => match.Source));
         Assert.All(found.Zip(expected), pair => Assert.Equal(pair.Second.Best, pair.First.Similarity, 4));
@@ -111,6 +111,48 @@ public sealed class RetrievalTests
         Assert.Equal(0.62f, ranked[0].Similarity);
         Assert.Equal(cases.Take(4), ranked.Skip(1).Select(match => match.Source));
         Assert.Equal(32, KindCentering.Rank([caseMatches, documents], 100).Count);
+    }
+
+    [Fact]
+    public void Each_models_part_of_the_vectors_ranks_on_its_own()
+    {
+        // Two models of two dimensions each: a is near the query by the first model only, b by the second only.
+        var store = new InMemoryVectorStore(dimensions: 4, capacity: 10);
+        var (a, b) = (Key(1), Key(2));
+        store.Replace(a, [new ChunkVector(a, 1, [1, 0, 0, 1])]);
+        store.Replace(b, [new ChunkVector(b, 1, [0, 1, 1, 0])]);
+        float[] query = [1, 0, 1, 0];
+
+        Assert.Equal([a, b], store.Search(query, 0..2, 10, []).Select(match => match.Source));
+        Assert.Equal([b, a], store.Search(query, 2..4, 10, []).Select(match => match.Source));
+        Assert.Equal(1f, store.Search(query, 2..4, 1, [])[0].Similarity);
+    }
+
+    [Fact]
+    public void Stored_vectors_of_another_length_are_left_out_until_the_item_is_embedded_again()
+    {
+        using var database = Npgsql.NpgsqlDataSource.Create("Host=unused");
+        var vectors = new InMemoryVectorStore(dimensions: 4, capacity: 10);
+        var index = new KnowledgeIndex(new KnowledgeStore(database), new FixedEmbedder(), vectors);
+        var (a, b) = (Key(1), Key(2));
+
+        index.Apply([(a, 1, [new ChunkVector(a, 1, [1, 0, 0])]), (b, 1, [new ChunkVector(b, 1, [0, 1, 0, 0])])]);
+        Assert.Equal(1, index.Mismatched);
+        Assert.Equal([b], vectors.Search([1, 1, 0, 0], .., 10, []).Select(match => match.Source));
+
+        index.Apply([(a, 2, [new ChunkVector(a, 1, [1, 0, 0, 0])])]);
+        Assert.Equal([a, b], vectors.Search([1, 0, 0, 0], .., 10, []).Select(match => match.Source));
+    }
+
+    private sealed class FixedEmbedder : ITextEmbedder
+    {
+        public int Dimensions => 4;
+
+        public IReadOnlyList<Range> Parts => [0..2, 2..4];
+
+        public float[][] Embed(IReadOnlyList<string> texts) => [.. texts.Select(_ => EmbedQuery(""))];
+
+        public float[] EmbedQuery(string query) => [1, 0, 1, 0];
     }
 
     private static SourceKey Key(int n) => new("document", new Guid(n, 0, 0, new byte[8]));
