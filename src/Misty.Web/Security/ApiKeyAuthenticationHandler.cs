@@ -33,7 +33,7 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var key = await keys.FindAsync(Hash(values.ToString()), Context.RequestAborted);
+        var key = await keys.FindAsync(values.ToString(), Context.RequestAborted);
         if (key is null)
         {
             return AuthenticateResult.Fail("Unknown or revoked API key.");
