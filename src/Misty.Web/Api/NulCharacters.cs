@@ -17,6 +17,13 @@ public static class NulCharacters
     public static IApplicationBuilder RefuseNulInQuery(this IApplicationBuilder app) =>
         app.Use(async (http, next) =>
         {
+            // Most requests (every reservation) have no query string: nothing to parse or check.
+            if (!http.Request.QueryString.HasValue)
+            {
+                await next(http);
+                return;
+            }
+
             var bad = http.Request.Query.Where(pair => pair.Key.Contains('\0') || pair.Value.Any(value => value?.Contains('\0') == true))
                 .Select(pair => pair.Key.Replace("\0", "", StringComparison.Ordinal))
                 .ToList();

@@ -13,20 +13,26 @@ public sealed class CallerAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    StaffSessions sessions)
+    StaffSessions sessions,
+    StorefrontKeyLookup keys,
+    CustomerTokens customerTokens)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var scheme = InnerScheme();
-        var result = await Context.AuthenticateAsync(scheme);
-        if (!result.Succeeded || scheme != MistyAuthentication.BearerScheme)
+        if (InnerScheme() == MistyAuthentication.ApiKeyScheme)
+        {
+            return await ApiKeyAuthenticationHandler.AuthenticateAsync(Context, MistyAuthentication.ApiKeyScheme, keys, customerTokens);
+        }
+
+        var result = await Context.AuthenticateAsync(MistyAuthentication.BearerScheme);
+        if (!result.Succeeded)
         {
             return result;
         }
 
         return await sessions.CurrentAsync(result.Principal) is { } current
-            ? AuthenticateResult.Success(new AuthenticationTicket(current, result.Properties, scheme))
+            ? AuthenticateResult.Success(new AuthenticationTicket(current, result.Properties, MistyAuthentication.BearerScheme))
             : AuthenticateResult.Fail("The token was revoked, or its account is deactivated or no longer exists.");
     }
 

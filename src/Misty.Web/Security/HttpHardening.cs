@@ -31,9 +31,9 @@ public static class HttpHardening
     private static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
         app.Use((http, next) =>
         {
-            http.Response.OnStarting(() =>
+            http.Response.OnStarting(static state =>
             {
-                var headers = http.Response.Headers;
+                var headers = ((HttpResponse)state).Headers;
                 headers.TryAdd("X-Content-Type-Options", "nosniff");
                 headers.TryAdd("X-Frame-Options", "DENY");
                 headers.TryAdd("Content-Security-Policy", ContentSecurityPolicy);
@@ -44,7 +44,7 @@ public static class HttpHardening
                 // Answers carry tokens and customers' data: no shared or browser cache keeps them.
                 headers.TryAdd("Cache-Control", "no-store");
                 return Task.CompletedTask;
-            });
+            }, http.Response);
             return next(http);
         });
 }

@@ -50,17 +50,19 @@ public static class MistyAuthentication
         services.AddHostedService<HubSessionSweeper>();
         services.Configure<HubOptions>(hubs => hubs.AddFilter<HubSessionGuard>());
 
+        // The policies name no scheme: the default one (Scheme) has already authenticated the request, and a policy that
+        // names a scheme makes the authorization middleware authenticate again and rebuild the user on every request.
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder(Scheme).RequireAuthenticatedUser().Build())
-            .AddPolicy(MistyPolicies.Staff, policy => policy.AddAuthenticationSchemes(Scheme)
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(MistyPolicies.Staff, policy => policy
                 .RequireRole(StaffRoles.Admin, StaffRoles.Manager, StaffRoles.Staff, StaffRoles.System))
-            .AddPolicy(MistyPolicies.Manager, policy => policy.AddAuthenticationSchemes(Scheme)
+            .AddPolicy(MistyPolicies.Manager, policy => policy
                 .RequireRole(StaffRoles.Admin, StaffRoles.Manager))
-            .AddPolicy(MistyPolicies.Admin, policy => policy.AddAuthenticationSchemes(Scheme)
+            .AddPolicy(MistyPolicies.Admin, policy => policy
                 .RequireRole(StaffRoles.Admin))
-            .AddPolicy(MistyPolicies.Storefront, policy => policy.AddAuthenticationSchemes(Scheme)
+            .AddPolicy(MistyPolicies.Storefront, policy => policy
                 .RequireAssertion(context => IsStorefront(context.User) || StaffRoles.All.Any(context.User.IsInRole)))
-            .AddPolicy(MistyPolicies.StorefrontServer, policy => policy.AddAuthenticationSchemes(Scheme)
+            .AddPolicy(MistyPolicies.StorefrontServer, policy => policy
                 .RequireAssertion(context => (IsStorefront(context.User) && context.User.HasClaim(StorefrontKeyKinds.Claim, StorefrontKeyKinds.Server))
                                              || StaffRoles.All.Any(context.User.IsInRole)));
         return services;

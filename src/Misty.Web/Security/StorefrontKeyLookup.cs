@@ -14,15 +14,19 @@ public sealed class StorefrontKeyLookup(ICredentialStore credentials, IMemoryCac
     /// <summary>Bumped on every revocation, so every remembered key is looked up again.</summary>
     private long _generation;
 
-    public async Task<StorefrontKey?> FindAsync(byte[] keyHash, CancellationToken cancellationToken)
+    /// <summary>
+    /// The key as presented. A remembered key is found by its text, in process memory only, so a flash sale's requests
+    /// skip hashing it (the database only ever sees and stores the hash).
+    /// </summary>
+    public async Task<StorefrontKey?> FindAsync(string presentedKey, CancellationToken cancellationToken)
     {
-        var cacheKey = ("storefront-key", Interlocked.Read(ref _generation), Convert.ToHexString(keyHash));
+        var cacheKey = new CacheKey(Interlocked.Read(ref _generation), presentedKey);
         if (cache.TryGetValue(cacheKey, out StorefrontKey? known))
         {
             return known;
         }
 
-        var key = await credentials.FindApiKeyAsync(keyHash, cancellationToken);
+        var key = await credentials.FindApiKeyAsync(ApiKeyAuthenticationHandler.Hash(presentedKey), cancellationToken);
         if (key is not null)
         {
             cache.Set(cacheKey, key, CacheFor);
@@ -33,4 +37,6 @@ public sealed class StorefrontKeyLookup(ICredentialStore credentials, IMemoryCac
 
     /// <summary>Forgets every remembered key, after one was revoked.</summary>
     public void ForgetAll() => Interlocked.Increment(ref _generation);
+
+    private sealed record CacheKey(long Generation, string PresentedKey);
 }

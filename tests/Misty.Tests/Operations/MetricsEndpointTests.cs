@@ -42,6 +42,7 @@ public sealed class MetricsEndpointTests(PostgresFixture postgres)
         Assert.True(Regex.IsMatch(misty, "misty_reservations_total\\{[^}]*result=\"insufficient\"[^}]*\\} 1\\b"), misty);
         Assert.True(Regex.IsMatch(misty, "misty_holds_open(\\{[^}]*\\})? 1\\b"), misty);
         Assert.Contains("http_server_request_duration_seconds", text);
+        Assert.DoesNotContain("http_server_active_requests", text);
 
         // Not on the API's port, which the storefront reaches: the figures reveal traffic.
         Assert.NotEqual(HttpStatusCode.OK, (await node.CreateClient().GetAsync("/metrics")).StatusCode);
