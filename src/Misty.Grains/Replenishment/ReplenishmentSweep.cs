@@ -10,6 +10,8 @@ namespace Misty.Grains.Replenishment;
 /// </summary>
 public sealed class ReplenishmentSweep(NpgsqlDataSource database)
 {
+    private PricedDay? _lastPriced;
+
     private const string PositionsSql = """
         WITH on_order AS (
             SELECT album_id, sum(recommended_quantity - received_quantity) AS units FROM reorder_queue
@@ -43,6 +45,7 @@ public sealed class ReplenishmentSweep(NpgsqlDataSource database)
     {
         var positions = await PositionsAsync(today, cancellationToken);
         var priced = Priced(positions, policy);
+        _lastPriced = new PricedDay(today, policy, priced);
         var albums = positions
             .Where(p => ReplenishmentPlanner.OrderUpTo(p.Album.Input, priced, p.Album.LeadDays, p.Album.UnitCost) > p.Album.Input.OnHand + p.Album.Input.OnOrder)
             .Select(p => p.AlbumId)
@@ -52,10 +55,21 @@ public sealed class ReplenishmentSweep(NpgsqlDataSource database)
 
     /// <summary>
     /// The policy with the stock price every album's forecast sets today, so that an album planned on its own (a
-    /// low-stock trigger) gets the level the nightly run would give it.
+    /// low-stock trigger) gets the level the nightly run would give it. The price depends on forecasts, lead times and
+    /// costs, not on stock, so it is worked out once a day per node (or taken from today's run): a flash sale's low-stock
+    /// triggers do not each read every album.
     /// </summary>
-    public async Task<ReplenishmentPolicy> PricedAsync(DateOnly today, ReplenishmentPolicy policy, CancellationToken cancellationToken) =>
-        Priced(await PositionsAsync(today, cancellationToken), policy);
+    public async Task<ReplenishmentPolicy> PricedAsync(DateOnly today, ReplenishmentPolicy policy, CancellationToken cancellationToken)
+    {
+        if (_lastPriced is { } last && last.Day == today && last.Policy == policy)
+        {
+            return last.Priced;
+        }
+
+        var priced = Priced(await PositionsAsync(today, cancellationToken), policy);
+        _lastPriced = new PricedDay(today, policy, priced);
+        return priced;
+    }
 
     private static ReplenishmentPolicy Priced(IReadOnlyList<(Guid AlbumId, BudgetedAlbum Album)> positions, ReplenishmentPolicy policy) =>
         policy with { StockPrice = ReplenishmentBudget.StockPrice([.. positions.Select(p => p.Album)], policy) };
@@ -105,4 +119,7 @@ public sealed class ReplenishmentSweep(NpgsqlDataSource database)
     }
 
     private sealed record StoredWeeks(List<(double Demand, double Upper)> Weeks, double[] Recent);
+
+    /// <summary>A day's price, replaced whole (one reference) so that concurrent triggers never see half of one.</summary>
+    private sealed record PricedDay(DateOnly Day, ReplenishmentPolicy Policy, ReplenishmentPolicy Priced);
 }

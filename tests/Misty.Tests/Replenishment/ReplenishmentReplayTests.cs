@@ -80,6 +80,34 @@ public sealed class ReplenishmentReplayTests(PostgresFixture postgres)
     }
 
     /// <summary>A supplier delivering in 7 days at 95 % reliability, and a flat forecast for 12 weeks from today.</summary>
+    [Fact]
+    public async Task The_stock_price_is_worked_out_once_a_day_for_triggers_and_again_by_each_nightly_run()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        await using var database = MistyDatabase.CreateDataSource(connectionString);
+        var album = await TestAlbums.InsertAsync(connectionString, quantity: 12);
+        await ForecastAsync(connectionString, album, weekly: 7, upper: 10);
+        var sweep = new ReplenishmentSweep(database);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var first = await sweep.PricedAsync(today, ReplenishmentPolicy.Default, CancellationToken.None);
+        Assert.NotNull(first.StockPrice);
+
+        // Without forecasts there is no price to find: a price seen after this was remembered, not worked out again.
+        await TestSql.ExecuteAsync(connectionString, "DELETE FROM demand_forecasts");
+        var sameDay = await sweep.PricedAsync(today, ReplenishmentPolicy.Default, CancellationToken.None);
+        var (_, _, nightly) = await sweep.AlbumsToPlanAsync(today, ReplenishmentPolicy.Default, CancellationToken.None);
+        var afterNightly = await sweep.PricedAsync(today, ReplenishmentPolicy.Default, CancellationToken.None);
+        await TestSql.ExecuteAsync(connectionString,
+            "INSERT INTO demand_forecasts (album_id, forecast_date, predicted_demand, lower_bound, upper_bound, confidence_level, model_version) " +
+            "SELECT @album, current_date + 7 * w, 7, 0, 10, 0.8, 'test' FROM generate_series(0, 11) w", ("album", album));
+        var nextDay = await sweep.PricedAsync(today.AddDays(1), ReplenishmentPolicy.Default, CancellationToken.None);
+
+        Assert.Equal(first.StockPrice, sameDay.StockPrice);
+        Assert.Null(nightly.StockPrice);
+        Assert.Null(afterNightly.StockPrice);
+        Assert.NotNull(nextDay.StockPrice);
+    }
+
     private static Task ForecastAsync(string connectionString, Guid album, int weekly, int upper) => TestSql.ExecuteAsync(connectionString,
         """
         WITH supplier AS (
