@@ -27,8 +27,20 @@ public sealed class SentenceEmbedder : ITextEmbedder, IDisposable
     public SentenceEmbedder(SentenceModel model, EmbeddingPrecision precision = EmbeddingPrecision.Quantized)
     {
         _model = model;
-        _encoder = new(() => new OnnxSentenceEncoder(LoadModel(model, precision), model.Tokenizer(), model.Pooling), LazyThreadSafetyMode.ExecutionAndPublication);
+        _encoder = new(() =>
+        {
+            var encoder = new OnnxSentenceEncoder(LoadModel(model, precision), model.Tokenizer(), model.Pooling);
+            ReleaseLoadBuffers();
+            return encoder;
+        }, LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    /// <summary>
+    /// The model's bytes as read and as rewritten (copies of a file of tens of megabytes) are garbage once the session
+    /// holds its own. One aggressive collection, once per model and process, hands that memory back at once; otherwise
+    /// an idle node keeps it until load makes the GC run again.
+    /// </summary>
+    private static void ReleaseLoadBuffers() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     public int Dimensions => _model.Dimensions;
 
