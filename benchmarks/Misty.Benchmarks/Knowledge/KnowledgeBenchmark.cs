@@ -247,7 +247,9 @@ internal static class KnowledgeBenchmark
         NpgsqlDataSource database, IReadOnlyList<(string Label, ITextEmbedder Embedder)> models, CancellationToken cancellationToken)
     {
         var texts = new List<string>();
-        await using (var command = database.CreateCommand("SELECT title || '. ' || content FROM knowledge_chunks ORDER BY source_kind, source_id, chunk_no"))
+        await using (var command = database.CreateCommand(
+            // Sentence windows (negative numbers) store their passage, not the sentence they embed.
+            "SELECT title || '. ' || content FROM knowledge_chunks WHERE chunk_no >= 0 ORDER BY source_kind, source_id, chunk_no"))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))

@@ -24,10 +24,16 @@ public sealed class KnowledgeIndex(KnowledgeStore store, ITextEmbedder embedder,
 
     public IVectorStore Vectors => vectors;
 
-    /// <summary>Chunks and embeds the items (one batch through the model), outside any transaction.</summary>
+    /// <summary>
+    /// Chunks and embeds the items (one batch through the model), outside any transaction. Only staff documents get
+    /// sentence windows, the kind they were chosen for (a question about one sentence among confusable documents);
+    /// the many albums, reviews and cases would multiply the chunks to embed and hold.
+    /// </summary>
     public IReadOnlyList<(PendingSource Source, IReadOnlyList<EmbeddedChunk> Chunks)> Embed(IReadOnlyList<PendingSource> sources)
     {
-        var chunked = sources.Select(source => (source, chunks: source.Removed ? [] : TextChunker.Chunk(source.Title, source.Body))).ToList();
+        var chunked = sources.Select(source => (source, chunks: source.Removed
+            ? []
+            : TextChunker.Chunk(source.Title, source.Body, sentenceWindows: source.Source.Kind == Interfaces.Knowledge.KnowledgeKinds.Document))).ToList();
         var embedded = embedder.Embed(chunked.SelectMany(item => item.chunks).Select(chunk => chunk.EmbeddingText).ToList());
         var next = 0;
         return chunked.Select(item => (item.source, (IReadOnlyList<EmbeddedChunk>)item.chunks

@@ -64,7 +64,8 @@ internal static class KnowledgeSql
     /// The question's words (stemmed, English stop-words removed) ORed, because a question phrased in other words than
     /// its answer rarely has them all; ts_rank_cd orders by how many match and how close together. Terms common in
     /// the corpus are dropped (<see cref="CommonTermShare"/>), except the rarest one when all of them are; before the
-    /// first ANALYZE of the table there are no statistics and every term is kept.
+    /// first ANALYZE of the table there are no statistics and every term is kept. Sentence windows (negative chunk
+    /// numbers) repeat their passage's text, so they are left out.
     /// </summary>
     public const string Keyword = $$"""
         WITH common AS (
@@ -83,7 +84,7 @@ internal static class KnowledgeSql
         ), hits AS (
             SELECT c.source_kind, c.source_id, c.chunk_no, ts_rank_cd(c.search_vector, q.query, 1) AS rank
             FROM knowledge_chunks c, q
-            WHERE q.query IS NOT NULL AND c.search_vector @@ q.query AND (cardinality(@kinds) = 0 OR c.source_kind = ANY (@kinds))
+            WHERE q.query IS NOT NULL AND c.chunk_no >= 0 AND c.search_vector @@ q.query AND (cardinality(@kinds) = 0 OR c.source_kind = ANY (@kinds))
         )
         SELECT DISTINCT ON (source_kind, source_id) source_kind, source_id, chunk_no, rank
         FROM hits

@@ -2,20 +2,26 @@ using System.Text;
 
 namespace Misty.Grains.Knowledge;
 
-/// <summary>A passage of an item, and the text its embedding is computed from (the item's title, then the passage).</summary>
+/// <summary>
+/// A passage of an item, and the text its embedding is computed from (the item's title, then the passage, or for a
+/// sentence window, negative numbers, the one sentence of the passage).
+/// </summary>
 public sealed record TextChunk(int Number, string Content, string EmbeddingText);
 
 /// <summary>
 /// Splits an item into passages of whole sentences of at most about <see cref="MaxWords"/> words, so each passage
 /// fits the model's window (MiniLM was trained on 128-token inputs) and a snippet is a readable unit. Every passage
 /// is embedded with its item's title, which often carries the topic the passage leaves implicit. An item of more than
-/// one passage also gets chunk 0: title and opening text together, the embedding of the item as a whole.
+/// one passage also gets chunk 0: title and opening text together, the embedding of the item as a whole. With
+/// <c>sentenceWindows</c>, each sentence of a passage of several also gets a chunk of its own (numbered -1, -2, ...),
+/// embedded with the title, whose content is its whole passage: a question often asks about one sentence, which a
+/// passage's vector dilutes among its other topics, while the snippet stays the readable passage.
 /// </summary>
 public static class TextChunker
 {
     public const int MaxWords = 90;
 
-    public static IReadOnlyList<TextChunk> Chunk(string title, string body)
+    public static IReadOnlyList<TextChunk> Chunk(string title, string body, bool sentenceWindows = false)
     {
         var passages = new List<string>();
         var current = new StringBuilder();
@@ -62,6 +68,19 @@ public static class TextChunker
         for (var i = 0; i < passages.Count; i++)
         {
             chunks.Add(new TextChunk(i + 1, passages[i], $"{title}. {passages[i]}"));
+        }
+
+        if (sentenceWindows)
+        {
+            var window = 0;
+            foreach (var passage in passages)
+            {
+                var sentences = Sentences.Split(passage).ToList();
+                foreach (var sentence in sentences.Count > 1 ? sentences : [])
+                {
+                    chunks.Add(new TextChunk(--window, passage, $"{title}. {sentence}"));
+                }
+            }
         }
 
         return chunks;

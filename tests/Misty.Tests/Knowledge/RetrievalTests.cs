@@ -31,6 +31,24 @@ public sealed class RetrievalTests
     }
 
     [Fact]
+    public void Sentence_windows_embed_each_sentence_of_a_passage_under_a_negative_number_and_keep_the_passage_as_content()
+    {
+        var sentence = "Start " + string.Join(' ', Enumerable.Repeat("word", 28)) + " end.";
+        var body = string.Join(' ', Enumerable.Repeat(sentence, 4)) + " Last one.";
+
+        var chunks = TextChunker.Chunk("Title", body, sentenceWindows: true);
+
+        Assert.Equal([0, 1, 2, -1, -2, -3, -4, -5], chunks.Select(chunk => chunk.Number));
+        var passages = chunks.Where(chunk => chunk.Number > 0).ToDictionary(chunk => chunk.Number, chunk => chunk.Content);
+        Assert.All(chunks.Where(chunk => chunk.Number is -1 or -2 or -3), chunk => Assert.Equal(passages[1], chunk.Content));
+        Assert.All(chunks.Where(chunk => chunk.Number is -4 or -5), chunk => Assert.Equal(passages[2], chunk.Content));
+        Assert.All(chunks.Where(chunk => chunk.Number is -1 or -2 or -3 or -4), chunk => Assert.Equal($"Title. {sentence}", chunk.EmbeddingText));
+        Assert.Equal("Title. Last one.", chunks.Single(chunk => chunk.Number == -5).EmbeddingText);
+        // A passage of one sentence is its own window already.
+        Assert.Equal([1], TextChunker.Chunk("Short", "One sentence only.", sentenceWindows: true).Select(chunk => chunk.Number));
+    }
+
+    [Fact]
     public void The_vector_store_ranks_items_by_their_best_chunk_filters_kinds_replaces_and_stays_within_capacity()
     {
         var store = new InMemoryVectorStore(dimensions: 3, capacity: 4);
