@@ -54,9 +54,10 @@ internal static class KnowledgeSql
     };
 
     /// <summary>
-    /// A term in more than this share of all chunks (PostgreSQL's statistics of the tsvector column) is left out of the
-    /// keyword query: ts_rank_cd has no inverse document frequency, so such a term ("record", "album") adds noise to
-    /// the ranking, and every chunk it matches has to be ranked, which is most of a search's time on a large index.
+    /// A term in more than this share of the chunks with keywords (PostgreSQL's statistics of the tsvector column, whose
+    /// shares count only rows where it is not null, so sentence windows do not weigh) is left out of the keyword query:
+    /// ts_rank_cd has no inverse document frequency, so such a term ("record", "album") adds noise to the ranking, and
+    /// every chunk it matches has to be ranked, which is most of a search's time on a large index.
     /// </summary>
     public const string CommonTermShare = "0.02";
 
@@ -65,7 +66,7 @@ internal static class KnowledgeSql
     /// its answer rarely has them all; ts_rank_cd orders by how many match and how close together. Terms common in
     /// the corpus are dropped (<see cref="CommonTermShare"/>), except the rarest one when all of them are; before the
     /// first ANALYZE of the table there are no statistics and every term is kept. Sentence windows (negative chunk
-    /// numbers) repeat their passage's text, so they are left out.
+    /// numbers) repeat their passage's text, so their tsvector is null (migration 0920) and they never match.
     /// </summary>
     public const string Keyword = $$"""
         WITH common AS (
@@ -84,7 +85,7 @@ internal static class KnowledgeSql
         ), hits AS (
             SELECT c.source_kind, c.source_id, c.chunk_no, ts_rank_cd(c.search_vector, q.query, 1) AS rank
             FROM knowledge_chunks c, q
-            WHERE q.query IS NOT NULL AND c.chunk_no >= 0 AND c.search_vector @@ q.query AND (cardinality(@kinds) = 0 OR c.source_kind = ANY (@kinds))
+            WHERE q.query IS NOT NULL AND c.search_vector @@ q.query AND (cardinality(@kinds) = 0 OR c.source_kind = ANY (@kinds))
         )
         SELECT DISTINCT ON (source_kind, source_id) source_kind, source_id, chunk_no, rank
         FROM hits

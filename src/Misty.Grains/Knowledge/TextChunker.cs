@@ -15,7 +15,8 @@ public sealed record TextChunk(int Number, string Content, string EmbeddingText)
 /// one passage also gets chunk 0: title and opening text together, the embedding of the item as a whole. With
 /// <c>sentenceWindows</c>, each sentence of a passage of several also gets a chunk of its own (numbered -1, -2, ...),
 /// embedded with the title, whose content is its whole passage: a question often asks about one sentence, which a
-/// passage's vector dilutes among its other topics, while the snippet stays the readable passage.
+/// passage's vector dilutes among its other topics, while the snippet stays the readable passage. Windows are for the
+/// vector ranking only: the store gives them no keywords, which would repeat their passage's.
 /// </summary>
 public static class TextChunker
 {

@@ -37,6 +37,42 @@ public sealed class KeywordSearchTests(PostgresFixture postgres)
         Assert.Equal(refunds, Assert.Single(await store.KeywordSearchAsync("it's a \\ refund 'record'", 100, [], CancellationToken.None)).Source);
     }
 
+    [Fact]
+    public async Task Sentence_windows_have_no_keywords_so_only_their_passage_matches()
+    {
+        await using var database = MistyDatabase.CreateDataSource(await postgres.CreateDatabaseAsync());
+        var store = new KnowledgeStore(database);
+        var returns = new SourceKey("document", Guid.NewGuid());
+        const string Title = "Returns";
+        const string Body = "A returned record is refunded within five days. The postage is refunded too.";
+        var chunks = TextChunker.Chunk(Title, Body, sentenceWindows: true);
+        Assert.Contains(chunks, chunk => chunk.Number < 0);
+        await using (var connection = await database.OpenConnectionAsync())
+        {
+            await KnowledgeStore.WriteAsync(connection, new PendingSource(returns, DateTime.UtcNow, false, Title, Body),
+                chunks.Select(chunk => new EmbeddedChunk(chunk.Number, chunk.Content, new float[384])).ToList(), CancellationToken.None);
+        }
+
+        await using (var command = database.CreateCommand(
+            "SELECT chunk_no, search_vector IS NULL FROM knowledge_chunks WHERE source_id = @id ORDER BY chunk_no"))
+        {
+            command.Parameters.AddWithValue("id", returns.Id);
+            await using var reader = await command.ExecuteReaderAsync();
+            var rows = new List<(int ChunkNo, bool NoKeywords)>();
+            while (await reader.ReadAsync())
+            {
+                rows.Add((reader.GetInt32(0), reader.GetBoolean(1)));
+            }
+
+            Assert.Equal(chunks.Select(chunk => chunk.Number).Order(), rows.Select(row => row.ChunkNo));
+            Assert.All(rows, row => Assert.Equal(row.ChunkNo < 0, row.NoKeywords));
+        }
+
+        var hit = Assert.Single(await store.KeywordSearchAsync("postage refund", 100, [], CancellationToken.None));
+        Assert.Equal(returns, hit.Source);
+        Assert.True(hit.ChunkNo >= 0);
+    }
+
     private static async Task WriteAsync(NpgsqlConnection connection, SourceKey source, string title, string body) =>
         await KnowledgeStore.WriteAsync(connection, new PendingSource(source, DateTime.UtcNow, false, title, body),
             [new EmbeddedChunk(1, body, new float[384])], CancellationToken.None);
