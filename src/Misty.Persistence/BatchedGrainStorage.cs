@@ -278,7 +278,51 @@ public sealed partial class BatchedGrainStorage : IGrainStorage
         parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Varchar, TypedValue = _serviceId });
         parameters.Add(Column(NpgsqlDbType.Integer, rows.Select(row => row.Version)));
         parameters.Add(Column(NpgsqlDbType.Bytea, rows.Select(row => row.Payload)));
+        parameters.Add(Column(NpgsqlDbType.Boolean, rows.Select(row => IsJsonb(row.Payload))));
     }
+
+    /// <summary>
+    /// Whether PostgreSQL's jsonb takes this payload of <see cref="JsonStateSerializer"/>: an object or array whose
+    /// escapes name no NUL and no unpaired surrogate, the only escapes jsonb refuses. A false no (text that merely looks
+    /// like such an escape) just leaves <c>payloadjson</c> empty for that row; a false yes would fail the whole flush.
+    /// </summary>
+    public static bool IsJsonb(ReadOnlySpan<byte> payload)
+    {
+        if (payload.IsEmpty || payload[0] is not ((byte)'{' or (byte)'['))
+        {
+            return false;
+        }
+
+        for (var at = payload.IndexOf("\\u"u8); at >= 0; at = payload.IndexOf("\\u"u8))
+        {
+            payload = payload[at..];
+            if (Escaped(payload) is not { } code || code == 0 || char.IsLowSurrogate(code))
+            {
+                return false;
+            }
+
+            if (char.IsHighSurrogate(code))
+            {
+                if (Escaped(payload[6..]) is not { } low || !char.IsLowSurrogate(low))
+                {
+                    return false;
+                }
+
+                payload = payload[6..];
+            }
+
+            payload = payload[6..];
+        }
+
+        return true;
+    }
+
+    /// <summary>The character of a <c>\uXXXX</c> escape at the start of <paramref name="text"/>, if there is one.</summary>
+    private static char? Escaped(ReadOnlySpan<byte> text) =>
+        text.Length >= 6 && text.StartsWith("\\u"u8) &&
+        ushort.TryParse(text[2..6], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var code)
+            ? (char)code
+            : null;
 
     private static NpgsqlParameter<T[]> Column<T>(NpgsqlDbType type, IEnumerable<T> values) =>
         new() { NpgsqlDbType = NpgsqlDbType.Array | type, TypedValue = [.. values] };

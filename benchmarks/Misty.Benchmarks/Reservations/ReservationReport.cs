@@ -31,7 +31,8 @@ public static class ReservationReport
         Line(text, $"    {BenchmarkReport.Command("reservations", [.. args])}");
         Line(text, "");
         Line(text, $"One throwaway PostgreSQL ({postgresSettings}) on the same machine, a database per system; both systems run side by side " +
-                   "(Release builds, child processes on 127.0.0.1) and are measured in turn. " +
+                   "(Release builds, child processes on 127.0.0.1) and are measured in turn, Misty once its knowledge index has embedded the new albums " +
+                   "(a shop's albums are indexed long before a sale). " +
                    $"{options.Connections} HTTP/1.1 connections on loopback, each a closed loop: reserve 1 unit with a fresh Idempotency-Key " +
                    "(timed), then release it with DELETE (not timed), so stock and open holds stay bounded. " +
                    $"Each window: {options.WarmupSeconds} s warm-up, then {options.Seconds} s measured; {Rounds(options.Rounds)}. " +

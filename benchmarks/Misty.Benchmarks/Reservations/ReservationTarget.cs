@@ -26,6 +26,12 @@ public abstract class ReservationTarget(string name)
     /// <summary>Creates <paramref name="count"/> albums with <paramref name="quantity"/> units each; returns their ids.</summary>
     public abstract Task<IReadOnlyList<Guid>> CreateAlbumsAsync(ServiceProcess service, int count, int quantity, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Waits until the work the system does in the background after its albums were created is done, so that the
+    /// windows measure reservations only; returns how long it took.
+    /// </summary>
+    public virtual Task<TimeSpan> SettleAsync(NpgsqlDataSource database, CancellationToken cancellationToken) => Task.FromResult(TimeSpan.Zero);
+
     /// <summary>Every reservation id the system has stored in its database, held or released.</summary>
     public abstract Task<IReadOnlySet<Guid>> StoredReservationIdsAsync(NpgsqlDataSource database, CancellationToken cancellationToken);
 

@@ -63,6 +63,8 @@ public sealed class RunningTarget : IAsyncDisposable
                 bodies[scenario.Name] = [.. albums.Select(ClosedLoopLoad.ReserveOneBody)];
             }
 
+            var settled = await target.SettleAsync(database, cancellationToken);
+            Console.WriteLine($"{target.Name}: background work after creating the albums done in {settled.TotalSeconds:F0} s");
             var meter = new ResourceMeter(service.Id, workspace.Postgres.PostmasterPid(), database, target.DatabaseName);
             return new RunningTarget(target, service, database, target.CreateStorefrontClient(service, connections), meter, bodies);
         }

@@ -122,6 +122,8 @@ public sealed class KnowledgeIndex(KnowledgeStore store, ITextEmbedder embedder,
         }
     }
 
+    private bool IsNewerThanApplied(SourceKey source, long changeNo) => !_applied.TryGetValue(source, out var held) || changeNo > held;
+
     public void MarkLoaded() => _loaded.TrySetResult();
 
     /// <summary>Reads the ledger's changes since the last call (everything the first time) into this node's vectors.</summary>
@@ -129,7 +131,7 @@ public sealed class KnowledgeIndex(KnowledgeStore store, ITextEmbedder embedder,
     {
         var count = 0;
         var latest = _followedUntil;
-        await foreach (var change in store.ChangesAsync(_followedUntil, cancellationToken))
+        await foreach (var change in store.ChangesAsync(_followedUntil, IsNewerThanApplied, cancellationToken))
         {
             Apply([(change.Source, change.ChangeNo, change.Chunks)]);
             latest = latest is { } seen && seen > change.ChangedAt ? seen : change.ChangedAt;

@@ -162,16 +162,5 @@ public sealed class RetrievalTests
         Assert.Equal([a, b], vectors.Search([1, 0, 0, 0], .., 10, []).Select(match => match.Source));
     }
 
-    private sealed class FixedEmbedder : ITextEmbedder
-    {
-        public int Dimensions => 4;
-
-        public IReadOnlyList<Range> Parts => [0..2, 2..4];
-
-        public float[][] Embed(IReadOnlyList<string> texts) => [.. texts.Select(_ => EmbedQuery(""))];
-
-        public float[] EmbedQuery(string query) => [1, 0, 1, 0];
-    }
-
     private static SourceKey Key(int n) => new("document", new Guid(n, 0, 0, new byte[8]));
 }
