@@ -82,7 +82,7 @@ public sealed class WorkflowEngineTests(PostgresFixture postgres)
         // CI machine).
         Assert.True(await TestAlbums.EventuallyAsync(async () =>
             await TestSql.ScalarAsync<string>(connectionString, "SELECT status::text FROM workflow_executions WHERE execution_id = @id", ("id", runId)) == "complete",
-            seconds: 180));
+            seconds: 180), await TakeoverStateAsync(connectionString, runId));
         var run = (await cluster.Client.GetGrain<IWorkflowExecutionGrain>(runId).GetAsync())!;
         Assert.Equal(2, run.Steps[0].Attempts);
         Assert.Contains(run.ExecutionLog, entry => entry.Message.Contains("cut short", StringComparison.Ordinal));
@@ -105,7 +105,7 @@ public sealed class WorkflowEngineTests(PostgresFixture postgres)
         // The dead silo must first be voted out and its reminders taken over: on a loaded CI machine that has taken over 90 s.
         Assert.True(await TestAlbums.EventuallyAsync(async () =>
             await TestSql.ScalarAsync<string>(connectionString, "SELECT status::text FROM workflow_executions WHERE execution_id = @id", ("id", runId)) == "error",
-            seconds: 180));
+            seconds: 180), await TakeoverStateAsync(connectionString, runId));
         var error = await TestSql.ScalarAsync<string>(connectionString, "SELECT error_message FROM workflow_executions WHERE execution_id = @id", ("id", runId));
         Assert.Equal("Step 'hang-once' was cut short by a lost silo and is not safe to repeat.", error);
         // The workflow counted the failed run.
@@ -142,4 +142,19 @@ public sealed class WorkflowEngineTests(PostgresFixture postgres)
 
     private static Task<long> RunCountAsync(string connectionString, Guid workflowId) =>
         TestSql.ScalarAsync<long>(connectionString, "SELECT count(*) FROM workflow_executions WHERE workflow_id = @id", ("id", workflowId));
+
+    /// <summary>
+    /// Where a takeover after a killed silo stands: the silos as membership has them, the run's reminder and the run's
+    /// row. Read after the wait, so that a failure says which step never came (once, in CI, none had after 180 s).
+    /// </summary>
+    private static Task<string> TakeoverStateAsync(string connectionString, Guid runId) =>
+        TestSql.ScalarAsync<string>(connectionString,
+            """
+            SELECT concat_ws(E'\n',
+                'silos: ' || (SELECT string_agg(port || ' status ' || status || ' alive ' || iamalivetime || coalesce(' suspected by ' || suspecttimes, ''), '; ' ORDER BY port)
+                              FROM orleansmembershiptable),
+                'reminders: ' || (SELECT string_agg(remindername || ' from ' || starttime || ' every ' || period || ' ms', '; ')
+                                  FROM orleansreminderstable WHERE grainid LIKE '%' || replace(@id::text, '-', '') || '%' OR grainid LIKE '%' || @id::text || '%'),
+                'run: ' || (SELECT status::text || coalesce(' ' || error_message, '') FROM workflow_executions WHERE execution_id = @id))
+            """, ("id", runId));
 }
