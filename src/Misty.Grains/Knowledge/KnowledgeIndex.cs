@@ -122,16 +122,32 @@ public sealed class KnowledgeIndex(KnowledgeStore store, ITextEmbedder embedder,
         }
     }
 
-    private bool IsNewerThanApplied(SourceKey source, long changeNo) => !_applied.TryGetValue(source, out var held) || changeNo > held;
-
     public void MarkLoaded() => _loaded.TrySetResult();
 
-    /// <summary>Reads the ledger's changes since the last call (everything the first time) into this node's vectors.</summary>
+    /// <summary>
+    /// Reads the ledger's changes since the last call (everything the first time) into this node's vectors, reading
+    /// vectors only of items newer than the ones it holds. Its mark moves past every row it saw, its own writes
+    /// included, so the span it reads stays the ledger's overlap.
+    /// </summary>
+    /// <returns>The items whose vectors were read.</returns>
     public async Task<int> FollowAsync(CancellationToken cancellationToken)
     {
-        var count = 0;
         var latest = _followedUntil;
-        await foreach (var change in store.ChangesAsync(_followedUntil, IsNewerThanApplied, cancellationToken))
+        IReadOnlyList<SourceKey>? wanted = null;
+        if (_followedUntil is { } since)
+        {
+            var ledger = await store.ChangedSinceAsync(since, cancellationToken);
+            latest = ledger.Select(row => row.ChangedAt).Append(since).Max();
+            wanted = [.. ledger.Where(row => !_applied.TryGetValue(row.Source, out var held) || row.ChangeNo > held).Select(row => row.Source)];
+            if (wanted.Count == 0)
+            {
+                _followedUntil = latest;
+                return 0;
+            }
+        }
+
+        var count = 0;
+        await foreach (var change in store.VectorsAsync(wanted, cancellationToken))
         {
             Apply([(change.Source, change.ChangeNo, change.Chunks)]);
             latest = latest is { } seen && seen > change.ChangedAt ? seen : change.ChangedAt;

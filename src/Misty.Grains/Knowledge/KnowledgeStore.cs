@@ -138,44 +138,32 @@ public sealed class KnowledgeStore(NpgsqlDataSource database)
     }
 
     /// <summary>
-    /// The items changed since <paramref name="since"/> (a little earlier, since transactions commit out of order),
-    /// with their vectors, for a node to bring its in-memory store up to date. Null since = everything. After the
-    /// first call only the ledger is read for the whole span, and vectors only for the items <paramref name="isNew"/>
-    /// picks: a node polls every few seconds, and re-reading every vector of the overlap each time (a whole catalogue's
-    /// after a bulk import) cost both the database and the node for as long as the overlap lasted.
+    /// The ledger's rows changed since <paramref name="since"/>, and a little earlier, since transactions commit out of
+    /// order: without vectors, so that a node polling every few seconds reads vectors only of what it does not hold.
     /// </summary>
-    public async IAsyncEnumerable<(SourceKey Source, long ChangeNo, DateTime ChangedAt, IReadOnlyList<ChunkVector> Chunks)> ChangesAsync(
-        DateTime? since, Func<SourceKey, long, bool> isNew, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<(SourceKey Source, long ChangeNo, DateTime ChangedAt)>> ChangedSinceAsync(DateTime since, CancellationToken cancellationToken)
     {
-        string[]? kinds = null;
-        Guid[]? ids = null;
-        if (since is { } time)
+        await using var command = database.CreateCommand(
+            "SELECT source_kind, source_id, change_no, changed_at FROM knowledge_sources WHERE changed_at > @since::timestamptz - interval '30 seconds'");
+        command.Parameters.AddWithValue("since", NpgsqlDbType.TimestampTz, DateTime.SpecifyKind(since, DateTimeKind.Utc));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<(SourceKey, long, DateTime)>();
+        while (await reader.ReadAsync(cancellationToken))
         {
-            var changed = new List<SourceKey>();
-            await using (var ledger = database.CreateCommand(
-                "SELECT source_kind, source_id, change_no FROM knowledge_sources WHERE changed_at > @since::timestamptz - interval '30 seconds'"))
-            {
-                ledger.Parameters.AddWithValue("since", NpgsqlDbType.TimestampTz, DateTime.SpecifyKind(time, DateTimeKind.Utc));
-                await using var rows = await ledger.ExecuteReaderAsync(cancellationToken);
-                while (await rows.ReadAsync(cancellationToken))
-                {
-                    var source = new SourceKey(rows.GetString(0), rows.GetGuid(1));
-                    if (isNew(source, rows.GetInt64(2)))
-                    {
-                        changed.Add(source);
-                    }
-                }
-            }
-
-            if (changed.Count == 0)
-            {
-                yield break;
-            }
-
-            (kinds, ids) = ([.. changed.Select(source => source.Kind)], [.. changed.Select(source => source.Id)]);
+            rows.Add((new SourceKey(reader.GetString(0), reader.GetGuid(1)), reader.GetInt64(2), reader.GetDateTime(3)));
         }
 
-        // The item's ledger row and its chunks are written in one transaction, so one statement reads them consistently.
+        return rows;
+    }
+
+    /// <summary>
+    /// The items' current vectors with their ledger rows (every item when <paramref name="sources"/> is null), for a node
+    /// to bring its in-memory store up to date. An item's ledger row and chunks are written in one transaction, so one
+    /// statement reads them consistently.
+    /// </summary>
+    public async IAsyncEnumerable<(SourceKey Source, long ChangeNo, DateTime ChangedAt, IReadOnlyList<ChunkVector> Chunks)> VectorsAsync(
+        IReadOnlyList<SourceKey>? sources, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         await using var command = database.CreateCommand("""
             SELECT s.source_kind, s.source_id, s.change_no, s.changed_at, c.chunk_no, c.embedding
             FROM knowledge_sources s
@@ -183,8 +171,8 @@ public sealed class KnowledgeStore(NpgsqlDataSource database)
             WHERE @ids::uuid[] IS NULL OR (s.source_kind, s.source_id) IN (SELECT * FROM unnest(@kinds::varchar[], @ids::uuid[]))
             ORDER BY s.source_kind, s.source_id
             """);
-        command.Parameters.AddWithValue("kinds", NpgsqlDbType.Array | NpgsqlDbType.Varchar, (object?)kinds ?? DBNull.Value);
-        command.Parameters.AddWithValue("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid, (object?)ids ?? DBNull.Value);
+        command.Parameters.AddWithValue("kinds", NpgsqlDbType.Array | NpgsqlDbType.Varchar, sources is null ? DBNull.Value : sources.Select(source => source.Kind).ToArray());
+        command.Parameters.AddWithValue("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid, sources is null ? DBNull.Value : sources.Select(source => source.Id).ToArray());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         SourceKey? current = null;
         long changeNo = 0;
