@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using Misty.Client;
+using Misty.Grains.Interfaces.Knowledge;
+using Misty.Grains.Knowledge;
 using Npgsql;
 
 namespace Misty.Benchmarks.Reservations;
@@ -66,13 +68,9 @@ public sealed class MistyTarget() : ReservationTarget("misty")
     public override async Task<TimeSpan> SettleAsync(NpgsqlDataSource database, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
-        await using var command = database.CreateCommand(
-            """
-            SELECT count(*) FROM albums a
-            LEFT JOIN knowledge_sources s ON s.source_kind = 'album' AND s.source_id = a.album_id
-            WHERE s.source_id IS NULL OR s.source_updated_at < a.updated_at
-            """);
-        while ((long)(await command.ExecuteScalarAsync(cancellationToken))! > 0)
+        // The index's own rule for an album waiting to be embedded.
+        var index = new KnowledgeStore(database);
+        while ((await index.PendingAsync(KnowledgeKinds.Album, limit: 1, cancellationToken)).Count > 0)
         {
             if (started.Elapsed > TimeSpan.FromMinutes(5))
             {
