@@ -37,9 +37,6 @@ public sealed class WorkflowExecutionGrain(
     /// <summary>The view of the last stored state (what callers are shown), and the state it was made from.</summary>
     private (ExecutionState? Of, ExecutionView? View) _storedView;
     private CancellationTokenSource? _stepCancellation;
-    /// <summary>Whether the resume reminder is registered, as far as this activation knows (null: not known).</summary>
-    private bool? _reminderSet;
-    private Task _reminderSync = Task.CompletedTask;
     private bool _running;
     private bool _deactivating;
 
@@ -82,6 +79,10 @@ public sealed class WorkflowExecutionGrain(
             Project = (_, overwrite) => store.ProjectExecutionAsync(Stored!, overwrite, CancellationToken.None),
             Deliver = ReportFinishedAsync,
             Delivered = stored => !stored.IsFinished || stored.FinishReported || Live.FinishReported,
+            // Registered before each write: a running run is resumed by it, an ended one still has its rows and report to send.
+            Reminder = ResumeReminder,
+            ReminderPeriod = options.Value.ResumeCheckPeriod,
+            KeepsReminder = () => Live.Status == ExecutionStatus.Running,
         }, logger, $"run {ExecutionId}");
         _journal = new ExecutionBook(Live, options.Value.MaxLogEntries);
         if (state.RecordExists)
@@ -168,7 +169,7 @@ public sealed class WorkflowExecutionGrain(
 
         // The tick itself activated the grain (resuming it) if it was gone; while it runs, the tick keeps it active.
         StartRunning();
-        await SyncResumeReminderAsync();
+        await _pipeline.OnReminderAsync();
     }
 
     /// <summary>Applies one change of the journal and waits until it is stored.</summary>
@@ -185,11 +186,6 @@ public sealed class WorkflowExecutionGrain(
 
         _pipeline.Announce(new WorkflowProgress(ExecutionId, Live.WorkflowId, Live.Status, _journal.ProgressPercentage, Live.Version, Live.UpdatedAt));
         await _pipeline.StoreAsync();
-        if (_reminderSet != (Live.Status == ExecutionStatus.Running))
-        {
-            _ = SyncResumeReminderAsync();
-        }
-
         return true;
     }
 
@@ -268,7 +264,6 @@ public sealed class WorkflowExecutionGrain(
         }
 
         // Stored before the attempt starts, with the reminder that resumes it if this silo is lost meanwhile.
-        await SyncResumeReminderAsync();
         await ChangeAsync(journal => journal.BeginAttempt(step.Retry.MaxAttempts, clock.GetUtcNow()));
         if (Live.Status != ExecutionStatus.Running || _deactivating)
         {
@@ -316,43 +311,6 @@ public sealed class WorkflowExecutionGrain(
         {
             await Task.Delay(wait);
         }
-    }
-
-    /// <summary>
-    /// Registers the resume reminder while the run is running and drops it otherwise. Calls are chained, so the
-    /// last one leaves the reminder as the latest status wants it.
-    /// </summary>
-    private Task SyncResumeReminderAsync() => _reminderSync = SyncAfterAsync(_reminderSync);
-
-    private async Task SyncAfterAsync(Task previous)
-    {
-        try
-        {
-            await previous;
-        }
-        catch (Exception ex)
-        {
-            logger.LogDebug(ex, "An earlier reminder change of run {ExecutionId} failed.", ExecutionId);
-        }
-
-        var wanted = Live.Status == ExecutionStatus.Running;
-        if (_reminderSet == wanted || _deactivating)
-        {
-            return;
-        }
-
-        _reminderSet = null;
-        if (wanted)
-        {
-            var period = options.Value.ResumeCheckPeriod;
-            await this.RegisterOrUpdateReminder(ResumeReminder, period, period);
-        }
-        else if (await this.GetReminder(ResumeReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-
-        _reminderSet = wanted;
     }
 
     /// <summary>Tells the workflow about the finished run; the flag that it has heard is stored, so that it is counted once.</summary>

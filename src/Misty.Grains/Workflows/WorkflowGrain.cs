@@ -28,6 +28,7 @@ public sealed class WorkflowGrain(
 {
     public const string StateName = "workflow";
     private const string ScheduleReminder = "schedule";
+    private const string CatchUpReminder = "catch-up";
     private const int RecentlyFinishedLimit = 256;
 
     private StatePipeline<WorkflowState, object> _pipeline = null!;
@@ -50,6 +51,9 @@ public sealed class WorkflowGrain(
             Project = (stored, overwrite) => store.ProjectWorkflowAsync(View(stored), overwrite, CancellationToken.None),
             Deliver = DeliverPendingRunsAsync,
             Delivered = stored => !stored.PendingRuns.Any(Workflow.PendingRuns.Contains),
+            // The runs' rows need this one's, and a stored run waits in the outbox: neither may wait for a call that never comes.
+            Reminder = CatchUpReminder,
+            ReminderPeriod = options.Value.ScheduleCheckPeriod,
         }, logger, $"workflow {WorkflowId}");
         if (!Workflow.Exists)
         {
@@ -178,6 +182,12 @@ public sealed class WorkflowGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        if (reminderName == CatchUpReminder)
+        {
+            await _pipeline.OnReminderAsync();
+            return;
+        }
+
         if (reminderName != ScheduleReminder)
         {
             return;

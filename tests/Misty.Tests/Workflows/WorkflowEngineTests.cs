@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Misty.Grains.Interfaces.Inventory;
 using Misty.Grains.Interfaces.Workflows;
+using Misty.Grains.Workflows;
 using Misty.Persistence;
 using Misty.Tests.Infrastructure;
 
@@ -113,6 +115,40 @@ public sealed class WorkflowEngineTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_workflow_and_its_run_whose_silo_dies_before_their_rows_are_written_get_them_from_their_reminders()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        await using var database = MistyDatabase.CreateDataSource(connectionString);
+        Guid workflowId;
+        Guid runId;
+        await using (var first = await PostgresCluster.StartAsync(database, connectionString, configure: silo =>
+        {
+            WorkflowCluster.Configure(silo.Services);
+            silo.Services.AddSingleton<IWorkflowStore, StalledProjections>();
+        }))
+        {
+            (workflowId, var workflow) = await WorkflowCluster.DefineAsync(first.Client, RecordingPlan.PlanKey);
+            runId = (await workflow.RunAsync(new RunRequest(WorkflowTriggerType.Manual, "user:test", "{\"n\":1}"))).ExecutionId!.Value;
+            Assert.Equal(ExecutionStatus.Complete, (await WorkflowCluster.FinishedAsync(first.Client, runId)).Status);
+            // Both stored and acknowledged, neither projected: the silo dies now, without a graceful shutdown.
+            Assert.Equal(0L, await TestSql.ScalarAsync<long>(connectionString, "SELECT count(*) FROM workflows") +
+                await TestSql.ScalarAsync<long>(connectionString, "SELECT count(*) FROM workflow_executions"));
+            await first.KillSiloAsync(first.Silos[0]);
+        }
+
+        // Nobody touches either grain: the run's row needs the workflow's, and each comes back through its own reminder.
+        await using var second = await WorkflowCluster.StartAsync(database, connectionString);
+        Assert.True(await TestAlbums.EventuallyAsync(async () =>
+            await TestSql.ScalarAsync<string>(connectionString, "SELECT status::text FROM workflow_executions WHERE execution_id = @id", ("id", runId)) == "complete",
+            seconds: 60), await TakeoverStateAsync(connectionString, runId));
+        // The finished run was reported to the workflow once, after the silo that ran it was gone.
+        Assert.True(await TestAlbums.EventuallyAsync(async () =>
+            await TestSql.ScalarAsync<decimal>(connectionString, "SELECT coalesce(success_rate, -1) FROM workflows WHERE workflow_id = @id", ("id", workflowId)) == 100m));
+        var view = (await second.Client.GetGrain<IWorkflowGrain>(workflowId).GetAsync())!;
+        Assert.Equal((1, (decimal?)100m), (view.ExecutionCount, view.SuccessRate));
+    }
+
+    [Fact]
     public async Task A_failing_step_is_retried_with_backoff_then_the_run_ends_as_an_error_with_its_message()
     {
         var connectionString = await postgres.CreateDatabaseAsync();
@@ -140,12 +176,24 @@ public sealed class WorkflowEngineTests(PostgresFixture postgres)
             await TestSql.ScalarAsync<decimal>(connectionString, "SELECT coalesce(success_rate, -1) FROM workflows WHERE workflow_id = @id", ("id", workflowId)) == 0m));
     }
 
+    /// <summary>A silo whose projections always fail, as if it always died just after storing.</summary>
+    private sealed class StalledProjections : IWorkflowStore
+    {
+        public Task ProjectWorkflowAsync(WorkflowView workflow, bool overwrite, CancellationToken cancellationToken) =>
+            Task.FromException(new TimeoutException("The database did not answer."));
+
+        public Task ProjectExecutionAsync(ExecutionView execution, bool overwrite, CancellationToken cancellationToken) =>
+            Task.FromException(new TimeoutException("The database did not answer."));
+    }
+
     private static Task<long> RunCountAsync(string connectionString, Guid workflowId) =>
         TestSql.ScalarAsync<long>(connectionString, "SELECT count(*) FROM workflow_executions WHERE workflow_id = @id", ("id", workflowId));
 
     /// <summary>
     /// Where a takeover after a killed silo stands: the silos as membership has them, the run's reminder and the run's
-    /// row. Read after the wait, so that a failure says which step never came (once, in CI, none had after 180 s).
+    /// row. Read after the wait, so that a failure says which step never came (once, in CI, neither the reminder nor the
+    /// row was there: the run had ended and dropped its reminder, but its row needed the workflow's, which the killed
+    /// silo never wrote).
     /// </summary>
     private static Task<string> TakeoverStateAsync(string connectionString, Guid runId) =>
         TestSql.ScalarAsync<string>(connectionString,
