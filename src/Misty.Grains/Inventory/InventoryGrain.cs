@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Misty.Grains.Infrastructure;
 using Misty.Grains.Interfaces;
 using Misty.Grains.Interfaces.Inventory;
@@ -24,15 +25,15 @@ public sealed class InventoryGrain(
     [FromKeyedServices(BatchedGrainStorage.Name)] IGrainStorage storage,
     IInventoryStore store,
     TimeProvider clock,
+    IOptions<InventoryOptions> options,
     ILogger<InventoryGrain> logger) : Grain, IInventoryGrain, IRemindable
 {
     public const string StateName = "inventory";
     private const string ExpiryReminder = "expire-holds";
-    private static readonly TimeSpan ExpirySweepPeriod = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan SweepPeriod = TimeSpan.FromSeconds(1);
     /// <summary>
-    /// How long an album keeps its expiry reminder with no holds. Dropping it at the first empty tick meant that an
-    /// album selling all day dropped and re-added it every minute: two database writes each time, for every such album.
+    /// How long an album keeps its reminder with no holds. Dropping it at the first empty tick meant that an album
+    /// selling all day dropped and re-added it every minute: two database writes each time, for every such album.
     /// </summary>
     private static readonly TimeSpan ReminderIdleLimit = TimeSpan.FromMinutes(10);
 
@@ -54,7 +55,6 @@ public sealed class InventoryGrain(
     private readonly Dictionary<Guid, (StockChangeRow Row, Task<bool> Stored)> _changeKeys = [];
     /// <summary>Sweeps due expiry buckets within a second while the album is active; the reminder does it when it is not.</summary>
     private IGrainTimer? _sweep;
-    private bool _reminderRegistered;
     private DateTimeOffset _lastHoldAt;
 
     private Guid AlbumId => this.GetPrimaryKey();
@@ -70,7 +70,11 @@ public sealed class InventoryGrain(
         _pipeline = new StatePipeline<InventoryState, IStockEvent>(this, _row.State ??= new InventoryState(), new()
         {
             GroupCommit = true,
-            BeforeWrite = () => HasHolds ? EnsureExpiryReminderAsync() : Task.CompletedTask,
+            BeforeWrite = () =>
+            {
+                EnsureSweep();
+                return Task.CompletedTask;
+            },
             Write = WriteAsync,
             Publish = async events =>
             {
@@ -86,9 +90,12 @@ public sealed class InventoryGrain(
             Project = ProjectAsync,
             // The row is for reports and SQL (dashboards get the stock stream): under load one projection covers many writes.
             Coalescing = TimeSpan.FromSeconds(1),
+            // Registered before every write: it releases expired holds durably, and finishes rows a lost silo left unwritten.
+            Reminder = ExpiryReminder,
+            ReminderPeriod = options.Value.ReminderPeriod,
+            KeepsReminder = () => HasHolds || clock.GetUtcNow() - _lastHoldAt < ReminderIdleLimit,
         }, logger, $"inventory of album {AlbumId}");
         _book = new StockBook(Live, clock);
-        _lastHoldAt = clock.GetUtcNow();
         _rows = new InventoryRows(storage, AlbumId);
         if (!_row.RecordExists && await store.LoadAsync(AlbumId, cancellationToken) is { } row)
         {
@@ -105,7 +112,9 @@ public sealed class InventoryGrain(
 
         if (HasHolds)
         {
-            await EnsureExpiryReminderAsync();
+            _lastHoldAt = clock.GetUtcNow();
+            EnsureSweep();
+            await _pipeline.EnsureReminderAsync();
         }
 
         Telemetry.MistyMetrics.OpenHolds(AlbumId, Live.Holds.Count);
@@ -238,11 +247,7 @@ public sealed class InventoryGrain(
         }
 
         await ApplyAsync(_book.ExpireDue);
-        if (!HasHolds && clock.GetUtcNow() - _lastHoldAt >= ReminderIdleLimit && await this.GetReminder(ExpiryReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-            _reminderRegistered = false;
-        }
+        await _pipeline.OnReminderAsync();
     }
 
     private bool HasHolds => Live.Holds.Count > 0 || Live.Expiry.Count > 0;
@@ -335,14 +340,12 @@ public sealed class InventoryGrain(
         Live.PendingLedger.RemoveAll(entry => projected.Contains(entry.TransactionId));
     }
 
-    private async Task EnsureExpiryReminderAsync()
+    /// <summary>Releases expired holds within a second of their expiry while the album is active and has any.</summary>
+    private void EnsureSweep()
     {
-        _sweep ??= this.RegisterGrainTimer(SweepAsync, new GrainTimerCreationOptions(SweepPeriod, SweepPeriod) { Interleave = true });
-        if (!_reminderRegistered)
+        if (HasHolds)
         {
-            // Expired holds already never count; the reminder releases them durably, even if this silo is gone.
-            await this.RegisterOrUpdateReminder(ExpiryReminder, ExpirySweepPeriod, ExpirySweepPeriod);
-            _reminderRegistered = true;
+            _sweep ??= this.RegisterGrainTimer(SweepAsync, new GrainTimerCreationOptions(SweepPeriod, SweepPeriod) { Interleave = true });
         }
     }
 
