@@ -141,7 +141,7 @@ public sealed class WorkflowEngineTests(PostgresFixture postgres)
         Assert.True(await TestAlbums.EventuallyAsync(async () =>
             await TestSql.ScalarAsync<string>(connectionString, "SELECT status::text FROM workflow_executions WHERE execution_id = @id", ("id", runId)) == "complete",
             seconds: 60), await TakeoverStateAsync(connectionString, runId));
-        // The finished run was reported to the workflow once, after the silo that ran it was gone.
+        // The finished run was reported to the workflow (its success rate counts it) after the silo that ran it was gone.
         Assert.True(await TestAlbums.EventuallyAsync(async () =>
             await TestSql.ScalarAsync<decimal>(connectionString, "SELECT coalesce(success_rate, -1) FROM workflows WHERE workflow_id = @id", ("id", workflowId)) == 100m));
         var view = (await second.Client.GetGrain<IWorkflowGrain>(workflowId).GetAsync())!;
