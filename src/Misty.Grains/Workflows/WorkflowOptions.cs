@@ -5,11 +5,15 @@ public sealed class WorkflowOptions
 {
     /// <summary>
     /// How often a scheduled workflow's reminder wakes it to compare the clock with its next occurrence; an occurrence
-    /// closer than this is met exactly by a timer. Reminders cannot tick faster than Orleans' minimum reminder period.
+    /// closer than this is met exactly by a timer. Also the period of a workflow's catch-up reminder, which finishes its
+    /// row and starts its stored runs after a lost silo. Reminders cannot tick faster than Orleans' minimum reminder period.
     /// </summary>
     public TimeSpan ScheduleCheckPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>How often a running run's reminder checks that it is still being worked on, resuming it after a lost silo.</summary>
+    /// <summary>
+    /// How often a running run's reminder checks that it is still being worked on, resuming it after a lost silo; an
+    /// ended run keeps the same reminder until its row is written and its workflow has counted it.
+    /// </summary>
     public TimeSpan ResumeCheckPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>The execution log keeps this many of the newest entries.</summary>
