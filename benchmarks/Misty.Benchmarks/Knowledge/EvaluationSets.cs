@@ -8,9 +8,9 @@ internal sealed record LabelledQuestion(Guid DocumentId, string Question);
 
 /// <summary>
 /// The evaluation sets: the development set over the demo data's documents (questions.tsv; the ranking settings were
-/// chosen on it), and two held-out sets over documents written for them (heldout-documents.tsv with
-/// heldout-questions.tsv, and heldout2-documents.tsv with heldout2-questions.tsv, written before the third round's
-/// changes), never used to tune anything.
+/// chosen on it), and three held-out sets over documents written for them (heldout-documents.tsv with
+/// heldout-questions.tsv, heldout2-documents.tsv with heldout2-questions.tsv, written before the third round's
+/// changes, and heldout3-documents.tsv with heldout3-questions.tsv, written by a helper that never saw the ranking).
 /// </summary>
 internal static class EvaluationSets
 {
@@ -20,9 +20,11 @@ internal static class EvaluationSets
 
     public static IReadOnlyList<LabelledQuestion> HeldOut2() => Questions("heldout2-questions.tsv", HeldOutId);
 
-    /// <summary>The documents of both held-out sets (their keys do not collide).</summary>
+    public static IReadOnlyList<LabelledQuestion> HeldOut3() => Questions("heldout3-questions.tsv", HeldOutId);
+
+    /// <summary>The documents of the held-out sets (their keys do not collide).</summary>
     public static IReadOnlyList<SeedDocument> HeldOutDocuments() =>
-        Lines("heldout-documents.tsv").Concat(Lines("heldout2-documents.tsv")).Select(line => line.Split('\t'))
+        new[] { "heldout-documents.tsv", "heldout2-documents.tsv", "heldout3-documents.tsv" }.SelectMany(Lines).Select(line => line.Split('\t'))
             .Select(parts => new SeedDocument(parts[0], parts[1], parts[2], parts[3], []))
             .ToList();
 

@@ -79,10 +79,11 @@ internal static class KnowledgeBenchmark
             var development = EvaluationSets.Development();
             var heldOut = EvaluationSets.HeldOut();
             var heldOut2 = EvaluationSets.HeldOut2();
+            var heldOut3 = EvaluationSets.HeldOut3();
             (string Name, IReadOnlyList<LabelledQuestion> Questions)[] sets =
             [
                 ("development set (questions.tsv)", development), ("held-out set (heldout-questions.tsv)", heldOut),
-                ("second held-out set (heldout2-questions.tsv)", heldOut2),
+                ("second held-out set (heldout2-questions.tsv)", heldOut2), ("third held-out set (heldout3-questions.tsv)", heldOut3),
             ];
             var tables = sets.Select(set => (set.Name, set.Questions.Count, Rows: new List<string>())).ToList();
             var clock = Stopwatch.StartNew();
@@ -111,7 +112,7 @@ internal static class KnowledgeBenchmark
                 {
                     await KnowledgeDump.WriteAsync(Path.Combine(dump, label.Replace(' ', '-')), database, index,
                         [.. development.Select(question => ("development", question)), .. heldOut.Select(question => ("held-out", question)),
-                         .. heldOut2.Select(question => ("held-out-2", question))], cancellationToken);
+                         .. heldOut2.Select(question => ("held-out-2", question)), .. heldOut3.Select(question => ("held-out-3", question))], cancellationToken);
                 }
             }
 
@@ -177,7 +178,7 @@ internal static class KnowledgeBenchmark
                 .Append(invariant, $"Indexing everything, {items:N0} items ({byKind}) in {chunks:N0} chunks, storage included, took {string.Join(", then ", indexings)}. ")
                 .AppendLine(invariant, $"Embedding alone, the indexed chunks' texts in calls of 32 on one thread: {string.Join(", ", throughputs.Select(rate => $"{rate.Rate:N0} chunks/s {rate.Label}"))}.");
             text.AppendLine();
-            text.Append(invariant, $"Retrieval over three labelled sets, each question with one relevant staff document, searched over all items ")
+            text.Append(invariant, $"Retrieval over four labelled sets, each question with one relevant staff document, searched over all items ")
                 .AppendLine("(documents, albums, resolved cases, reviews) unless the row says otherwise; BM25 ranks all the staff documents:");
             foreach (var (setName, count, rows) in tables)
             {
