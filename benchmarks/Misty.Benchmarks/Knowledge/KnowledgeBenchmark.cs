@@ -89,7 +89,7 @@ internal static class KnowledgeBenchmark
             var clock = Stopwatch.StartNew();
             foreach (var (label, model) in models)
             {
-                var index = new KnowledgeIndex(store, model, new InMemoryVectorStore(model.Dimensions, 200_000));
+                var index = new KnowledgeIndex(store, model, new InMemoryVectorStore(model.Dimensions, 200_000, HybridSearch.CentredKinds));
                 index.MarkLoaded();
                 await index.MarkAllStaleAsync(cancellationToken);
                 clock.Restart();
@@ -131,7 +131,7 @@ internal static class KnowledgeBenchmark
             }
 
             var padded = await PadAsync(database, PaddedChunks, cancellationToken);
-            var loaded = new KnowledgeIndex(store, embedder, new InMemoryVectorStore(embedder.Dimensions, 200_000));
+            var loaded = new KnowledgeIndex(store, embedder, new InMemoryVectorStore(embedder.Dimensions, 200_000, HybridSearch.CentredKinds));
             clock.Restart();
             await loaded.FollowAsync(cancellationToken);
             loaded.MarkLoaded();

@@ -9,7 +9,11 @@ namespace Misty.Grains.Knowledge;
 /// held, so memory stays bounded (the server's two models: 768 floats = 3 KB a chunk); past that, further items are refused and are found by
 /// their keywords only.
 /// </summary>
-public sealed class InMemoryVectorStore(int dimensions, int capacity) : IVectorStore
+/// <param name="centredKinds">
+/// Kinds whose cosines are taken about the mean of their own chunk vectors (<see cref="KindMean"/>), for query and
+/// chunk alike; other kinds are compared as they are.
+/// </param>
+public sealed class InMemoryVectorStore(int dimensions, int capacity, IReadOnlyCollection<string>? centredKinds = null) : IVectorStore
 {
     private const int PageRows = 4096;
     private const int NoItem = -1;
@@ -21,6 +25,7 @@ public sealed class InMemoryVectorStore(int dimensions, int capacity) : IVectorS
     private readonly List<(SourceKey Source, List<int>? Rows)> _items = [];
     private readonly Stack<int> _freeItems = new();
     private readonly Dictionary<SourceKey, int> _itemNumbers = [];
+    private readonly Dictionary<string, KindMean> _means = (centredKinds ?? []).ToDictionary(kind => kind, _ => new KindMean(dimensions));
     private readonly ReaderWriterLockSlim _lock = new();
 
     public int Capacity => capacity;
@@ -55,6 +60,7 @@ public sealed class InMemoryVectorStore(int dimensions, int capacity) : IVectorS
             {
                 foreach (var row in _items[old].Rows!)
                 {
+                    _means.GetValueOrDefault(source.Kind)?.Remove(Vector(row));
                     _rows[row] = (NoItem, 0);
                     _freeRows.Push(row);
                 }
@@ -74,6 +80,7 @@ public sealed class InMemoryVectorStore(int dimensions, int capacity) : IVectorS
             {
                 var row = _freeRows.Count > 0 ? _freeRows.Pop() : Grow();
                 chunk.Vector.CopyTo(_pages[row / PageRows].AsSpan(row % PageRows * dimensions, dimensions));
+                _means.GetValueOrDefault(source.Kind)?.Add(chunk.Vector);
                 _rows[row] = (item, chunk.ChunkNo);
                 rows.Add(row);
             }
@@ -105,9 +112,17 @@ public sealed class InMemoryVectorStore(int dimensions, int capacity) : IVectorS
             Array.Fill(best, float.NegativeInfinity);
             // Items of other kinds are skipped before their dot products.
             var wanted = new bool[_items.Count];
+            // Per item of a centred kind, its kind's mean over this part, shared by the kind's items.
+            var centring = new KindMean.Centring?[_items.Count];
+            var byKind = new Dictionary<string, KindMean.Centring?>();
+            foreach (var (kind, mean) in _means)
+            {
+                byKind[kind] = mean.For(query, offset);
+            }
             for (var item = 0; item < wanted.Length; item++)
             {
                 wanted[item] = _items[item].Rows is not null && (kinds.Count == 0 || kinds.Contains(_items[item].Source.Kind));
+                centring[item] = wanted[item] ? byKind.GetValueOrDefault(_items[item].Source.Kind) : null;
             }
 
             for (var row = 0; row < _rows.Count; row++)
@@ -118,7 +133,12 @@ public sealed class InMemoryVectorStore(int dimensions, int capacity) : IVectorS
                     continue;
                 }
 
-                var similarity = TensorPrimitives.Dot(query, _pages[row / PageRows].AsSpan((row % PageRows * dimensions) + offset, length));
+                var vector = _pages[row / PageRows].AsSpan((row % PageRows * dimensions) + offset, length);
+                var similarity = TensorPrimitives.Dot(query, vector);
+                if (centring[item] is { } centred)
+                {
+                    similarity = centred.Cosine(similarity, vector);
+                }
                 if (similarity > best[item])
                 {
                     (best[item], bestChunk[item]) = (similarity, chunkNo);
@@ -158,6 +178,8 @@ public sealed class InMemoryVectorStore(int dimensions, int capacity) : IVectorS
             _lock.ExitReadLock();
         }
     }
+
+    private ReadOnlySpan<float> Vector(int row) => _pages[row / PageRows].AsSpan(row % PageRows * dimensions, dimensions);
 
     private int AddItem()
     {

@@ -14,7 +14,7 @@ public static class KnowledgeRegistration
         services.AddSingleton(options);
         services.AddSingleton<ITextEmbedder>(_ => EmbedderEnsemble.CreateDefault());
         services.AddSingleton<IVectorStore>(provider =>
-            new InMemoryVectorStore(provider.GetRequiredService<ITextEmbedder>().Dimensions, options.MaxChunksInMemory));
+            new InMemoryVectorStore(provider.GetRequiredService<ITextEmbedder>().Dimensions, options.MaxChunksInMemory, HybridSearch.CentredKinds));
         services.AddSingleton(new KnowledgeStore(database));
         services.AddSingleton<KnowledgeIndex>();
         services.AddSingleton<KnowledgeDocuments>();

@@ -104,6 +104,60 @@ public sealed class RetrievalTests
     }
 
     [Fact]
+    public void A_centred_kind_ranks_by_cosines_about_its_mean_which_follows_replacements_and_other_kinds_stay_raw()
+    {
+        var random = new Random(11);
+        var store = new InMemoryVectorStore(dimensions: 8, capacity: 1_000, centredKinds: ["document"]);
+        // Documents share a large common direction, as texts of one style do; albums are left as they are.
+        var common = Enumerable.Range(0, 8).Select(i => i == 0 ? 3f : 0f).ToArray();
+        var vectors = new Dictionary<SourceKey, float[][]>();
+        for (var n = 0; n < 60; n++)
+        {
+            var key = n % 4 == 0 ? Key(n) with { Kind = "album" } : Key(n);
+            vectors[key] = Enumerable.Range(0, 1 + (n % 3)).Select(_ => Unit(common.Select(x => x + (float)random.NextDouble() - 0.5f).ToArray())).ToArray();
+            store.Replace(key, vectors[key].Select((vector, i) => new ChunkVector(key, i + 1, vector)).ToList());
+        }
+
+        foreach (var removed in vectors.Keys.Where((_, i) => i % 7 == 0).ToList())
+        {
+            store.Replace(removed, []);
+            vectors.Remove(removed);
+        }
+
+        var query = Unit(common.Select(x => x + (float)random.NextDouble() - 0.5f).ToArray());
+        var documentChunks = vectors.Where(entry => entry.Key.Kind == "document").SelectMany(entry => entry.Value).ToList();
+        var shrink = (float)documentChunks.Count / (documentChunks.Count + KindMean.Prior);
+        var mean = Enumerable.Range(0, 8).Select(i => documentChunks.Average(vector => vector[i]) * shrink).ToArray();
+        var expected = vectors.Select(entry => (entry.Key, Best: entry.Value.Max(vector =>
+                entry.Key.Kind == "document" ? Cosine(Minus(query, mean), Minus(vector, mean)) : Dot(query, vector))))
+            .ToList();
+
+        foreach (var kind in new[] { "document", "album" })
+        {
+            var wanted = expected.Where(entry => entry.Key.Kind == kind).OrderByDescending(entry => entry.Best).Take(6).ToList();
+            var found = store.Search(query, .., 6, [kind]);
+            Assert.Equal(wanted.Select(entry => entry.Key), found.Select(match => match.Source));
+            Assert.All(found.Zip(wanted), pair => Assert.Equal(pair.Second.Best, pair.First.Similarity, 3));
+        }
+
+        // About the mean, the documents' cosines spread out: raw, every one sits near the common direction.
+        var centred = store.Search(query, .., 100, ["document"]).Select(match => match.Similarity).ToList();
+        var raw = new InMemoryVectorStore(dimensions: 8, capacity: 1_000);
+        foreach (var (key, chunks) in vectors)
+        {
+            raw.Replace(key, chunks.Select((vector, i) => new ChunkVector(key, i + 1, vector)).ToList());
+        }
+
+        var plain = raw.Search(query, .., 100, ["document"]).Select(match => match.Similarity).ToList();
+        Assert.True(centred.Max() - centred.Min() > 2 * (plain.Max() - plain.Min()));
+
+        static float[] Unit(float[] vector) => vector.Select(x => x / MathF.Sqrt(Dot(vector, vector))).ToArray();
+        static float[] Minus(float[] a, float[] b) => a.Zip(b, (x, y) => x - y).ToArray();
+        static float Dot(float[] a, float[] b) => a.Zip(b, (x, y) => x * y).Sum();
+        static float Cosine(float[] a, float[] b) => Dot(a, b) / MathF.Sqrt(Dot(a, a) * Dot(b, b));
+    }
+
+    [Fact]
     public void Texts_are_cut_to_the_words_the_model_reads()
     {
         var words = string.Join(' ', Enumerable.Range(0, SentenceEmbedder.MaxWords + 50).Select(i => $"w{i}"));
