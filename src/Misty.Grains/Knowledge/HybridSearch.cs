@@ -10,6 +10,7 @@ public sealed class HybridSearch(KnowledgeIndex index, KnowledgeOptions options)
 {
     /// <summary>How deep each ranking is read before fusion.</summary>
     public const int Depth = 50;
+    private const int SnippetLength = 320;
 
     /// <summary>
     /// The kinds whose cosines are taken about their own mean (<see cref="KindMean"/>): staff documents, the kind
@@ -17,7 +18,6 @@ public sealed class HybridSearch(KnowledgeIndex index, KnowledgeOptions options)
     /// the labelled sets have no questions about albums, cases or reviews to choose for them.
     /// </summary>
     public static readonly IReadOnlyList<string> CentredKinds = [KnowledgeKinds.Document];
-    private const int SnippetLength = 320;
 
     public async Task<IReadOnlyList<KnowledgeHit>> SearchAsync(
         string query, int take, IReadOnlyCollection<string> kinds, CancellationToken cancellationToken = default)

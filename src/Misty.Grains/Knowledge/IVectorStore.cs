@@ -11,7 +11,8 @@ public sealed record VectorMatch(SourceKey Source, int ChunkNo, float Similarity
 
 /// <summary>
 /// Nearest items by cosine similarity. The built-in store keeps vectors in process (PostgreSQL 15 without pgvector);
-/// a pgvector-backed store would implement the same interface.
+/// a pgvector-backed store would implement the same interface, and would have to take the centred kinds' cosines about
+/// their mean as the built-in one does (<see cref="KindMean"/>) to rank alike.
 /// </summary>
 public interface IVectorStore
 {

@@ -119,6 +119,7 @@ public sealed class InMemoryVectorStore(int dimensions, int capacity, IReadOnlyC
             {
                 byKind[kind] = mean.For(query, offset);
             }
+
             for (var item = 0; item < wanted.Length; item++)
             {
                 wanted[item] = _items[item].Rows is not null && (kinds.Count == 0 || kinds.Contains(_items[item].Source.Kind));
