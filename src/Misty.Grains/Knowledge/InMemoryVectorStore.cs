@@ -117,7 +117,11 @@ public sealed class InMemoryVectorStore(int dimensions, int capacity, IReadOnlyC
             var byKind = new Dictionary<string, KindMean.Centring?>();
             foreach (var (kind, mean) in _means)
             {
-                byKind[kind] = mean.For(query, offset);
+                // A search is usually of one kind: the other centred kinds' terms would go unused.
+                if (kinds.Count == 0 || kinds.Contains(kind))
+                {
+                    byKind[kind] = mean.For(query, offset);
+                }
             }
 
             for (var item = 0; item < wanted.Length; item++)
