@@ -34,11 +34,18 @@ internal static class SentimentBenchmark
 
     public static int Run(string[] args)
     {
-        var markdown = args.Length == 2 && args[0] == "--markdown" ? args[1] : null;
-        if (args.Length > 0 && markdown is null)
+        var byRule = args.Length > 0 && args[0] == "--rules";
+        var rest = byRule ? args[1..] : args;
+        var markdown = rest.Length == 2 && rest[0] == "--markdown" ? rest[1] : null;
+        if (rest.Length > 0 && markdown is null)
         {
-            Console.Error.WriteLine("usage: sentiment [--markdown <file>]");
+            Console.Error.WriteLine("usage: sentiment [--rules] [--markdown <file>]");
             return 2;
+        }
+
+        if (byRule)
+        {
+            return RunByRule(args, markdown);
         }
 
         var machine = BenchmarkReport.Machine();
@@ -85,13 +92,15 @@ internal static class SentimentBenchmark
                 $"{vader.Pearson:F3} | {vader.Accuracy:F3} | {vader.WeightedF1:F3} |");
         }
 
-        // Our own informal sets: the development set the rules were written against, and a held-out one written after them.
-        foreach (var file in new[] { "informal-dev.tsv", "informal-heldout.tsv" })
+        foreach (var file in SentimentDevelopmentSets.InformalSets)
         {
-            var informal = Path.Combine(MistyRepository.Root(), "benchmarks", "Misty.Benchmarks", "Sentiment", file);
-            var casual = SentimentEvaluation.Evaluate(analyzer, RatedText.ReadFile(informal));
+            var path = LocateInformal(file);
+            var texts = RatedText.ReadFile(path);
+            var casual = SentimentEvaluation.Evaluate(analyzer, texts);
+            var vader = SentimentEvaluation.EvaluateReference(texts, SentimentDevelopmentSets.VaderReferenceOf(path));
             report.AppendLine(invariant,
-                $"| {file} (ours, see below) | {casual.Count:N0} | {casual.Pearson:F3} | {casual.Accuracy:F3} | {casual.WeightedF1:F3} | | | |");
+                $"| {file} (ours; VADER is its npm port) | {casual.Count:N0} | {casual.Pearson:F3} | {casual.Accuracy:F3} | {casual.WeightedF1:F3} | " +
+                $"{vader.Pearson:F3} | {vader.Accuracy:F3} | {vader.WeightedF1:F3} |");
         }
 
         Console.Write(report);
@@ -103,6 +112,84 @@ internal static class SentimentBenchmark
 
         return 0;
     }
+
+    /// <summary>
+    /// Each rule the analyzer adds to VADER, switched off in turn, on every kind of text: a rule earns its place
+    /// only if no kind scores better without it.
+    /// </summary>
+    private static int RunByRule(string[] args, string? markdown)
+    {
+        var kinds = new List<(string Name, IReadOnlyList<RatedText> Texts)>();
+        foreach (var (name, file) in new[] { ("movie reviews", SentimentDevelopmentSets.MovieReviews), ("NYT editorials", SentimentDevelopmentSets.NytEditorials) })
+        {
+            if (SentimentDevelopmentSets.Locate(file) is not { } path)
+            {
+                Console.Error.WriteLine($"{file} not found.");
+                return 1;
+            }
+
+            kinds.Add((name, RatedText.ReadFile(path)));
+        }
+
+        var informalPaths = SentimentDevelopmentSets.InformalSets.Select(LocateInformal).ToList();
+        var informal = informalPaths.Select(RatedText.ReadFile).ToList();
+        kinds.Add(("informal posts (ours, pooled)", informal.SelectMany(t => t).ToList()));
+
+        var invariant = CultureInfo.InvariantCulture;
+        var report = new StringBuilder();
+        report.AppendLine(invariant, $"Measured {BenchmarkReport.Machine()} with");
+        report.AppendLine();
+        report.AppendLine(invariant, $"    {BenchmarkReport.Command("sentiment", args)}");
+        report.AppendLine();
+        report.AppendLine(invariant,
+            $"Each row switches one rule of `SentimentRules` off and gives r / accuracy / weighted F1 per kind of text, as differences from the " +
+            $"analyzer with every rule. Informal posts pool {string.Join(", ", SentimentDevelopmentSets.InformalSets)}. The last row is VADER itself: " +
+            $"the figures of the data's README on reviews and editorials, its npm port on the informal posts.");
+        report.AppendLine();
+        report.AppendLine(invariant, $"| rules | {string.Join(" | ", kinds.Select(k => $"{k.Name} ({k.Texts.Count:N0})"))} |");
+        report.AppendLine(invariant, $"| --- |{string.Concat(kinds.Select(_ => " ---: |"))}");
+
+        var all = kinds.Select(k => SentimentEvaluation.Evaluate(SentimentAnalyzer.WithRules(SentimentRules.All), k.Texts)).ToList();
+        report.AppendLine(invariant, $"| all (the analyzer) | {string.Join(" | ", all.Select(q => $"{q.Pearson:F3} / {q.Accuracy:F3} / {q.WeightedF1:F3}"))} |");
+        var variants = Enum.GetValues<SentimentRules>()
+            .Where(r => r is not SentimentRules.None and not SentimentRules.All)
+            .Select(r => ($"without {r}", SentimentRules.All & ~r))
+            .Append(("VADER's rules only", SentimentRules.None));
+        foreach (var (label, rules) in variants)
+        {
+            var analyzer = SentimentAnalyzer.WithRules(rules);
+            var cells = kinds.Select((k, i) =>
+            {
+                var q = SentimentEvaluation.Evaluate(analyzer, k.Texts);
+                return $"{q.Pearson - all[i].Pearson:+0.000;-0.000;0} / {q.Accuracy - all[i].Accuracy:+0.000;-0.000;0} / {q.WeightedF1 - all[i].WeightedF1:+0.000;-0.000;0}";
+            });
+            report.AppendLine(invariant, $"| {label} | {string.Join(" | ", cells)} |");
+        }
+
+        // Ids repeat across the informal files, so each file's compounds are read against its own texts, then pooled.
+        var vaderInformal = SentimentEvaluation.Compare(
+            informal.SelectMany(texts => texts.Select(t => t.Rating / RatedText.VaderRatingScale)).ToArray(),
+            informal.SelectMany((texts, i) => SentimentEvaluation.ReadReference(texts, SentimentDevelopmentSets.VaderReferenceOf(informalPaths[i]))).ToArray());
+        SentimentQuality[] vader =
+        [
+            SentimentDevelopmentSets.VaderFigures[SentimentDevelopmentSets.MovieReviews],
+            SentimentDevelopmentSets.VaderFigures[SentimentDevelopmentSets.NytEditorials],
+            vaderInformal,
+        ];
+        report.AppendLine(invariant, $"| VADER | {string.Join(" | ", vader.Select(q => $"{q.Pearson:F3} / {q.Accuracy:F3} / {q.WeightedF1:F3}"))} |");
+
+        Console.Write(report);
+        if (markdown is not null)
+        {
+            BenchmarkReport.WriteSection(markdown, "## Sentiment rule by rule", report.ToString());
+            Console.WriteLine($"Written to {markdown}.");
+        }
+
+        return 0;
+    }
+
+    private static string LocateInformal(string file) =>
+        SentimentDevelopmentSets.Locate(file) ?? throw new FileNotFoundException($"{file} is not in tests/Misty.Tests/Sentiment/Data.");
 
     private static (double[] Rates, double BytesPerMessage) MeasureThroughput(SentimentAnalyzer analyzer)
     {

@@ -41,17 +41,19 @@ internal static class EnglishRules
         ("way too", BoostStep), ("so much", BoostStep), ("by far", BoostStep),
     ];
 
-    /// <summary>
-    /// Words that deny what follows. Contractions ending in n't are recognised by their ending; "hardly" and
-    /// "barely" deny ("hardly inspires confidence") rather than merely soften.
-    /// </summary>
+    /// <summary>VADER's words that deny what follows. Contractions ending in n't are recognised by their ending.</summary>
     public static readonly string[] Negators =
     [
-        "not", "no", "never", "none", "nobody", "nothing", "nowhere", "neither", "nor", "cannot", "without",
-        "nope", "rarely", "seldom", "hardly", "barely", "scarcely", "despite", "least", "lack", "lacks",
-        "lacked", "lacking", "aint", "arent", "cant", "couldnt", "darent", "didnt", "doesnt", "dont", "hadnt",
-        "hasnt", "havent", "isnt", "mightnt", "mustnt", "neednt", "shant", "shouldnt", "wasnt", "werent", "wont",
-        "wouldnt",
+        "not", "no", "never", "none", "neither", "nor", "cannot", "without", "nope", "nothing", "nowhere", "rarely",
+        "seldom", "despite", "least", "aint", "arent", "cant", "couldnt", "darent", "didnt", "doesnt", "dont",
+        "hadnt", "hasnt", "havent", "isnt", "mightnt", "mustnt", "neednt", "shant", "shouldnt", "wasnt", "werent",
+        "wont", "wouldnt",
+    ];
+
+    /// <summary>Negators VADER lacks; "hardly" and "barely" deny ("hardly inspires confidence") rather than soften.</summary>
+    public static readonly string[] MoreNegators =
+    [
+        "nobody", "hardly", "barely", "scarcely", "lack", "lacks", "lacked", "lacking",
     ];
 
     public static readonly string[] NegatorPhrases = ["no longer", "by no means", "in no way"];
@@ -84,29 +86,43 @@ internal static class EnglishRules
 
     public static readonly string[] AdjectiveOnly = ["kind"];
 
-    /// <summary>Idioms and set phrases with their valence; 0 marks expressions that carry no opinion.</summary>
-    public static readonly (string Phrase, float Valence)[] Phrases =
+    public static readonly string[] NotInRequests = ["help"];
+
+    public static readonly string[] Asking = ["please", "pls", "plz", "need", "needs", "needed", "send", "you", "u", "ya", "for"];
+
+    /// <summary>VADER's idioms: phrases whose words say something else.</summary>
+    public static readonly (string Phrase, float Valence)[] Idioms =
     [
-        // Idioms whose words say something else.
         ("the bomb", 3f), ("the shit", 3f), ("bad ass", 1.5f), ("yeah right", -2f), ("kiss of death", -1.5f),
         ("to die for", 3f), ("cut the mustard", 2f), ("hand to mouth", -2f), ("back handed", -2f),
-        ("beating heart", 3.1f), ("broken heart", -2.9f), ("what a joke", -2f), ("over the moon", 3f),
-        ("top notch", 2.5f), ("second to none", 3f), ("thumbs up", 2f), ("thumbs down", -2f),
-        ("not my cup of tea", -1.5f), ("fell apart", -2f), ("falls apart", -2f), ("fall apart", -2f),
-        ("fell flat", -2f), ("falls flat", -2f), ("dead on arrival", -2.5f), ("let down", -1.9f),
+        ("beating heart", 3.1f), ("broken heart", -2.9f), ("bus stop", 0f),
+    ];
+
+    /// <summary>Idioms and set phrases beyond VADER's, with their valence.</summary>
+    public static readonly (string Phrase, float Valence)[] MoreIdioms =
+    [
+        ("what a joke", -2f), ("over the moon", 3f), ("top notch", 2.5f), ("second to none", 3f), ("thumbs up", 2f),
+        ("thumbs down", -2f), ("not my cup of tea", -1.5f), ("fell apart", -2f), ("falls apart", -2f),
+        ("fall apart", -2f), ("fell flat", -2f), ("falls flat", -2f), ("dead on arrival", -2.5f), ("let down", -1.9f),
         ("let me down", -2f), ("the last straw", -2.5f), ("sick of", -2f), ("tired of", -1.8f), ("had enough", -1.5f),
         ("can't wait", 2f), ("cannot wait", 2f), ("cant wait", 2f), ("couldn't be happier", 3f),
         ("could not be happier", 3f), ("couldn't be better", 3f), ("could not be better", 3f),
         ("can't recommend enough", 3f), ("can't recommend it enough", 3f), ("cannot recommend enough", 3f),
         ("cannot recommend it enough", 3f), ("could be better", -1f), ("could have been better", -1.2f),
         ("could've been better", -1.2f), ("should have been better", -1.2f), ("should've been better", -1.2f),
+    ];
 
-        // Informal cheers, where a swear word or a word of violence is the emphasis of praise.
+    /// <summary>Informal cheers, where a swear word or a word of violence is the emphasis of praise.</summary>
+    public static readonly (string Phrase, float Valence)[] InformalCheers =
+    [
         ("hell yeah", 2.5f), ("hell yes", 2.5f), ("heck yeah", 2.5f), ("heck yes", 2.5f), ("fuck yeah", 2.5f),
         ("fuck yes", 2.5f), ("shit yeah", 2.2f), ("holy shit", 0f), ("holy crap", 0f), ("killed it", 2.5f),
         ("nailed it", 2.5f), ("goes hard", 2f),
+    ];
 
-        // Shopping and service.
+    /// <summary>Phrases of shopping and service.</summary>
+    public static readonly (string Phrase, float Valence)[] ShopPhrases =
+    [
         ("waste of money", -3f), ("waste of time", -3f), ("rip off", -2.5f), ("rip-off", -2.5f),
         ("worth every penny", 3f), ("never again", -2f), ("stopped working", -2f), ("piece of junk", -3f),
         ("piece of crap", -3f), ("works like a charm", 3f), ("as described", 1f), ("as advertised", 1f),
@@ -121,23 +137,30 @@ internal static class EnglishRules
         ("been waiting", -1f), ("five stars", 2.5f), ("5 stars", 2.5f), ("four stars", 1.5f), ("4 stars", 1.5f),
         ("two stars", -1.2f), ("2 stars", -1.2f), ("one star", -2.2f), ("1 star", -2.2f), ("zero stars", -3f),
         ("0 stars", -3f), ("no stars", -3f),
+    ];
 
-        // Fixed expressions whose sentiment words mean nothing here: sign-offs, requests, discourse markers.
+    /// <summary>Fixed expressions whose sentiment words mean nothing here: sign-offs, requests, discourse markers.</summary>
+    public static readonly (string Phrase, float Valence)[] FixedExpressions =
+    [
         ("kind regards", 0f), ("best regards", 0f), ("warm regards", 0f), ("best wishes", 0f), ("would like", 0f),
         ("i'd like", 0f), ("we'd like", 0f), ("at least", 0f), ("as well", 0f), ("as well as", 0f), ("no doubt", 0f),
         ("no matter", 0f), ("not only", 0f), ("but also", 0f), ("pretty much", 0f), ("nothing but", 0f),
         ("on the other hand", 0f), ("on the one hand", 0f), ("united states", 0f), ("united nations", 0f),
-        ("united kingdom", 0f), ("bus stop", 0f),
+        ("united kingdom", 0f),
     ];
 
     /// <summary>
-    /// Valences set on single words. Some lexicon words are re-rated for the sense customers use: "please" and
-    /// "help" mark requests, "kinds" and "unlike" are a noun and a preposition. The rest are words of the record
-    /// trade and of online shopping that the lexicon lacks.
+    /// Lexicon words re-rated for the sense customers use: "please" marks a request, "kinds" and "unlike" are a
+    /// noun and a preposition.
     /// </summary>
-    public static readonly (string Word, float Valence)[] WordValences =
+    public static readonly (string Word, float Valence)[] EverydayWords =
     [
-        ("please", 0f), ("help", 0f), ("kinds", 0f), ("regards", 0f), ("unlike", 0f),
+        ("please", 0f), ("kinds", 0f), ("regards", 0f), ("unlike", 0f),
+    ];
+
+    /// <summary>Words of the record trade and of online shopping that the lexicon lacks.</summary>
+    public static readonly (string Word, float Valence)[] ShopWords =
+    [
         ("scratched", -1.5f), ("scratches", -1.2f), ("scratchy", -1.5f), ("warped", -2f), ("warping", -1.8f),
         ("skips", -1.5f), ("skipping", -1.5f), ("crackle", -0.8f), ("crackles", -0.8f), ("crackling", -0.8f),
         ("hiss", -0.8f), ("hissing", -0.8f), ("dented", -1.5f), ("cracked", -1.8f), ("scuffed", -1.2f),

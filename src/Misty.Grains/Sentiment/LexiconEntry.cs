@@ -39,6 +39,13 @@ internal enum WordRole : ushort
 
     /// <summary>"kind": no sentiment as a noun ("this kind", "a kind").</summary>
     AdjectiveOnly = 512,
+
     /// <summary>Swear words: as often emphasis ("holy shit, amazing") as complaint, so not weighted up when negative.</summary>
     Expletive = 1024,
+
+    /// <summary>"help": no sentiment when asked for ("please help", "can you help", "need help"), some when given.</summary>
+    NotInRequests = 2048,
+
+    /// <summary>Words after which "help" is being asked for.</summary>
+    Asking = 4096,
 }

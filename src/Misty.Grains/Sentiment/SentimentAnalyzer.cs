@@ -38,11 +38,13 @@ public sealed class SentimentAnalyzer
     private static readonly Lazy<SentimentAnalyzer> Shared = new(() => new SentimentAnalyzer(SentimentLexicon.LoadEmbedded()));
 
     private readonly SentimentLexicon _lexicon;
+    private readonly SentimentRules _rules;
     private readonly EmojiTable _emoji;
 
     internal SentimentAnalyzer(SentimentLexicon lexicon)
     {
         _lexicon = lexicon;
+        _rules = lexicon.Rules;
 
         // Emoji descriptions are scored as text, which needs no emoji table yet.
         _emoji = EmojiTable.Empty;
@@ -51,6 +53,9 @@ public sealed class SentimentAnalyzer
 
     /// <summary>The shared analyzer over the embedded lexicons; built on first use.</summary>
     public static SentimentAnalyzer Default => Shared.Value;
+
+    /// <summary>An analyzer with only some of the rules beyond VADER, to measure what each is worth.</summary>
+    public static SentimentAnalyzer WithRules(SentimentRules rules) => new(SentimentLexicon.LoadEmbedded(rules));
 
     /// <summary>Scores a text of any length; null, empty and wordless texts are neutral.</summary>
     public SentimentScores Analyze(string? text) => Analyze(text.AsSpan());
@@ -69,8 +74,8 @@ public sealed class SentimentAnalyzer
         {
             tokenizer.Run();
             var terms = tokenizer.Terms.Items;
-            Score(terms, tokenizer.CapsWords > 0 && tokenizer.CapsWords < tokenizer.Words);
-            return Combine(terms, tokenizer.Exclamations, tokenizer.Questions);
+            Score(terms, tokenizer.CapsWords > 0 && tokenizer.CapsWords < tokenizer.Words, _rules);
+            return Combine(terms, tokenizer.Exclamations, tokenizer.Questions, _rules);
         }
         finally
         {
@@ -85,7 +90,7 @@ public sealed class SentimentAnalyzer
     /// </summary>
     private Dictionary<string, float> EmojiValences(SentimentLexicon lexicon)
     {
-        var overrides = EnglishRules.EmojiValences.ToDictionary(e => e.Description, e => e.Valence, StringComparer.Ordinal);
+        var overrides = (_rules.HasFlag(SentimentRules.EmojiReadings) ? EnglishRules.EmojiValences : []).ToDictionary(e => e.Description, e => e.Valence, StringComparer.Ordinal);
         var valences = new Dictionary<string, float>(StringComparer.Ordinal);
         foreach (var (emoji, description) in lexicon.EmojiDescriptions)
         {
@@ -104,7 +109,7 @@ public sealed class SentimentAnalyzer
         {
             tokenizer.Run();
             var terms = tokenizer.Terms.Items;
-            Score(terms, capsEmphasis: false);
+            Score(terms, capsEmphasis: false, _rules);
             var sum = 0f;
             foreach (var term in terms)
             {
@@ -119,18 +124,19 @@ public sealed class SentimentAnalyzer
         }
     }
 
-    private static void Score(Span<Term> terms, bool capsEmphasis)
+    private static void Score(Span<Term> terms, bool capsEmphasis, SentimentRules rules)
     {
         for (var i = 0; i < terms.Length; i++)
         {
-            terms[i].Score = ScoreTerm(terms, i, capsEmphasis);
+            terms[i].Score = ScoreTerm(terms, i, capsEmphasis, rules);
         }
 
-        ApplyContrast(terms);
+        ApplyContrast(terms, rules.HasFlag(SentimentRules.SentenceContrast));
     }
 
-    private static float ScoreTerm(ReadOnlySpan<Term> terms, int i, bool capsEmphasis)
+    private static float ScoreTerm(ReadOnlySpan<Term> terms, int i, bool capsEmphasis, SentimentRules rules)
     {
+        var clauseScope = rules.HasFlag(SentimentRules.ClauseScope);
         var term = terms[i];
         var entry = term.Entry;
         if ((term.Flags & TermFlags.Symbol) != 0)
@@ -139,13 +145,15 @@ public sealed class SentimentAnalyzer
         }
 
         var valence = entry.Valence;
-        if (valence != 0 && entry.IsModifier && ModifiesAhead(terms, i))
+        if (valence != 0 && entry.IsModifier &&
+            (ModifiesAhead(terms, i, clauseScope) || (!rules.HasFlag(SentimentRules.ModifierValence) && (entry.Role & WordRole.Booster) != 0)))
         {
             // "no problem", "super fast": here the word modifies; it does not carry sentiment of its own.
             valence = 0;
         }
 
-        if ((entry.Role & (WordRole.VerbOnly | WordRole.AdjectiveOnly)) != 0 && !InSentimentSense(terms, i))
+        if ((entry.Role & (WordRole.VerbOnly | WordRole.AdjectiveOnly | WordRole.NotInRequests)) != 0 && rules.HasFlag(SentimentRules.WordSense) &&
+            !InSentimentSense(terms, i, clauseScope))
         {
             valence = 0;
         }
@@ -166,7 +174,7 @@ public sealed class SentimentAnalyzer
         for (var distance = 1; distance <= ModifierReach && i - distance >= 0; distance++)
         {
             // "No problem, thanks!": the clause is the scope of a modifier.
-            if ((terms[i - distance + 1].Flags & TermFlags.ClauseStart) != 0)
+            if (clauseScope && (terms[i - distance + 1].Flags & TermFlags.ClauseStart) != 0)
             {
                 break;
             }
@@ -211,11 +219,12 @@ public sealed class SentimentAnalyzer
     }
 
     /// <summary>Whether a sentiment word follows within reach, in the same clause, for this modifier to act on.</summary>
-    private static bool ModifiesAhead(ReadOnlySpan<Term> terms, int i)
+    private static bool ModifiesAhead(ReadOnlySpan<Term> terms, int i, bool clauseScope)
     {
+        var stops = clauseScope ? TermFlags.ClauseStart | TermFlags.Symbol : TermFlags.Symbol;
         for (var k = i + 1; k <= i + ModifierReach && k < terms.Length; k++)
         {
-            if ((terms[k].Flags & (TermFlags.ClauseStart | TermFlags.Symbol)) != 0)
+            if ((terms[k].Flags & stops) != 0)
             {
                 return false;
             }
@@ -229,14 +238,15 @@ public sealed class SentimentAnalyzer
         return false;
     }
 
-    /// <summary>Whether the word before picks the sense that carries sentiment: "I like", not "looks like"; "kind", not "a kind".</summary>
-    private static bool InSentimentSense(ReadOnlySpan<Term> terms, int i)
+    /// <summary>Whether the word before picks the sense that carries sentiment: "I like", not "looks like"; "kind", not "a kind"; help given, not asked for.</summary>
+    private static bool InSentimentSense(ReadOnlySpan<Term> terms, int i, bool clauseScope)
     {
-        var attached = i > 0 && (terms[i].Flags & TermFlags.ClauseStart) == 0;
+        var attached = i > 0 && (!clauseScope || (terms[i].Flags & TermFlags.ClauseStart) == 0);
         var previous = attached ? terms[i - 1].Entry.Role : WordRole.None;
-        return (terms[i].Entry.Role & WordRole.VerbOnly) != 0
-            ? (previous & (WordRole.VerbContext | WordRole.Negator)) != 0
-            : (previous & WordRole.Determiner) == 0;
+        var role = terms[i].Entry.Role;
+        return (role & WordRole.VerbOnly) != 0 ? (previous & (WordRole.VerbContext | WordRole.Negator)) != 0
+            : (role & WordRole.AdjectiveOnly) != 0 ? (previous & WordRole.Determiner) == 0
+            : (previous & WordRole.Asking) == 0;
     }
 
     private static bool HasNegatorEmphasis(ReadOnlySpan<Term> terms, int from, int to)
@@ -256,8 +266,14 @@ public sealed class SentimentAnalyzer
     /// "but", "however": within a sentence, what follows outweighs what came before; opening a sentence, the
     /// contrast is with the previous sentence. As in VADER, a sentence's first contrast word is the one that counts.
     /// </summary>
-    private static void ApplyContrast(Span<Term> terms)
+    private static void ApplyContrast(Span<Term> terms, bool bySentence)
     {
+        if (!bySentence)
+        {
+            ApplyContrastToText(terms);
+            return;
+        }
+
         var previousSentence = 0;
         var sentence = 0;
         var contrast = -1;
@@ -297,7 +313,29 @@ public sealed class SentimentAnalyzer
         }
     }
 
-    private static SentimentScores Combine(ReadOnlySpan<Term> terms, int exclamations, int questions)
+    /// <summary>VADER's contrast: the text's first "but" halves everything before it and adds half to everything after.</summary>
+    private static void ApplyContrastToText(Span<Term> terms)
+    {
+        for (var k = 0; k < terms.Length; k++)
+        {
+            if ((terms[k].Entry.Role & WordRole.Contrast) != 0)
+            {
+                foreach (ref var term in terms[..k])
+                {
+                    term.Score *= ContrastBefore;
+                }
+
+                foreach (ref var term in terms[(k + 1)..])
+                {
+                    term.Score *= ContrastAfter;
+                }
+
+                return;
+            }
+        }
+    }
+
+    private static SentimentScores Combine(ReadOnlySpan<Term> terms, int exclamations, int questions, SentimentRules rules)
     {
         if (terms.IsEmpty)
         {
@@ -306,10 +344,11 @@ public sealed class SentimentAnalyzer
 
         // positive and negative sum |score| + 1 per word, as in VADER, so that the shares reflect both how many
         // words carry sentiment and how strongly.
+        var negativeWeight = rules.HasFlag(SentimentRules.NegativeWeight) ? NegativeWeight : 1f;
         float sum = 0, positive = 0, negative = 0, neutral = 0;
         foreach (var term in terms)
         {
-            var score = term.Score < 0 && (term.Entry.Role & WordRole.Expletive) == 0 ? term.Score * NegativeWeight : term.Score;
+            var score = term.Score < 0 && (term.Entry.Role & WordRole.Expletive) == 0 ? term.Score * negativeWeight : term.Score;
             sum += score;
             if (score > 0)
             {

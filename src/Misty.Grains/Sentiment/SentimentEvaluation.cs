@@ -67,6 +67,16 @@ public static class SentimentDevelopmentSets
     public const string MovieReviews = "movieReviewSnippets_GroundTruth.txt";
     public const string NytEditorials = "nytEditorialSnippets_GroundTruth.txt";
 
+    /// <summary>
+    /// Informal posts written and rated for this project (tests/Misty.Tests/Sentiment/Data): the development set the
+    /// rules were written against, a held-out one written after them, and two written by hands that never saw the
+    /// analyzer. Each has beside it the npm port of VADER's compounds (<c>.vader.tsv</c>), as VADER's reference.
+    /// </summary>
+    public static readonly string[] InformalSets = ["informal-dev.tsv", "informal-heldout.tsv", "informal-a.tsv", "informal-b.tsv"];
+
+    /// <summary>The file of VADER's compounds (<c>id&lt;TAB&gt;compound</c>) that goes with a rated file.</summary>
+    public static string VaderReferenceOf(string ratedPath) => Path.ChangeExtension(ratedPath, ".vader.tsv");
+
     public static IReadOnlyDictionary<string, SentimentQuality> VaderFigures { get; } = new Dictionary<string, SentimentQuality>
     {
         [MovieReviews] = new(10_605, 0.428, 0.553, 0.580),
@@ -112,6 +122,23 @@ public static class SentimentEvaluation
         }
 
         return Compare(expected, predicted);
+    }
+
+    /// <summary>Compares another analyzer's compounds, kept as <c>id&lt;TAB&gt;compound</c> lines, with the ratings.</summary>
+    public static SentimentQuality EvaluateReference(
+        IReadOnlyList<RatedText> texts, string referencePath, double ratingScale = RatedText.VaderRatingScale) =>
+        Compare(texts.Select(t => t.Rating / ratingScale).ToArray(), ReadReference(texts, referencePath));
+
+    /// <summary>Another analyzer's compounds for the texts, in their order, from <c>id&lt;TAB&gt;compound</c> lines.</summary>
+    public static double[] ReadReference(IReadOnlyList<RatedText> texts, string referencePath)
+    {
+        var compounds = File.ReadLines(referencePath)
+            .Select(line => line.Split('\t'))
+            .Where(fields => fields.Length == 2)
+            .ToDictionary(fields => fields[0], fields => double.Parse(fields[1], CultureInfo.InvariantCulture), StringComparer.Ordinal);
+        return texts.Select(t => compounds.TryGetValue(t.Id, out var compound)
+            ? compound
+            : throw new InvalidDataException($"{referencePath} has no compound for {t.Id}.")).ToArray();
     }
 
     public static SentimentQuality Compare(ReadOnlySpan<double> expected, ReadOnlySpan<double> predicted)

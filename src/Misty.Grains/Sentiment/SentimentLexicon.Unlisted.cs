@@ -32,18 +32,19 @@ internal sealed partial class SentimentLexicon
             return default;
         }
 
-        if (IsLaughter(word))
+        var stretched = Rules.HasFlag(SentimentRules.StretchedWords);
+        if (stretched && IsLaughter(word))
         {
             return Words.TryGetValue("hahaha", out var laughter) ? laughter : default;
         }
 
         Span<char> buffer = stackalloc char[word.Length + 1];
-        if (SqueezeRepeats(word, 2, buffer) < word.Length)
+        if (stretched && SqueezeRepeats(word, 2, buffer) < word.Length)
         {
             return Elongated(word, buffer);
         }
 
-        var derived = Derived(word, buffer);
+        var derived = Rules.HasFlag(SentimentRules.DerivedForms) ? Derived(word, buffer) : 0;
         return derived == 0 ? default : new LexiconEntry(derived, 0, 0, WordRole.None);
     }
 

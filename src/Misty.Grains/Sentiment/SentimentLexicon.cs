@@ -18,8 +18,10 @@ internal sealed partial class SentimentLexicon
         FrozenDictionary<string, LexiconEntry> words,
         FrozenDictionary<string, float> emoticons,
         FrozenDictionary<string, Phrase[]> phrases,
-        IReadOnlyList<(string Emoji, string Description)> emojiDescriptions)
+        IReadOnlyList<(string Emoji, string Description)> emojiDescriptions,
+        SentimentRules rules)
     {
+        Rules = rules;
         Words = words.GetAlternateLookup<ReadOnlySpan<char>>();
         Emoticons = emoticons.GetAlternateLookup<ReadOnlySpan<char>>();
         LongestEmoticon = emoticons.Keys.Max(e => e.Length);
@@ -40,7 +42,10 @@ internal sealed partial class SentimentLexicon
 
     public IReadOnlyList<(string Emoji, string Description)> EmojiDescriptions { get; }
 
-    public static SentimentLexicon LoadEmbedded()
+    /// <summary>The rules beyond VADER that the tables were built with, and that the analyzer applies.</summary>
+    public SentimentRules Rules { get; }
+
+    public static SentimentLexicon LoadEmbedded(SentimentRules rules = SentimentRules.All)
     {
         var words = new Dictionary<string, LexiconEntry>(StringComparer.Ordinal);
         var emoticons = new Dictionary<string, float>(StringComparer.Ordinal);
@@ -59,8 +64,12 @@ internal sealed partial class SentimentLexicon
             }
             else if (!token.All(char.IsAsciiDigit))
             {
-                // Bare numbers ("86", "143") are texting slang in the lexicon but quantities in orders and reviews.
                 emoticons[token] = valence;
+            }
+            else if (!rules.HasFlag(SentimentRules.NumbersAsQuantities))
+            {
+                // Bare numbers ("86", "143") are texting slang in the lexicon but quantities in orders and reviews.
+                words[token] = new LexiconEntry(valence, 0, 0, WordRole.None);
             }
         }
 
@@ -69,7 +78,8 @@ internal sealed partial class SentimentLexicon
             emoticons.TryAdd(token.ToLowerInvariant(), valence);
         }
 
-        foreach (var (word, valence) in EnglishRules.WordValences)
+        var rated = Pick(rules, (SentimentRules.EverydayWords, EnglishRules.EverydayWords), (SentimentRules.ShopVocabulary, EnglishRules.ShopWords));
+        foreach (var (word, valence) in rated)
         {
             Update(words, word, e => e with { Valence = valence });
         }
@@ -79,23 +89,33 @@ internal sealed partial class SentimentLexicon
             Update(words, word, e => e with { Scalar = scalar, Role = e.Role | WordRole.Booster });
         }
 
-        foreach (var (word, negated) in EnglishRules.DeniedExpectations)
+        foreach (var (word, negated) in Pick(rules, (SentimentRules.DeniedExpectations, EnglishRules.DeniedExpectations)))
         {
             Update(words, word, e => e with { NegatedValence = negated });
         }
 
         AddRole(words, EnglishRules.Negators, WordRole.Negator);
+        AddRole(words, Pick(rules, (SentimentRules.MoreNegators, EnglishRules.MoreNegators)), WordRole.Negator);
         AddRole(words, EnglishRules.EmphaticNegators, WordRole.EmphaticNegator);
         AddRole(words, EnglishRules.NegatorEmphasis, WordRole.NegatorEmphasis);
         AddRole(words, EnglishRules.Contrasts, WordRole.Contrast);
-        AddRole(words, EnglishRules.Expletives, WordRole.Expletive);
+        AddRole(words, Pick(rules, (SentimentRules.SwearingAsEmphasis, EnglishRules.Expletives)), WordRole.Expletive);
         AddRole(words, EnglishRules.VerbContexts, WordRole.VerbContext);
         AddRole(words, EnglishRules.VerbOnly, WordRole.VerbOnly);
         AddRole(words, EnglishRules.Determiners, WordRole.Determiner);
         AddRole(words, EnglishRules.AdjectiveOnly, WordRole.AdjectiveOnly);
+        AddRole(words, EnglishRules.NotInRequests, WordRole.NotInRequests);
+        AddRole(words, EnglishRules.Asking, WordRole.Asking);
 
-        phrases.AddRange(EnglishRules.Phrases.Select(p => (p.Phrase, new LexiconEntry(p.Valence, 0, 0, WordRole.None))));
-        phrases.AddRange(EnglishRules.NegatorPhrases.Select(p => (p, new LexiconEntry(0, 0, 0, WordRole.Negator))));
+        var valencePhrases = EnglishRules.Idioms.Concat(Pick(
+            rules,
+            (SentimentRules.MoreIdioms, EnglishRules.MoreIdioms),
+            (SentimentRules.SwearingAsEmphasis, EnglishRules.InformalCheers),
+            (SentimentRules.ShopVocabulary, EnglishRules.ShopPhrases),
+            (SentimentRules.FixedExpressions, EnglishRules.FixedExpressions)));
+        phrases.AddRange(valencePhrases.Select(p => (p.Phrase, new LexiconEntry(p.Valence, 0, 0, WordRole.None))));
+        phrases.AddRange(Pick(rules, (SentimentRules.MoreNegators, EnglishRules.NegatorPhrases))
+            .Select(p => (p, new LexiconEntry(0, 0, 0, WordRole.Negator))));
         phrases.AddRange(EnglishRules.BoosterPhrases.Select(p => (p.Phrase, new LexiconEntry(0, p.Scalar, 0, WordRole.Booster))));
 
         var byFirstWord = new Dictionary<string, List<Phrase>>(StringComparer.Ordinal);
@@ -128,8 +148,13 @@ internal sealed partial class SentimentLexicon
             emoticons.ToFrozenDictionary(StringComparer.Ordinal),
             byFirstWord.ToFrozenDictionary(
                 p => p.Key, p => p.Value.OrderByDescending(phrase => phrase.Tail.Length).ToArray(), StringComparer.Ordinal),
-            ReadEmojiDescriptions());
+            ReadEmojiDescriptions(),
+            rules);
     }
+
+    /// <summary>The entries of the tables whose rule is on, in the order given.</summary>
+    private static IEnumerable<T> Pick<T>(SentimentRules rules, params (SentimentRules Rule, T[] Table)[] tables) =>
+        tables.Where(t => rules.HasFlag(t.Rule)).SelectMany(t => t.Table);
 
     /// <summary>Letters and digits, joined by apostrophes or hyphens: what the tokenizer calls a word.</summary>
     private static bool IsWord(string token) =>

@@ -282,6 +282,7 @@ internal ref struct SentimentTokenizer
     private readonly bool Matches(ReadOnlySpan<Term> terms, int at, string[] tail, out bool caps)
     {
         caps = (terms[at].Flags & TermFlags.Caps) != 0;
+        var stops = _lexicon.Rules.HasFlag(SentimentRules.ClauseScope) ? TermFlags.ClauseStart | TermFlags.Symbol : TermFlags.Symbol;
         if (at + tail.Length >= terms.Length)
         {
             return false;
@@ -290,7 +291,7 @@ internal ref struct SentimentTokenizer
         for (var k = 0; k < tail.Length; k++)
         {
             var next = terms[at + 1 + k];
-            if ((next.Flags & (TermFlags.ClauseStart | TermFlags.Symbol)) != 0 ||
+            if ((next.Flags & stops) != 0 ||
                 !_lowered.Slice(next.Start, next.Length).SequenceEqual(tail[k]))
             {
                 return false;

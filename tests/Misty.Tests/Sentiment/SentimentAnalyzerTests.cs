@@ -170,6 +170,42 @@ public class SentimentAnalyzerTests
         Assert.Equal(0, Compound("Unlike the first pressing, this one is on blue vinyl."));
     }
 
+    [Fact]
+    public void Help_asked_for_carries_no_sentiment_and_help_given_does()
+    {
+        Assert.Equal(0, Compound("Can you help me find my order?"));
+        Assert.Equal(0, Compound("please help, the parcel never came"), 3);
+        Assert.Equal(0, Compound("I need help with a return"));
+        Assert.True(Compound("A sale would help the shop") > 0);
+        Assert.True(Compound("Thanks for your help") > Compound("Thanks for your order"));
+    }
+
+    // Each rule beyond VADER, with a text it changes: switching the rule off must change that text's score.
+    [Theory]
+    [InlineData(SentimentRules.ClauseScope, "No, good grief")]
+    [InlineData(SentimentRules.SentenceContrast, "Great shop. Fair prices but slow post.")]
+    [InlineData(SentimentRules.NegativeWeight, "Good sound, bad sleeve")]
+    [InlineData(SentimentRules.SwearingAsEmphasis, "hell yeah new album friday")]
+    [InlineData(SentimentRules.WordSense, "It looks like a reissue")]
+    [InlineData(SentimentRules.ModifierValence, "That was super!")]
+    [InlineData(SentimentRules.DerivedForms, "The lyrics are unclever")]
+    [InlineData(SentimentRules.StretchedWords, "sooo goooood")]
+    [InlineData(SentimentRules.MoreNegators, "It hardly inspires confidence")]
+    [InlineData(SentimentRules.DeniedExpectations, "It didn't work")]
+    [InlineData(SentimentRules.MoreIdioms, "I am over the moon")]
+    [InlineData(SentimentRules.ShopVocabulary, "The record arrived warped")]
+    [InlineData(SentimentRules.FixedExpressions, "Kind regards, Anna")]
+    [InlineData(SentimentRules.EverydayWords, "Could you please check my order")]
+    [InlineData(SentimentRules.EmojiReadings, "new pressing 🔥")]
+    [InlineData(SentimentRules.NumbersAsQuantities, "Order 143")]
+    public void Every_rule_beyond_vader_changes_what_it_claims_to(SentimentRules rule, string text)
+    {
+        var all = SentimentAnalyzer.WithRules(SentimentRules.All).Analyze(text).Compound;
+
+        Assert.Equal(Compound(text), all);
+        Assert.NotEqual(all, SentimentAnalyzer.WithRules(SentimentRules.All & ~rule).Analyze(text).Compound);
+    }
+
     [Theory]
     [InlineData("What a waste of money")]
     [InlineData("It fell apart after a week")]
