@@ -80,10 +80,12 @@ internal static class KnowledgeBenchmark
             var heldOut = EvaluationSets.HeldOut();
             var heldOut2 = EvaluationSets.HeldOut2();
             var heldOut3 = EvaluationSets.HeldOut3();
+            var heldOut4 = EvaluationSets.HeldOut4();
             (string Name, IReadOnlyList<LabelledQuestion> Questions)[] sets =
             [
                 ("development set (questions.tsv)", development), ("held-out set (heldout-questions.tsv)", heldOut),
                 ("second held-out set (heldout2-questions.tsv)", heldOut2), ("third held-out set (heldout3-questions.tsv)", heldOut3),
+                ("fourth held-out set (heldout4-questions.tsv)", heldOut4),
             ];
             var tables = sets.Select(set => (set.Name, set.Questions.Count, Rows: new List<string>())).ToList();
             var clock = Stopwatch.StartNew();
@@ -112,7 +114,8 @@ internal static class KnowledgeBenchmark
                 {
                     await KnowledgeDump.WriteAsync(Path.Combine(dump, label.Replace(' ', '-')), database, index,
                         [.. development.Select(question => ("development", question)), .. heldOut.Select(question => ("held-out", question)),
-                         .. heldOut2.Select(question => ("held-out-2", question)), .. heldOut3.Select(question => ("held-out-3", question))], cancellationToken);
+                         .. heldOut2.Select(question => ("held-out-2", question)), .. heldOut3.Select(question => ("held-out-3", question)),
+                         .. heldOut4.Select(question => ("held-out-4", question))], cancellationToken);
                 }
             }
 
@@ -178,7 +181,7 @@ internal static class KnowledgeBenchmark
                 .Append(invariant, $"Indexing everything, {items:N0} items ({byKind}) in {chunks:N0} chunks, storage included, took {string.Join(", then ", indexings)}. ")
                 .AppendLine(invariant, $"Embedding alone, the indexed chunks' texts in calls of 32 on one thread: {string.Join(", ", throughputs.Select(rate => $"{rate.Rate:N0} chunks/s {rate.Label}"))}.");
             text.AppendLine();
-            text.Append(invariant, $"Retrieval over four labelled sets, each question with one relevant staff document, searched over all items ")
+            text.Append(invariant, $"Retrieval over {sets.Length} labelled sets, each question with one relevant staff document, searched over all items ")
                 .AppendLine("(documents, albums, resolved cases, reviews) unless the row says otherwise; BM25 ranks all the staff documents:");
             foreach (var (setName, count, rows) in tables)
             {
