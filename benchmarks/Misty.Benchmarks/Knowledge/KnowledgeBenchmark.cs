@@ -44,7 +44,8 @@ internal static class KnowledgeBenchmark
 
         var report = RunAsync(args, seed, dump, CancellationToken.None).GetAwaiter().GetResult();
         Console.WriteLine(report);
-        if (markdown is not null)
+        // A dump run prints the retrieval rows alone, which is not a section for the markdown file.
+        if (markdown is not null && dump is null)
         {
             BenchmarkReport.WriteSection(markdown, "## Knowledge assistant", report);
         }
