@@ -92,14 +92,14 @@ internal static class SentimentBenchmark
                 $"{vader.Pearson:F3} | {vader.Accuracy:F3} | {vader.WeightedF1:F3} |");
         }
 
-        foreach (var file in SentimentDevelopmentSets.InformalSets)
+        foreach (var file in SentimentDevelopmentSets.OwnSets.SelectMany(set => set.Files))
         {
-            var path = LocateInformal(file);
+            var path = LocateOwn(file);
             var texts = RatedText.ReadFile(path);
-            var casual = SentimentEvaluation.Evaluate(analyzer, texts);
+            var own = SentimentEvaluation.Evaluate(analyzer, texts);
             var vader = SentimentEvaluation.EvaluateReference(texts, SentimentDevelopmentSets.VaderReferenceOf(path));
             report.AppendLine(invariant,
-                $"| {file} (ours; VADER is its npm port) | {casual.Count:N0} | {casual.Pearson:F3} | {casual.Accuracy:F3} | {casual.WeightedF1:F3} | " +
+                $"| {file} (ours; VADER is its npm port) | {own.Count:N0} | {own.Pearson:F3} | {own.Accuracy:F3} | {own.WeightedF1:F3} | " +
                 $"{vader.Pearson:F3} | {vader.Accuracy:F3} | {vader.WeightedF1:F3} |");
         }
 
@@ -131,9 +131,16 @@ internal static class SentimentBenchmark
             kinds.Add((name, RatedText.ReadFile(path)));
         }
 
-        var informalPaths = SentimentDevelopmentSets.InformalSets.Select(LocateInformal).ToList();
-        var informal = informalPaths.Select(RatedText.ReadFile).ToList();
-        kinds.Add(("informal posts (ours, pooled)", informal.SelectMany(t => t).ToList()));
+        // Our own sets pool by kind; ids repeat across files, so each file's VADER compounds are read against its own texts.
+        var vaderOwn = new List<SentimentQuality>();
+        foreach (var (kind, files) in SentimentDevelopmentSets.OwnSets)
+        {
+            var perFile = files.Select(LocateOwn).Select(path => (Path: path, Texts: RatedText.ReadFile(path))).ToList();
+            kinds.Add(($"{kind} (ours)", perFile.SelectMany(file => file.Texts).ToList()));
+            vaderOwn.Add(SentimentEvaluation.Compare(
+                perFile.SelectMany(file => file.Texts.Select(t => t.Rating / RatedText.VaderRatingScale)).ToArray(),
+                perFile.SelectMany(file => SentimentEvaluation.ReadReference(file.Texts, SentimentDevelopmentSets.VaderReferenceOf(file.Path))).ToArray()));
+        }
 
         var invariant = CultureInfo.InvariantCulture;
         var report = new StringBuilder();
@@ -143,13 +150,14 @@ internal static class SentimentBenchmark
         report.AppendLine();
         report.AppendLine(invariant,
             $"Each row switches one rule of `SentimentRules` off and gives r / accuracy / weighted F1 per kind of text, as differences from the " +
-            $"analyzer with every rule. Informal posts pool {string.Join(", ", SentimentDevelopmentSets.InformalSets)}. The last row is VADER itself: " +
-            $"the figures of the data's README on reviews and editorials, its npm port on the informal posts.");
+            $"analyzer with every rule. Our own sets pool by kind: {string.Join("; ", SentimentDevelopmentSets.OwnSets.Select(set => $"{set.Kind}: {string.Join(", ", set.Files)}"))}. " +
+            $"The last row is VADER itself: the figures of the data's README on movie reviews and editorials, its npm port on our own sets.");
         report.AppendLine();
         report.AppendLine(invariant, $"| rules | {string.Join(" | ", kinds.Select(k => $"{k.Name} ({k.Texts.Count:N0})"))} |");
         report.AppendLine(invariant, $"| --- |{string.Concat(kinds.Select(_ => " ---: |"))}");
 
-        var all = kinds.Select(k => SentimentEvaluation.Evaluate(SentimentAnalyzer.WithRules(SentimentRules.All), k.Texts)).ToList();
+        var analyzerWithAll = SentimentAnalyzer.WithRules(SentimentRules.All);
+        var all = kinds.Select(k => SentimentEvaluation.Evaluate(analyzerWithAll, k.Texts)).ToList();
         report.AppendLine(invariant, $"| all (the analyzer) | {string.Join(" | ", all.Select(q => $"{q.Pearson:F3} / {q.Accuracy:F3} / {q.WeightedF1:F3}"))} |");
         var variants = Enum.GetValues<SentimentRules>()
             .Where(r => r is not SentimentRules.None and not SentimentRules.All)
@@ -166,15 +174,11 @@ internal static class SentimentBenchmark
             report.AppendLine(invariant, $"| {label} | {string.Join(" | ", cells)} |");
         }
 
-        // Ids repeat across the informal files, so each file's compounds are read against its own texts, then pooled.
-        var vaderInformal = SentimentEvaluation.Compare(
-            informal.SelectMany(texts => texts.Select(t => t.Rating / RatedText.VaderRatingScale)).ToArray(),
-            informal.SelectMany((texts, i) => SentimentEvaluation.ReadReference(texts, SentimentDevelopmentSets.VaderReferenceOf(informalPaths[i]))).ToArray());
         SentimentQuality[] vader =
         [
             SentimentDevelopmentSets.VaderFigures[SentimentDevelopmentSets.MovieReviews],
             SentimentDevelopmentSets.VaderFigures[SentimentDevelopmentSets.NytEditorials],
-            vaderInformal,
+            .. vaderOwn,
         ];
         report.AppendLine(invariant, $"| VADER | {string.Join(" | ", vader.Select(q => $"{q.Pearson:F3} / {q.Accuracy:F3} / {q.WeightedF1:F3}"))} |");
 
@@ -188,7 +192,7 @@ internal static class SentimentBenchmark
         return 0;
     }
 
-    private static string LocateInformal(string file) =>
+    private static string LocateOwn(string file) =>
         SentimentDevelopmentSets.Locate(file) ?? throw new FileNotFoundException($"{file} is not in tests/Misty.Tests/Sentiment/Data.");
 
     private static (double[] Rates, double BytesPerMessage) MeasureThroughput(SentimentAnalyzer analyzer)

@@ -158,6 +158,15 @@ internal static class EnglishRules
         ("please", 0f), ("kinds", 0f), ("regards", 0f), ("unlike", 0f),
     ];
 
+    /// <summary>Common words of praise and complaint that the lexicon lacks, placed beside listed words of like strength.</summary>
+    public static readonly (string Word, float Valence)[] CommonWords =
+    [
+        ("incredible", 2.8f), ("exceptional", 2.8f), ("phenomenal", 3f), ("legendary", 2.4f), ("epic", 2.2f),
+        ("unreal", 1.8f), ("stoked", 2.4f), ("tasty", 2f), ("comfy", 1.6f), ("cozy", 1.6f), ("reliable", 1.5f),
+        ("sturdy", 1.4f), ("decent", 1.2f), ("underrated", 1.2f), ("naff", -1.2f), ("overrated", -1.4f),
+        ("mediocre", -1.5f), ("subpar", -1.6f), ("flimsy", -1.6f), ("shoddy", -2f), ("rubbish", -2.2f), ("gutted", -2.2f),
+    ];
+
     /// <summary>Words of the record trade and of online shopping that the lexicon lacks.</summary>
     public static readonly (string Word, float Valence)[] ShopWords =
     [

@@ -145,10 +145,12 @@ public sealed class SentimentAnalyzer
         }
 
         var valence = entry.Valence;
-        if (valence != 0 && entry.IsModifier &&
-            (ModifiesAhead(terms, i, clauseScope) || (!rules.HasFlag(SentimentRules.ModifierValence) && (entry.Role & WordRole.Booster) != 0)))
+        if (valence != 0 && entry.IsModifier && ((entry.Role & WordRole.Booster) != 0
+                ? !(rules.HasFlag(SentimentRules.ModifierValence) && EndsClause(terms, i))
+                : ModifiesAhead(terms, i, clauseScope)))
         {
-            // "no problem", "super fast": here the word modifies; it does not carry sentiment of its own.
+            // "no problem", "super drying": here the word modifies, even a word the lexicon lacks; it does not carry
+            // sentiment of its own.
             valence = 0;
         }
 
@@ -217,6 +219,10 @@ public sealed class SentimentAnalyzer
 
         return emphasis ? valence * NegatorEmphasisFactor : valence;
     }
+
+    /// <summary>Whether nothing follows the word in its clause for it to modify: "works perfectly", "that was super!".</summary>
+    private static bool EndsClause(ReadOnlySpan<Term> terms, int i) =>
+        i == terms.Length - 1 || (terms[i + 1].Flags & (TermFlags.ClauseStart | TermFlags.Symbol)) != 0;
 
     /// <summary>Whether a sentiment word follows within reach, in the same clause, for this modifier to act on.</summary>
     private static bool ModifiesAhead(ReadOnlySpan<Term> terms, int i, bool clauseScope)

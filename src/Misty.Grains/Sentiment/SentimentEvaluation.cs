@@ -68,11 +68,17 @@ public static class SentimentDevelopmentSets
     public const string NytEditorials = "nytEditorialSnippets_GroundTruth.txt";
 
     /// <summary>
-    /// Informal posts written and rated for this project (tests/Misty.Tests/Sentiment/Data): the development set the
-    /// rules were written against, a held-out one written after them, and two written by hands that never saw the
-    /// analyzer. Each has beside it the npm port of VADER's compounds (<c>.vader.tsv</c>), as VADER's reference.
+    /// Texts written and rated for this project (tests/Misty.Tests/Sentiment/Data), by kind. Informal posts: the
+    /// development set the rules were written against, a held-out one written after them, and two written by hands
+    /// that never saw the analyzer, as were the product-review sentences and the customer messages. Each file has
+    /// beside it the npm port of VADER's compounds (<c>.vader.tsv</c>), as VADER's reference.
     /// </summary>
-    public static readonly string[] InformalSets = ["informal-dev.tsv", "informal-heldout.tsv", "informal-a.tsv", "informal-b.tsv"];
+    public static readonly (string Kind, string[] Files)[] OwnSets =
+    [
+        ("informal posts", ["informal-dev.tsv", "informal-heldout.tsv", "informal-a.tsv", "informal-b.tsv"]),
+        ("product reviews", ["product-reviews.tsv"]),
+        ("customer messages", ["customer-messages.tsv"]),
+    ];
 
     /// <summary>The file of VADER's compounds (<c>id&lt;TAB&gt;compound</c>) that goes with a rated file.</summary>
     public static string VaderReferenceOf(string ratedPath) => Path.ChangeExtension(ratedPath, ".vader.tsv");

@@ -78,7 +78,11 @@ internal sealed partial class SentimentLexicon
             emoticons.TryAdd(token.ToLowerInvariant(), valence);
         }
 
-        var rated = Pick(rules, (SentimentRules.EverydayWords, EnglishRules.EverydayWords), (SentimentRules.ShopVocabulary, EnglishRules.ShopWords));
+        var rated = Pick(
+            rules,
+            (SentimentRules.EverydayWords, EnglishRules.EverydayWords),
+            (SentimentRules.CommonWords, EnglishRules.CommonWords),
+            (SentimentRules.ShopVocabulary, EnglishRules.ShopWords));
         foreach (var (word, valence) in rated)
         {
             Update(words, word, e => e with { Valence = valence });

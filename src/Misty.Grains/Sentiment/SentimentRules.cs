@@ -25,7 +25,7 @@ public enum SentimentRules
     /// <summary>"like" the preposition, "kind" the noun and "help" asked for carry no sentiment.</summary>
     WordSense = 1 << 4,
 
-    /// <summary>An intensifier that modifies nothing keeps its own valence ("super!"); VADER always drops it.</summary>
+    /// <summary>An intensifier that ends its clause keeps its own valence ("works perfectly", "super!"); VADER always drops it.</summary>
     ModifierValence = 1 << 5,
 
     /// <summary>Inflected and derived forms of listed words ("disappoints", "unfunny", "charmless").</summary>
@@ -55,9 +55,12 @@ public enum SentimentRules
     /// <summary>Emoji whose description misses their use ("fire", "pouting face").</summary>
     EmojiReadings = 1 << 14,
 
+    /// <summary>Common words of praise and complaint the VADER lexicon lacks ("incredible", "decent", "flimsy").</summary>
+    CommonWords = 1 << 15,
+
     /// <summary>Bare numbers are quantities, not the lexicon's texting slang ("86", "143").</summary>
-    NumbersAsQuantities = 1 << 15,
+    NumbersAsQuantities = 1 << 16,
 
     /// <summary>The analyzer as it runs.</summary>
-    All = (1 << 16) - 1,
+    All = (1 << 17) - 1,
 }

@@ -180,6 +180,14 @@ public class SentimentAnalyzerTests
         Assert.True(Compound("Thanks for your help") > Compound("Thanks for your order"));
     }
 
+    [Fact]
+    public void An_intensifier_carries_sentiment_only_where_it_modifies_nothing()
+    {
+        Assert.True(Compound("Arrived early and works perfectly.") > 0);
+        Assert.Equal(0, Compound("The lipstick is super drying"));
+        Assert.True(Compound("Pictures are blurry unless you hold perfectly still") < 0);
+    }
+
     // Each rule beyond VADER, with a text it changes: switching the rule off must change that text's score.
     [Theory]
     [InlineData(SentimentRules.ClauseScope, "No, good grief")]
@@ -197,6 +205,7 @@ public class SentimentAnalyzerTests
     [InlineData(SentimentRules.FixedExpressions, "Kind regards, Anna")]
     [InlineData(SentimentRules.EverydayWords, "Could you please check my order")]
     [InlineData(SentimentRules.EmojiReadings, "new pressing 🔥")]
+    [InlineData(SentimentRules.CommonWords, "The case feels flimsy")]
     [InlineData(SentimentRules.NumbersAsQuantities, "Order 143")]
     public void Every_rule_beyond_vader_changes_what_it_claims_to(SentimentRules rule, string text)
     {
