@@ -54,12 +54,8 @@ internal static class SentimentBenchmark
         loading.Stop();
 
         var (rates, bytesPerMessage) = MeasureThroughput(analyzer);
-        var report = new StringBuilder();
+        var report = Header(machine, args);
         var invariant = CultureInfo.InvariantCulture;
-        report.AppendLine(invariant, $"Measured {machine} with");
-        report.AppendLine();
-        report.AppendLine(invariant, $"    {BenchmarkReport.Command("sentiment", args)}");
-        report.AppendLine();
         report.AppendLine(invariant,
             $"Throughput: one thread scores {Messages.Length} short messages (case messages, reviews, posts with emoji, capitals and emoticons; " +
             $"see SentimentBenchmark.cs) round and round: {WarmUp.TotalSeconds:F0} s warm-up, then {Runs} timed runs of {RunLength.TotalSeconds:F0} s. " +
@@ -143,11 +139,7 @@ internal static class SentimentBenchmark
         }
 
         var invariant = CultureInfo.InvariantCulture;
-        var report = new StringBuilder();
-        report.AppendLine(invariant, $"Measured {BenchmarkReport.Machine()} with");
-        report.AppendLine();
-        report.AppendLine(invariant, $"    {BenchmarkReport.Command("sentiment", args)}");
-        report.AppendLine();
+        var report = Header(BenchmarkReport.Machine(), args);
         report.AppendLine(invariant,
             $"Each row switches one rule of `SentimentRules` off and gives r / accuracy / weighted F1 per kind of text, as differences from the " +
             $"analyzer with every rule. Our own sets pool by kind: {string.Join("; ", SentimentDevelopmentSets.OwnSets.Select(set => $"{set.Kind}: {string.Join(", ", set.Files)}"))}. " +
@@ -191,6 +183,14 @@ internal static class SentimentBenchmark
 
         return 0;
     }
+
+    /// <summary>The machine and the command that give the figures after it.</summary>
+    private static StringBuilder Header(string machine, string[] args) =>
+        new StringBuilder()
+            .AppendLine(CultureInfo.InvariantCulture, $"Measured {machine} with")
+            .AppendLine()
+            .AppendLine(CultureInfo.InvariantCulture, $"    {BenchmarkReport.Command("sentiment", args)}")
+            .AppendLine();
 
     private static string LocateOwn(string file) =>
         SentimentDevelopmentSets.Locate(file) ?? throw new FileNotFoundException($"{file} is not in tests/Misty.Tests/Sentiment/Data.");
