@@ -9,10 +9,12 @@ namespace Misty.Grains.Knowledge;
 public sealed class EmbedderEnsemble : ITextEmbedder, IDisposable
 {
     private readonly SentenceEmbedder[] _members;
+    private readonly bool _oneVocabulary;
 
     public EmbedderEnsemble(params SentenceEmbedder[] members)
     {
         _members = members;
+        _oneVocabulary = members.All(member => member.Vocabulary == members[0].Vocabulary);
         var start = 0;
         Parts = [.. members.Select(member => start..(start += member.Dimensions))];
         Dimensions = start;
@@ -31,7 +33,18 @@ public sealed class EmbedderEnsemble : ITextEmbedder, IDisposable
 
     public float[][] Embed(IReadOnlyList<string> texts)
     {
-        var byMember = _members.Select(member => member.Embed(texts)).ToList();
+        List<float[][]> byMember;
+        if (_oneVocabulary)
+        {
+            // The members read a text as the same word pieces, so it is split once for all of them.
+            var pieces = texts.Select(_members[0].Tokenize).ToList();
+            byMember = [.. _members.Select(member => pieces.Select(member.Encode).ToArray())];
+        }
+        else
+        {
+            byMember = [.. _members.Select(member => member.Embed(texts))];
+        }
+
         return [.. texts.Select((_, i) => Join(byMember.Select(vectors => vectors[i])))];
     }
 

@@ -36,10 +36,17 @@ public sealed class OnnxSentenceEncoder : IDisposable
         _takesTokenTypes = _session.InputNames.Contains("token_type_ids");
     }
 
-    /// <summary>One text's vector: the mean of its token vectors or the first one, scaled to length 1.</summary>
-    public float[] Encode(string text)
+    /// <summary>The text as the model reads it.</summary>
+    public WordPieces Tokenize(string text)
     {
         var (ids, types, mask) = _tokenizer.Encode(text)[0];
+        return new WordPieces(ids, types, mask);
+    }
+
+    /// <summary>One text's vector: the mean of its token vectors or the first one, scaled to length 1.</summary>
+    public float[] Encode(WordPieces pieces)
+    {
+        var (ids, types, mask) = pieces;
         long[] shape = [1, ids.Length];
         using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, shape);
         using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, shape);
@@ -63,3 +70,6 @@ public sealed class OnnxSentenceEncoder : IDisposable
 
     public void Dispose() => _session.Dispose();
 }
+
+/// <summary>A text split into word pieces: their vocabulary ids, token types and attention mask.</summary>
+public sealed record WordPieces(long[] Ids, long[] TokenTypes, long[] Mask);

@@ -46,6 +46,9 @@ public sealed class SentenceEmbedder : ITextEmbedder, IDisposable
 
     public IReadOnlyList<Range> Parts => [0..Dimensions];
 
+    /// <summary>The word-piece vocabulary the model reads (<see cref="SentenceModel.Vocabulary"/>).</summary>
+    public string Vocabulary => _model.Vocabulary;
+
     /// <summary>
     /// Each text is encoded on its own: nothing is padded, a text's vector does not depend on what it was sent with
     /// (the int8 model quantizes its activations with one scale per call), and on one core it is also faster than
@@ -74,13 +77,21 @@ public sealed class SentenceEmbedder : ITextEmbedder, IDisposable
     public static byte[] LoadModel(SentenceModel model, EmbeddingPrecision precision) =>
         precision == EmbeddingPrecision.Quantized ? Int8MatMulRewriter.Rewrite(model.LoadModel()) : model.LoadModel();
 
-    private float[] Encode(string text)
+    /// <summary>The text, cut like <see cref="Embed"/> cuts it, as this model's word pieces.</summary>
+    public WordPieces Tokenize(string text) => WithEncoder(text, static (encoder, text) => encoder.Tokenize(Truncate(text)));
+
+    /// <summary>The vector of a text already split by <see cref="Tokenize"/> (or by a model of the same vocabulary).</summary>
+    public float[] Encode(WordPieces pieces) => WithEncoder(pieces, static (encoder, pieces) => encoder.Encode(pieces));
+
+    private float[] Encode(string text) => WithEncoder(text, static (encoder, text) => encoder.Encode(encoder.Tokenize(text)));
+
+    private TResult WithEncoder<TArgument, TResult>(TArgument argument, Func<OnnxSentenceEncoder, TArgument, TResult> use)
     {
         _gate.EnterReadLock();
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _encoder.Value.Encode(text);
+            return use(_encoder.Value, argument);
         }
         finally
         {

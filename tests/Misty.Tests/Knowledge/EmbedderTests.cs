@@ -33,6 +33,32 @@ public sealed class EmbedderTests
     }
 
     [Fact]
+    public void Models_declared_to_share_a_vocabulary_ship_the_same_one_and_the_ensemble_splits_a_text_once_for_both()
+    {
+        Assert.Equal(SentenceModel.MiniLm.Vocabulary, SentenceModel.ArcticXs.Vocabulary);
+        Assert.Equal(SentenceModel.MiniLm.Tokenizer().GetType().BaseType, SentenceModel.ArcticXs.Tokenizer().GetType().BaseType);
+        Assert.Equal(VocabularyOf(SentenceModel.MiniLm), VocabularyOf(SentenceModel.ArcticXs));
+
+        using var ensemble = EmbedderEnsemble.CreateDefault();
+        using var miniLm = new SentenceEmbedder(SentenceModel.MiniLm);
+        using var arctic = new SentenceEmbedder(SentenceModel.ArcticXs);
+        string[] texts = ["Warped records. A RECORD that arrives dished counts as faulty.", "Café crème — “quoted” 😀 £30, 12,5 %", "Gift cards"];
+
+        var shared = ensemble.Embed(texts);
+        var separate = texts.Select(text => miniLm.Embed([text])[0].Concat(arctic.Embed([text])[0]).ToArray()).ToList();
+
+        Assert.All(Enumerable.Range(0, texts.Length), i => Assert.Equal(separate[i], shared[i]));
+    }
+
+    private static byte[] VocabularyOf(SentenceModel model)
+    {
+        using var resource = model.Package.GetManifestResourceStream(model.ModelResource.Replace("model.onnx", "vocab.txt", StringComparison.Ordinal))!;
+        using var copy = new MemoryStream();
+        resource.CopyTo(copy);
+        return copy.ToArray();
+    }
+
+    [Fact]
     public async Task Texts_embedded_from_several_threads_at_once_get_the_vectors_they_get_one_at_a_time()
     {
         using var embedder = EmbedderEnsemble.CreateDefault();
