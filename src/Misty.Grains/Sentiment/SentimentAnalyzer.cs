@@ -38,13 +38,11 @@ public sealed class SentimentAnalyzer
     private static readonly Lazy<SentimentAnalyzer> Shared = new(() => new SentimentAnalyzer(SentimentLexicon.LoadEmbedded()));
 
     private readonly SentimentLexicon _lexicon;
-    private readonly SentimentRules _rules;
     private readonly EmojiTable _emoji;
 
     internal SentimentAnalyzer(SentimentLexicon lexicon)
     {
         _lexicon = lexicon;
-        _rules = lexicon.Rules;
 
         // Emoji descriptions are scored as text, which needs no emoji table yet.
         _emoji = EmojiTable.Empty;
@@ -74,8 +72,8 @@ public sealed class SentimentAnalyzer
         {
             tokenizer.Run();
             var terms = tokenizer.Terms.Items;
-            Score(terms, tokenizer.CapsWords > 0 && tokenizer.CapsWords < tokenizer.Words, _rules);
-            return Combine(terms, tokenizer.Exclamations, tokenizer.Questions, _rules);
+            Score(terms, tokenizer.CapsWords > 0 && tokenizer.CapsWords < tokenizer.Words, _lexicon.Rules);
+            return Combine(terms, tokenizer.Exclamations, tokenizer.Questions, _lexicon.Rules);
         }
         finally
         {
@@ -90,7 +88,7 @@ public sealed class SentimentAnalyzer
     /// </summary>
     private Dictionary<string, float> EmojiValences(SentimentLexicon lexicon)
     {
-        var overrides = (_rules.HasFlag(SentimentRules.EmojiReadings) ? EnglishRules.EmojiValences : []).ToDictionary(e => e.Description, e => e.Valence, StringComparer.Ordinal);
+        var overrides = (lexicon.Rules.HasFlag(SentimentRules.EmojiReadings) ? EnglishRules.EmojiValences : []).ToDictionary(e => e.Description, e => e.Valence, StringComparer.Ordinal);
         var valences = new Dictionary<string, float>(StringComparer.Ordinal);
         foreach (var (emoji, description) in lexicon.EmojiDescriptions)
         {
@@ -109,7 +107,7 @@ public sealed class SentimentAnalyzer
         {
             tokenizer.Run();
             var terms = tokenizer.Terms.Items;
-            Score(terms, capsEmphasis: false, _rules);
+            Score(terms, capsEmphasis: false, _lexicon.Rules);
             var sum = 0f;
             foreach (var term in terms)
             {
