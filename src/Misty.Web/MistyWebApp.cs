@@ -85,6 +85,7 @@ public static class MistyWebApp
         builder.Services.AddNotificationsWeb(builder.Configuration);
         builder.Services.AddWebhooksWeb(builder.Configuration);
         builder.Services.AddMistyKnowledge(database, builder.Configuration);
+        builder.Services.AddKnowledgeWeb();
         builder.Services.AddMistyAgents(builder.Configuration);
         builder.Services.AddReplenishmentWeb();
         builder.Services.AddMistyDemoTraffic(builder.Configuration);

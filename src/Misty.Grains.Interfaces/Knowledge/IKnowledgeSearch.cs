@@ -11,6 +11,9 @@ public interface IKnowledgeSearch
 
     /// <summary>An extractive answer: the passages that answer best, the answering sentence marked, each cited.</summary>
     Task<KnowledgeAnswer> AskAsync(string question, CancellationToken cancellationToken = default);
+
+    /// <summary>The best <paramref name="take"/> items for <paramref name="question"/>, each with its best passage whole, for a language model to answer from.</summary>
+    Task<IReadOnlyList<KnowledgePassage>> PassagesAsync(string question, int take, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The kinds of indexed items, as they appear in search results.</summary>
@@ -34,9 +37,16 @@ public static class DocumentKinds
 [GenerateSerializer, Immutable]
 public sealed record KnowledgeHit(string Kind, Guid Id, string Title, string Snippet, double Score);
 
+/// <summary>One found item and its best passage, whole.</summary>
+[GenerateSerializer, Immutable]
+public sealed record KnowledgePassage(string Kind, Guid Id, string Title, string Text);
+
 [GenerateSerializer, Immutable]
 public sealed record KnowledgeCitation(string Kind, Guid Id, string Title, string Snippet);
 
 /// <summary>The answer text (answering sentences marked with **), and the sources it was taken from; never an invented one.</summary>
 [GenerateSerializer, Immutable]
-public sealed record KnowledgeAnswer(string Answer, IReadOnlyList<KnowledgeCitation> Citations);
+public sealed record KnowledgeAnswer(string Answer, IReadOnlyList<KnowledgeCitation> Citations)
+{
+    public const string NothingFound = "Nothing in the knowledge base answers this question.";
+}

@@ -19,7 +19,7 @@ internal sealed class ExtractiveAnswerer(KnowledgeIndex index, HybridSearch sear
         var ranked = await search.RankAsync(question, Sources, [], RetrievalMode.Hybrid, cancellationToken);
         if (ranked.Count == 0)
         {
-            return new KnowledgeAnswer("Nothing in the knowledge base answers this question.", []);
+            return new KnowledgeAnswer(KnowledgeAnswer.NothingFound, []);
         }
 
         var passages = await index.Store.ReadPassagesAsync(ranked.Select(item => item.Source).ToList(), cancellationToken);
@@ -28,7 +28,7 @@ internal sealed class ExtractiveAnswerer(KnowledgeIndex index, HybridSearch sear
             .ToList();
         if (sentences.Count == 0)
         {
-            return new KnowledgeAnswer("Nothing in the knowledge base answers this question.", []);
+            return new KnowledgeAnswer(KnowledgeAnswer.NothingFound, []);
         }
 
         var questionVector = index.Embedder.EmbedQuery(question);

@@ -23,7 +23,17 @@ public sealed class HybridSearch(KnowledgeIndex index, KnowledgeOptions options)
         string query, int take, IReadOnlyCollection<string> kinds, CancellationToken cancellationToken = default)
     {
         var ranked = await RankAsync(query, take, kinds, RetrievalMode.Hybrid, cancellationToken);
-        return await HitsAsync(ranked, cancellationToken);
+        return (await ReadAsync(ranked, cancellationToken))
+            .Select(found => new KnowledgeHit(found.Item.Source.Kind, found.Item.Source.Id, found.Text.Title, Snippet(found.Text.Content), Math.Round(found.Item.Score, 6)))
+            .ToList();
+    }
+
+    public async Task<IReadOnlyList<KnowledgePassage>> PassagesAsync(string question, int take, CancellationToken cancellationToken = default)
+    {
+        var ranked = await RankAsync(question, take, [], RetrievalMode.Hybrid, cancellationToken);
+        return (await ReadAsync(ranked, cancellationToken))
+            .Select(found => new KnowledgePassage(found.Item.Source.Kind, found.Item.Source.Id, found.Text.Title, found.Text.Content))
+            .ToList();
     }
 
     public Task<KnowledgeAnswer> AskAsync(string question, CancellationToken cancellationToken = default) =>
@@ -69,7 +79,8 @@ public sealed class HybridSearch(KnowledgeIndex index, KnowledgeOptions options)
         return fused.Take(take).Select(item => new RankedItem(item.Source, bestChunk[item.Source], item.Score)).ToList();
     }
 
-    private async Task<IReadOnlyList<KnowledgeHit>> HitsAsync(IReadOnlyList<RankedItem> ranked, CancellationToken cancellationToken)
+    /// <summary>Each ranked item with the text of its best chunk; an item removed since it was ranked is left out.</summary>
+    private async Task<IReadOnlyList<(RankedItem Item, ChunkText Text)>> ReadAsync(IReadOnlyList<RankedItem> ranked, CancellationToken cancellationToken)
     {
         if (ranked.Count == 0)
         {
@@ -77,16 +88,11 @@ public sealed class HybridSearch(KnowledgeIndex index, KnowledgeOptions options)
         }
 
         var texts = await index.Store.ReadChunksAsync(ranked.Select(item => (item.Source, item.ChunkNo)).ToList(), cancellationToken);
-        return ranked.Where(item => texts.ContainsKey((item.Source, item.ChunkNo)))
-            .Select(item =>
-            {
-                var text = texts[(item.Source, item.ChunkNo)];
-                return new KnowledgeHit(item.Source.Kind, item.Source.Id, text.Title, Snippet(text.Content), Math.Round(item.Score, 6));
-            })
-            .ToList();
+        return ranked.Where(item => texts.ContainsKey((item.Source, item.ChunkNo))).Select(item => (item, texts[(item.Source, item.ChunkNo)])).ToList();
     }
 
-    internal static string Snippet(string content) =>
+    /// <summary>The start of a passage, cut at a word, as results and citations show it.</summary>
+    public static string Snippet(string content) =>
         content.Length <= SnippetLength ? content : string.Concat(content.AsSpan(0, content.LastIndexOf(' ', SnippetLength) is > 0 and var cut ? cut : SnippetLength), "…");
 }
 

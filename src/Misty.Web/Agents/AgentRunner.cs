@@ -27,11 +27,14 @@ public sealed class AgentRunner(IAiModelStore models, IAgentChatClientSource cli
     {
         var kernel = catalog.CreateKernel(context);
         kernel.AutoFunctionInvocationFilters.Add(new UnboundCallFilter(gate, catalog, context));
-        var apiKey = model.ProtectedApiKey is null ? null : protector.Unprotect(ApiKeyPurpose, model.ProtectedApiKey);
-        var chat = clients.Create(model, apiKey).AsBuilder().UseKernelFunctionInvocation().Build().AsChatCompletionService();
+        var chat = ClientFor(model).AsBuilder().UseKernelFunctionInvocation().Build().AsChatCompletionService();
         var settings = new PromptExecutionSettings { FunctionChoiceBehavior = FunctionChoiceBehavior.Auto() };
         return (await chat.GetChatMessageContentAsync(history, settings, kernel, cancellationToken)).Content ?? "";
     }
+
+    /// <summary>The configured model's client, its API key decrypted only here; for a prompt without tools.</summary>
+    public IChatClient ClientFor(AiModelConfig model) =>
+        clients.Create(model, model.ProtectedApiKey is null ? null : protector.Unprotect(ApiKeyPurpose, model.ProtectedApiKey));
 }
 
 /// <summary>A workflow's agent step, run on a node with the agent surface: the prompt under the agent account's scopes.</summary>

@@ -18,7 +18,7 @@ public sealed record AskRequest(string? Question);
 
 /// <summary>
 /// The knowledge assistant: staff documents (written by managers and admins, read by staff), hybrid search over
-/// documents, albums, resolved cases and reviews, and extractive answers that cite their sources.
+/// documents, albums, resolved cases and reviews, and answers that cite their sources.
 /// </summary>
 public static class KnowledgeApi
 {
@@ -28,6 +28,8 @@ public static class KnowledgeApi
     public const int MaxTags = 20;
     public const int MaxTagLength = 50;
     public const int MaxResults = 50;
+
+    public static IServiceCollection AddKnowledgeWeb(this IServiceCollection services) => services.AddSingleton<KnowledgeAssistant>();
 
     public static IEndpointRouteBuilder MapKnowledgeApi(this IEndpointRouteBuilder routes)
     {
@@ -49,7 +51,7 @@ public static class KnowledgeApi
             .WithSummary("Hybrid search (meaning and keywords, fused by reciprocal rank) over documents, albums, resolved cases and reviews.");
         knowledge.MapPost("/ask", AskAsync)
             .RequireAuthorization(MistyPolicies.Staff).WithName("askKnowledge")
-            .WithSummary("An extractive answer: the best passages with the answering sentence marked (**), and their citations.");
+            .WithSummary("An answer with its citations: grounded in the best passages by the configured chat model, which cites them by number; without one, extractive (the best passages, the answering sentence marked **).");
         return routes;
     }
 
@@ -109,7 +111,7 @@ public static class KnowledgeApi
     }
 
     private static async Task<Results<Ok<KnowledgeAnswer>, ValidationProblem>> AskAsync(
-        AskRequest request, IKnowledgeSearch search, CancellationToken cancellationToken)
+        AskRequest request, KnowledgeAssistant assistant, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         errors.Check(!string.IsNullOrWhiteSpace(request.Question), "question", "Required: the question to answer.")
@@ -119,7 +121,7 @@ public static class KnowledgeApi
             return (ValidationProblem)errors.ToProblem();
         }
 
-        return TypedResults.Ok(await search.AskAsync(request.Question!.Trim(), cancellationToken));
+        return TypedResults.Ok(await assistant.AskAsync(request.Question!.Trim(), cancellationToken));
     }
 
     private static ValidationProblem? Validate(DocumentRequest request)

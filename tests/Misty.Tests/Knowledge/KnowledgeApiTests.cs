@@ -1,7 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Misty.Tests.Agents;
 using Misty.Tests.Infrastructure;
+using Misty.Web.Agents;
+using Misty.Web.Knowledge;
 using Misty.Web.Security;
 
 namespace Misty.Tests.Knowledge;
@@ -81,6 +85,46 @@ public sealed class KnowledgeApiTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task With_a_chat_model_ask_answers_from_the_retrieved_passages_cites_them_and_falls_back_to_extractive_when_the_model_fails()
+    {
+        var model = new ScriptedChatClient(
+            ScriptedChatClient.Says("A warped record counts as faulty: we replace it at our cost [1] [6]."),
+            ScriptedChatClient.Says("The sources do not say."),
+            _ => throw new HttpRequestException("The model server is down."));
+        await using var node = await MistyWebNode.StartAsync(await postgres.CreateDatabaseAsync(),
+            configure: builder => builder.Services.AddSingleton<IAgentChatClientSource>(model));
+        using var admin = await node.CreateStaffClientAsync();
+        using var staff = await node.CreateClientAsync(StaffRoles.Staff);
+        var ids = new List<Guid>();
+        foreach (var document in Documents)
+        {
+            var created = await admin.PostAsJsonAsync("/api/knowledge/documents", document);
+            ids.Add((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("documentId").GetGuid());
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/ai/models", new { provider = "custom", modelName = "m", endpoint = "http://127.0.0.1:1/v1" })).StatusCode);
+
+        var grounded = await AskAsync(staff, "My LP showed up bent out of shape, what now?");
+        Assert.Equal("A warped record counts as faulty: we replace it at our cost [1].", grounded.GetProperty("answer").GetString());
+        Assert.Equal([ids[0]], grounded.GetProperty("citations").EnumerateArray().Select(citation => citation.GetProperty("id").GetGuid()));
+        var request = model.Requests[0];
+        Assert.Equal(GroundedAnswer.Instructions, request[0].Text);
+        Assert.Contains("[1] Warped records (document)\nA record that arrives bent or dished counts as faulty.", request[1].Text, StringComparison.Ordinal);
+        Assert.EndsWith("Question: My LP showed up bent out of shape, what now?", request[1].Text, StringComparison.Ordinal);
+
+        // Nothing cited: every passage the model was given is cited, and only stored items are.
+        var unanswered = await AskAsync(staff, "Do you sell turntables?");
+        Assert.Equal("The sources do not say.", unanswered.GetProperty("answer").GetString());
+        var consulted = unanswered.GetProperty("citations").EnumerateArray().Select(citation => citation.GetProperty("id").GetGuid()).ToList();
+        Assert.Equal(ids.Order(), consulted.Order());
+
+        var fallback = await AskAsync(staff, "Do vouchers run out after a year?");
+        Assert.Contains("**Gift cards never expire and can be spent on anything in the shop.**", fallback.GetProperty("answer").GetString(), StringComparison.Ordinal);
+        Assert.Equal(ids[1], fallback.GetProperty("citations")[0].GetProperty("id").GetGuid());
+        Assert.Equal(3, model.Requests.Count);
+    }
+
+    [Fact]
     public async Task Staff_read_but_do_not_write_and_bad_input_is_a_problem_naming_the_field()
     {
         await using var node = await MistyWebNode.StartAsync(await postgres.CreateDatabaseAsync());
@@ -135,6 +179,13 @@ public sealed class KnowledgeApiTests(PostgresFixture postgres)
         var response = await client.GetAsync($"/api/knowledge/search?q={Uri.EscapeDataString(query)}&k=5&kinds={kinds}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("results").EnumerateArray().ToList();
+    }
+
+    private static async Task<JsonElement> AskAsync(HttpClient client, string question)
+    {
+        var response = await client.PostAsJsonAsync("/api/knowledge/ask", new { question });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
     private static async Task AssertProblemAsync(HttpResponseMessage response, params string[] fields)

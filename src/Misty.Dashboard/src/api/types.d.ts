@@ -1269,7 +1269,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** An extractive answer: the best passages with the answering sentence marked (**), and their citations. */
+        /** An answer with its citations: grounded in the best passages by the configured chat model, which cites them by number; without one, extractive (the best passages, the answering sentence marked **). */
         post: operations["askKnowledge"];
         delete?: never;
         options?: never;
