@@ -14,6 +14,9 @@ public sealed class KnowledgeAssistant(IKnowledgeSearch search, AgentRunner runn
     /// <summary>How many items' passages the model is given.</summary>
     public const int Sources = 5;
 
+    /// <summary>How long staff wait for the model before they get the extractive answer instead.</summary>
+    public static readonly TimeSpan ModelTimeout = TimeSpan.FromSeconds(30);
+
     public async Task<KnowledgeAnswer> AskAsync(string question, CancellationToken cancellationToken)
     {
         if (await runner.ActiveModelAsync(cancellationToken) is not { } model
@@ -24,9 +27,11 @@ public sealed class KnowledgeAssistant(IKnowledgeSearch search, AgentRunner runn
 
         try
         {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(ModelTimeout);
             var reply = await runner.ClientFor(model).GetResponseAsync(
                 [new ChatMessage(ChatRole.System, GroundedAnswer.Instructions), new ChatMessage(ChatRole.User, GroundedAnswer.Prompt(question, sources))],
-                new ChatOptions { Temperature = (float?)model.Temperature }, cancellationToken);
+                new ChatOptions { Temperature = (float?)model.Temperature }, timeout.Token);
             if (!string.IsNullOrWhiteSpace(reply.Text))
             {
                 return GroundedAnswer.Read(reply.Text, sources);
@@ -36,7 +41,7 @@ public sealed class KnowledgeAssistant(IKnowledgeSearch search, AgentRunner runn
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            // The model is a service outside Misty: staff still get the passages that answer.
+            // The model is a service outside Misty (failed, or too slow): staff still get the passages that answer.
             logger.LogWarning(ex, "The model {Provider}/{Model} failed; answering extractively.", model.Provider, model.ModelName);
         }
 
