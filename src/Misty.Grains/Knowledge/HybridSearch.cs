@@ -39,19 +39,28 @@ public sealed class HybridSearch(KnowledgeIndex index, KnowledgeOptions options)
     public Task<KnowledgeAnswer> AskAsync(string question, CancellationToken cancellationToken = default) =>
         new ExtractiveAnswerer(index, this).AnswerAsync(question, cancellationToken);
 
-    /// <summary>The best items for the query, by the given mode, each with the chunk that matched best.</summary>
+    /// <summary>
+    /// The best items for the query, by the given mode, each with the chunk that matched best. The query may use web
+    /// search's operators (<see cref="SearchSyntax"/>): its words rank the items, its operators then filter them.
+    /// </summary>
     public async Task<IReadOnlyList<RankedItem>> RankAsync(
         string query, int take, IReadOnlyCollection<string> kinds, RetrievalMode mode, CancellationToken cancellationToken)
     {
+        var search = SearchSyntax.Parse(query);
+        if (search.Text.Length == 0)
+        {
+            return [];
+        }
+
         await index.Loaded.WaitAsync(cancellationToken);
         // The keyword query runs in PostgreSQL while this thread embeds the question.
         var keywordSearch = mode == RetrievalMode.Vector
             ? Task.FromResult<IReadOnlyList<(SourceKey Source, int ChunkNo, float Rank)>>([])
-            : index.Store.KeywordSearchAsync(query, Depth, kinds, cancellationToken);
+            : index.Store.KeywordSearchAsync(search, Depth, kinds, cancellationToken);
         IReadOnlyList<IReadOnlyList<VectorMatch>> byVector = [];
         if (mode != RetrievalMode.Keyword)
         {
-            var embedding = index.Embedder.EmbedQuery(query);
+            var embedding = index.Embedder.EmbedQuery(search.Text);
             // One ranking per model, each scan on its own thread (the scans are most of a search's time over a large
             // index); in each, every kind ranked on its own, then put on one scale (KindCentering).
             byVector = await Task.WhenAll(index.Embedder.Parts.Select(part => Task.Run(() => KindCentering.Rank(
@@ -76,6 +85,12 @@ public sealed class HybridSearch(KnowledgeIndex index, KnowledgeOptions options)
             options.FusionK,
             [.. byVector.Select(matches => ((IReadOnlyList<SourceKey>)[.. matches.Select(match => match.Source)], options.VectorWeight)),
              ([.. byKeyword.Select(hit => hit.Source)], options.KeywordWeight)]);
+        if (search.Constrained && fused.Count > 0)
+        {
+            var satisfying = await index.Store.SatisfyingAsync([.. fused.Select(item => item.Source)], search, cancellationToken);
+            fused = [.. fused.Where(item => satisfying.Contains(item.Source))];
+        }
+
         return fused.Take(take).Select(item => new RankedItem(item.Source, bestChunk[item.Source], item.Score)).ToList();
     }
 

@@ -66,10 +66,11 @@ internal static class KnowledgeSql
     /// its answer rarely has them all; ts_rank_cd orders by how many match and how close together. Terms common in
     /// the corpus are dropped (<see cref="CommonTermShare"/>), except the rarest one when all of them are; before the
     /// first ANALYZE of the table there are no statistics and every term is kept. Sentence windows (negative chunk
-    /// numbers) repeat their passage's text, so their tsvector is null (migration 0920) and they never match.
+    /// numbers) repeat their passage's text, so their tsvector is null (migration 0920) and they never match. Only
+    /// passages holding every quoted phrase of the search (@required, <see cref="SearchSyntax"/>) are ranked.
     /// </summary>
     public const string Keyword = $$"""
-        WITH common AS (
+        WITH {{Constraints}}, common AS (
             SELECT e.lexeme, e.share
             FROM pg_stats s, unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(lexeme, share)
             WHERE s.schemaname = ANY (current_schemas(false)) AND s.tablename = 'knowledge_chunks' AND s.attname = 'search_vector'
@@ -85,10 +86,36 @@ internal static class KnowledgeSql
         ), hits AS (
             SELECT c.source_kind, c.source_id, c.chunk_no, ts_rank_cd(c.search_vector, q.query, 1) AS rank
             FROM knowledge_chunks c, q
+            CROSS JOIN constraints
             WHERE q.query IS NOT NULL AND c.search_vector @@ q.query AND (cardinality(@kinds) = 0 OR c.source_kind = ANY (@kinds))
+              AND (coalesce(numnode(constraints.required), 0) = 0 OR c.search_vector @@ constraints.required)
         )
         SELECT DISTINCT ON (source_kind, source_id) source_kind, source_id, chunk_no, rank
         FROM hits
         ORDER BY source_kind, source_id, rank DESC
+        """;
+
+    /// <summary>
+    /// Of the given items (@kinds, @ids), those that satisfy the search's operators: some passage holds every quoted
+    /// phrase (@required) and none holds an excluded word or phrase (@excluded). No operator (a null query) or one of stop
+    /// words alone (an empty query, numnode 0) constrains nothing.
+    /// </summary>
+    public const string Satisfying = $$"""
+        WITH {{Constraints}}
+        SELECT k.kind, k.id
+        FROM unnest(@kinds::varchar[], @ids::uuid[]) AS k(kind, id), constraints
+        WHERE (coalesce(numnode(constraints.required), 0) = 0 OR EXISTS (
+                  SELECT 1 FROM knowledge_chunks c
+                  WHERE c.source_kind = k.kind AND c.source_id = k.id AND c.search_vector @@ constraints.required))
+          AND (coalesce(numnode(constraints.excluded), 0) = 0 OR NOT EXISTS (
+                  SELECT 1 FROM knowledge_chunks c
+                  WHERE c.source_kind = k.kind AND c.source_id = k.id AND c.search_vector @@ constraints.excluded))
+        """;
+
+    private const string Constraints = """
+        constraints AS (
+            SELECT CASE WHEN @required <> '' THEN websearch_to_tsquery('english', @required) END AS required,
+                   CASE WHEN @excluded <> '' THEN websearch_to_tsquery('english', @excluded) END AS excluded
+        )
         """;
 }

@@ -75,10 +75,11 @@ public sealed class KnowledgeStore(NpgsqlDataSource database)
 
     /// <summary>Items ranked by keywords (ts_rank_cd of their best chunk), best first.</summary>
     public async Task<IReadOnlyList<(SourceKey Source, int ChunkNo, float Rank)>> KeywordSearchAsync(
-        string query, int take, IReadOnlyCollection<string> kinds, CancellationToken cancellationToken)
+        SearchQuery query, int take, IReadOnlyCollection<string> kinds, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand($"SELECT * FROM ({KnowledgeSql.Keyword}) best ORDER BY rank DESC LIMIT @limit");
-        command.Parameters.AddWithValue("query", query);
+        command.Parameters.AddWithValue("query", query.Text);
+        AddConstraints(command, query);
         command.Parameters.AddWithValue("kinds", kinds.ToArray());
         command.Parameters.AddWithValue("limit", take);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -89,6 +90,29 @@ public sealed class KnowledgeStore(NpgsqlDataSource database)
         }
 
         return hits;
+    }
+
+    /// <summary>Those of <paramref name="sources"/> that satisfy the search's operators (<see cref="SearchSyntax"/>).</summary>
+    public async Task<IReadOnlySet<SourceKey>> SatisfyingAsync(IReadOnlyCollection<SourceKey> sources, SearchQuery query, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(KnowledgeSql.Satisfying);
+        command.Parameters.AddWithValue("kinds", sources.Select(source => source.Kind).ToArray());
+        command.Parameters.AddWithValue("ids", sources.Select(source => source.Id).ToArray());
+        AddConstraints(command, query);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var satisfying = new HashSet<SourceKey>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            satisfying.Add(new SourceKey(reader.GetString(0), reader.GetGuid(1)));
+        }
+
+        return satisfying;
+    }
+
+    private static void AddConstraints(NpgsqlCommand command, SearchQuery query)
+    {
+        command.Parameters.AddWithValue("required", query.Required);
+        command.Parameters.AddWithValue("excluded", query.Excluded);
     }
 
     /// <summary>The text of the given chunks.</summary>

@@ -48,7 +48,7 @@ public static class KnowledgeApi
             .WithSummary("Deletes a staff document and its index entries.");
         knowledge.MapGet("/search", SearchAsync)
             .RequireAuthorization(MistyPolicies.Staff).WithName("searchKnowledge")
-            .WithSummary("Hybrid search (meaning and keywords, fused by reciprocal rank) over documents, albums, resolved cases and reviews.");
+            .WithSummary("Hybrid search (meaning and keywords, fused by reciprocal rank) over documents, albums, resolved cases and reviews; \"a phrase\" in quotes must appear in a result, -word or -\"a phrase\" must not.");
         knowledge.MapPost("/ask", AskAsync)
             .RequireAuthorization(MistyPolicies.Staff).WithName("askKnowledge")
             .WithSummary("An answer with its citations: grounded in the best passages by the configured chat model, which cites them by number; without one, extractive (the best passages, the answering sentence marked **).");

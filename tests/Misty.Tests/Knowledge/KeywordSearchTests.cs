@@ -29,12 +29,12 @@ public sealed class KeywordSearchTests(PostgresFixture postgres)
             await analyze.ExecuteNonQueryAsync();
         }
 
-        var hits = await store.KeywordSearchAsync("record refund", 100, [], CancellationToken.None);
+        var hits = await store.KeywordSearchAsync(SearchSyntax.Parse("record refund"), 100, [], CancellationToken.None);
         Assert.Equal(refunds, Assert.Single(hits).Source);
         // Only common terms: the rarest is kept rather than none.
-        Assert.Equal(61, (await store.KeywordSearchAsync("record", 100, [], CancellationToken.None)).Count);
+        Assert.Equal(61, (await store.KeywordSearchAsync(SearchSyntax.Parse("record"), 100, [], CancellationToken.None)).Count);
         // Quotes and backslashes in the question reach the query as words, not as syntax.
-        Assert.Equal(refunds, Assert.Single(await store.KeywordSearchAsync("it's a \\ refund 'record'", 100, [], CancellationToken.None)).Source);
+        Assert.Equal(refunds, Assert.Single(await store.KeywordSearchAsync(SearchSyntax.Parse("it's a \\ refund 'record'"), 100, [], CancellationToken.None)).Source);
     }
 
     [Fact]
@@ -68,9 +68,36 @@ public sealed class KeywordSearchTests(PostgresFixture postgres)
             Assert.All(rows, row => Assert.Equal(row.ChunkNo < 0, row.NoKeywords));
         }
 
-        var hit = Assert.Single(await store.KeywordSearchAsync("postage refund", 100, [], CancellationToken.None));
+        var hit = Assert.Single(await store.KeywordSearchAsync(SearchSyntax.Parse("postage refund"), 100, [], CancellationToken.None));
         Assert.Equal(returns, hit.Source);
         Assert.True(hit.ChunkNo >= 0);
+    }
+
+    [Fact]
+    public async Task Quoted_phrases_must_appear_in_a_passage_and_minus_terms_in_none_of_an_items()
+    {
+        await using var database = MistyDatabase.CreateDataSource(await postgres.CreateDatabaseAsync());
+        var store = new KnowledgeStore(database);
+        var (phrase, apart, promo) = (new SourceKey("document", Guid.NewGuid()), new SourceKey("document", Guid.NewGuid()), new SourceKey("album", Guid.NewGuid()));
+        await using (var connection = await database.OpenConnectionAsync())
+        {
+            await WriteAsync(connection, phrase, "Test pressings", "A test pressing is an early disc the band approves.");
+            await WriteAsync(connection, apart, "Checking stock", "We test each new pressing for warps before it goes out.");
+            await KnowledgeStore.WriteAsync(connection, new PendingSource(promo, DateTime.UtcNow, false, "Promo copy", "A pressing sent out early."),
+                [new EmbeddedChunk(1, "A pressing sent out early.", new float[384]), new EmbeddedChunk(2, "Stamped as a white label promo.", new float[384])],
+                CancellationToken.None);
+        }
+
+        // Both words match the second document, but not side by side.
+        var hits = await store.KeywordSearchAsync(SearchSyntax.Parse("\"test pressing\" early"), 100, [], CancellationToken.None);
+        Assert.Equal(phrase, Assert.Single(hits).Source);
+
+        SourceKey[] all = [phrase, apart, promo];
+        // The excluded word is in the album's second passage, not in the one that matches.
+        Assert.True((await store.SatisfyingAsync(all, SearchSyntax.Parse("pressing -promo"), CancellationToken.None)).SetEquals([phrase, apart]));
+        Assert.Equal(phrase, Assert.Single(await store.SatisfyingAsync(all, SearchSyntax.Parse("\"tested pressings\" -\"white label\""), CancellationToken.None)));
+        // A phrase of stop words alone constrains nothing.
+        Assert.Equal(3, (await store.SatisfyingAsync(all, SearchSyntax.Parse("\"the\" pressing"), CancellationToken.None)).Count);
     }
 
     private static async Task WriteAsync(NpgsqlConnection connection, SourceKey source, string title, string body) =>

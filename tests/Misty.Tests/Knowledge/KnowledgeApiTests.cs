@@ -125,6 +125,28 @@ public sealed class KnowledgeApiTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Search_keeps_to_quoted_phrases_and_leaves_out_minus_terms()
+    {
+        await using var node = await MistyWebNode.StartAsync(await postgres.CreateDatabaseAsync());
+        using var manager = await node.CreateClientAsync(StaffRoles.Manager);
+        var ids = new List<Guid>();
+        foreach (var document in Documents)
+        {
+            var created = await manager.PostAsJsonAsync("/api/knowledge/documents", document);
+            ids.Add((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("documentId").GetGuid());
+        }
+
+        Assert.Equal(ids[0], (await SearchAsync(manager, "LP showed up bent out of shape"))[0].GetProperty("id").GetGuid());
+        var without = await SearchAsync(manager, "LP showed up bent out of shape -dished");
+        Assert.NotEmpty(without);
+        Assert.DoesNotContain(without, hit => hit.GetProperty("id").GetGuid() == ids[0]);
+
+        // Every document is near by meaning; one holds the phrase.
+        Assert.Equal(ids[1], Assert.Single(await SearchAsync(manager, "\"lost gift card\" shop")).GetProperty("id").GetGuid());
+        Assert.Empty(await SearchAsync(manager, "-refund"));
+    }
+
+    [Fact]
     public async Task Staff_read_but_do_not_write_and_bad_input_is_a_problem_naming_the_field()
     {
         await using var node = await MistyWebNode.StartAsync(await postgres.CreateDatabaseAsync());

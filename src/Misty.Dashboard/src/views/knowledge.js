@@ -16,7 +16,11 @@ const passage = ({ kind, id, title, snippet }) => h('li', { dataset: { kind, id 
   h('span', { class: 'badge' }, kind), ' ', h('strong', {}, link(kind, id, title)), h('p', { class: 'snippet' }, snippet));
 
 export function createKnowledge(root, { session, onError }) {
-  const question = h('input', { id: 'knowledge-question', type: 'search', maxlength: 500, required: true, autocomplete: 'off' });
+  const question = h('input', {
+    id: 'knowledge-question', type: 'search', maxlength: 500, required: true, autocomplete: 'off',
+    // The search's operators (README, Knowledge assistant), which staff would not otherwise guess.
+    placeholder: 'What is our policy on warped records? or "test pressing" -promo',
+  });
   const kind = h('select', { id: 'knowledge-kind' }, kinds.map(([value, label]) => h('option', { value }, label)));
   const results = h('div', { 'aria-live': 'polite' });
 
