@@ -8,10 +8,10 @@ internal sealed record LabelledQuestion(Guid DocumentId, string Question);
 
 /// <summary>
 /// The evaluation sets: the development set over the demo data's documents (questions.tsv; the ranking settings were
-/// chosen on it), and four held-out sets over documents written for them (heldout-documents.tsv with
+/// chosen on it), and five held-out sets over documents written for them (heldout-documents.tsv with
 /// heldout-questions.tsv, heldout2-documents.tsv with heldout2-questions.tsv, written before the third round's
-/// changes; heldout3 and heldout4, written by helpers that never saw the ranking, the fourth's questions sharing as
-/// few words with their documents as their writer could manage).
+/// changes; heldout3 to heldout5, written by helpers that never saw the ranking, the fourth's and fifth's questions
+/// sharing as few words with their documents as their writers could manage).
 /// </summary>
 internal static class EvaluationSets
 {
@@ -25,9 +25,11 @@ internal static class EvaluationSets
 
     public static IReadOnlyList<LabelledQuestion> HeldOut4() => Questions("heldout4-questions.tsv", HeldOutId);
 
+    public static IReadOnlyList<LabelledQuestion> HeldOut5() => Questions("heldout5-questions.tsv", HeldOutId);
+
     /// <summary>The documents of the held-out sets (their keys do not collide).</summary>
     public static IReadOnlyList<SeedDocument> HeldOutDocuments() =>
-        new[] { "heldout-documents.tsv", "heldout2-documents.tsv", "heldout3-documents.tsv", "heldout4-documents.tsv" }.SelectMany(Lines).Select(line => line.Split('\t'))
+        new[] { "heldout-documents.tsv", "heldout2-documents.tsv", "heldout3-documents.tsv", "heldout4-documents.tsv", "heldout5-documents.tsv" }.SelectMany(Lines).Select(line => line.Split('\t'))
             .Select(parts => new SeedDocument(parts[0], parts[1], parts[2], parts[3], []))
             .ToList();
 

@@ -82,11 +82,12 @@ internal static class KnowledgeBenchmark
             var heldOut2 = EvaluationSets.HeldOut2();
             var heldOut3 = EvaluationSets.HeldOut3();
             var heldOut4 = EvaluationSets.HeldOut4();
+            var heldOut5 = EvaluationSets.HeldOut5();
             (string Name, IReadOnlyList<LabelledQuestion> Questions)[] sets =
             [
                 ("development set (questions.tsv)", development), ("held-out set (heldout-questions.tsv)", heldOut),
                 ("second held-out set (heldout2-questions.tsv)", heldOut2), ("third held-out set (heldout3-questions.tsv)", heldOut3),
-                ("fourth held-out set (heldout4-questions.tsv)", heldOut4),
+                ("fourth held-out set (heldout4-questions.tsv)", heldOut4), ("fifth held-out set (heldout5-questions.tsv)", heldOut5),
             ];
             var tables = sets.Select(set => (set.Name, set.Questions.Count, Rows: new List<string>())).ToList();
             var clock = Stopwatch.StartNew();
@@ -116,7 +117,7 @@ internal static class KnowledgeBenchmark
                     await KnowledgeDump.WriteAsync(Path.Combine(dump, label.Replace(' ', '-')), database, index,
                         [.. development.Select(question => ("development", question)), .. heldOut.Select(question => ("held-out", question)),
                          .. heldOut2.Select(question => ("held-out-2", question)), .. heldOut3.Select(question => ("held-out-3", question)),
-                         .. heldOut4.Select(question => ("held-out-4", question))], cancellationToken);
+                         .. heldOut4.Select(question => ("held-out-4", question)), .. heldOut5.Select(question => ("held-out-5", question))], cancellationToken);
                 }
             }
 
