@@ -148,7 +148,7 @@ internal static class KnowledgeBenchmark
                 foreach (var question in development.Select(item => item.Question))
                 {
                     clock.Restart();
-                    await paddedSearch.SearchAsync(question, 10, [], cancellationToken);
+                    await paddedSearch.SearchAsync(question, 10, [], QuerySyntax.Plain, cancellationToken);
                     latencies.Add(clock.Elapsed.TotalMilliseconds);
                 }
             }
@@ -162,7 +162,7 @@ internal static class KnowledgeBenchmark
                 foreach (var question in development.Select(item => item.Question))
                 {
                     clock.Restart();
-                    await paddedSearch.RankAsync(question, 10, [], mode, cancellationToken);
+                    await paddedSearch.RankAsync(SearchQuery.Plain(question), 10, [], mode, cancellationToken);
                     times.Add(clock.Elapsed.TotalMilliseconds);
                 }
 
@@ -226,7 +226,7 @@ internal static class KnowledgeBenchmark
             var ranks = new List<int?>();
             foreach (var question in questions)
             {
-                var ranked = await search.RankAsync(question.Question, 10, kinds, mode, cancellationToken);
+                var ranked = await search.RankAsync(SearchQuery.Plain(question.Question), 10, kinds, mode, cancellationToken);
                 ranks.Add(Position(ranked.Select(item => item.Source).ToList(), new SourceKey(KnowledgeKinds.Document, question.DocumentId)));
             }
 

@@ -54,7 +54,7 @@ internal static class KnowledgeDump
             // The keyword ranking over all kinds, then over each kind alone, with ts_rank_cd's scores.
             foreach (var kinds in new[] { Array.Empty<string>() }.Concat(Misty.Grains.Interfaces.Knowledge.KnowledgeKinds.All.Select(kind => new[] { kind })))
             {
-                var keyword = await index.Store.KeywordSearchAsync(SearchSyntax.Parse(question.Question), HybridSearch.Depth, kinds, cancellationToken);
+                var keyword = await index.Store.KeywordSearchAsync(SearchQuery.Plain(question.Question), HybridSearch.Depth, kinds, cancellationToken);
                 line.Add(string.Join(' ', keyword.Select(hit => string.Create(CultureInfo.InvariantCulture, $"{hit.Source.Kind}:{hit.Source.Id}:{hit.ChunkNo}:{hit.Rank:R}"))));
             }
 

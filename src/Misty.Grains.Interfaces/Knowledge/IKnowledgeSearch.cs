@@ -6,14 +6,28 @@ namespace Misty.Grains.Interfaces.Knowledge;
 /// </summary>
 public interface IKnowledgeSearch
 {
-    /// <summary>The best <paramref name="take"/> items for <paramref name="query"/>, limited to <paramref name="kinds"/> (all when empty).</summary>
-    Task<IReadOnlyList<KnowledgeHit>> SearchAsync(string query, int take, IReadOnlyCollection<string> kinds, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// The best <paramref name="take"/> items for <paramref name="query"/>, limited to <paramref name="kinds"/> (all when
+    /// empty), the query read as <paramref name="syntax"/> says.
+    /// </summary>
+    Task<IReadOnlyList<KnowledgeHit>> SearchAsync(
+        string query, int take, IReadOnlyCollection<string> kinds, QuerySyntax syntax = QuerySyntax.Plain, CancellationToken cancellationToken = default);
 
     /// <summary>An extractive answer: the passages that answer best, the answering sentence marked, each cited.</summary>
     Task<KnowledgeAnswer> AskAsync(string question, CancellationToken cancellationToken = default);
 
     /// <summary>The best <paramref name="take"/> items for <paramref name="question"/>, each with its best passage whole, for a language model to answer from.</summary>
     Task<IReadOnlyList<KnowledgePassage>> PassagesAsync(string question, int take, CancellationToken cancellationToken = default);
+}
+
+/// <summary>How a search's text is read.</summary>
+public enum QuerySyntax
+{
+    /// <summary>Every word ranks, and quotes and minus signs are just characters: a question, or a customer's message.</summary>
+    Plain,
+
+    /// <summary>Web search's operators: a quoted phrase must appear in a result, a word or phrase after a minus must not.</summary>
+    Web,
 }
 
 /// <summary>The kinds of indexed items, as they appear in search results.</summary>

@@ -16,7 +16,7 @@ internal sealed class ExtractiveAnswerer(KnowledgeIndex index, HybridSearch sear
 
     public async Task<KnowledgeAnswer> AnswerAsync(string question, CancellationToken cancellationToken)
     {
-        var ranked = await search.RankAsync(question, Sources, [], RetrievalMode.Hybrid, cancellationToken);
+        var ranked = await search.RankAsync(SearchQuery.Plain(question), Sources, [], RetrievalMode.Hybrid, cancellationToken);
         if (ranked.Count == 0)
         {
             return new KnowledgeAnswer(KnowledgeAnswer.NothingFound, []);

@@ -20,9 +20,9 @@ public sealed class HybridSearch(KnowledgeIndex index, KnowledgeOptions options)
     public static readonly IReadOnlyList<string> CentredKinds = [KnowledgeKinds.Document];
 
     public async Task<IReadOnlyList<KnowledgeHit>> SearchAsync(
-        string query, int take, IReadOnlyCollection<string> kinds, CancellationToken cancellationToken = default)
+        string query, int take, IReadOnlyCollection<string> kinds, QuerySyntax syntax = QuerySyntax.Plain, CancellationToken cancellationToken = default)
     {
-        var ranked = await RankAsync(query, take, kinds, RetrievalMode.Hybrid, cancellationToken);
+        var ranked = await RankAsync(SearchSyntax.Read(query, syntax), take, kinds, RetrievalMode.Hybrid, cancellationToken);
         return (await ReadAsync(ranked, cancellationToken))
             .Select(found => new KnowledgeHit(found.Item.Source.Kind, found.Item.Source.Id, found.Text.Title, Snippet(found.Text.Content), Math.Round(found.Item.Score, 6)))
             .ToList();
@@ -30,7 +30,7 @@ public sealed class HybridSearch(KnowledgeIndex index, KnowledgeOptions options)
 
     public async Task<IReadOnlyList<KnowledgePassage>> PassagesAsync(string question, int take, CancellationToken cancellationToken = default)
     {
-        var ranked = await RankAsync(question, take, [], RetrievalMode.Hybrid, cancellationToken);
+        var ranked = await RankAsync(SearchQuery.Plain(question), take, [], RetrievalMode.Hybrid, cancellationToken);
         return (await ReadAsync(ranked, cancellationToken))
             .Select(found => new KnowledgePassage(found.Item.Source.Kind, found.Item.Source.Id, found.Text.Title, found.Text.Content))
             .ToList();
@@ -40,13 +40,12 @@ public sealed class HybridSearch(KnowledgeIndex index, KnowledgeOptions options)
         new ExtractiveAnswerer(index, this).AnswerAsync(question, cancellationToken);
 
     /// <summary>
-    /// The best items for the query, by the given mode, each with the chunk that matched best. The query may use web
-    /// search's operators (<see cref="SearchSyntax"/>): its words rank the items, its operators then filter them.
+    /// The best items for the search, by the given mode, each with the chunk that matched best: its words rank the items,
+    /// its operators, if any (<see cref="SearchSyntax"/>), then filter them.
     /// </summary>
     public async Task<IReadOnlyList<RankedItem>> RankAsync(
-        string query, int take, IReadOnlyCollection<string> kinds, RetrievalMode mode, CancellationToken cancellationToken)
+        SearchQuery search, int take, IReadOnlyCollection<string> kinds, RetrievalMode mode, CancellationToken cancellationToken)
     {
-        var search = SearchSyntax.Parse(query);
         if (search.Text.Length == 0)
         {
             return [];

@@ -1,14 +1,20 @@
+using Misty.Grains.Interfaces.Knowledge;
+
 namespace Misty.Grains.Knowledge;
 
 /// <summary>
-/// A search as staff type it: the words to rank by, and the web-search operators that constrain which items may be
-/// found, each as text for PostgreSQL's <c>websearch_to_tsquery</c>. <see cref="Required"/>: the quoted phrases, every
+/// A search: the words to rank by, and the web-search operators that constrain which items may be found, each as text
+/// for PostgreSQL's <c>websearch_to_tsquery</c>. <see cref="Required"/>: the quoted phrases, every
 /// one of which an item must contain; <see cref="Excluded"/>: the words and phrases after a minus, none of which it may
-/// contain. Both are empty for a plain question, which is then ranked exactly as before.
+/// contain. Both are empty for plain text (a question, a customer's message), whose quotes and minus signs
+/// are only characters: a customer who quotes a phrase is not asking for it to appear word for word.
 /// </summary>
 public sealed record SearchQuery(string Text, string Required, string Excluded)
 {
     public bool Constrained => Required.Length > 0 || Excluded.Length > 0;
+
+    /// <summary>The text as it is, every word ranking and nothing constraining.</summary>
+    public static SearchQuery Plain(string text) => new(text, "", "");
 }
 
 /// <summary>
@@ -19,6 +25,8 @@ public sealed record SearchQuery(string Text, string Required, string Excluded)
 /// </summary>
 public static class SearchSyntax
 {
+    public static SearchQuery Read(string query, QuerySyntax syntax) => syntax == QuerySyntax.Web ? Parse(query) : SearchQuery.Plain(query);
+
     public static SearchQuery Parse(string query)
     {
         var text = new List<string>();

@@ -48,7 +48,7 @@ public static class KnowledgeApi
             .WithSummary("Deletes a staff document and its index entries.");
         knowledge.MapGet("/search", SearchAsync)
             .RequireAuthorization(MistyPolicies.Staff).WithName("searchKnowledge")
-            .WithSummary("Hybrid search (meaning and keywords, fused by reciprocal rank) over documents, albums, resolved cases and reviews; \"a phrase\" in quotes must appear in a result, -word or -\"a phrase\" must not.");
+            .WithSummary("Hybrid search (meaning and keywords, fused by reciprocal rank) over documents, albums, resolved cases and reviews. With syntax=web, \"a phrase\" in quotes must appear in a result and -word or -\"a phrase\" must not.");
         knowledge.MapPost("/ask", AskAsync)
             .RequireAuthorization(MistyPolicies.Staff).WithName("askKnowledge")
             .WithSummary("An answer with its citations: grounded in the best passages by the configured chat model, which cites them by number; without one, extractive (the best passages, the answering sentence marked **).");
@@ -89,12 +89,13 @@ public static class KnowledgeApi
         await documents.DeleteAsync(documentId, cancellationToken) ? TypedResults.NoContent() : DocumentNotFound(documentId);
 
     private static async Task<Results<Ok<SearchResponse>, ValidationProblem>> SearchAsync(
-        string? q, int? k, string? kinds, IKnowledgeSearch search, CancellationToken cancellationToken)
+        string? q, int? k, string? kinds, string? syntax, IKnowledgeSearch search, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         errors.Check(!string.IsNullOrWhiteSpace(q), "q", "Required: the words or question to search for.")
             .Check(q is null || q.Length <= MaxQueryLength, "q", $"At most {MaxQueryLength} characters.")
-            .Check(k is null or (>= 1 and <= MaxResults), "k", $"Between 1 and {MaxResults}.");
+            .Check(k is null or (>= 1 and <= MaxResults), "k", $"Between 1 and {MaxResults}.")
+            .Check(syntax is null or "plain" or "web", "syntax", "One of plain (the default), web.");
         var wanted = (kinds ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList();
         foreach (var kind in wanted.Where(kind => !KnowledgeKinds.All.Contains(kind)))
         {
@@ -106,7 +107,7 @@ public static class KnowledgeApi
             return (ValidationProblem)errors.ToProblem();
         }
 
-        var results = await search.SearchAsync(q!.Trim(), k ?? 10, wanted, cancellationToken);
+        var results = await search.SearchAsync(q!.Trim(), k ?? 10, wanted, syntax == "web" ? QuerySyntax.Web : QuerySyntax.Plain, cancellationToken);
         return TypedResults.Ok(new SearchResponse(results));
     }
 

@@ -29,12 +29,12 @@ public sealed class KeywordSearchTests(PostgresFixture postgres)
             await analyze.ExecuteNonQueryAsync();
         }
 
-        var hits = await store.KeywordSearchAsync(SearchSyntax.Parse("record refund"), 100, [], CancellationToken.None);
+        var hits = await store.KeywordSearchAsync(SearchQuery.Plain("record refund"), 100, [], CancellationToken.None);
         Assert.Equal(refunds, Assert.Single(hits).Source);
         // Only common terms: the rarest is kept rather than none.
-        Assert.Equal(61, (await store.KeywordSearchAsync(SearchSyntax.Parse("record"), 100, [], CancellationToken.None)).Count);
+        Assert.Equal(61, (await store.KeywordSearchAsync(SearchQuery.Plain("record"), 100, [], CancellationToken.None)).Count);
         // Quotes and backslashes in the question reach the query as words, not as syntax.
-        Assert.Equal(refunds, Assert.Single(await store.KeywordSearchAsync(SearchSyntax.Parse("it's a \\ refund 'record'"), 100, [], CancellationToken.None)).Source);
+        Assert.Equal(refunds, Assert.Single(await store.KeywordSearchAsync(SearchQuery.Plain("it's a \\ refund 'record'"), 100, [], CancellationToken.None)).Source);
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class KeywordSearchTests(PostgresFixture postgres)
             Assert.All(rows, row => Assert.Equal(row.ChunkNo < 0, row.NoKeywords));
         }
 
-        var hit = Assert.Single(await store.KeywordSearchAsync(SearchSyntax.Parse("postage refund"), 100, [], CancellationToken.None));
+        var hit = Assert.Single(await store.KeywordSearchAsync(SearchQuery.Plain("postage refund"), 100, [], CancellationToken.None));
         Assert.Equal(returns, hit.Source);
         Assert.True(hit.ChunkNo >= 0);
     }

@@ -125,7 +125,7 @@ public sealed class KnowledgeApiTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task Search_keeps_to_quoted_phrases_and_leaves_out_minus_terms()
+    public async Task With_web_syntax_search_keeps_to_quoted_phrases_and_leaves_out_minus_terms_and_without_it_they_are_words()
     {
         await using var node = await MistyWebNode.StartAsync(await postgres.CreateDatabaseAsync());
         using var manager = await node.CreateClientAsync(StaffRoles.Manager);
@@ -136,14 +136,15 @@ public sealed class KnowledgeApiTests(PostgresFixture postgres)
             ids.Add((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("documentId").GetGuid());
         }
 
-        Assert.Equal(ids[0], (await SearchAsync(manager, "LP showed up bent out of shape"))[0].GetProperty("id").GetGuid());
-        var without = await SearchAsync(manager, "LP showed up bent out of shape -dished");
+        Assert.Equal(ids[0], (await SearchAsync(manager, "LP showed up bent out of shape -dished"))[0].GetProperty("id").GetGuid());
+        var without = await SearchAsync(manager, "LP showed up bent out of shape -dished", syntax: "web");
         Assert.NotEmpty(without);
         Assert.DoesNotContain(without, hit => hit.GetProperty("id").GetGuid() == ids[0]);
 
-        // Every document is near by meaning; one holds the phrase.
-        Assert.Equal(ids[1], Assert.Single(await SearchAsync(manager, "\"lost gift card\" shop")).GetProperty("id").GetGuid());
-        Assert.Empty(await SearchAsync(manager, "-refund"));
+        // Every document is near by meaning; one holds the phrase. A customer's quotes are only characters.
+        Assert.Equal(ids[1], Assert.Single(await SearchAsync(manager, "\"lost gift card\" shop", syntax: "web")).GetProperty("id").GetGuid());
+        Assert.Equal(Documents.Length, (await SearchAsync(manager, "\"lost gift card\" shop")).Count);
+        Assert.Empty(await SearchAsync(manager, "-refund", syntax: "web"));
     }
 
     [Fact]
@@ -157,7 +158,7 @@ public sealed class KnowledgeApiTests(PostgresFixture postgres)
         await AssertProblemAsync(await manager.PostAsJsonAsync("/api/knowledge/documents", new { title = " ", body = "text", kind = "memo" }), "title", "kind");
         await AssertProblemAsync(await manager.PostAsJsonAsync("/api/knowledge/documents", new { title = "t", body = "b", kind = "faq", tags = new[] { "" } }), "tags");
         await AssertProblemAsync(await staff.GetAsync("/api/knowledge/search?q=&k=0"), "q", "k");
-        await AssertProblemAsync(await staff.GetAsync("/api/knowledge/search?q=returns&kinds=document,recipe"), "kinds");
+        await AssertProblemAsync(await staff.GetAsync("/api/knowledge/search?q=returns&kinds=document,recipe&syntax=google"), "kinds", "syntax");
         await AssertProblemAsync(await staff.PostAsJsonAsync("/api/knowledge/ask", new { question = "" }), "question");
         Assert.Equal(HttpStatusCode.NotFound, (await manager.PutAsJsonAsync($"/api/knowledge/documents/{Guid.NewGuid()}", Documents[1])).StatusCode);
     }
@@ -196,9 +197,9 @@ public sealed class KnowledgeApiTests(PostgresFixture postgres)
         Assert.Equal("album", results[0].GetProperty("kind").GetString());
     }
 
-    private static async Task<List<JsonElement>> SearchAsync(HttpClient client, string query, string kinds = "")
+    private static async Task<List<JsonElement>> SearchAsync(HttpClient client, string query, string kinds = "", string syntax = "plain")
     {
-        var response = await client.GetAsync($"/api/knowledge/search?q={Uri.EscapeDataString(query)}&k=5&kinds={kinds}");
+        var response = await client.GetAsync($"/api/knowledge/search?q={Uri.EscapeDataString(query)}&k=5&kinds={kinds}&syntax={syntax}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("results").EnumerateArray().ToList();
     }

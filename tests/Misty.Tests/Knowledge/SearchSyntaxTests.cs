@@ -1,3 +1,4 @@
+using Misty.Grains.Interfaces.Knowledge;
 using Misty.Grains.Knowledge;
 
 namespace Misty.Tests.Knowledge;
@@ -11,6 +12,15 @@ public sealed class SearchSyntaxTests
 
         Assert.Equal("Can I send back a second-hand 7-inch I don't like?", search.Text);
         Assert.False(search.Constrained);
+    }
+
+    [Fact]
+    public void Plain_text_keeps_its_quotes_and_minus_signs_as_characters()
+    {
+        const string Message = "It says \"dispatched\" but nothing came -- and it's been -5 degrees";
+
+        Assert.Equal(SearchQuery.Plain(Message), SearchSyntax.Read(Message, QuerySyntax.Plain));
+        Assert.True(SearchSyntax.Read(Message, QuerySyntax.Web).Constrained);
     }
 
     [Fact]

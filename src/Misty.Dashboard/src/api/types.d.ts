@@ -1250,7 +1250,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Hybrid search (meaning and keywords, fused by reciprocal rank) over documents, albums, resolved cases and reviews; "a phrase" in quotes must appear in a result, -word or -"a phrase" must not. */
+        /** Hybrid search (meaning and keywords, fused by reciprocal rank) over documents, albums, resolved cases and reviews. With syntax=web, "a phrase" in quotes must appear in a result and -word or -"a phrase" must not. */
         get: operations["searchKnowledge"];
         put?: never;
         post?: never;
@@ -9484,6 +9484,7 @@ export interface operations {
                 q?: string;
                 k?: number;
                 kinds?: string;
+                syntax?: string;
             };
             header?: never;
             path?: never;

@@ -18,7 +18,7 @@ const passage = ({ kind, id, title, snippet }) => h('li', { dataset: { kind, id 
 export function createKnowledge(root, { session, onError }) {
   const question = h('input', {
     id: 'knowledge-question', type: 'search', maxlength: 500, required: true, autocomplete: 'off',
-    // The search's operators (README, Knowledge assistant), which staff would not otherwise guess.
+    // The search box takes web search's operators (README, Knowledge assistant), which staff would not otherwise guess.
     placeholder: 'What is our policy on warped records? or "test pressing" -promo',
   });
   const kind = h('select', { id: 'knowledge-kind' }, kinds.map(([value, label]) => h('option', { value }, label)));
@@ -26,7 +26,7 @@ export function createKnowledge(root, { session, onError }) {
 
   const search = () => {
     fill(results, empty('Searching…'));
-    return request(session, 'GET', withQuery('/api/knowledge/search', { q: question.value.trim(), k: 10, kinds: kind.value }))
+    return request(session, 'GET', withQuery('/api/knowledge/search', { q: question.value.trim(), k: 10, kinds: kind.value, syntax: 'web' }))
       .then(({ results: hits }) => fill(results, hits.length === 0 ? empty('Nothing matches.')
         : h('ol', { class: 'passages', 'aria-label': 'Search results' }, hits.map(passage))));
   };

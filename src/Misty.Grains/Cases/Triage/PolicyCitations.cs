@@ -24,7 +24,7 @@ public sealed partial class PolicyCitations(IServiceProvider services, ILogger<P
         {
             using var cancel = new CancellationTokenSource(Timeout);
             // Off the grain's scheduler: embedding the text is CPU work that must not hold the grain's thread.
-            var hits = await Task.Run(() => search.SearchAsync(text, 1, [KnowledgeKinds.Document], cancel.Token), cancel.Token).WaitAsync(Timeout);
+            var hits = await Task.Run(() => search.SearchAsync(text, 1, [KnowledgeKinds.Document], QuerySyntax.Plain, cancel.Token), cancel.Token).WaitAsync(Timeout);
             return hits is [var hit, ..]
                 ? triage with { Suggestion = triage.Suggestion.Citing(new KnowledgeCitation(hit.Kind, hit.Id, hit.Title, hit.Snippet)) }
                 : triage;

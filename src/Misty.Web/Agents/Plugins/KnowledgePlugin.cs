@@ -27,7 +27,7 @@ public sealed class KnowledgePlugin(AgentGate gate, IKnowledgeSearch search)
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList();
         input.Require(wanted.TrueForAll(KnowledgeKinds.All.Contains), "kinds", $"Each kind is one of {string.Join(", ", KnowledgeKinds.All)}.");
         return gate.RunAsync(kernel, "search_knowledge", input, async ct =>
-            ToolOutcome.Ok(new { results = await search.SearchAsync(text, size, wanted, ct), note = UntrustedNote }), cancellationToken);
+            ToolOutcome.Ok(new { results = await search.SearchAsync(text, size, wanted, QuerySyntax.Plain, ct), note = UntrustedNote }), cancellationToken);
     }
 
     [KernelFunction("ask_knowledge"),
