@@ -29,13 +29,7 @@ public sealed class KnowledgeApiTests(PostgresFixture postgres)
         await using var node = await MistyWebNode.StartAsync(await postgres.CreateDatabaseAsync());
         using var manager = await node.CreateClientAsync(StaffRoles.Manager);
         using var staff = await node.CreateClientAsync(StaffRoles.Staff);
-        var ids = new List<Guid>();
-        foreach (var document in Documents)
-        {
-            var created = await manager.PostAsJsonAsync("/api/knowledge/documents", document);
-            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-            ids.Add((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("documentId").GetGuid());
-        }
+        var ids = await AddDocumentsAsync(manager);
 
         // Few words in common with the policy: found by meaning.
         var results = await SearchAsync(staff, "LP showed up bent out of shape");
@@ -66,12 +60,7 @@ public sealed class KnowledgeApiTests(PostgresFixture postgres)
     {
         await using var node = await MistyWebNode.StartAsync(await postgres.CreateDatabaseAsync());
         using var manager = await node.CreateClientAsync(StaffRoles.Manager);
-        var ids = new List<Guid>();
-        foreach (var document in Documents)
-        {
-            var created = await manager.PostAsJsonAsync("/api/knowledge/documents", document);
-            ids.Add((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("documentId").GetGuid());
-        }
+        var ids = await AddDocumentsAsync(manager);
 
         var response = await manager.PostAsJsonAsync("/api/knowledge/ask", new { question = "Do vouchers run out after a year?" });
 
@@ -95,12 +84,7 @@ public sealed class KnowledgeApiTests(PostgresFixture postgres)
             configure: builder => builder.Services.AddSingleton<IAgentChatClientSource>(model));
         using var admin = await node.CreateStaffClientAsync();
         using var staff = await node.CreateClientAsync(StaffRoles.Staff);
-        var ids = new List<Guid>();
-        foreach (var document in Documents)
-        {
-            var created = await admin.PostAsJsonAsync("/api/knowledge/documents", document);
-            ids.Add((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("documentId").GetGuid());
-        }
+        var ids = await AddDocumentsAsync(admin);
 
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/ai/models", new { provider = "custom", modelName = "m", endpoint = "http://127.0.0.1:1/v1" })).StatusCode);
 
@@ -129,12 +113,7 @@ public sealed class KnowledgeApiTests(PostgresFixture postgres)
     {
         await using var node = await MistyWebNode.StartAsync(await postgres.CreateDatabaseAsync());
         using var manager = await node.CreateClientAsync(StaffRoles.Manager);
-        var ids = new List<Guid>();
-        foreach (var document in Documents)
-        {
-            var created = await manager.PostAsJsonAsync("/api/knowledge/documents", document);
-            ids.Add((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("documentId").GetGuid());
-        }
+        var ids = await AddDocumentsAsync(manager);
 
         Assert.Equal(ids[0], (await SearchAsync(manager, "LP showed up bent out of shape -dished"))[0].GetProperty("id").GetGuid());
         var without = await SearchAsync(manager, "LP showed up bent out of shape -dished", syntax: "web");
@@ -195,6 +174,19 @@ public sealed class KnowledgeApiTests(PostgresFixture postgres)
 
         Assert.Equal(albumId, Assert.Single(results).GetProperty("id").GetGuid());
         Assert.Equal("album", results[0].GetProperty("kind").GetString());
+    }
+
+    private static async Task<List<Guid>> AddDocumentsAsync(HttpClient writer)
+    {
+        var ids = new List<Guid>();
+        foreach (var document in Documents)
+        {
+            var created = await writer.PostAsJsonAsync("/api/knowledge/documents", document);
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            ids.Add((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("documentId").GetGuid());
+        }
+
+        return ids;
     }
 
     private static async Task<List<JsonElement>> SearchAsync(HttpClient client, string query, string kinds = "", string syntax = "plain")
