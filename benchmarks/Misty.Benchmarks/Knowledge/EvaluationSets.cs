@@ -8,9 +8,9 @@ internal sealed record LabelledQuestion(Guid DocumentId, string Question);
 
 /// <summary>
 /// The evaluation sets: the development set over the demo data's documents (questions.tsv; the ranking settings were
-/// chosen on it), and five held-out sets over documents written for them (heldout-documents.tsv with
+/// chosen on it), and six held-out sets over documents written for them (heldout-documents.tsv with
 /// heldout-questions.tsv, heldout2-documents.tsv with heldout2-questions.tsv, written before the third round's
-/// changes; heldout3 to heldout5, written by helpers that never saw the ranking, the fourth's and fifth's questions
+/// changes; heldout3 to heldout6, written by helpers that never saw the ranking, the fourth's to sixth's questions
 /// sharing as few words with their documents as their writers could manage).
 /// </summary>
 internal static class EvaluationSets
@@ -27,9 +27,11 @@ internal static class EvaluationSets
 
     public static IReadOnlyList<LabelledQuestion> HeldOut5() => Questions("heldout5-questions.tsv", HeldOutId);
 
+    public static IReadOnlyList<LabelledQuestion> HeldOut6() => Questions("heldout6-questions.tsv", HeldOutId);
+
     /// <summary>The documents of the held-out sets (their keys do not collide).</summary>
     public static IReadOnlyList<SeedDocument> HeldOutDocuments() =>
-        new[] { "heldout-documents.tsv", "heldout2-documents.tsv", "heldout3-documents.tsv", "heldout4-documents.tsv", "heldout5-documents.tsv" }.SelectMany(Lines).Select(line => line.Split('\t'))
+        new[] { "heldout-documents.tsv", "heldout2-documents.tsv", "heldout3-documents.tsv", "heldout4-documents.tsv", "heldout5-documents.tsv", "heldout6-documents.tsv" }.SelectMany(Lines).Select(line => line.Split('\t'))
             .Select(parts => new SeedDocument(parts[0], parts[1], parts[2], parts[3], []))
             .ToList();
 

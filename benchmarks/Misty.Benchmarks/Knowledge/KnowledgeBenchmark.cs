@@ -83,11 +83,13 @@ internal static class KnowledgeBenchmark
             var heldOut3 = EvaluationSets.HeldOut3();
             var heldOut4 = EvaluationSets.HeldOut4();
             var heldOut5 = EvaluationSets.HeldOut5();
+            var heldOut6 = EvaluationSets.HeldOut6();
             (string Name, IReadOnlyList<LabelledQuestion> Questions)[] sets =
             [
                 ("development set (questions.tsv)", development), ("held-out set (heldout-questions.tsv)", heldOut),
                 ("second held-out set (heldout2-questions.tsv)", heldOut2), ("third held-out set (heldout3-questions.tsv)", heldOut3),
                 ("fourth held-out set (heldout4-questions.tsv)", heldOut4), ("fifth held-out set (heldout5-questions.tsv)", heldOut5),
+                ("sixth held-out set (heldout6-questions.tsv)", heldOut6),
             ];
             var tables = sets.Select(set => (set.Name, set.Questions.Count, Rows: new List<string>())).ToList();
             var clock = Stopwatch.StartNew();
@@ -117,7 +119,8 @@ internal static class KnowledgeBenchmark
                     await KnowledgeDump.WriteAsync(Path.Combine(dump, label.Replace(' ', '-')), database, index,
                         [.. development.Select(question => ("development", question)), .. heldOut.Select(question => ("held-out", question)),
                          .. heldOut2.Select(question => ("held-out-2", question)), .. heldOut3.Select(question => ("held-out-3", question)),
-                         .. heldOut4.Select(question => ("held-out-4", question)), .. heldOut5.Select(question => ("held-out-5", question))], cancellationToken);
+                         .. heldOut4.Select(question => ("held-out-4", question)), .. heldOut5.Select(question => ("held-out-5", question)),
+                         .. heldOut6.Select(question => ("held-out-6", question))], cancellationToken);
                 }
             }
 
