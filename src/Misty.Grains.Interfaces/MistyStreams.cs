@@ -14,6 +14,7 @@ public static class MistyStreams
     public const string Agents = "agents";
     public const string Replenishment = "replenishment";
     public const string Insights = "insights";
+    public const string Knowledge = "knowledge";
 
     /// <summary>
     /// The key of each namespace's feed of events about all its entities (e.g. every LowStock, every CaseChanged),

@@ -4,6 +4,8 @@ using Misty.Grains.Cases.Triage;
 using Misty.Grains.Infrastructure;
 using Misty.Grains.Interfaces;
 using Misty.Grains.Interfaces.Cases;
+using Misty.Grains.Interfaces.Knowledge;
+using Misty.Grains.Knowledge;
 using Orleans.Configuration;
 using Orleans.Runtime;
 using Orleans.Streams;
@@ -22,6 +24,7 @@ public sealed class CaseGrain(
     ICaseStore store,
     ServiceLevelPolicy sla,
     PolicyCitations citations,
+    KnowledgeNotices knowledge,
     IOptions<CaseOptions> options,
     IOptions<ReminderOptions> reminderOptions,
     TimeProvider clock,
@@ -318,6 +321,8 @@ public sealed class CaseGrain(
     {
         var projection = Projection(stored, everything: overwrite);
         await store.ProjectAsync(projection, overwrite, CancellationToken.None);
+        // Resolved cases are indexed from their rows, and a reopened one leaves the index.
+        await knowledge.ChangedAsync(KnowledgeKinds.Case, CaseId);
         // Projected entries leave the outbox with the next write; until then a replay is harmless.
         Live.UnprojectedMessages.RemoveAll(projection.Messages.Select(message => message.MessageId).ToHashSet().Contains);
         Live.UnprojectedHistory.RemoveAll(projection.History.Select(entry => entry.EntryId).ToHashSet().Contains);

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Misty.Grains.Interfaces.Cases;
+using Misty.Grains.Knowledge;
 using Misty.Grains.Projections;
 using Npgsql;
 
@@ -17,6 +19,7 @@ public static class CaseRegistration
         silo.Services.AddSingleton(services => services.GetRequiredService<IOptions<CaseOptions>>().Value.ToPolicy());
         silo.Services.AddSingleton<ICaseStore>(new PostgresCaseStore(database));
         silo.Services.AddSingleton<Triage.PolicyCitations>();
+        silo.Services.TryAddSingleton<KnowledgeNotices>();
         silo.Services.AddProjectionRebuilder("cases",
             new ProjectedGrainKind(CaseGrain.StateName, (grains, caseId) => grains.GetGrain<ICaseGrain>(caseId).RebuildProjectionAsync()));
 

@@ -2,6 +2,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Misty.Grains.Infrastructure;
 using Misty.Grains.Interfaces.Customers;
+using Misty.Grains.Interfaces.Knowledge;
+using Misty.Grains.Knowledge;
 using Misty.Grains.Sentiment;
 using Orleans.Runtime;
 
@@ -19,6 +21,7 @@ public sealed class CustomerGrain(
     IOptions<CustomerOptions> options,
     TimeProvider clock,
     IEnumerable<ICustomerPurchaseListener> purchaseListeners,
+    KnowledgeNotices knowledge,
     ILogger<CustomerGrain> logger) : Grain, ICustomerGrain, IRemindable
 {
     public const string StateName = "customer";
@@ -163,6 +166,11 @@ public sealed class CustomerGrain(
     private async Task ProjectAsync(CustomerState stored, bool overwrite)
     {
         await store.ProjectAsync(CustomerId, stored, overwrite, CancellationToken.None);
+        foreach (var review in stored.PendingReviews)
+        {
+            await knowledge.ChangedAsync(KnowledgeKinds.Review, review.ReviewId);
+        }
+
         // Projected entries leave the outboxes with the next write; until then a replay is harmless.
         Live.PendingInteractions.RemoveAll(stored.PendingInteractions.Contains);
         Live.PendingReviews.RemoveAll(stored.PendingReviews.Contains);

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Misty.Grains.Interfaces.Customers;
+using Misty.Grains.Knowledge;
 using Misty.Grains.Projections;
 using Npgsql;
 
@@ -12,6 +14,7 @@ public static class CustomerRegistration
     {
         silo.Services.AddOptions<CustomerOptions>().BindConfiguration(CustomerOptions.Section);
         silo.Services.AddSingleton<ICustomerStore>(new PostgresCustomerStore(database));
+        silo.Services.TryAddSingleton<KnowledgeNotices>();
         silo.Services.AddProjectionRebuilder("customers",
             new ProjectedGrainKind(CustomerGrain.StateName, (grains, customer) => grains.GetGrain<ICustomerGrain>(customer).RebuildProjectionAsync()));
         return silo;

@@ -1,3 +1,4 @@
+using Misty.Grains.Interfaces.Knowledge;
 using Npgsql;
 
 namespace Misty.Grains.Knowledge;
@@ -7,9 +8,10 @@ public sealed record KnowledgeDocument(Guid DocumentId, string Title, string Bod
 
 /// <summary>
 /// Staff documents: every write stores the row and its embedded chunks in one transaction and updates this node's
-/// vectors before it returns, so a document is searchable as soon as its write is answered.
+/// vectors before it returns, so a document is searchable as soon as its write is answered; the other nodes follow
+/// on its notice.
 /// </summary>
-public sealed class KnowledgeDocuments(KnowledgeIndex index)
+public sealed class KnowledgeDocuments(KnowledgeIndex index, KnowledgeNotices notices)
 {
     private const string Columns = "document_id, title, body, kind, tags, created_at, updated_at";
 
@@ -52,6 +54,7 @@ public sealed class KnowledgeDocuments(KnowledgeIndex index)
         var written = await KnowledgeIndex.WriteAsync(connection, [(source, [])], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         index.Apply(written);
+        await notices.ChangedAsync(KnowledgeKinds.Document, id);
         return true;
     }
 
@@ -78,6 +81,7 @@ public sealed class KnowledgeDocuments(KnowledgeIndex index)
         var written = await KnowledgeIndex.WriteAsync(connection, [(source, embedded[0].Chunks)], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         index.Apply(written);
+        await notices.ChangedAsync(KnowledgeKinds.Document, id);
         return document;
     }
 

@@ -21,8 +21,18 @@ public sealed record KnowledgeOptions
     /// <summary>Most chunks this node keeps vectors of in memory (3 KB each with the server's two models).</summary>
     public int MaxChunksInMemory { get; init; } = 200_000;
 
-    /// <summary>How often the catch-up looks for changed albums, reviews, cases and documents, and the ledger is followed.</summary>
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How often the catch-up looks for changed albums, reviews, cases and documents, and follows the ledger, when no
+    /// notice (<see cref="KnowledgeNotices"/>) has woken it: the backstop for notices lost with a node, since the
+    /// streams are in memory.
+    /// </summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a notice waits before the catch-up runs, so that a burst of writes (a busy hour of case replies) costs
+    /// one round of the catch-up's queries rather than one each.
+    /// </summary>
+    public TimeSpan NoticeDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Items embedded per model call.</summary>
     public int BatchSize { get; init; } = 32;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Misty.Grains.Interfaces.Knowledge;
 using Npgsql;
 
@@ -17,6 +18,7 @@ public static class KnowledgeRegistration
             new InMemoryVectorStore(provider.GetRequiredService<ITextEmbedder>().Dimensions, options.MaxChunksInMemory, HybridSearch.CentredKinds));
         services.AddSingleton(new KnowledgeStore(database));
         services.AddSingleton<KnowledgeIndex>();
+        services.TryAddSingleton<KnowledgeNotices>();
         services.AddSingleton<KnowledgeDocuments>();
         services.AddSingleton<HybridSearch>();
         services.AddSingleton<IKnowledgeSearch>(provider => provider.GetRequiredService<HybridSearch>());

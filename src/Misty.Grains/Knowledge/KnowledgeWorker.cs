@@ -1,26 +1,55 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Misty.Grains.Interfaces;
 using Misty.Grains.Interfaces.Knowledge;
+using Orleans.Streams;
 
 namespace Misty.Grains.Knowledge;
 
 /// <summary>
-/// Loads this node's vectors from the chunk table, then every poll interval follows the sources ledger (changes made
-/// by other nodes) and looks for albums, reviews, resolved cases and documents whose chunks are missing or stale. Those
-/// go through a bounded queue to one consumer that embeds them in batches: indexing takes at most one core, and a
-/// burst of changes waits in the queue instead of competing with the storefront.
+/// Loads this node's vectors from the chunk table, then, whenever a notice says an item was written
+/// (<see cref="KnowledgeNotices"/>) and at least every poll interval, follows the sources ledger (changes made by other
+/// nodes) and looks for albums, reviews, resolved cases and documents whose chunks are missing or stale. Those go
+/// through a bounded queue to one consumer that embeds them in batches: indexing takes at most one core, and a burst
+/// of changes waits in the queue instead of competing with the storefront.
 /// </summary>
-public sealed partial class KnowledgeWorker(KnowledgeIndex index, KnowledgeOptions options, ILogger<KnowledgeWorker> logger) : BackgroundService
+public sealed partial class KnowledgeWorker(KnowledgeIndex index, KnowledgeOptions options, IClusterClient cluster, ILogger<KnowledgeWorker> logger)
+    : BackgroundService
 {
     private const int QueueCapacity = 512;
+    private static readonly TimeSpan SubscribeRetry = TimeSpan.FromSeconds(1);
     private readonly Channel<PendingSource> _queue = Channel.CreateBounded<PendingSource>(
         new BoundedChannelOptions(QueueCapacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly HashSet<SourceKey> _queued = [];
     private readonly Lock _gate = new();
 
+    // One pending wake-up at most: notices arriving during a round add up to one more round, not one each.
+    private readonly Channel<bool> _noticed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private StreamSubscriptionHandle<object>? _notices;
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_notices is { } notices)
+        {
+            try
+            {
+                await notices.UnsubscribeAsync();
+            }
+            catch (Exception exception)
+            {
+                // The stream's subscription is left to Orleans, which drops it when it cannot deliver to this node.
+                LogUnsubscribeFailed(exception);
+            }
+        }
+
+        await base.StopAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Subscribed alongside the load, so that a write during it is not missed.
+        var subscribed = SubscribeAsync(stoppingToken);
         var loaded = await index.FollowAsync(stoppingToken);
         index.MarkLoaded();
         LogLoaded(loaded, index.Vectors.Count);
@@ -30,8 +59,7 @@ public sealed partial class KnowledgeWorker(KnowledgeIndex index, KnowledgeOptio
         }
 
         var consumer = options.IndexInBackground ? Task.Run(() => ConsumeAsync(stoppingToken), stoppingToken) : Task.CompletedTask;
-        using var timer = new PeriodicTimer(options.PollInterval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
@@ -45,9 +73,53 @@ public sealed partial class KnowledgeWorker(KnowledgeIndex index, KnowledgeOptio
             {
                 LogPollFailed(exception);
             }
+
+            await NextRoundAsync(stoppingToken);
         }
 
-        await consumer;
+        await Task.WhenAll(consumer, subscribed);
+    }
+
+    /// <summary>Waits for a notice (then a moment more, for the rest of its burst) or for the poll interval.</summary>
+    private async Task NextRoundAsync(CancellationToken stoppingToken)
+    {
+        using var poll = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        poll.CancelAfter(options.PollInterval);
+        try
+        {
+            await _noticed.Reader.ReadAsync(poll.Token);
+            await Task.Delay(options.NoticeDelay, stoppingToken);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            // The poll interval passed without a notice.
+        }
+    }
+
+    private async Task SubscribeAsync(CancellationToken stoppingToken)
+    {
+        while (_notices is null)
+        {
+            try
+            {
+                var stream = cluster.GetStreamProvider(MistyStreams.Provider).GetStream<object>(StreamId.Create(MistyStreams.Knowledge, MistyStreams.AllKey));
+                _notices = await stream.SubscribeAsync((notice, _) =>
+                {
+                    if (notice is KnowledgeSourceChanged)
+                    {
+                        _noticed.Writer.TryWrite(true);
+                    }
+
+                    return Task.CompletedTask;
+                });
+            }
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Until the silo has joined the cluster; meanwhile the poll keeps the index current.
+                LogSubscribeFailed(exception);
+                await Task.Delay(SubscribeRetry, stoppingToken);
+            }
+        }
     }
 
     private async Task ProduceAsync(CancellationToken cancellationToken)
@@ -104,6 +176,12 @@ public sealed partial class KnowledgeWorker(KnowledgeIndex index, KnowledgeOptio
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Items} knowledge items hold vectors of other embedding models and are found by their words only: run the reindex verb once.")]
     private partial void LogMismatched(int items);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Subscribing to the knowledge notices failed; retrying.")]
+    private partial void LogSubscribeFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unsubscribing from the knowledge notices failed.")]
+    private partial void LogUnsubscribeFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Knowledge catch-up failed; it retries at the next poll.")]
     private partial void LogPollFailed(Exception exception);

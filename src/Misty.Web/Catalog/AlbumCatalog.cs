@@ -1,3 +1,5 @@
+using Misty.Grains.Interfaces.Knowledge;
+using Misty.Grains.Knowledge;
 using Misty.Persistence;
 using Misty.Web.Api;
 using Npgsql;
@@ -7,9 +9,9 @@ namespace Misty.Web.Catalog;
 
 /// <summary>
 /// The album catalogue in PostgreSQL: albums with their genre and label, and the inventory row that each album's
-/// inventory grain loads its first state from.
+/// inventory grain loads its first state from. A new album is announced to the knowledge index.
 /// </summary>
-public sealed class AlbumCatalog(NpgsqlDataSource database)
+public sealed class AlbumCatalog(NpgsqlDataSource database, KnowledgeNotices knowledge)
 {
     /// <summary>Stock thresholds a new album starts with, until staff tune them for the title.</summary>
     public const int DefaultReorderPoint = 2;
@@ -57,6 +59,7 @@ public sealed class AlbumCatalog(NpgsqlDataSource database)
         {
             var created = await InsertAsync(connection, album, genreId, labelId, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            await knowledge.ChangedAsync(KnowledgeKinds.Album, created.AlbumId);
             return created;
         }
         catch (PostgresException ex) when (ex is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: SkuConstraint })
