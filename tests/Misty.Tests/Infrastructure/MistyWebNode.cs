@@ -9,6 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Misty.Grains.Hosting;
 using Misty.Grains.Interfaces;
+using Misty.Grains.Knowledge;
 using Misty.Web;
 using Misty.Web.Security;
 using Orleans.Streams;
@@ -25,6 +26,12 @@ public sealed class MistyWebNode : IAsyncDisposable
 
     /// <summary>The key ring's key-encryption key, one per test run, so that nodes sharing a database share it too.</summary>
     public static readonly string KeyRingKey = KeyEncryptionKey.Generate();
+
+    /// <summary>
+    /// The packaged embedding models, loaded once for the test run rather than by every node that embeds (a case's
+    /// triage, an album's indexing): seconds of a core each time. Never disposed: other nodes of the run use it.
+    /// </summary>
+    private static readonly Lazy<ITextEmbedder> SharedEmbedder = new(() => EmbedderEnsemble.CreateDefault());
 
     private readonly WebApplication _app;
 
@@ -61,6 +68,8 @@ public sealed class MistyWebNode : IAsyncDisposable
         var app = await MistyWebApp.BuildAsync(["--webroot", DashboardFiles], builder =>
         {
             builder.Configuration.AddInMemoryCollection(settings);
+            // An instance, not a factory: the node's container does not dispose what it did not create.
+            builder.Services.AddSingleton(SharedEmbedder.Value);
             configure?.Invoke(builder);
         });
         await app.StartAsync();
