@@ -24,8 +24,10 @@ public sealed partial class KnowledgeWorker(KnowledgeIndex index, KnowledgeOptio
     private readonly HashSet<SourceKey> _queued = [];
     private readonly Lock _gate = new();
 
-    // One pending wake-up at most: notices arriving during a round add up to one more round, not one each.
+    // One pending wake-up at most: notices arriving during a round add up to one more round, not one each. That round
+    // looks only for the kinds noticed (under _gate), so a busy day of case replies does not scan the catalogue.
     private readonly Channel<bool> _noticed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly HashSet<string> _noticedKinds = [];
     private StreamSubscriptionHandle<object>? _notices;
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -59,6 +61,7 @@ public sealed partial class KnowledgeWorker(KnowledgeIndex index, KnowledgeOptio
         }
 
         var consumer = options.IndexInBackground ? Task.Run(() => ConsumeAsync(stoppingToken), stoppingToken) : Task.CompletedTask;
+        var kinds = KnowledgeKinds.All;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -66,7 +69,7 @@ public sealed partial class KnowledgeWorker(KnowledgeIndex index, KnowledgeOptio
                 await index.FollowAsync(stoppingToken);
                 if (options.IndexInBackground)
                 {
-                    await ProduceAsync(stoppingToken);
+                    await ProduceAsync(kinds, stoppingToken);
                 }
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
@@ -74,17 +77,21 @@ public sealed partial class KnowledgeWorker(KnowledgeIndex index, KnowledgeOptio
                 LogPollFailed(exception);
             }
 
-            await NextRoundAsync(stoppingToken);
+            kinds = await NextRoundAsync(stoppingToken);
         }
 
         await Task.WhenAll(consumer, subscribed);
     }
 
-    /// <summary>Waits for a notice (then a moment more, for the rest of its burst) or for the poll interval.</summary>
-    private async Task NextRoundAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// Waits for a notice (then a moment more, for the rest of its burst) or for the poll interval; returns the kinds to
+    /// look for: those noticed, or every kind when the poll interval passed.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> NextRoundAsync(CancellationToken stoppingToken)
     {
         using var poll = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         poll.CancelAfter(options.PollInterval);
+        var noticed = true;
         try
         {
             await _noticed.Reader.ReadAsync(poll.Token);
@@ -92,7 +99,14 @@ public sealed partial class KnowledgeWorker(KnowledgeIndex index, KnowledgeOptio
         }
         catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
         {
-            // The poll interval passed without a notice.
+            noticed = false;
+        }
+
+        lock (_gate)
+        {
+            var kinds = noticed ? KnowledgeKinds.All.Where(_noticedKinds.Contains).ToList() : KnowledgeKinds.All;
+            _noticedKinds.Clear();
+            return kinds;
         }
     }
 
@@ -105,8 +119,13 @@ public sealed partial class KnowledgeWorker(KnowledgeIndex index, KnowledgeOptio
                 var stream = cluster.GetStreamProvider(MistyStreams.Provider).GetStream<object>(StreamId.Create(MistyStreams.Knowledge, MistyStreams.AllKey));
                 _notices = await stream.SubscribeAsync((notice, _) =>
                 {
-                    if (notice is KnowledgeSourceChanged)
+                    if (notice is KnowledgeSourceChanged changed)
                     {
+                        lock (_gate)
+                        {
+                            _noticedKinds.Add(changed.Kind);
+                        }
+
                         _noticed.Writer.TryWrite(true);
                     }
 
@@ -122,9 +141,9 @@ public sealed partial class KnowledgeWorker(KnowledgeIndex index, KnowledgeOptio
         }
     }
 
-    private async Task ProduceAsync(CancellationToken cancellationToken)
+    private async Task ProduceAsync(IReadOnlyList<string> kinds, CancellationToken cancellationToken)
     {
-        foreach (var kind in KnowledgeKinds.All)
+        foreach (var kind in kinds)
         {
             foreach (var source in await index.Store.PendingAsync(kind, QueueCapacity, cancellationToken))
             {

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 using Misty.Grains.Interfaces.Inventory;
 using Misty.Tests.Infrastructure;
-using Orleans.Runtime;
 
 namespace Misty.Tests.Dashboard;
 
@@ -18,7 +16,7 @@ public sealed class TwoNodeDashboardTests(PostgresFixture postgres)
         const string cluster = "misty-two-nodes";
         await using var nodeA = await MistyWebNode.StartAsync(connectionString, cluster);
         await using var nodeB = await MistyWebNode.StartAsync(connectionString, cluster);
-        Assert.True(await TestAlbums.EventuallyAsync(async () => await ActiveSilosAsync(nodeA) == 2 && await ActiveSilosAsync(nodeB) == 2),
+        Assert.True(await TestAlbums.EventuallyAsync(async () => await nodeA.ActiveSilosAsync() == 2 && await nodeB.ActiveSilosAsync() == 2),
             "The two nodes did not form one cluster.");
 
         await using var client = (await LiveHubClient.ConnectAsync(nodeB)).Record<StockChanged>(nameof(StockChanged));
@@ -32,7 +30,4 @@ public sealed class TwoNodeDashboardTests(PostgresFixture postgres)
         Assert.Equal(before.Version + 1, changed.Version);
         Assert.Equal(before.Reserved + 4, changed.Reserved);
     }
-
-    private static async Task<int> ActiveSilosAsync(MistyWebNode node) =>
-        (await node.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count;
 }

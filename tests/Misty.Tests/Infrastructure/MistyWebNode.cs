@@ -12,6 +12,7 @@ using Misty.Grains.Interfaces;
 using Misty.Grains.Knowledge;
 using Misty.Web;
 using Misty.Web.Security;
+using Orleans.Runtime;
 using Orleans.Streams;
 
 namespace Misty.Tests.Infrastructure;
@@ -78,6 +79,10 @@ public sealed class MistyWebNode : IAsyncDisposable
     }
 
     public HttpClient CreateClient() => new() { BaseAddress = Address };
+
+    /// <summary>How many silos this node sees as active members of its cluster.</summary>
+    public async Task<int> ActiveSilosAsync() =>
+        (await Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count;
 
     /// <summary>
     /// A client whose connections come from <paramref name="from"/>, any 127.x.y.z (all loopback on Linux), so that a
