@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Misty.Grains.Infrastructure;
 using Misty.Grains.Interfaces;
 using Misty.Grains.Interfaces.Knowledge;
 using Orleans.Streams;
@@ -18,7 +19,6 @@ public sealed partial class KnowledgeWorker(KnowledgeIndex index, KnowledgeOptio
     : BackgroundService
 {
     private const int QueueCapacity = 512;
-    private static readonly TimeSpan SubscribeRetry = TimeSpan.FromSeconds(1);
     private readonly Channel<PendingSource> _queue = Channel.CreateBounded<PendingSource>(
         new BoundedChannelOptions(QueueCapacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly HashSet<SourceKey> _queued = [];
@@ -110,36 +110,21 @@ public sealed partial class KnowledgeWorker(KnowledgeIndex index, KnowledgeOptio
         }
     }
 
-    private async Task SubscribeAsync(CancellationToken stoppingToken)
-    {
-        while (_notices is null)
+    private async Task SubscribeAsync(CancellationToken stoppingToken) =>
+        _notices = await cluster.SubscribeToFeedAsync(MistyStreams.Knowledge, (notice, _) =>
         {
-            try
+            if (notice is KnowledgeSourceChanged changed)
             {
-                var stream = cluster.GetStreamProvider(MistyStreams.Provider).GetStream<object>(StreamId.Create(MistyStreams.Knowledge, MistyStreams.AllKey));
-                _notices = await stream.SubscribeAsync((notice, _) =>
+                lock (_gate)
                 {
-                    if (notice is KnowledgeSourceChanged changed)
-                    {
-                        lock (_gate)
-                        {
-                            _noticedKinds.Add(changed.Kind);
-                        }
+                    _noticedKinds.Add(changed.Kind);
+                }
 
-                        _noticed.Writer.TryWrite(true);
-                    }
+                _noticed.Writer.TryWrite(true);
+            }
 
-                    return Task.CompletedTask;
-                });
-            }
-            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
-            {
-                // Until the silo has joined the cluster; meanwhile the poll keeps the index current.
-                LogSubscribeFailed(exception);
-                await Task.Delay(SubscribeRetry, stoppingToken);
-            }
-        }
-    }
+            return Task.CompletedTask;
+        }, logger, stoppingToken);
 
     private async Task ProduceAsync(IReadOnlyList<string> kinds, CancellationToken cancellationToken)
     {
@@ -195,9 +180,6 @@ public sealed partial class KnowledgeWorker(KnowledgeIndex index, KnowledgeOptio
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Items} knowledge items hold vectors of other embedding models and are found by their words only: run the reindex verb once.")]
     private partial void LogMismatched(int items);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Subscribing to the knowledge notices failed; retrying.")]
-    private partial void LogSubscribeFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unsubscribing from the knowledge notices failed.")]
     private partial void LogUnsubscribeFailed(Exception exception);

@@ -1,3 +1,4 @@
+using Misty.Grains.Infrastructure;
 using Misty.Grains.Interfaces;
 using Orleans.Streams;
 
@@ -12,7 +13,6 @@ public sealed class StreamSubscriptions(IClusterClient cluster, DashboardEventMa
 {
     /// <summary>Far more than a page shows; a bound on what one connection can make this node hold.</summary>
     public const int MaxFollowedPerConnection = 1_000;
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
     private readonly Lock _lock = new();
     private readonly Dictionary<(string Namespace, Guid Key), EntityStream> _entities = [];
@@ -42,21 +42,8 @@ public sealed class StreamSubscriptions(IClusterClient cluster, DashboardEventMa
     {
         foreach (var streamNamespace in events.Namespaces)
         {
-            var stream = Streams().GetStream<object>(StreamId.Create(streamNamespace, MistyStreams.AllKey));
-            var observer = new ForwardingObserver(streamNamespace, OperationsHub.DashboardGroup, events, outbox, logger);
-            while (true)
-            {
-                try
-                {
-                    _feeds.Add(await stream.SubscribeAsync(observer));
-                    break;
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    logger.LogWarning(ex, "Subscribing to the {Namespace} feed failed; retrying.", streamNamespace);
-                    await Task.Delay(RetryDelay, cancellationToken);
-                }
-            }
+            _feeds.Add(await cluster.SubscribeToFeedAsync(streamNamespace,
+                new ForwardingObserver(streamNamespace, OperationsHub.DashboardGroup, events, outbox, logger), logger, cancellationToken));
         }
 
         _feedsReady.TrySetResult();

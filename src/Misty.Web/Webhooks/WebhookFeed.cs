@@ -1,4 +1,4 @@
-using Misty.Grains.Interfaces;
+using Misty.Grains.Infrastructure;
 using Orleans.Streams;
 
 namespace Misty.Web.Webhooks;
@@ -11,7 +11,6 @@ namespace Misty.Web.Webhooks;
 public sealed class WebhookFeed(IClusterClient cluster, WebhookStore store, ILogger<WebhookFeed> logger) : BackgroundService
 {
     private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
     private volatile IReadOnlyList<WebhookSubscriber> _subscribers = [];
     private readonly List<StreamSubscriptionHandle<object>> _handles = [];
@@ -19,28 +18,12 @@ public sealed class WebhookFeed(IClusterClient cluster, WebhookStore store, ILog
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await RefreshAsync(stoppingToken);
-        var streams = cluster.GetStreamProvider(MistyStreams.Provider);
         foreach (var streamNamespace in WebhookEvents.Namespaces.Values.Distinct(StringComparer.Ordinal))
         {
-            // As object, like the dashboard's forwarder: one process holds a stream as one type.
-            var stream = streams.GetStream<object>(StreamId.Create(streamNamespace, MistyStreams.AllKey));
-            while (!stoppingToken.IsCancellationRequested)
+            var handle = await cluster.SubscribeToFeedAsync(streamNamespace, (item, _) => OnEventAsync(item, stoppingToken), logger, stoppingToken);
+            lock (_handles)
             {
-                try
-                {
-                    var handle = await stream.SubscribeAsync((item, _) => OnEventAsync(item, stoppingToken));
-                    lock (_handles)
-                    {
-                        _handles.Add(handle);
-                    }
-
-                    break;
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    logger.LogWarning(ex, "Subscribing webhooks to the {Namespace} feed failed; retrying.", streamNamespace);
-                    await Task.Delay(RetryDelay, stoppingToken);
-                }
+                _handles.Add(handle);
             }
         }
 
